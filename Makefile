@@ -1,0 +1,9 @@
+# The two commands a newcomer needs:
+#   make run   — the portal on http://127.0.0.1:8000 with demo data (SQLite, tasks in-process)
+#   make test  — every check and test (PostgreSQL, Redis, Celery worker, Chromium)
+.PHONY: run test check bench backup-drill
+run:
+	@scripts/run.sh
+test:
+	@scripts/test.sh
+check: test

@@ -1,0 +1,16 @@
+"""Reactions to allauth's events (allauth is outside our flow, so signals)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.mfa import signals as mfa_signals
+from django.dispatch import receiver
+
+from portal.notifications.services import notify
+
+
+@receiver(mfa_signals.authenticator_added)
+def _tell_user_mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+    if authenticator.type == "totp":
+        notify(recipient=user, kind="mfa_enabled", link="/accounts/2fa/")

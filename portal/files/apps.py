@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class FilesConfig(AppConfig):
+    name = "portal.files"
+    label = "files"
+    verbose_name = _("Uploaded files")

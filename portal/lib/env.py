@@ -1,0 +1,97 @@
+"""Typed readers for environment variables.
+
+Every setting that comes from the environment goes through one of these, so a
+bad value stops start-up with a message naming the variable and what was
+expected, instead of surfacing later as an odd error.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+from django.core.exceptions import ImproperlyConfigured
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class Env:
+    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+        self.environ = os.environ if environ is None else environ
+
+    def str(self, name: str, default: str | None = None) -> str:
+        value = self.environ.get(name)
+        if value is None or value == "":
+            if default is None:
+                raise ImproperlyConfigured(f"{name} must be set.")
+            return default
+        return value
+
+    def optional(self, name: str) -> str | None:
+        return self.environ.get(name) or None
+
+    def bool(self, name: str, default: bool) -> bool:
+        raw = self.environ.get(name)
+        if raw is None:
+            return default
+        value = raw.strip().lower()
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ImproperlyConfigured(
+            f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off."
+        )
+
+    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+        raw = self.environ.get(name)
+        if raw is None or raw.strip() == "":
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
+        if minimum is not None and value < minimum:
+            raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
+        return value
+
+    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+        raw = self.environ.get(name)
+        if raw is None:
+            return list(default or [])
+        return [item.strip() for item in raw.split(",") if item.strip()]
+
+    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+        value = self.str(name, default)
+        if value not in choices:
+            raise ImproperlyConfigured(
+                f"{name}={value!r} is not one of: {', '.join(choices)}."
+            )
+        return value
+
+    def database(self, name: str, default: str) -> dict[str, object]:
+        import dj_database_url
+
+        url = self.str(name, default)
+        try:
+            config = dict(dj_database_url.parse(url, conn_max_age=60))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}")
+        engine = str(config.get("ENGINE", ""))
+        if engine not in (
+            "django.db.backends.postgresql",
+            "django.db.backends.sqlite3",
+        ):
+            raise ImproperlyConfigured(
+                f"{name} must be a postgres:// or sqlite:// URL (got {engine or url!r})."
+            )
+        return config
+
+    def redis_url(self, name: str) -> str | None:
+        url = self.optional(name)
+        if url is not None and not url.startswith(("redis://", "rediss://")):
+            raise ImproperlyConfigured(
+                f"{name}={url!r} must start with redis:// or rediss://."
+            )
+        return url

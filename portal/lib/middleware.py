@@ -1,0 +1,152 @@
+"""Cross-cutting request handling: request ids, session limits, mandatory MFA."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+_request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "request_id", default="-"
+)
+_SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def current_request_id() -> str:
+    return _request_id.get()
+
+
+class RequestIdLogFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id()
+        return True
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (a proxy's X-Request-ID if well formed) that
+    appears in logs, audit records, the error page and the response header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        token = _request_id.set(rid)
+        request.request_id = rid  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+        finally:
+            _request_id.reset(token)
+        response["X-Request-ID"] = rid
+        return response
+
+
+SESSION_STARTED = "_zairyu_started"
+SESSION_LAST_SEEN = "_zairyu_last_seen"
+# Requests that must not count as activity (the page's own expiry check).
+_PASSIVE_PATHS = ("/session/status/",)
+
+
+class SessionTimeoutMiddleware:
+    """Signs a user out after SESSION_IDLE_TIMEOUT without activity or
+    SESSION_ABSOLUTE_TIMEOUT after sign-in, whichever comes first."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            started = session.get(SESSION_STARTED)
+            last_seen = session.get(SESSION_LAST_SEEN)
+            if started is None or last_seen is None:
+                session[SESSION_STARTED] = started = now
+                session[SESSION_LAST_SEEN] = last_seen = now
+            idle = now - last_seen > settings.SESSION_IDLE_TIMEOUT
+            too_old = now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+            if idle or too_old:
+                logout(request)  # flushes the session server-side
+                messages.info(
+                    request,
+                    _("You were signed out after 30 minutes without activity.")
+                    if idle
+                    else _("You were signed out because 12 hours have passed since you signed in."),
+                )
+                return HttpResponseRedirect(
+                    reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
+                    if request.method == "GET"
+                    else reverse("account_login")
+                )
+            # Count activity, but write the session at most once a minute.
+            if not request.path.startswith(_PASSIVE_PATHS) and now - last_seen > 60:
+                session[SESSION_LAST_SEEN] = now
+        return self.get_response(request)
+
+
+def session_seconds_left(request: HttpRequest) -> int:
+    """Seconds until this session ends by either limit (for the warning)."""
+    now = time.time()
+    started = request.session.get(SESSION_STARTED, now)
+    last_seen = request.session.get(SESSION_LAST_SEEN, now)
+    left = min(
+        last_seen + settings.SESSION_IDLE_TIMEOUT - now,
+        started + settings.SESSION_ABSOLUTE_TIMEOUT - now,
+    )
+    return max(0, int(left))
+
+
+MFA_OK = "_zairyu_mfa_ok"
+# Paths a signed-in user without an authenticator may still reach.
+_MFA_EXEMPT_PREFIXES = (
+    "/accounts/2fa/totp/activate/",
+    "/accounts/2fa/recovery-codes/",
+    "/accounts/logout/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/session/",
+    "/dev/mailbox/",
+)
+
+
+class MfaRequiredMiddleware:
+    """MFA is mandatory: until a user has a TOTP authenticator, every page other
+    than MFA setup and sign-out redirects to the setup page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.session.get(MFA_OK)
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if Authenticator.objects.filter(
+                user=user, type=Authenticator.Type.TOTP
+            ).exists():
+                request.session[MFA_OK] = True
+            else:
+                if request.method == "GET" and request.path != "/":
+                    messages.warning(
+                        request,
+                        _("Set up two-step verification before you continue. It is required for every account."),
+                    )
+                return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

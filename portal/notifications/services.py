@@ -1,0 +1,174 @@
+"""Writing notifications and relaying them as email (the transactional outbox).
+
+Guarantees:
+- ``notify`` writes in the caller's transaction; a rollback leaves nothing.
+- A row is emailed at most once by concurrent relays: sending starts only after
+  a compare-and-swap claim PENDING -> SENDING succeeds.
+- Failed sends retry with exponential backoff and end DEAD after
+  NOTIFICATION_MAX_ATTEMPTS.  A relay that died mid-send leaves a SENDING row,
+  which the sweep reclaims after CLAIM_TIMEOUT (so delivery is at-least-once
+  only across a crash, exactly-once otherwise).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from portal.lib.emails import render_email
+from portal.notifications.models import EmailState, Notification
+
+logger = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+SWEEP_BATCH = 100
+
+
+def notify(
+    *,
+    recipient: Any,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    link: str = "",
+) -> Notification:
+    """Queue a notification for ``recipient`` (inbox entry + one email).
+
+    Call inside the business transaction.  After commit a relay task is
+    kicked; if the broker is down the periodic sweep sends it later.
+    """
+    notification = Notification.objects.create(
+        recipient=recipient, kind=kind, context=context or {}, link=link
+    )
+    transaction.on_commit(lambda: kick_relay(notification.pk))
+    return notification
+
+
+def kick_relay(notification_id: int) -> None:
+    """Ask a worker to send one notification now.  Never raises: the request
+    that caused the notification has committed and must succeed."""
+    from portal.notifications.tasks import deliver_notification
+
+    try:
+        deliver_notification.apply_async(args=[notification_id], retry=False)
+    except Exception:
+        logger.warning(
+            "Could not queue notification %s; the sweep will send it.",
+            notification_id,
+            exc_info=True,
+        )
+
+
+def _claim(queryset: Any, now: Any) -> int:
+    return int(
+        queryset.update(
+            email_state=EmailState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+    )
+
+
+def notification_deliver(*, notification_id: int) -> bool:
+    """Send one notification's email if it is due and nobody else has it.
+    Returns True when this call sent it."""
+    now = timezone.now()
+    claimed = _claim(
+        Notification.objects.filter(
+            pk=notification_id, email_state=EmailState.PENDING, next_attempt_at__lte=now
+        ),
+        now,
+    )
+    if not claimed:
+        return False
+    return _send_claimed(Notification.objects.select_related("recipient").get(pk=notification_id))
+
+
+def outbox_sweep() -> int:
+    """Send every due notification; returns how many were sent.
+
+    Two sweeps at once pick disjoint rows (``skip_locked``)."""
+    now = timezone.now()
+    # Reclaim rows whose relay died while sending.
+    Notification.objects.filter(
+        email_state=EmailState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+    ).update(email_state=EmailState.PENDING, next_attempt_at=now)
+
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(email_state=EmailState.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at")
+            .values_list("pk", flat=True)[:SWEEP_BATCH]
+        )
+        _claim(Notification.objects.filter(pk__in=ids, email_state=EmailState.PENDING), now)
+    sent = 0
+    for notification in Notification.objects.select_related("recipient").filter(
+        pk__in=ids, email_state=EmailState.SENDING
+    ):
+        sent += _send_claimed(notification)
+    return sent
+
+
+def _send_claimed(notification: Notification) -> bool:
+    recipient = notification.recipient
+    try:
+        if not recipient.email:
+            raise ValueError("recipient has no email address")
+        rendered = render_email(
+            notification.kind,
+            {**notification.context, "recipient": recipient, "link": notification.link},
+            getattr(recipient, "language", settings.LANGUAGE_CODE),
+        )
+        message = EmailMultiAlternatives(
+            subject=rendered.subject,
+            body=rendered.text,
+            to=[recipient.email],
+            headers={"X-Zairyu-Notification": str(notification.code)},
+        )
+        message.attach_alternative(rendered.html, "text/html")
+        message.send()
+    except Exception as exc:
+        _record_failure(notification, exc)
+        return False
+    Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
+        email_state=EmailState.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def _record_failure(notification: Notification, exc: Exception) -> None:
+    attempts = notification.attempts
+    dead = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+    delay = settings.NOTIFICATION_BACKOFF_SECONDS * (2 ** max(0, attempts - 1))
+    logger.warning(
+        "Notification %s email attempt %s failed%s: %s",
+        notification.pk,
+        attempts,
+        " (giving up)" if dead else "",
+        exc,
+    )
+    Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
+        email_state=EmailState.DEAD if dead else EmailState.PENDING,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        last_error=f"{type(exc).__name__}: {exc}"[:2000],
+    )
+
+
+def notification_mark_read(*, notification: Notification) -> Notification:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return int(
+        Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+    )

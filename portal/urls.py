@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from portal.pages import views as pages
+
+urlpatterns = [
+    path("", pages.home, name="home"),
+    path("dashboard/", pages.dashboard, name="dashboard"),
+    path("healthz", pages.healthz, name="healthz"),
+    path("session/status/", pages.session_status, name="session_status"),
+    path("session/extend/", pages.session_extend, name="session_extend"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("portal.notifications.urls")),
+    path("", include("portal.files.urls")),
+    path("", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler500 = "portal.lib.errors.server_error"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Every check and test, against real PostgreSQL, Redis, a Celery worker and
+# headless Chromium.  Installs what is missing when run as root on Debian.
+# Extra arguments go to pytest (e.g. scripts/test.sh -k outbox).
+source "$(dirname "$0")/common.sh"
+export DEBIAN_FRONTEND=noninteractive
+
+# --- 1. Debian packages -------------------------------------------------------
+APT_PKGS=(postgresql redis-server gettext libpango-1.0-0 libpangoft2-1.0-0
+          libharfbuzz-subset0 fontconfig fonts-noto-cjk poppler-utils chromium)
+missing=()
+for p in "${APT_PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    log "apt-get install ${missing[*]}"
+    for try in 1 2 3; do
+      apt-get -o DPkg::Lock::Timeout=300 update -qq \
+        && apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends \
+             "${missing[@]}" >/dev/null && break
+      [ "$try" = 3 ] && die "apt-get install ${missing[*]} failed"
+      sleep 10
+    done
+  else
+    die "missing Debian packages: ${missing[*]}
+Install them with: sudo apt-get install --no-install-recommends ${missing[*]}"
+  fi
+fi
+
+# --- 2. PostgreSQL and Redis on loopback --------------------------------------
+port_open() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2" 2>/dev/null; }
+wait_port() {
+  local i; for ((i = 0; i < $3 * 10; i++)); do port_open "$1" "$2" && return 0; sleep 0.1; done
+  die "timeout waiting for $1:$2"
+}
+if ! port_open 127.0.0.1 5432; then
+  PGVER=$(ls /etc/postgresql 2>/dev/null | sort -V | tail -1 || true)
+  if [ -z "$PGVER" ] || [ ! -d "/etc/postgresql/$PGVER/main" ]; then
+    PGVER=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    pg_createcluster "$PGVER" main >/dev/null
+  fi
+  HBA=/etc/postgresql/$PGVER/main/pg_hba.conf
+  if ! grep -q '^# zairyu-trust' "$HBA"; then  # first matching line wins
+    { printf '%s\n' '# zairyu-trust' 'local all all trust' \
+        'host all all 127.0.0.1/32 trust' 'host all all ::1/128 trust'; cat "$HBA"; } > "$HBA.new"
+    mv "$HBA.new" "$HBA"; chown postgres:postgres "$HBA"
+  fi
+  pg_ctlcluster --skip-systemctl-redirect "$PGVER" main start || true
+  wait_port 127.0.0.1 5432 30
+  log "started PostgreSQL $PGVER"
+fi
+if ! port_open 127.0.0.1 6379; then
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save '' --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  wait_port 127.0.0.1 6379 15
+  log "started Redis"
+fi
+
+# --- 3. Python ------------------------------------------------------------------
+ensure_venv requirements-dev.txt
+export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zairyu}
+export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
+export DJANGO_DEBUG=0 ZAIRYU_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+export DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef
+export ZAIRYU_VAR_DIR=${ZAIRYU_VAR_DIR:-$ROOT/var/test}
+
+# --- 4. Static checks -------------------------------------------------------------
+log "ruff";  .venv/bin/ruff check . && .venv/bin/ruff format --check .
+log "mypy";  .venv/bin/mypy portal accounts applications review
+compile_messages
+.venv/bin/python manage.py makemigrations --check --dry-run -v 0 \
+  || die "models changed without a migration: run manage.py makemigrations"
+log "check --deploy (production settings)"
+env -u ZAIRYU_TESTING -u DATABASE_URL DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp \
+  SMTP_HOST=smtp.example.jp \
+  DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-production-like" \
+  .venv/bin/python manage.py check --deploy --fail-level WARNING
+.venv/bin/python manage.py collectstatic --noinput -v 0
+
+# --- 5. Tests -----------------------------------------------------------------------
+log "pytest"
+rc=0
+timeout --kill-after=60 3000 .venv/bin/python -m pytest -ra --durations=15 "$@" || rc=$?
+log "pytest exit $rc"
+exit "$rc"

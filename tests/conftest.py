@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+# Playwright's sync API runs an asyncio loop in the main thread; Django would
+# then refuse every ORM call (even test-database creation) without this.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--disable-dev-shm-usage",
+]
+
+
+def _missing(what: str) -> None:
+    """In CI a missing tool is a failure, never a silent skip."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} is required in CI")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        _missing(f"Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    path = ROOT / "var" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def redis_available() -> bool:
+    from django.conf import settings
+
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def celery_worker_proc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[bytes]]:
+    """A real Celery worker process on the real Redis broker."""
+    if not redis_available():
+        _missing("Redis (REDIS_URL)")
+    from django.conf import settings
+
+    log = tmp_path_factory.mktemp("celery") / "worker.log"
+    env = {**os.environ, "DATABASE_URL": _test_database_url(settings)}
+    with open(log, "w") as logf:  # a file, not a PIPE: a full pipe blocks the worker
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
+             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "info"],
+            stdout=logf, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
+        )
+        try:
+            from portal.celery import app
+
+            deadline = time.time() + 60
+            while not app.control.ping(timeout=1.0):
+                if proc.poll() is not None:
+                    raise RuntimeError("worker died:\n" + log.read_text())
+                if time.time() > deadline:
+                    raise RuntimeError("worker did not answer ping in 60 s")
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _test_database_url(settings: Any) -> str:
+    """The URL of the test database pytest-django created (the worker must use it)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    user = db.get("USER") or "postgres"
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
+
+
+def pdftools_available() -> bool:
+    return shutil.which("pdffonts") is not None
