@@ -61,10 +61,8 @@ fi
 # --- 3. Python ------------------------------------------------------------------
 ensure_venv requirements-dev.txt
 export DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/zairyu}
-export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/5}
-export DJANGO_DEBUG=0 ZAIRYU_TESTING=1 DJANGO_ALLOW_ASYNC_UNSAFE=true
+export DJANGO_DEBUG=0 ZAIRYU_TESTING=1
 export DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef
-export ZAIRYU_VAR_DIR=${ZAIRYU_VAR_DIR:-$ROOT/var/test}
 
 # --- 4. Static checks -------------------------------------------------------------
 log "ruff";  .venv/bin/ruff check . && .venv/bin/ruff format --check .
@@ -77,11 +75,10 @@ env -u ZAIRYU_TESTING -u DATABASE_URL DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu
   SMTP_HOST=smtp.example.jp \
   DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-production-like" \
   .venv/bin/python manage.py check --deploy --fail-level WARNING
-.venv/bin/python manage.py collectstatic --noinput -v 0
 
 # --- 5. Tests -----------------------------------------------------------------------
 log "pytest"
 rc=0
-timeout --kill-after=60 3000 .venv/bin/python -m pytest -ra --durations=15 "$@" || rc=$?
+timeout --kill-after=60 3000 scripts/pytest.sh -ra --durations=15 "$@" || rc=$?
 log "pytest exit $rc"
 exit "$rc"
