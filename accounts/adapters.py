@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
@@ -15,6 +16,20 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_ajax(self, request: HttpRequest) -> bool:
         return False
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # First-time TOTP enrolment happens straight after signing in with the
+        # password; asking for the password again there only adds friction.
+        # Every later MFA change (and every officer decision) re-authenticates.
+        if app == "allauth.mfa":
+            user = getattr(context.request, "user", None)
+            if user is not None and user.is_authenticated and not _has_totp(user):
+                return False
+        return super().is_reauthentication_required(app=app, **kwargs)
+
+
+def _has_totp(user: Any) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
 class MFAAdapter(DefaultMFAAdapter):

@@ -119,7 +119,7 @@ REDIS_SOCKET_TIMEOUT = env.int("REDIS_SOCKET_TIMEOUT", 2, minimum=1)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.lib.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "zairyu",
             "OPTIONS": {
@@ -208,7 +208,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Zairyu <no-reply@zairyu.example.jp>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEV_MAILBOX_DIR = VAR_DIR / "mailbox"
-if env.optional("SMTP_HOST") or not DEBUG:
+# "mailbox" writes each email to DEV_MAILBOX_DIR (shown at /dev/mailbox/ when
+# DEBUG is on; the test suite's Celery worker uses it too); "smtp" is production.
+EMAIL_MODE = env.choice("EMAIL_MODE", "mailbox" if DEBUG else "smtp", ("smtp", "mailbox"))
+if EMAIL_MODE == "smtp":
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -71,7 +71,7 @@ compile_messages
 .venv/bin/python manage.py makemigrations --check --dry-run -v 0 \
   || die "models changed without a migration: run manage.py makemigrations"
 log "check --deploy (production settings)"
-env -u ZAIRYU_TESTING -u DATABASE_URL DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp \
+env -u ZAIRYU_TESTING -u DATABASE_URL -u DJANGO_ALLOW_ASYNC_UNSAFE DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp \
   SMTP_HOST=smtp.example.jp \
   DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-production-like" \
   .venv/bin/python manage.py check --deploy --fail-level WARNING

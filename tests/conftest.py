@@ -94,7 +94,7 @@ def celery_worker_proc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sub
     from django.conf import settings
 
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _test_database_url(settings)}
+    env = {**os.environ, "DATABASE_URL": _test_database_url(settings), "EMAIL_MODE": "mailbox"}
     with open(log, "w") as logf:  # a file, not a PIPE: a full pipe blocks the worker
         proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",

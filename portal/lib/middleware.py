@@ -8,6 +8,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -96,6 +97,13 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
+def start_session_clock(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+    """Connected to user_logged_in: both limits count from sign-in."""
+    now = time.time()
+    request.session[SESSION_STARTED] = now
+    request.session[SESSION_LAST_SEEN] = now
+
+
 def session_seconds_left(request: HttpRequest) -> int:
     """Seconds until this session ends by either limit (for the warning)."""
     now = time.time()
@@ -114,6 +122,7 @@ _MFA_EXEMPT_PREFIXES = (
     "/accounts/2fa/totp/activate/",
     "/accounts/2fa/recovery-codes/",
     "/accounts/logout/",
+    "/accounts/reauthenticate/",
     "/i18n/",
     "/static/",
     "/healthz",

@@ -8,3 +8,10 @@ class PagesConfig(AppConfig):
     name = "portal.pages"
     label = "pages"
     verbose_name = _("Pages")
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from portal.lib.middleware import start_session_clock
+
+        user_logged_in.connect(start_session_clock, dispatch_uid="zairyu_session_clock")

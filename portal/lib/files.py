@@ -1,0 +1,553 @@
+"""Upload validation: one component decides whether an uploaded file may be kept.
+
+``validate_upload`` reads the file once, decides its type **by content** (magic
+bytes, then a real parser), never by its name or the browser's content type,
+and returns the exact bytes to store.  Every rejection is a ``ValidationError``
+with a ``code`` from ``ERROR_MESSAGES`` and a message that names the file and
+says what to do.
+
+What it guarantees, and its limits:
+
+* Accepted kinds are PDF, JPEG and PNG; the caller narrows them with ``allowed``.
+* PDFs are opened with pypdf and their pages counted; encrypted (password or
+  permission-protected) PDFs are rejected.  PDFs are stored as uploaded: active
+  content inside a well-formed PDF (JavaScript, embedded files) is **not**
+  removed — files are therefore only ever served as attachments with ``nosniff``
+  and ``Content-Security-Policy: sandbox`` (see ``portal.files.views``).
+* Images are decoded and **re-encoded** by Pillow (same format, EXIF orientation
+  applied, EXIF/XMP/comments/text chunks dropped, ICC profile and PNG
+  transparency kept), so anything appended to or hidden in the original
+  (metadata, trailing archives) is not stored.  Images above
+  ``MAX_IMAGE_PIXELS`` are refused before decoding (decompression bombs).
+* Polyglots: a PDF or image that also parses as a ZIP archive (an end-of-central-
+  directory record near its end), or that contains HTML/script markup anywhere
+  (``<script``, ``<html``, ``<svg``, ``<iframe``, ``<?php`` …), is rejected.
+  This is a heuristic against the known tricks, not a proof; the serving rules
+  above are the real defence.
+* No malware scanning happens here (there is no scanner in this environment).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+
+class Kind(models.TextChoices):
+    """The file types the portal accepts.  Labels are format names (not translated)."""
+
+    PDF = "pdf", "PDF"
+    JPEG = "jpeg", "JPEG"
+    PNG = "png", "PNG"
+
+
+CONTENT_TYPES: dict[Kind, str] = {
+    Kind.PDF: "application/pdf",
+    Kind.JPEG: "image/jpeg",
+    Kind.PNG: "image/png",
+}
+EXTENSIONS: dict[Kind, str] = {Kind.PDF: "pdf", Kind.JPEG: "jpg", Kind.PNG: "png"}
+# Suffixes a user's file name may already carry for a kind (kept for display).
+_NAME_SUFFIXES: dict[Kind, tuple[str, ...]] = {
+    Kind.PDF: ("pdf",),
+    Kind.JPEG: ("jpg", "jpeg", "jpe"),
+    Kind.PNG: ("png",),
+}
+_PIL_FORMATS: dict[Kind, str] = {Kind.JPEG: "JPEG", Kind.PNG: "PNG"}
+
+# ASVS 5.2.6 suggests refusing pixel floods well below Pillow's own bomb limit
+# (~179 MP); 40 MP covers any phone photo or A4 scan at 600 dpi (35 MP).
+MAX_IMAGE_PIXELS = 40_000_000
+JPEG_QUALITY = 90
+MAX_DISPLAY_NAME = 150
+
+# Every user-facing upload error, so wording and translation are reviewed together.
+ERROR_MESSAGES: dict[str, Promise] = {
+    "too_large": _(
+        "“%(name)s” is %(size)s MB. Each file must be %(limit)s MB or smaller."
+    ),
+    "too_large_total": _(
+        "Together the files are %(total)s MB. All files together must be %(limit)s MB "
+        "or smaller."
+    ),
+    "too_many_files": _("Choose at most %(limit)s files at a time."),
+    "empty": _("“%(name)s” is empty (0 bytes). Check the file and upload it again."),
+    "type_not_allowed": _(
+        "“%(name)s” is not an accepted type of file. Upload one of these types: %(allowed)s."
+    ),
+    "svg": _(
+        "“%(name)s” is an SVG image, which is not accepted. Save it as PNG or PDF and "
+        "upload that."
+    ),
+    "html": _(
+        "“%(name)s” is a web page or a script, which is not accepted. Save or print it "
+        "as a PDF and upload that."
+    ),
+    "archive": _(
+        "“%(name)s” is a compressed archive (such as ZIP), which is not accepted. Upload "
+        "each document as its own file instead."
+    ),
+    "office_document": _(
+        "“%(name)s” is a Word, Excel or other office document, which is not accepted. "
+        "Save it as a PDF and upload that."
+    ),
+    "executable": _("“%(name)s” is a program, not a document, and cannot be accepted."),
+    "polyglot": _(
+        "“%(name)s” contains hidden content besides the document (such as a web page or "
+        "an archive), so it cannot be accepted. Save the document again as a new file "
+        "and upload that."
+    ),
+    "pdf_encrypted": _(
+        "“%(name)s”: this PDF is password-protected; remove the password and upload it "
+        "again."
+    ),
+    "pdf_broken": _(
+        "“%(name)s” is damaged or incomplete and cannot be opened as a PDF. Save it "
+        "again and upload it again."
+    ),
+    "image_broken": _(
+        "“%(name)s” cannot be read as an image; it may be damaged or incomplete. Save "
+        "it again and upload it again."
+    ),
+    "image_too_many_pixels": _(
+        "“%(name)s” is %(megapixels)s megapixels. Images may have at most %(limit)s "
+        "megapixels; reduce its resolution and upload it again."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class CleanedUpload:
+    """An upload that passed validation: exactly the bytes to store."""
+
+    content: bytes = field(repr=False)
+    kind: Kind
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    # The user's file name, sanitised; for display and Content-Disposition only,
+    # never for a storage path.
+    original_name: str
+
+
+# --- Content sniffing ---------------------------------------------------------
+
+_PDF_MAGIC = b"%PDF-"
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_EXECUTABLE_MAGICS = (
+    b"MZ",  # Windows PE / DOS
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",  # Mach-O 32/64, both byte orders
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",  # Mach-O universal / Java class
+    b"#!",  # shell and other scripts
+)
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc .xls .ppt .msg
+_ARCHIVE_MAGICS = (
+    b"Rar!\x1a\x07",
+    b"7z\xbc\xaf\x27\x1c",
+    b"\x1f\x8b",  # gzip
+    b"BZh",
+    b"\xfd7zXZ\x00",
+    b"\x28\xb5\x2f\xfd",  # zstd
+    b"MSCF",  # cab
+)
+_HTML_MARKUP = re.compile(
+    rb"<(?:script|html|body|head|iframe|object|embed|svg|!doctype\s+html)[\s>/]|<\?php",
+    re.IGNORECASE,
+)
+_SVG_TAG = re.compile(rb"<svg[\s>/]", re.IGNORECASE)
+
+
+def _text_head(data: bytes) -> bytes:
+    """The first few KB as lower-case ASCII-ish bytes, BOMs and UTF-16 undone."""
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        head = head.decode("utf-16", errors="ignore").encode("utf-8", errors="ignore")
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    return head.lstrip().lower()
+
+
+def _zip_rejection(data: bytes) -> str:
+    """``office_document`` for OOXML/ODF packages (.docx is a zip), else ``archive``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist()[:1000])
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        names = set()
+    if "[Content_Types].xml" in names or "mimetype" in names:
+        return "office_document"
+    return "archive"
+
+
+def sniff(data: bytes) -> Kind | str:
+    """Return the accepted ``Kind`` the bytes are, or the rejection code they earn.
+
+    Only the content decides; unknown content gets ``type_not_allowed``.
+    """
+    if not data:
+        return "empty"
+    if data.startswith(_EXECUTABLE_MAGICS):
+        return "executable"
+    if data.startswith(_PDF_MAGIC):
+        return Kind.PDF
+    if data.startswith(_JPEG_MAGIC):
+        return Kind.JPEG
+    if data.startswith(_PNG_MAGIC):
+        return Kind.PNG
+    if data.startswith(_ZIP_MAGICS):
+        return _zip_rejection(data)
+    if data.startswith(_OLE2_MAGIC):
+        return "office_document"
+    if data.startswith(_ARCHIVE_MAGICS) or data[257:262] == b"ustar":
+        return "archive"
+    head = _text_head(data)
+    if _SVG_TAG.search(head):
+        return "svg"
+    if _HTML_MARKUP.search(head) or head.startswith(b"<"):
+        # Markup we do not know is treated as web content, never as a document.
+        return "html"
+    return "type_not_allowed"
+
+
+def _is_polyglot(data: bytes) -> bool:
+    """Does an accepted-looking file also carry markup or a ZIP archive?"""
+    if _HTML_MARKUP.search(data):
+        return True
+    # zipfile finds an archive by its end-of-central-directory record, wherever
+    # the archive starts — exactly how a PDF+ZIP or JPEG+ZIP polyglot is opened.
+    return zipfile.is_zipfile(io.BytesIO(data))
+
+
+# --- Kind-specific checks -----------------------------------------------------
+
+
+def _check_pdf(data: bytes, name: str) -> None:
+    from pypdf import PdfReader
+
+    # Readers look for the end marker in the last KB; without it the file was
+    # cut short (an interrupted upload or download).
+    if b"%%EOF" not in data[-1024:]:
+        raise _error("pdf_broken", name=name)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise _error("pdf_encrypted", name=name)
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except Exception as exc:  # pypdf raises many types on hostile input
+        raise _error("pdf_broken", name=name) from exc
+    if pages < 1:
+        raise _error("pdf_broken", name=name)
+
+
+def _reencode_image(data: bytes, kind: Kind, name: str, max_pixels: int) -> bytes:
+    """Decode and re-encode in the same format; returns the new bytes."""
+    from PIL import Image, ImageOps
+
+    pil_format = _PIL_FORMATS[kind]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[pil_format]) as probe:
+                width, height = probe.size
+                if width * height > max_pixels:
+                    raise _error(
+                        "image_too_many_pixels",
+                        name=name,
+                        megapixels=f"{width * height / 1_000_000:.1f}",
+                        limit=f"{max_pixels / 1_000_000:g}",
+                    )
+                probe.verify()
+            with Image.open(io.BytesIO(data), formats=[pil_format]) as image:
+                image.load()
+                icc_profile = image.info.get("icc_profile")
+                transparency = image.info.get("transparency")
+                try:
+                    upright = ImageOps.exif_transpose(image)
+                except Exception:  # a broken EXIF block must not sink a good image
+                    upright = image.copy()
+                # Nothing from the original's metadata is written back: Pillow
+                # would otherwise carry comments and XMP over from ``info``.
+                upright.info = {}
+                options: dict[str, Any] = {}
+                if icc_profile:
+                    options["icc_profile"] = icc_profile
+                if kind == Kind.JPEG:
+                    if upright.mode not in ("L", "RGB", "CMYK"):
+                        upright = upright.convert("RGB")
+                    options["quality"] = JPEG_QUALITY
+                else:
+                    if upright.mode not in (
+                        "1",
+                        "L",
+                        "LA",
+                        "I",
+                        "I;16",
+                        "P",
+                        "RGB",
+                        "RGBA",
+                    ):
+                        upright = upright.convert("RGBA")
+                    elif transparency is not None:
+                        options["transparency"] = transparency
+                out = io.BytesIO()
+                upright.save(out, format=pil_format, **options)
+                return out.getvalue()
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _error(
+            "image_too_many_pixels",
+            name=name,
+            megapixels="?",
+            limit=f"{max_pixels / 1_000_000:g}",
+        ) from exc
+    except Exception as exc:  # Pillow raises OSError, SyntaxError, ValueError, ...
+        raise _error("image_broken", name=name) from exc
+
+
+# --- Helpers ------------------------------------------------------------------
+
+
+def _megabytes(size: int) -> str:
+    value = size / (1024 * 1024)
+    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+
+
+def _error(code: str, **params: str) -> ValidationError:
+    return ValidationError(ERROR_MESSAGES[code], code=code, params=params)
+
+
+def kinds_label(kinds: Iterable[Kind]) -> str:
+    """ "PDF, JPEG, PNG" in a stable order, with a translatable separator."""
+    ordered = [kind.label for kind in Kind if kind in set(kinds)]
+    return pgettext("list separator", ", ").join(str(label) for label in ordered)
+
+
+def _clean_name(name: str | None) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    base = unicodedata.normalize("NFC", base)
+    base = "".join(ch for ch in base if not unicodedata.category(ch).startswith("C"))
+    return " ".join(base.split()).strip(" .")[:MAX_DISPLAY_NAME].rstrip(" .")
+
+
+def sanitize_display_name(name: str | None, kind: Kind) -> str:
+    """The user's file name made safe to show and to send back in a header.
+
+    Keeps only the last path segment, NFC-normalises, drops control and
+    formatting characters (including bidi overrides that disguise ``exe.pdf``),
+    trims leading dots and length, and makes the suffix match the real type.
+    """
+    base = _clean_name(name)
+    stem, dot, suffix = base.rpartition(".")
+    if not dot or suffix.lower() not in _NAME_SUFFIXES[kind]:
+        stem, suffix = base, EXTENSIONS[kind]
+    stem = stem[: MAX_DISPLAY_NAME - len(suffix) - 1].rstrip(" .") or "file"
+    return f"{stem}.{suffix}"
+
+
+def _read_capped(uploaded_file: IO[bytes] | Any, limit: int) -> bytes:
+    """Read at most ``limit + 1`` bytes (enough to know the file is too big)."""
+    if hasattr(uploaded_file, "seek"):
+        uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    return bytes(data or b"")
+
+
+# --- Public API ---------------------------------------------------------------
+
+
+def validate_upload(
+    uploaded_file: IO[bytes] | Any,
+    *,
+    allowed: set[Kind] | frozenset[Kind],
+    max_bytes: int | None = None,
+) -> CleanedUpload:
+    """Validate one uploaded file and return what may be stored.
+
+    Raises ``ValidationError`` (with a ``code`` from ``ERROR_MESSAGES``) when the
+    file is empty, larger than ``max_bytes`` (default ``UPLOAD_MAX_FILE_BYTES``),
+    not one of ``allowed`` by content, an SVG, HTML or script, an archive or
+    office document, an executable, a polyglot, an encrypted or unreadable
+    PDF, or an image Pillow cannot decode or that has too many pixels.
+    Nothing is written anywhere.
+    """
+    limit = settings.UPLOAD_MAX_FILE_BYTES if max_bytes is None else max_bytes
+    raw_name = str(getattr(uploaded_file, "name", "") or "")
+    shown = _clean_name(raw_name) or "file"  # for messages; the type is not known yet
+
+    declared_size = getattr(uploaded_file, "size", None)
+    if isinstance(declared_size, int) and declared_size > limit:
+        raise _error(
+            "too_large",
+            name=shown,
+            size=_megabytes(declared_size),
+            limit=_megabytes(limit),
+        )
+    data = _read_capped(uploaded_file, limit)
+    if len(data) > limit:
+        raise _error(
+            "too_large", name=shown, size=_megabytes(len(data)), limit=_megabytes(limit)
+        )
+
+    detected = sniff(data)
+    if isinstance(detected, str):
+        params = {"name": shown}
+        if detected == "type_not_allowed":
+            params["allowed"] = kinds_label(allowed)
+        raise _error(detected, **params)
+    kind = detected
+    if kind not in allowed:
+        raise _error("type_not_allowed", name=shown, allowed=kinds_label(allowed))
+    if _is_polyglot(data):
+        raise _error("polyglot", name=shown)
+
+    if kind == Kind.PDF:
+        _check_pdf(data, shown)
+        content = data
+    else:
+        max_pixels = getattr(settings, "UPLOAD_MAX_IMAGE_PIXELS", MAX_IMAGE_PIXELS)
+        content = _reencode_image(data, kind, shown, max_pixels)
+
+    return CleanedUpload(
+        content=content,
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        extension=EXTENSIONS[kind],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        original_name=sanitize_display_name(raw_name, kind),
+    )
+
+
+def check_total_size(
+    *, current_bytes: int, adding_bytes: int, max_total_bytes: int | None = None
+) -> int:
+    """Return the new running total, or raise ``ValidationError`` (code
+    ``too_large_total``) if it would exceed ``UPLOAD_MAX_TOTAL_BYTES``."""
+    limit = (
+        settings.UPLOAD_MAX_TOTAL_BYTES if max_total_bytes is None else max_total_bytes
+    )
+    total = current_bytes + adding_bytes
+    if total > limit:
+        raise ValidationError(
+            ERROR_MESSAGES["too_large_total"],
+            code="too_large_total",
+            params={"total": _megabytes(total), "limit": _megabytes(limit)},
+        )
+    return total
+
+
+# --- Form field ---------------------------------------------------------------
+
+
+class MultipleFileInput(forms.FileInput):
+    """A file input that lets the user choose several files (Django 5+ pattern)."""
+
+    allow_multiple_selected = True
+
+
+class PrivateFileField(forms.FileField):
+    """A file field whose cleaned value is a ``CleanedUpload`` (or a list of them
+    with ``multiple=True``), validated by ``validate_upload``.
+
+    Forms just declare it; views hand the cleaned value to
+    ``portal.files.services.store_upload``.  With ``multiple=True`` every file
+    is checked and all errors are reported together, then the files' total
+    size is checked against ``max_total_bytes`` (default
+    ``UPLOAD_MAX_TOTAL_BYTES``); a whole application's total is the caller's
+    business (``check_total_size``).
+    """
+
+    def __init__(
+        self,
+        *,
+        allowed: Iterable[Kind] = (Kind.PDF, Kind.JPEG, Kind.PNG),
+        max_bytes: int | None = None,
+        multiple: bool = False,
+        max_files: int = 20,
+        max_total_bytes: int | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.allowed = frozenset(allowed)
+        self.max_bytes = max_bytes
+        self.multiple = multiple
+        self.max_files = max_files
+        self.max_total_bytes = max_total_bytes
+        if multiple:
+            kwargs.setdefault("widget", MultipleFileInput())
+        # An empty file gets our own message (code "empty") from validate_upload.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        # A hint for the file chooser only; the content decides.
+        accept = []
+        for kind in Kind:
+            if kind in self.allowed:
+                accept.append(CONTENT_TYPES[kind])
+                accept.extend(f".{suffix}" for suffix in _NAME_SUFFIXES[kind])
+        attrs.setdefault("accept", ",".join(accept))
+        return attrs
+
+    def _clean_one(self, data: Any, initial: Any) -> CleanedUpload | None:
+        value = super().clean(data, initial)
+        if not value:
+            return None
+        return validate_upload(value, allowed=self.allowed, max_bytes=self.max_bytes)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        if not self.multiple:
+            return self._clean_one(data, initial)
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files:
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
+            return []
+        if len(files) > self.max_files:
+            raise ValidationError(
+                ERROR_MESSAGES["too_many_files"],
+                code="too_many_files",
+                params={"limit": str(self.max_files)},
+            )
+        cleaned: list[CleanedUpload] = []
+        errors: list[ValidationError] = []
+        for item in files:
+            try:
+                one = self._clean_one(item, None)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+            else:
+                if one is not None:
+                    cleaned.append(one)
+        if errors:
+            raise ValidationError(errors)
+        check_total_size(
+            current_bytes=0,
+            adding_bytes=sum(item.size for item in cleaned),
+            max_total_bytes=self.max_total_bytes,
+        )
+        return cleaned
