@@ -135,3 +135,21 @@ def _test_database_url(settings: Any) -> str:
 
 def pdftools_available() -> bool:
     return shutil.which("pdffonts") is not None
+
+
+# --- Reference data ----------------------------------------------------------
+# Migrations load the offices, statuses and fees, but a transactional test
+# (django_db(transaction=True)) flushes every table, migration data included.
+# Tests that need reference data ask for this fixture; the loaders are
+# idempotent and read-only when the data is already there.
+
+
+@pytest.fixture
+def reference_data(db: None) -> None:
+    from django.apps import apps
+
+    from accounts.reference_data import load_offices
+    from applications.reference_data import load_reference_data
+
+    load_offices(apps)
+    load_reference_data(apps)

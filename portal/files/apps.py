@@ -8,3 +8,8 @@ class FilesConfig(AppConfig):
     name = "portal.files"
     label = "files"
     verbose_name = _("Uploaded files")
+
+    def ready(self) -> None:
+        from portal.files.access import register_builtin_checkers
+
+        register_builtin_checkers()

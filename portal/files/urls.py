@@ -1,4 +1,10 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from portal.files import views
+
 app_name = "files"
-urlpatterns: list = []
+urlpatterns = [
+    path("files/<uuid:code>/", views.download, name="download"),
+]

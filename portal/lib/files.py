@@ -88,7 +88,8 @@ ERROR_MESSAGES: dict[str, Promise] = {
     "too_many_files": _("Choose at most %(limit)s files at a time."),
     "empty": _("“%(name)s” is empty (0 bytes). Check the file and upload it again."),
     "type_not_allowed": _(
-        "“%(name)s” is not an accepted type of file. Upload one of these types: %(allowed)s."
+        "“%(name)s” is not an accepted type of file. Upload one of these types: "
+        "%(allowed)s."
     ),
     "svg": _(
         "“%(name)s” is an SVG image, which is not accepted. Save it as PNG or PDF and "
@@ -99,8 +100,8 @@ ERROR_MESSAGES: dict[str, Promise] = {
         "as a PDF and upload that."
     ),
     "archive": _(
-        "“%(name)s” is a compressed archive (such as ZIP), which is not accepted. Upload "
-        "each document as its own file instead."
+        "“%(name)s” is a compressed archive (such as ZIP), which is not accepted. "
+        "Upload each document as its own file instead."
     ),
     "office_document": _(
         "“%(name)s” is a Word, Excel or other office document, which is not accepted. "
@@ -108,9 +109,9 @@ ERROR_MESSAGES: dict[str, Promise] = {
     ),
     "executable": _("“%(name)s” is a program, not a document, and cannot be accepted."),
     "polyglot": _(
-        "“%(name)s” contains hidden content besides the document (such as a web page or "
-        "an archive), so it cannot be accepted. Save the document again as a new file "
-        "and upload that."
+        "“%(name)s” contains hidden content besides the document (such as a web page "
+        "or an archive), so it cannot be accepted. Save the document again as a new "
+        "file and upload that."
     ),
     "pdf_encrypted": _(
         "“%(name)s”: this PDF is password-protected; remove the password and upload it "
