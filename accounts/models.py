@@ -128,6 +128,10 @@ class User(AbstractUser):
     full_name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
+    affiliation = models.CharField(
+        _("firm or corporation"), max_length=200, blank=True,
+        help_text="For categories 2–4: the requester's own law office, corporation or support organisation.",
+    )
     language = models.CharField(
         _("language for emails"), max_length=2, choices=Language.choices, default=Language.JA
     )
@@ -222,3 +226,254 @@ class OfficerRole(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "office", "role"], name="officer_role_unique")
         ]
+
+
+class UseRequest(models.Model):
+    """A request for use (利用申出) — or, with kind PERIODIC, a periodic report
+    (定期報告), which reception reviews the same way.
+
+    A new request starts as a DRAFT owned by a proven email address (no
+    account yet); submission gives it a reference number.  The lifecycle is
+    the table in ``accounts/workflow.py``; only ``accounts.services`` changes
+    ``status``.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("Request for use")
+        PERIODIC = "periodic", _("Periodic report")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned for correction")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("Online")
+        COUNTER = "counter", _("At the counter (paper)")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference_number = models.CharField(
+        _("reference number"), max_length=24, null=True, blank=True, unique=True
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NEW)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.ONLINE
+    )
+    email = models.EmailField(_("email address"))
+    language = models.CharField(_("language"), max_length=2, default="ja")
+    user_category = models.PositiveSmallIntegerField(
+        _("user category"), choices=User.Category.choices, null=True, blank=True
+    )
+
+    # The organisation (for category 1: the requester's own; for 2–4: the
+    # requester's own firm/corporation/support organisation).
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("existing organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="use_requests",
+    )
+    org_name_ja = models.CharField(_("organisation name (Japanese)"), max_length=200, blank=True)
+    org_name_en = models.CharField(_("organisation name (English)"), max_length=200, blank=True)
+    org_is_corporation = models.BooleanField(_("corporation"), null=True, blank=True)
+    org_corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    org_postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
+    org_prefecture = models.ForeignKey(
+        Prefecture, verbose_name=_("prefecture"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    org_address = models.CharField(_("address"), max_length=200, blank=True)
+    org_representative = models.CharField(_("representative"), max_length=100, blank=True)
+    org_phone = models.CharField(_("phone"), max_length=20, blank=True)
+    org_category = models.PositiveSmallIntegerField(
+        _("organisation category"), choices=Organization.Category.choices, null=True, blank=True
+    )
+
+    # The requesting person.
+    full_name = models.CharField(_("name"), max_length=100, blank=True)
+    full_name_kana = models.CharField(_("name (kana)"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    affiliation = models.CharField(_("firm or corporation"), max_length=200, blank=True)
+    toritsugi_number = models.CharField(
+        _("filing agent notification certificate number"), max_length=32, blank=True
+    )
+    toritsugi_issuer = models.CharField(_("issued by"), max_length=100, blank=True)
+
+    # The leaflet's requirements, each declared separately.
+    decl_no_punishment = models.BooleanField(default=False)
+    decl_notifications_filed = models.BooleanField(default=False)
+    decl_lawful_acceptance = models.BooleanField(default=False)
+    decl_no_id_lending = models.BooleanField(default=False)
+    decl_periodic_report = models.BooleanField(default=False)
+
+    # The list of foreign employees and planned hires, as validated rows.
+    roster = models.JSONField(_("foreign employees and planned hires"), default=list, blank=True)
+
+    office = models.ForeignKey(
+        Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="use_requests",
+    )
+    # Reception's comments per item when returning for correction.
+    return_comments = models.JSONField(default=dict, blank=True)
+    decision_reason = models.TextField(_("reasons"), blank=True)
+
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    registered_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The reception officer who registered a paper request.",
+    )
+    filed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The user who filed a periodic report.",
+    )
+    resulting_user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request for use")
+        verbose_name_plural = _("requests for use")
+        ordering = ["-submitted_at", "-created_at"]
+        indexes = [models.Index(fields=["office", "status", "submitted_at"], name="usereq_queue")]
+        constraints = [
+            models.CheckConstraint(
+                name="usereq_submitted_has_reference",
+                condition=Q(status="draft") | Q(reference_number__isnull=False, submitted_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="usereq_decision_has_decider",
+                condition=~Q(status__in=["approved", "rejected"])
+                | Q(decided_at__isnull=False, decided_by__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="usereq_dates_ordered",
+                condition=Q(decided_at__isnull=True) | Q(decided_at__gte=models.F("submitted_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference_number or str(self.code)
+
+
+class UseRequestAppointer(models.Model):
+    """An organisation that appointed a category 2–4 requester."""
+
+    use_request = models.ForeignKey(UseRequest, on_delete=models.CASCADE, related_name="appointers")
+    name_ja = models.CharField(_("organisation name"), max_length=200)
+    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("appointing organisation")
+        verbose_name_plural = _("appointing organisations")
+
+
+class UseRequestDocument(models.Model):
+    """A file in one of the request's document slots (several per slot)."""
+
+    class Slot(models.TextChoices):
+        ORG_SUMMARY = "org_summary", _("Organisation summary")
+        PLEDGE = "pledge", _("Written pledge")
+        REGISTRY = "registry", _("Certificate of registered matters")
+        CATEGORY = "category", _("Evidence of the organisation category")
+        APPOINTMENT = "appointment", _("Proof of appointment")
+        USER_LIST = "user_list", _("List of portal users")
+
+    use_request = models.ForeignKey(UseRequest, on_delete=models.CASCADE, related_name="documents")
+    slot = models.CharField(_("document"), max_length=16, choices=Slot.choices)
+    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("request document")
+        verbose_name_plural = _("request documents")
+
+
+class RosterEntry(models.Model):
+    """A foreign national the organisation employs or plans to hire."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        OTHER = "X", _("Other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roster")
+    family_name = models.CharField(_("family name (as in passport)"), max_length=60)
+    given_name = models.CharField(_("given names (as in passport)"), max_length=60, blank=True)
+    name_kanji = models.CharField(_("name in kanji"), max_length=60, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    nationality = models.CharField(_("nationality (ISO 3166)"), max_length=2)
+    status_of_residence = models.CharField(_("status of residence"), max_length=64, blank=True)
+    residence_card_number = models.CharField(_("residence card number"), max_length=12, blank=True)
+    period_expiry = models.DateField(_("period of stay expires"), null=True, blank=True)
+    planned_hire = models.BooleanField(_("planned hire"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("foreign employee")
+        verbose_name_plural = _("foreign employees")
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "nationality", "family_name", "given_name", "date_of_birth"],
+                name="roster_person_unique",
+            ),
+        ]
+
+
+class SetPasswordToken(models.Model):
+    """A single-use link to set the password of a newly approved account.
+    Only a hash of the token is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+
+class ExpiryReminder(models.Model):
+    """Records that the reminder N days before a user's approval expires was
+    queued, so each threshold is sent once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    valid_until = models.DateField()
+    days_before = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "valid_until", "days_before"], name="expiry_reminder_once"
+            )
+        ]
+
+
+class EmailProof(models.Model):
+    """A single-use link proving that a requester (who has no account yet)
+    controls an email address.  The URL carries a random token whose hash is
+    stored here — no personal data in the URL."""
+
+    email = models.EmailField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -156,6 +157,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {
         "task": "portal.notifications.tasks.sweep_outbox",
         "schedule": timedelta(minutes=1),
+    },
+    "approval-expiry-reminders": {
+        "task": "accounts.tasks.send_expiry_reminders",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 
@@ -330,6 +335,8 @@ LANGUAGE_COOKIE_HTTPONLY = True
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 NOTIFICATION_BACKOFF_SECONDS = env.int("NOTIFICATION_BACKOFF_SECONDS", 30, minimum=1)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# How long an approval (request for use or periodic report) lasts (2026 rule: 3 years).
+USE_APPROVAL_YEARS = env.int("USE_APPROVAL_YEARS", 3, minimum=1)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

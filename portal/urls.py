@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("portal.notifications.urls")),
     path("", include("portal.files.urls")),
+    path("", include("portal.pages.guide")),
     path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]

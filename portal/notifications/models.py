@@ -22,12 +22,18 @@ class Notification(models.Model):
     reports, so a rolled-back change leaves no notification behind."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # A user (inbox entry + email), or — for people who have no account yet,
+    # such as someone requesting use — just an address and a language.
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recipient"),
+        null=True,
+        blank=True,
         on_delete=models.CASCADE,
         related_name="notifications",
     )
+    to_email = models.EmailField(_("email address"), blank=True)
+    language = models.CharField(_("language"), max_length=2, blank=True)
     kind = models.CharField(_("kind"), max_length=64)
     context = models.JSONField(_("context"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=300, blank=True)
@@ -58,10 +64,14 @@ class Notification(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                name="notif_has_recipient",
+                condition=Q(recipient__isnull=False) | ~Q(to_email=""),
+            ),
+            models.CheckConstraint(
                 name="notif_sent_has_time",
                 condition=~Q(email_state="sent") | Q(sent_at__isnull=False),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id}"
+        return f"{self.kind} → {self.recipient_id or 'address'}"

@@ -33,18 +33,29 @@ SWEEP_BATCH = 100
 
 def notify(
     *,
-    recipient: Any,
+    recipient: Any | None = None,
     kind: str,
     context: dict[str, Any] | None = None,
     link: str = "",
+    to_email: str = "",
+    language: str = "",
 ) -> Notification:
-    """Queue a notification for ``recipient`` (inbox entry + one email).
+    """Queue a notification for ``recipient`` (inbox entry + one email), or
+    only an email to ``to_email`` in ``language`` for someone without an
+    account.
 
     Call inside the business transaction.  After commit a relay task is
     kicked; if the broker is down the periodic sweep sends it later.
     """
+    if recipient is None and not to_email:
+        raise ValueError("a notification needs a recipient or an address")
     notification = Notification.objects.create(
-        recipient=recipient, kind=kind, context=context or {}, link=link
+        recipient=recipient,
+        to_email=to_email,
+        language=language,
+        kind=kind,
+        context=context or {},
+        link=link,
     )
     transaction.on_commit(lambda: kick_relay(notification.pk))
     return notification
@@ -116,18 +127,22 @@ def outbox_sweep() -> int:
 
 def _send_claimed(notification: Notification) -> bool:
     recipient = notification.recipient
+    address = recipient.email if recipient is not None else notification.to_email
+    language = (
+        recipient.language if recipient is not None else notification.language
+    ) or settings.LANGUAGE_CODE
     try:
-        if not recipient.email:
+        if not address:
             raise ValueError("recipient has no email address")
         rendered = render_email(
             notification.kind,
             {**notification.context, "recipient": recipient, "link": notification.link},
-            getattr(recipient, "language", settings.LANGUAGE_CODE),
+            language,
         )
         message = EmailMultiAlternatives(
             subject=rendered.subject,
             body=rendered.text,
-            to=[recipient.email],
+            to=[address],
             headers={"X-Zairyu-Notification": str(notification.code)},
         )
         message.attach_alternative(rendered.html, "text/html")
@@ -135,8 +150,10 @@ def _send_claimed(notification: Notification) -> bool:
     except Exception as exc:
         _record_failure(notification, exc)
         return False
+    # Single-use links ("secret_*" keys) live only until the email is out.
+    scrubbed = {k: v for k, v in notification.context.items() if not k.startswith("secret_")}
     Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
-        email_state=EmailState.SENT, sent_at=timezone.now(), last_error=""
+        email_state=EmailState.SENT, sent_at=timezone.now(), last_error="", context=scrubbed
     )
     return True
 

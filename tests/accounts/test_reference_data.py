@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections import Counter
 
 from django.apps import apps
+from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count
@@ -97,11 +98,14 @@ def test_load_offices_puts_back_changed_rows_and_keeps_extra_offices():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_load_offices_into_an_empty_database_creates_everything():
-    Office.objects.all().delete()  # the flush left nothing, but be explicit
-    Prefecture.objects.all().delete()
+def test_load_offices_fills_a_flushed_database():
+    call_command("flush", interactive=False, verbosity=0)
+    assert not Prefecture.objects.exists()
+
     assert load_offices(apps) == 47 + 15 + 11  # rows + jurisdiction sets
+
     assert Office.objects.get(code="YKH").parent == Office.objects.get(code="TKY")
+    assert office_for_prefecture(prefecture=47).code == "NAH"
 
 
 @pytest.mark.django_db

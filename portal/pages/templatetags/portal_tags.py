@@ -130,6 +130,15 @@ def widget(bound_field: forms.BoundField, **extra: Any) -> SafeString:
     return bound_field.as_widget(attrs=attrs)
 
 
+@register.filter
+def chunks(value: str, size: int = 4) -> list[str]:
+    """``"ABCDEFGH"|chunks:4`` → ``["ABCD", "EFGH"]``: long keys drawn in
+    groups that are easy to read and type (copying keeps no spaces)."""
+    text = str(value)
+    size = max(1, int(size))
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
 @register.simple_tag
 def describedby(bound_field: forms.BoundField) -> str:
     """The ``aria-describedby`` value for a group's fieldset."""
