@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
-from django.http import HttpRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa import signals as mfa_signals
 from django.dispatch import receiver
+
+from allauth.mfa import signals as mfa_signals
 
 from portal.notifications.services import notify
 

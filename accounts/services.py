@@ -10,13 +10,14 @@ import secrets
 from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+
+from dateutil.relativedelta import relativedelta
 
 from accounts.models import (
     Appointment,
@@ -27,9 +28,9 @@ from accounts.models import (
     Organization,
     RosterEntry,
     SetPasswordToken,
+    User,
     UseRequest,
     UseRequestDocument,
-    User,
 )
 from accounts.workflow import (
     AccountAction,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import UseRequest, User
+from accounts.models import User, UseRequest
 
 RS = UseRequest.Status
 

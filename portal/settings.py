@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
+
+from celery.schedules import crontab
 
 from portal.lib.env import Env
 
@@ -27,7 +28,8 @@ TESTING = env.bool("ZAIRYU_TESTING", False)
 
 if DEBUG:
     SECRET_KEY = env.str(
-        "DJANGO_SECRET_KEY", "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+        "DJANGO_SECRET_KEY",
+        "dev-only-insecure-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     )
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY")
@@ -210,12 +212,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_TOTAL_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Mail (Django 6.1 MAILERS) ---------------------------------------------
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "Zairyu <no-reply@zairyu.example.jp>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", "Zairyu <no-reply@zairyu.example.jp>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 DEV_MAILBOX_DIR = VAR_DIR / "mailbox"
 # "mailbox" writes each email to DEV_MAILBOX_DIR (shown at /dev/mailbox/ when
 # DEBUG is on; the test suite's Celery worker uses it too); "smtp" is production.
-EMAIL_MODE = env.choice("EMAIL_MODE", "mailbox" if DEBUG else "smtp", ("smtp", "mailbox"))
+EMAIL_MODE = env.choice(
+    "EMAIL_MODE", "mailbox" if DEBUG else "smtp", ("smtp", "mailbox")
+)
 if EMAIL_MODE == "smtp":
     MAILERS = {
         "default": {
@@ -242,13 +248,18 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+if TESTING:
+    # Thousands of users are created in tests; PBKDF2 would dominate the run.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -344,7 +355,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "portal.lib.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+        "plain": {
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+        }
     },
     "handlers": {
         "console": {

@@ -52,14 +52,18 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        b = p.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield b
         b.close()
 
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 1280, "height": 900}
+    )
     pg = context.new_page()
     pg.set_default_timeout(15_000)
     yield pg
@@ -87,20 +91,43 @@ def redis_available() -> bool:
 
 
 @pytest.fixture(scope="session")
-def celery_worker_proc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[subprocess.Popen[bytes]]:
+def celery_worker_proc(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the real Redis broker."""
     if not redis_available():
         _missing("Redis (REDIS_URL)")
     from django.conf import settings
 
     log = tmp_path_factory.mktemp("celery") / "worker.log"
-    env = {**os.environ, "DATABASE_URL": _test_database_url(settings), "EMAIL_MODE": "mailbox"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(settings),
+        "EMAIL_MODE": "mailbox",
+    }
     with open(log, "w") as logf:  # a file, not a PIPE: a full pipe blocks the worker
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool=solo",
-             "--concurrency=1", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-l", "info"],
-            stdout=logf, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool=solo",
+                "--concurrency=1",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-Q",
+                settings.CELERY_TASK_DEFAULT_QUEUE,
+                "-l",
+                "info",
+            ],
+            stdout=logf,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
         )
         try:
             from portal.celery import app

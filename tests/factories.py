@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 import factory
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.models import Authenticator
-from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import (
     TOTP,
     format_hotp_value,
@@ -57,5 +57,7 @@ def totp_code(user: User, *, offset: int = 0) -> str:
 def password_login(client, user: User) -> None:
     """Sign in with the password as a person would (recording the
     authentication time allauth needs), without the MFA step."""
-    response = client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302, response.content[:300]

@@ -10,7 +10,14 @@ from portal.audit.models import AuditEvent
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "actor_username", "action", "object_type", "object_code", "request_id"]
+    list_display = [
+        "at",
+        "actor_username",
+        "action",
+        "object_type",
+        "object_code",
+        "request_id",
+    ]
     list_filter = ["action", "object_type"]
     search_fields = ["actor_username", "object_code", "request_id", "action"]
     date_hierarchy = "at"

@@ -26,10 +26,14 @@ class AuditEvent(models.Model):
         related_name="+",
     )
     actor_username = models.CharField(_("actor user ID"), max_length=64, blank=True)
-    organization_code = models.UUIDField(_("acting for organisation"), null=True, blank=True)
+    organization_code = models.UUIDField(
+        _("acting for organisation"), null=True, blank=True
+    )
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("object type"), max_length=64, blank=True)
-    object_code = models.CharField(_("object"), max_length=64, blank=True, db_index=True)
+    object_code = models.CharField(
+        _("object"), max_length=64, blank=True, db_index=True
+    )
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -27,7 +27,9 @@ def audit_record(
     """
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     object_type = obj._meta.label_lower if obj is not None else ""
-    object_code = str(getattr(obj, "code", None) or getattr(obj, "pk", "")) if obj else ""
+    object_code = (
+        str(getattr(obj, "code", None) or getattr(obj, "pk", "")) if obj else ""
+    )
     return AuditEvent.objects.create(
         actor=actor_obj,
         actor_username=getattr(actor_obj, "username", "") if actor_obj else "",

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.mfa import signals as mfa_signals
 from django.contrib.auth import get_user_model
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import (
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
 from django.dispatch import receiver
+
+from allauth.mfa import signals as mfa_signals
 
 from portal.audit.services import audit_record
 
@@ -37,15 +42,21 @@ def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> No
 
 
 @receiver(mfa_signals.authenticator_added)
-def _mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def _mfa_added(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     audit_record(actor=user, action="mfa.added", data={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_removed)
-def _mfa_removed(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def _mfa_removed(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     audit_record(actor=user, action="mfa.removed", data={"type": authenticator.type})
 
 
 @receiver(mfa_signals.authenticator_reset)
-def _mfa_reset(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def _mfa_reset(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     audit_record(actor=user, action="mfa.reset", data={"type": authenticator.type})

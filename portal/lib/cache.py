@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-import redis
 from django.core.cache.backends.redis import RedisCache
+
+import redis
 
 logger = logging.getLogger(__name__)
 

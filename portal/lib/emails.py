@@ -22,7 +22,7 @@ def render_email(kind: str, context: dict[str, Any], language: str) -> RenderedE
     ``_body.html`` in ``language``."""
     ctx = {"base_url": settings.PORTAL_BASE_URL, **context}
     with translation.override(language):
-        subject = render_to_string(f"emails/{kind}_subject.txt", ctx)
+        subject: str = render_to_string(f"emails/{kind}_subject.txt", ctx)
         text = render_to_string(f"emails/{kind}_body.txt", ctx)
         html = render_to_string(f"emails/{kind}_body.html", ctx)
     # A subject is one line; a stray newline would be a header injection.

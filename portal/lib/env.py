@@ -12,15 +12,19 @@ from collections.abc import Mapping
 
 from django.core.exceptions import ImproperlyConfigured
 
+# The methods below are named after the types they return, so annotations
+# use these aliases (inside the class, ``str`` would name the method).
+Text = str
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
 class Env:
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[Text, Text] | None = None) -> None:
         self.environ = os.environ if environ is None else environ
 
-    def str(self, name: str, default: str | None = None) -> str:
+    def str(self, name: Text, default: Text | None = None) -> Text:
         value = self.environ.get(name)
         if value is None or value == "":
             if default is None:
@@ -28,10 +32,10 @@ class Env:
             return default
         return value
 
-    def optional(self, name: str) -> str | None:
+    def optional(self, name: Text) -> Text | None:
         return self.environ.get(name) or None
 
-    def bool(self, name: str, default: bool) -> bool:
+    def bool(self, name: Text, default: bool) -> bool:
         raw = self.environ.get(name)
         if raw is None:
             return default
@@ -44,7 +48,7 @@ class Env:
             f"{name}={raw!r} is not a boolean; use 1/0, true/false, yes/no or on/off."
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def int(self, name: Text, default: int, *, minimum: int | None = None) -> int:
         raw = self.environ.get(name)
         if raw is None or raw.strip() == "":
             return default
@@ -56,13 +60,13 @@ class Env:
             raise ImproperlyConfigured(f"{name}={value} must be at least {minimum}.")
         return value
 
-    def list(self, name: str, default: list[str] | None = None) -> list[str]:
+    def list(self, name: Text, default: list[Text] | None = None) -> list[Text]:
         raw = self.environ.get(name)
         if raw is None:
             return list(default or [])
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def choice(self, name: str, default: str, choices: tuple[str, ...]) -> str:
+    def choice(self, name: Text, default: Text, choices: tuple[Text, ...]) -> Text:
         value = self.str(name, default)
         if value not in choices:
             raise ImproperlyConfigured(
@@ -70,14 +74,16 @@ class Env:
             )
         return value
 
-    def database(self, name: str, default: str) -> dict[str, object]:
+    def database(self, name: Text, default: Text) -> dict[Text, object]:
         import dj_database_url
 
         url = self.str(name, default)
         try:
             config = dict(dj_database_url.parse(url, conn_max_age=60))
         except ValueError as exc:
-            raise ImproperlyConfigured(f"{name} is not a usable database URL: {exc}")
+            raise ImproperlyConfigured(
+                f"{name} is not a usable database URL: {exc}"
+            ) from None
         engine = str(config.get("ENGINE", ""))
         if engine not in (
             "django.db.backends.postgresql",
@@ -88,7 +94,7 @@ class Env:
             )
         return config
 
-    def redis_url(self, name: str) -> str | None:
+    def redis_url(self, name: Text) -> Text | None:
         url = self.optional(name)
         if url is not None and not url.startswith(("redis://", "rediss://")):
             raise ImproperlyConfigured(

@@ -10,4 +10,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """A friendly 500 with the request id to quote; no stack trace, no SQL.
     Rendered without context processors so a broken database cannot break it."""
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"request_id": current_request_id()}))
+    return HttpResponseServerError(
+        template.render({"request_id": current_request_id()})
+    )

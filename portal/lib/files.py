@@ -35,6 +35,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -263,11 +264,76 @@ def _check_pdf(data: bytes, name: str) -> None:
         raise _error("pdf_broken", name=name)
 
 
+def _jpeg_is_complete(data: bytes) -> bool:
+    """Walk the JPEG's segments to its end-of-image marker.
+
+    Pillow would tell us about truncation itself, but only while its global
+    ``ImageFile.LOAD_TRUNCATED_IMAGES`` is off — and importing WeasyPrint
+    switches it on for the whole process.  So completeness is checked here.
+    """
+    size = len(data)
+    i = 2  # after SOI
+    while i < size:
+        if data[i] != 0xFF:
+            return False
+        while i < size and data[i] == 0xFF:  # fill bytes
+            i += 1
+        if i >= size:
+            return False
+        marker = data[i]
+        i += 1
+        if marker == 0xD9:  # EOI
+            return True
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:  # RSTn, TEM: no length
+            continue
+        if i + 2 > size:
+            return False
+        length = int.from_bytes(data[i : i + 2], "big")
+        if length < 2:
+            return False
+        i += length
+        if marker == 0xDA:  # SOS: entropy-coded data runs to the next real marker
+            while True:
+                j = data.find(b"\xff", i)
+                if j < 0 or j + 1 >= size:
+                    return False
+                following = data[j + 1]
+                if following == 0x00 or 0xD0 <= following <= 0xD7:
+                    i = j + 2  # stuffed byte or restart marker
+                elif following == 0xFF:
+                    i = j + 1
+                else:
+                    i = j
+                    break
+    return False
+
+
+def _png_is_complete(data: bytes) -> bool:
+    """Every chunk whole with a correct CRC, up to ``IEND`` (see above for why)."""
+    size = len(data)
+    i = len(_PNG_MAGIC)
+    while i + 12 <= size:
+        length = int.from_bytes(data[i : i + 4], "big")
+        end = i + 12 + length
+        if end > size:
+            return False
+        crc = int.from_bytes(data[end - 4 : end], "big")
+        if zlib.crc32(data[i + 4 : end - 4]) != crc:
+            return False
+        if data[i + 4 : i + 8] == b"IEND":
+            return True
+        i = end
+    return False
+
+
 def _reencode_image(data: bytes, kind: Kind, name: str, max_pixels: int) -> bytes:
     """Decode and re-encode in the same format; returns the new bytes."""
     from PIL import Image, ImageOps
 
     pil_format = _PIL_FORMATS[kind]
+    complete = _jpeg_is_complete if kind == Kind.JPEG else _png_is_complete
+    if not complete(data):
+        raise _error("image_broken", name=name)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -333,8 +399,8 @@ def _reencode_image(data: bytes, kind: Kind, name: str, max_pixels: int) -> byte
 
 
 def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:g}" if value == int(value) else f"{value:.1f}"
+    """1 decimal, without a trailing ".0": "30", "10", "2.5"."""
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
 
 
 def _error(code: str, **params: str) -> ValidationError:
@@ -414,7 +480,7 @@ def validate_upload(
         )
 
     detected = sniff(data)
-    if isinstance(detected, str):
+    if not isinstance(detected, Kind):
         params = {"name": shown}
         if detected == "type_not_allowed":
             params["allowed"] = kinds_label(allowed)

@@ -18,7 +18,9 @@ from django.core.mail.message import EmailMessage
 
 
 class MailboxBackend(BaseEmailBackend):
-    def __init__(self, *, directory: str, fail_silently: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *, directory: str, fail_silently: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(fail_silently=fail_silently, **kwargs)
         self.directory = Path(directory)
 
@@ -60,7 +62,8 @@ def read_message(directory: Path, message_id: str) -> MailboxMessage | None:
 
 def _parse(path: Path) -> MailboxMessage:
     msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert isinstance(msg, StdMessage)
+    if not isinstance(msg, StdMessage):  # policy.default always gives one
+        raise TypeError(f"unexpected message type {type(msg)!r}")
     text_part = msg.get_body(preferencelist=("plain",))
     html_part = msg.get_body(preferencelist=("html",))
     return MailboxMessage(

@@ -84,10 +84,14 @@ class SessionTimeoutMiddleware:
                     request,
                     _("You were signed out after 30 minutes without activity.")
                     if idle
-                    else _("You were signed out because 12 hours have passed since you signed in."),
+                    else _(
+                        "You were signed out because 12 hours have passed since you signed in."
+                    ),
                 )
                 return HttpResponseRedirect(
-                    reverse("account_login") + "?" + urlencode({"next": request.get_full_path()})
+                    reverse("account_login")
+                    + "?"
+                    + urlencode({"next": request.get_full_path()})
                     if request.method == "GET"
                     else reverse("account_login")
                 )
@@ -97,7 +101,9 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-def start_session_clock(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
+def start_session_clock(
+    sender: Any, request: HttpRequest, user: Any, **kwargs: Any
+) -> None:
     """Connected to user_logged_in: both limits count from sign-in."""
     now = time.time()
     request.session[SESSION_STARTED] = now
@@ -155,7 +161,9 @@ class MfaRequiredMiddleware:
                 if request.method == "GET" and request.path != "/":
                     messages.warning(
                         request,
-                        _("Set up two-step verification before you continue. It is required for every account."),
+                        _(
+                            "Set up two-step verification before you continue. It is required for every account."
+                        ),
                     )
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)

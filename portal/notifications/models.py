@@ -42,7 +42,10 @@ class Notification(models.Model):
 
     # Outbox columns: the relay moves PENDING -> SENDING -> SENT (or DEAD).
     email_state = models.CharField(
-        _("email"), max_length=16, choices=EmailState.choices, default=EmailState.PENDING
+        _("email"),
+        max_length=16,
+        choices=EmailState.choices,
+        default=EmailState.PENDING,
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -96,7 +96,9 @@ def notification_deliver(*, notification_id: int) -> bool:
     )
     if not claimed:
         return False
-    return _send_claimed(Notification.objects.select_related("recipient").get(pk=notification_id))
+    return _send_claimed(
+        Notification.objects.select_related("recipient").get(pk=notification_id)
+    )
 
 
 def outbox_sweep() -> int:
@@ -116,7 +118,9 @@ def outbox_sweep() -> int:
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
-        _claim(Notification.objects.filter(pk__in=ids, email_state=EmailState.PENDING), now)
+        _claim(
+            Notification.objects.filter(pk__in=ids, email_state=EmailState.PENDING), now
+        )
     sent = 0
     for notification in Notification.objects.select_related("recipient").filter(
         pk__in=ids, email_state=EmailState.SENDING
@@ -151,9 +155,16 @@ def _send_claimed(notification: Notification) -> bool:
         _record_failure(notification, exc)
         return False
     # Single-use links ("secret_*" keys) live only until the email is out.
-    scrubbed = {k: v for k, v in notification.context.items() if not k.startswith("secret_")}
-    Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
-        email_state=EmailState.SENT, sent_at=timezone.now(), last_error="", context=scrubbed
+    scrubbed = {
+        k: v for k, v in notification.context.items() if not k.startswith("secret_")
+    }
+    Notification.objects.filter(
+        pk=notification.pk, email_state=EmailState.SENDING
+    ).update(
+        email_state=EmailState.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        context=scrubbed,
     )
     return True
 
@@ -169,7 +180,9 @@ def _record_failure(notification: Notification, exc: Exception) -> None:
         " (giving up)" if dead else "",
         exc,
     )
-    Notification.objects.filter(pk=notification.pk, email_state=EmailState.SENDING).update(
+    Notification.objects.filter(
+        pk=notification.pk, email_state=EmailState.SENDING
+    ).update(
         email_state=EmailState.DEAD if dead else EmailState.PENDING,
         next_attempt_at=timezone.now() + timedelta(seconds=delay),
         last_error=f"{type(exc).__name__}: {exc}"[:2000],

@@ -5,7 +5,9 @@ from celery import shared_task
 from portal.notifications import services
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5
+)
 def deliver_notification(notification_id: int) -> bool:
     return services.notification_deliver(notification_id=notification_id)
 

@@ -10,5 +10,9 @@ urlpatterns = [
     path("inbox/read-all/", views.inbox_mark_all_read, name="mark_all_read"),
     path("inbox/<uuid:code>/", views.inbox_detail, name="detail"),
     path("dev/mailbox/", views.dev_mailbox, name="dev_mailbox"),
-    path("dev/mailbox/<str:message_id>/", views.dev_mailbox_message, name="dev_mailbox_message"),
+    path(
+        "dev/mailbox/<str:message_id>/",
+        views.dev_mailbox_message,
+        name="dev_mailbox_message",
+    ),
 ]

@@ -56,4 +56,6 @@ def dev_mailbox_message(request: HttpRequest, message_id: str) -> HttpResponse:
     message = read_message(settings.DEV_MAILBOX_DIR, message_id)
     if message is None:
         raise Http404
-    return render(request, "notifications/dev_mailbox_message.html", {"message": message})
+    return render(
+        request, "notifications/dev_mailbox_message.html", {"message": message}
+    )

@@ -37,7 +37,9 @@ def session_status(request: HttpRequest) -> JsonResponse:
     """How long the session has left; does not count as activity."""
     if not request.user.is_authenticated:
         return JsonResponse({"authenticated": False, "seconds_left": 0})
-    return JsonResponse({"authenticated": True, "seconds_left": session_seconds_left(request)})
+    return JsonResponse(
+        {"authenticated": True, "seconds_left": session_seconds_left(request)}
+    )
 
 
 @never_cache
@@ -48,7 +50,9 @@ def session_extend(request: HttpRequest) -> HttpResponse:
 
     if request.user.is_authenticated:
         request.session[SESSION_LAST_SEEN] = time.time()
-        return JsonResponse({"authenticated": True, "seconds_left": session_seconds_left(request)})
+        return JsonResponse(
+            {"authenticated": True, "seconds_left": session_seconds_left(request)}
+        )
     return JsonResponse({"authenticated": False, "seconds_left": 0}, status=401)
 
 
@@ -70,5 +74,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = "error"
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "error", **checks},
+        status=200 if healthy else 503,
     )

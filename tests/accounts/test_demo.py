@@ -26,6 +26,12 @@ pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 26)
 
 
+@pytest.fixture(autouse=True)
+def _fast_hasher(settings):
+    # Seven accounts per run: the production hasher would make this module slow.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _counts() -> dict[str, int]:
     models = [Organization, User, Membership, Appointment, OfficerRole, Authenticator]
     return {model.__name__: model.objects.count() for model in models}

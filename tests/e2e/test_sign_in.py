@@ -21,11 +21,15 @@ def test_sign_in_with_password_and_totp_in_chromium(page, live_server, screensho
     code_field.fill(totp_code(user))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/dashboard/")
-    page.screenshot(path=str(screenshot_dir / "dashboard-after-sign-in.png"), full_page=True)
+    page.screenshot(
+        path=str(screenshot_dir / "dashboard-after-sign-in.png"), full_page=True
+    )
     assert page.locator("main h1").count() == 1
 
 
-def test_new_user_is_sent_to_mfa_setup_and_can_only_leave_by_enrolling(page, live_server):
+def test_new_user_is_sent_to_mfa_setup_and_can_only_leave_by_enrolling(
+    page, live_server
+):
     user = UserFactory()
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=login]", user.email)

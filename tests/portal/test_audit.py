@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-import pytest
 from django.db import DatabaseError, connection, transaction
+
+import pytest
 
 from portal.audit.models import AuditEvent
 from portal.audit.services import audit_record
@@ -29,7 +30,9 @@ def test_record_is_written_in_the_callers_transaction():
     assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL-only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="trigger is PostgreSQL-only"
+)
 @pytest.mark.parametrize(
     "sql",
     [
@@ -39,14 +42,19 @@ def test_record_is_written_in_the_callers_transaction():
 )
 def test_postgres_refuses_update_and_delete(sql):
     event = audit_record(actor=None, action="test.immutable")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [event.pk])
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(sql, [event.pk])
     event.refresh_from_db()
     assert event.action == "test.immutable"
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigger is PostgreSQL-only")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="trigger is PostgreSQL-only"
+)
 def test_orm_update_is_refused_too():
     event = audit_record(actor=None, action="test.immutable")
     with pytest.raises(DatabaseError), transaction.atomic():
@@ -55,9 +63,14 @@ def test_orm_update_is_refused_too():
 
 def test_sign_in_success_and_failure_are_audited(client):
     user = UserFactory(mfa=True)
-    client.post("/accounts/login/", {"login": user.username, "password": "wrong password!"})
+    client.post(
+        "/accounts/login/", {"login": user.username, "password": "wrong password!"}
+    )
     assert AuditEvent.objects.filter(action="auth.login_failed", actor=user).exists()
-    client.post("/accounts/login/", {"login": user.username, "password": "correct-horse-battery-staple"})
+    client.post(
+        "/accounts/login/",
+        {"login": user.username, "password": "correct-horse-battery-staple"},
+    )
     # Password alone does not sign in (MFA step follows); the full login is
     # audited once the code is accepted — see test_auth.
 
@@ -67,7 +80,12 @@ def test_admin_is_read_only(client):
     client.force_login(admin)
     admin_client = client
     event = audit_record(actor=None, action="test.admin")
-    assert admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200
+    assert (
+        admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code
+        == 200
+    )
     assert admin_client.get("/admin/audit/auditevent/add/").status_code == 403
-    response = admin_client.post(f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"})
+    response = admin_client.post(
+        f"/admin/audit/auditevent/{event.pk}/delete/", {"post": "yes"}
+    )
     assert response.status_code == 403

@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def sign_in(client, user, *, login=None):
-    response = client.post("/accounts/login/", {"login": login or user.username, "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": login or user.username, "password": PASSWORD}
+    )
     assert response.status_code == 302, response.content[:300]
     assert response["Location"] == "/accounts/2fa/authenticate/"
     return client.post("/accounts/2fa/authenticate/", {"code": totp_code(user)})
@@ -44,7 +46,10 @@ def test_password_alone_does_not_sign_in(client):
 def test_wrong_code_is_refused_and_a_code_cannot_be_replayed(client):
     user = UserFactory(mfa=True)
     client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
-    response = client.post("/accounts/2fa/authenticate/", {"code": "000000" if totp_code(user) != "000000" else "111111"})
+    response = client.post(
+        "/accounts/2fa/authenticate/",
+        {"code": "000000" if totp_code(user) != "000000" else "111111"},
+    )
     assert response.status_code == 200  # form redisplayed with an error
     code = totp_code(user)
     assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 302
@@ -76,15 +81,23 @@ def test_mfa_setup_and_sign_out_stay_reachable_without_authenticator(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_enrolling_totp_unlocks_the_portal_and_notifies(client, django_capture_on_commit_callbacks):
+def test_enrolling_totp_unlocks_the_portal_and_notifies(
+    client, django_capture_on_commit_callbacks
+):
     from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+    )
 
     user = UserFactory()
     password_login(client, user)
     client.get("/accounts/2fa/totp/activate/")
     secret = client.session[SECRET_SESSION_KEY]
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    code = format_hotp_value(
+        hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/accounts/2fa/totp/activate/", {"code": code})
     assert response.status_code == 302
@@ -149,10 +162,15 @@ def test_failed_logins_lock_the_account_through_the_shared_cache(client):
 
     user = UserFactory(mfa=True)
     for i in range(5):
-        response = client.post("/accounts/login/", {"login": user.username, "password": f"wrong-{i}-password"})
+        response = client.post(
+            "/accounts/login/",
+            {"login": user.username, "password": f"wrong-{i}-password"},
+        )
         assert response.status_code == 200
     # The sixth attempt is refused even with the right password.
-    response = client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"login": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert b"/accounts/2fa/authenticate/" not in response.content
@@ -163,7 +181,9 @@ def test_failed_logins_lock_the_account_through_the_shared_cache(client):
 def test_too_many_sign_in_attempts_from_one_address_get_429(client, settings):
     settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login": "3/m/ip"}
     statuses = [
-        client.post("/accounts/login/", {"login": f"nobody{i}", "password": "whatever-password"}).status_code
+        client.post(
+            "/accounts/login/", {"login": f"nobody{i}", "password": "whatever-password"}
+        ).status_code
         for i in range(4)
     ]
     assert statuses == [200, 200, 200, 429]

@@ -1,21 +1,31 @@
 from __future__ import annotations
 
-import pytest
 from django.core.exceptions import ImproperlyConfigured
+
+import pytest
 
 from portal.lib.env import Env
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("1", True), ("true", True), ("YES", True), ("on", True), ("0", False), ("off", False)],
+    [
+        ("1", True),
+        ("true", True),
+        ("YES", True),
+        ("on", True),
+        ("0", False),
+        ("off", False),
+    ],
 )
 def test_bool_accepts_common_spellings(raw, expected):
     assert Env({"X": raw}).bool("X", not expected) is expected
 
 
 def test_bool_rejects_nonsense_naming_the_variable():
-    with pytest.raises(ImproperlyConfigured, match="DJANGO_DEBUG='maybe' is not a boolean"):
+    with pytest.raises(
+        ImproperlyConfigured, match="DJANGO_DEBUG='maybe' is not a boolean"
+    ):
         Env({"DJANGO_DEBUG": "maybe"}).bool("DJANGO_DEBUG", False)
 
 
@@ -40,7 +50,11 @@ def test_database_url_parsing():
     env = Env({"DATABASE_URL": "postgres://app:pw@db.internal:5433/zairyu"})
     config = env.database("DATABASE_URL", "sqlite:///x.sqlite3")
     assert config["ENGINE"] == "django.db.backends.postgresql"
-    assert (config["HOST"], config["PORT"], config["NAME"]) == ("db.internal", 5433, "zairyu")
+    assert (config["HOST"], config["PORT"], config["NAME"]) == (
+        "db.internal",
+        5433,
+        "zairyu",
+    )
     sqlite = Env({}).database("DATABASE_URL", "sqlite:////tmp/z.sqlite3")
     assert sqlite["ENGINE"] == "django.db.backends.sqlite3"
 
@@ -60,4 +74,6 @@ def test_redis_url_must_be_redis():
 
 def test_choice_names_allowed_values():
     with pytest.raises(ImproperlyConfigured, match="not one of: local, s3"):
-        Env({"STORAGE_BACKEND": "ftp"}).choice("STORAGE_BACKEND", "local", ("local", "s3"))
+        Env({"STORAGE_BACKEND": "ftp"}).choice(
+            "STORAGE_BACKEND", "local", ("local", "s3")
+        )

@@ -220,6 +220,17 @@ BAD_FILES = {
 }
 
 
+def test_truncated_images_are_refused_even_after_weasyprint_is_loaded():
+    # WeasyPrint switches Pillow's process-wide LOAD_TRUNCATED_IMAGES on.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    assert rejection_code(_jpeg_cut_short(), "a.jpg") == "image_broken"
+    png = make_png(size=(300, 300))
+    assert rejection_code(png[: len(png) - 30], "a.png") == "image_broken"
+
+
 @pytest.mark.parametrize("case", BAD_FILES, ids=list(BAD_FILES))
 def test_bad_file_is_rejected_with_its_own_code(case):
     data, code = BAD_FILES[case]
@@ -386,7 +397,7 @@ def test_multiple_field_limits_count_and_renders_multiple_input():
 
 
 def test_multiple_field_checks_the_total(settings):
-    settings.UPLOAD_MAX_TOTAL_BYTES = 1000
+    settings.UPLOAD_MAX_TOTAL_BYTES = len(make_pdf()) + 10
     form = ManyFilesForm(
         files=MultiValueDict({"documents": [upload(make_pdf()), upload(make_pdf())]})
     )

@@ -6,11 +6,12 @@ import threading
 import time
 from datetime import timedelta
 
-import pytest
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+
+import pytest
 
 from portal.notifications import services
 from portal.notifications.models import EmailState, Notification
@@ -22,10 +23,13 @@ pytestmark = pytest.mark.django_db
 
 def test_rollback_leaves_no_row_and_sends_nothing(django_capture_on_commit_callbacks):
     user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.notify(recipient=user, kind="mfa_enabled")
-            raise RuntimeError("business step failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.notify(recipient=user, kind="mfa_enabled")
+        raise RuntimeError("business step failed")
     assert Notification.objects.count() == 0
     assert callbacks == []
     assert mail.outbox == []
@@ -64,7 +68,9 @@ def test_failures_back_off_exponentially_then_die(settings, monkeypatch):
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", broken_send)
     delays = []
     for _attempt in range(3):
-        Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+        Notification.objects.filter(pk=notification.pk).update(
+            next_attempt_at=timezone.now()
+        )
         before = timezone.now()
         services.notification_deliver(notification_id=notification.pk)
         notification.refresh_from_db()
@@ -189,8 +195,19 @@ def private_redis(tmp_path):
     if not redis_available():
         pytest.skip("Redis is not available")
     port = _free_port()
-    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-           "--appendonly", "no", "--dir", str(tmp_path)]
+    cmd = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+    ]
 
     class Server:
         url = f"redis://127.0.0.1:{port}/0"
@@ -223,18 +240,28 @@ def _enrol_totp_request(client):
     user = UserFactory()
     password_login(client, user)
     client.get("/accounts/2fa/totp/activate/")
-    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
     from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+    )
 
     secret = client.session[SECRET_SESSION_KEY]
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    code = format_hotp_value(
+        hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD)
+    )
     started = time.monotonic()
     response = client.post("/accounts/2fa/totp/activate/", {"code": code})
     return user, response, time.monotonic() - started
 
 
 def test_request_succeeds_when_redis_is_stopped_and_mail_goes_out_after_restart(
-    client, settings, private_redis, broker_url_restored, django_capture_on_commit_callbacks
+    client,
+    settings,
+    private_redis,
+    broker_url_restored,
+    django_capture_on_commit_callbacks,
 ):
     _point_celery_at(private_redis.url)
     settings.CACHES = {
@@ -285,7 +312,9 @@ def test_request_succeeds_when_the_broker_accepts_but_never_answers(
             user, response, elapsed = _enrol_totp_request(client)
         assert response.status_code == 302
         assert elapsed < 15  # without socket timeouts this would hang forever
-        assert Notification.objects.get(recipient=user).email_state == EmailState.PENDING
+        assert (
+            Notification.objects.get(recipient=user).email_state == EmailState.PENDING
+        )
     finally:
         stop.set()
         thread.join(timeout=5)
