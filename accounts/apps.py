@@ -10,3 +10,16 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import receivers  # noqa: F401
+        from accounts.selectors import use_request_file_access
+        from portal.files.access import register_file_access
+
+        register_file_access("use_request", use_request_file_access)
+
+        from accounts.views.reception import dashboard_panel as reception_panel
+        from portal.lib.dashboard import register_panel
+
+        register_panel(20, reception_panel)
+
+        from accounts.views.organization import dashboard_panel as organization_panel
+
+        register_panel(10, organization_panel)

@@ -4,7 +4,7 @@ and normalise input; the views call the services."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.password_validation import (
@@ -43,6 +43,14 @@ def _nfkc(value: str) -> str:
     return unicodedata.normalize("NFKC", value).strip()
 
 
+class NormalizedEmailField(forms.EmailField):
+    """Full-width characters typed with a Japanese input method become
+    ASCII (NFKC) before the address is validated; stored in lower case."""
+
+    def to_python(self, value: Any) -> str:
+        return _nfkc(str(super().to_python(value))).lower()
+
+
 class QueueFilterForm(forms.Form):
     """The queue's filters (GET).  Unknown values are errors, never a crash."""
 
@@ -78,7 +86,9 @@ class ApproveForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("I have checked the request and its documents, and approve it."),
         error_messages={
-            "required": _("Confirm that you have checked the request and its documents.")
+            "required": _(
+                "Confirm that you have checked the request and its documents."
+            )
         },
     )
 
@@ -88,7 +98,9 @@ class ReturnForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, kind: str = UseRequest.Kind.NEW, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, kind: str = UseRequest.Kind.NEW, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         items = (
             PERIODIC_RETURN_ITEMS if kind == UseRequest.Kind.PERIODIC else RETURN_ITEMS
@@ -139,7 +151,7 @@ class ReasonForm(forms.Form):
 class PaperRequestForm(forms.Form):
     """A request received on paper: whose it is and where it was received."""
 
-    email = forms.EmailField(
+    email = NormalizedEmailField(
         label=_("Requester's email address"),
         help_text=_(
             "The user ID and every message about the request will be sent to this address."
@@ -148,7 +160,9 @@ class PaperRequestForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
             "required": _("Enter the requester's email address."),
-            "invalid": _("Enter an email address in the correct format, like name@example.jp."),
+            "invalid": _(
+                "Enter an email address in the correct format, like name@example.jp."
+            ),
         },
     )
     language = forms.ChoiceField(
@@ -165,15 +179,12 @@ class PaperRequestForm(forms.Form):
 
     def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["office"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["office"])
         field.queryset = offices
-        if len(offices) == 1:
-            field.initial = offices[0].pk
+        only = list(offices[:2])
+        if len(only) == 1:
+            field.initial = only[0].pk
             field.widget = forms.HiddenInput()
-
-    def clean_email(self) -> str:
-        return _nfkc(self.cleaned_data["email"]).lower()
 
 
 class SetPasswordForm(forms.Form):

@@ -23,3 +23,105 @@ DUPLICATE_PENDING = _(
     "You already have a request for this organisation waiting for a decision. "
     "Wait for its result or correct the returned one."
 )
+
+# --- The requester's side (accounts/views/request.py, forms, validators) ---------------
+
+CORPORATE_NUMBER_FORMAT = _(
+    "Enter the corporate number as 13 digits, for example 4011001098993."
+)
+CORPORATE_NUMBER_CHECK_DIGIT = _(
+    "This is not a valid corporate number: its check digit (the first digit) does not "
+    "match. Check the number on the National Tax Agency's corporate number site."
+)
+POSTAL_CODE_INVALID = _("Enter the postal code as 7 digits, for example 100-0001.")
+PHONE_INVALID = _(
+    "Enter a Japanese phone number of 10 or 11 digits starting with 0, for example "
+    "03-1234-5678."
+)
+KANA_INVALID = _(
+    "Enter the name in katakana or hiragana only, for example ヤマダ タロウ."
+)
+EMAIL_RATE_LIMITED = _(
+    "Too many links have been requested. Use the latest link we emailed you, or try "
+    "again in an hour."
+)
+STALE_EDIT = _(
+    "This request was changed in another tab or by someone else after you opened this "
+    "page. Nothing you entered here was saved. The page now shows the latest saved "
+    "answers: make your change again."
+)
+TOKEN_UNKNOWN = _(
+    "This link is not valid. Check that you copied the whole link from the email."
+)
+TOKEN_USED = _("This link has already been used. Each link can be used only once.")
+TOKEN_EXPIRED = _("This link has expired. Links are valid for one hour.")
+SESSION_NEEDED = _("To continue, confirm your email address again.")
+CHOOSE_CATEGORY = _("Choose your user category.")
+CHOOSE_CORPORATION = _("Choose whether the organisation is a corporation.")
+CHOOSE_ORG_CATEGORY = _("Choose the organisation's category.")
+CHOOSE_PREFECTURE = _("Choose the prefecture.")
+CHOOSE_OFFICE = _("Choose the immigration office.")
+MISSING_AFFILIATION = _("Enter your law office, corporation or support organisation.")
+APPOINTER_NOT_REGISTERED = _(
+    "No organisation with this corporate number uses the portal yet. An additional "
+    "appointing organisation must already use the portal; otherwise that organisation "
+    "must file its own request for use first."
+)
+APPOINTER_DUPLICATE = _("This organisation is already in your request.")
+DECLARATION_REQUIRED = _(
+    "Confirm this requirement. If it is not true for the organisation, the request for "
+    "use cannot be approved."
+)
+DOCUMENT_REQUIRED = _("Choose a file to upload.")
+ROSTER_FILE_REQUIRED = _("Choose the CSV file with the list.")
+ROSTER_FILE_TOO_LARGE = _(
+    "The CSV file is larger than {limit} MB. Split it or remove empty rows."
+)
+ROSTER_NOT_IMPORTED = _(
+    "Nothing was imported. Correct every problem listed below in your file and upload "
+    "it again."
+)
+ROSTER_LINE_ERROR = _("Line {line}, column {column}: {message}")
+NOT_EDITABLE = _("This request can no longer be changed.")
+
+# --- The organisation side (accounts/views/organization.py, forms_org) -----------------
+
+PERIODIC_CONFIRM_USERS = _("Confirm that the list of portal users is correct.")
+PERIODIC_CONFIRM_ROSTER = _(
+    "Confirm that the list of foreign employees and planned hires is correct."
+)
+PERIODIC_NOT_EDITABLE = _(
+    "This periodic report has been submitted and can no longer be changed."
+)
+ROSTER_CONFLICT = _(
+    "This person is already on the list (same name, date of birth and nationality). "
+    "Change that entry instead."
+)
+READ_ONLY_SUSPENDED = _(
+    "Your account is suspended, so you can read but not change anything. Contact the "
+    "immigration office that approved your request for use."
+)
+READ_ONLY_EXPIRED = _(
+    "Your approval to use the portal ended on {date}, so you can read but not change "
+    "anything. To renew it, a user of your organisation whose approval is still valid "
+    "files the periodic report; otherwise contact the immigration office that approved "
+    "your request for use."
+)
+ONLY_MEMBERS_END_APPOINTMENTS = _(
+    "Only the organisation's own staff can end an appointment."
+)
+ENTER_ORG_NAME = _("Enter the name of the organisation in Japanese.")
+ENTER_POSTAL_CODE = _("Enter the postal code.")
+ENTER_ADDRESS = _("Enter the address of the organisation.")
+ENTER_REPRESENTATIVE = _("Enter the name of the organisation's representative.")
+ENTER_ORG_PHONE = _("Enter the organisation's phone number.")
+ENTER_FULL_NAME = _("Enter your full name.")
+ENTER_KANA = _("Enter your full name in kana.")
+ENTER_PHONE = _("Enter your phone number.")
+ENTER_POSITION = _("Enter your position or job title.")
+ENTER_TORITSUGI_NUMBER = _(
+    "Enter the number of your filing-agent notification certificate."
+)
+ENTER_TORITSUGI_ISSUER = _("Enter who issued the certificate.")
+ENTER_APPOINTER_NAME = _("Enter the name of the organisation.")
+ENTER_APPOINTER_NUMBER = _("Enter the corporate number of the organisation.")

@@ -49,3 +49,19 @@ def officer_office_ids(user: Any, role: str) -> set[int]:
 
 def is_reception_officer(user: Any) -> bool:
     return bool(officer_office_ids(user, OfficerRole.Role.RECEPTION))
+
+
+def is_member(user: Any, organization: Any) -> bool:
+    """Category-1 staff of the organisation (not an appointee)."""
+    from accounts.models import Membership
+
+    return bool(
+        user.is_authenticated
+        and Membership.objects.filter(user=user, organization=organization).exists()
+    )
+
+
+def can_end_appointments(user: Any, organization: Any) -> bool:
+    """Only the organisation's own staff, with write access, end appointments;
+    an appointee cannot end anyone's (their own included)."""
+    return can_file(user) and is_member(user, organization)

@@ -16,6 +16,7 @@ from accounts.models import (
     OfficerRole,
     Organization,
     Prefecture,
+    RosterEntry,
     User,
     UseRequest,
     UseRequestDocument,
@@ -23,10 +24,6 @@ from accounts.models import (
 from accounts.permissions import officer_office_ids
 from portal.audit.models import AuditEvent
 from portal.files.access import Access
-
-# The purpose files attached to requests for use and periodic reports are
-# stored under; accounts/apps.py registers use_request_document_access for it.
-USE_REQUEST_DOCUMENT_PURPOSE = "use_request_document"
 
 
 def offices_taking_use_requests() -> QuerySet[Office]:
@@ -152,6 +149,19 @@ def use_request_status_counts(*, user: Any) -> dict[str, int]:
     }
 
 
+
+def use_request_waiting_by_kind(*, user: Any) -> dict[str, int]:
+    """Submitted requests and periodic reports waiting for the officer's
+    offices, by kind (for the dashboard panel); one grouped query."""
+    offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
+    rows = (
+        UseRequest.objects.filter(office_id__in=offices, status=UseRequest.Status.SUBMITTED)
+        .values("kind")
+        .annotate(n=Count("id"))
+    )
+    counts = {row["kind"]: row["n"] for row in rows}
+    return {kind: counts.get(kind, 0) for kind in UseRequest.Kind.values}
+
 # Audit actions that make up a request's history on the review page.
 _HISTORY_ACTIONS = (
     "use_request.create",
@@ -171,27 +181,6 @@ def use_request_history(*, use_request: UseRequest) -> QuerySet[AuditEvent]:
         object_code=str(use_request.code),
         action__in=_HISTORY_ACTIONS,
     ).order_by("at", "id")
-
-
-def use_request_document_access(user: Any, stored_file: Any) -> Access:
-    """File-access checker for documents attached to requests and reports
-    (purpose ``USE_REQUEST_DOCUMENT_PURPOSE``): reception officers of the
-    request's office may view them inline (not while it is still a draft);
-    the user who filed a periodic report may download its files."""
-    document = (
-        UseRequestDocument.objects.select_related("use_request")
-        .filter(file=stored_file)
-        .first()
-    )
-    if document is None:
-        return "none"
-    r = document.use_request
-    offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
-    if r.office_id in offices and r.status != UseRequest.Status.DRAFT:
-        return "view_inline"
-    if r.filed_by_id is not None and r.filed_by_id == user.pk:
-        return "view"
-    return "none"
 
 
 def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
@@ -235,3 +224,178 @@ def organizations_of_user(*, user: User) -> QuerySet[Organization]:
         .distinct()
         .order_by("name_ja")
     )
+
+
+# --- The requester's side -------------------------------------------------------------
+
+EDITABLE_STATUSES = (UseRequest.Status.DRAFT, UseRequest.Status.RETURNED)
+
+
+def use_request_get_for_counter_officer(*, user: Any, code: Any) -> UseRequest:
+    """A paper request that a reception officer registers at the counter of one
+    of their offices and may fill in through the requester's wizard (draft or
+    returned); 404 for anything else."""
+    offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
+    try:
+        return UseRequest.objects.get(
+            code=code,
+            kind=UseRequest.Kind.NEW,
+            channel=UseRequest.Channel.COUNTER,
+            status__in=EDITABLE_STATUSES,
+            office_id__in=offices,
+        )
+    except (UseRequest.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def use_request_get_submitted_for_requester(*, email: str, code: Any) -> UseRequest:
+    """A request of the proven ``email`` that has been submitted (any status
+    after the draft), for its confirmation page; 404 otherwise."""
+    try:
+        return UseRequest.objects.select_related("office").get(
+            code=code, email__iexact=email, kind=UseRequest.Kind.NEW,
+            reference_number__isnull=False,
+        )
+    except (UseRequest.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def use_request_documents(*, use_request: UseRequest) -> QuerySet[UseRequestDocument]:
+    return use_request.documents.select_related("file").order_by("slot", "file__created_at")
+
+
+def use_request_document_get(*, use_request: UseRequest, file_code: Any) -> UseRequestDocument:
+    """One file of a request the caller already may see; 404 if it is not one."""
+    try:
+        return use_request.documents.select_related("file").get(file__code=file_code)
+    except (UseRequestDocument.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def use_request_file_access(user: Any, stored_file: Any) -> Access:
+    """File-access checker for purpose "use_request" (registered in
+    AccountsConfig.ready): reception officers of the request's office may view
+    its files inline once it is submitted — or while a paper request they
+    register at the counter is a draft; the user who filed a periodic report
+    may download its files.  Nobody else: a requester without an account sees
+    their files through the wizard's own view (accounts/views/request.py)."""
+    document = (
+        UseRequestDocument.objects.select_related("use_request")
+        .filter(file_id=stored_file.pk)
+        .first()
+    )
+    if document is None:
+        return "none"
+    r = document.use_request
+    officer_may_see = (
+        r.status != UseRequest.Status.DRAFT or r.channel == UseRequest.Channel.COUNTER
+    )
+    if officer_may_see and r.office_id in officer_office_ids(
+        user, OfficerRole.Role.RECEPTION
+    ):
+        return "view_inline"
+    if r.filed_by_id is not None and r.filed_by_id == user.pk:
+        return "view"
+    return "none"
+
+
+# --- The organisation side ------------------------------------------------------------
+
+
+def organization_users(*, organization: Organization) -> list[dict[str, Any]]:
+    """The organisation's portal users: its staff (membership) and its current
+    appointees, each as ``{"user", "relation": "member"|"appointee",
+    "appointment"}``, staff first, then by name.  Two queries."""
+    today = timezone.localdate()
+    members = [
+        {"user": m.user, "relation": "member", "appointment": None}
+        for m in organization.memberships.select_related("user")
+    ]
+    appointees = [
+        {"user": a.appointee, "relation": "appointee", "appointment": a}
+        for a in Appointment.objects.filter(
+            organization=organization, ended_at__isnull=True, valid_from__lte=today
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("appointee")
+    ]
+
+    def order(item: dict[str, Any]) -> tuple[int, str]:
+        return (0 if item["relation"] == "member" else 1, item["user"].display_name)
+
+    return sorted(members + appointees, key=order)
+
+
+def organization_appointments(*, organization: Organization) -> QuerySet[Appointment]:
+    """Every appointment of the organisation, current first, with the appointee."""
+    return (
+        Appointment.objects.filter(organization=organization)
+        .select_related("appointee")
+        .order_by("ended_at", "-valid_from", "id")
+    )
+
+
+def appointment_get_for_organization(*, organization: Organization, code: Any) -> Appointment:
+    """One appointment of an organisation the caller already may see; else 404."""
+    try:
+        return Appointment.objects.select_related("appointee", "organization").get(
+            organization=organization, code=code
+        )
+    except (Appointment.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def roster_entries(*, organization: Organization) -> QuerySet[RosterEntry]:
+    return RosterEntry.objects.filter(organization=organization).order_by(
+        "family_name", "given_name", "date_of_birth", "id"
+    )
+
+
+def roster_entry_get_for_organization(*, organization: Organization, code: Any) -> RosterEntry:
+    """One roster entry of an organisation the caller already may see; else 404."""
+    try:
+        return RosterEntry.objects.select_related("organization").get(
+            organization=organization, code=code
+        )
+    except (RosterEntry.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def periodic_report_open(*, organization: Organization) -> UseRequest | None:
+    """The organisation's periodic report in progress (draft, submitted or
+    returned), if any."""
+    return (
+        UseRequest.objects.filter(
+            organization=organization,
+            kind=UseRequest.Kind.PERIODIC,
+            status__in=[
+                UseRequest.Status.DRAFT,
+                UseRequest.Status.SUBMITTED,
+                UseRequest.Status.RETURNED,
+            ],
+        )
+        .select_related("office", "filed_by")
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def periodic_reports_of_organization(*, organization: Organization) -> QuerySet[UseRequest]:
+    return (
+        UseRequest.objects.filter(organization=organization, kind=UseRequest.Kind.PERIODIC)
+        .exclude(status=UseRequest.Status.DRAFT)
+        .select_related("filed_by")
+        .order_by("-submitted_at")
+    )
+
+
+def periodic_report_get_for_organization(
+    *, organization: Organization, code: Any
+) -> UseRequest:
+    """A periodic report of an organisation the caller already may see; else 404."""
+    try:
+        return UseRequest.objects.select_related("office", "organization", "filed_by").get(
+            organization=organization, kind=UseRequest.Kind.PERIODIC, code=code
+        )
+    except (UseRequest.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from accounts.models import (
     SetPasswordToken,
     User,
     UseRequest,
+    UseRequestAppointer,
     UseRequestDocument,
 )
 from accounts.workflow import (
@@ -39,6 +41,8 @@ from accounts.workflow import (
     next_request_status,
 )
 from portal.audit.services import audit_record
+from portal.files.services import store_upload, stored_file_delete
+from portal.lib.files import CleanedUpload, check_total_size
 from portal.notifications.services import notify
 
 EMAIL_PROOF_LIFETIME = timedelta(hours=1)
@@ -199,6 +203,8 @@ def use_request_problems(use_request: UseRequest) -> list[tuple[str, str]]:
             problems.append(("organization", m.MISSING_CORPORATE_NUMBER))
         if not all([r.full_name, r.full_name_kana, r.phone, r.position]):
             problems.append(("person", m.MISSING_PERSON))
+        if r.user_category and r.user_category > 1 and not r.affiliation:
+            problems.append(("person", m.MISSING_AFFILIATION))
         if r.user_category == User.Category.ATTORNEY and not (
             r.toritsugi_number and r.toritsugi_issuer
         ):
@@ -244,7 +250,7 @@ def use_request_submit(*, use_request: UseRequest, actor: User | None = None) ->
     first submission, confirms by email and tells the office's reception.
     Raises RequestIncomplete; a second submit of a submitted request is a no-op."""
     with transaction.atomic():
-        r = UseRequest.objects.select_for_update().select_related("office").get(pk=use_request.pk)
+        r = UseRequest.objects.select_for_update(of=("self",)).select_related("office").get(pk=use_request.pk)
         if r.status == UseRequest.Status.SUBMITTED:
             return r
         new_status = next_request_status(r.status, RequestAction.SUBMIT)
@@ -290,7 +296,7 @@ def _reception_officers(office_id: int) -> list[User]:
 
 
 def _lock_for_decision(use_request: UseRequest, action: str) -> tuple[UseRequest, str]:
-    r = UseRequest.objects.select_for_update().select_related("office").get(pk=use_request.pk)
+    r = UseRequest.objects.select_for_update(of=("self",)).select_related("office").get(pk=use_request.pk)
     return r, next_request_status(r.status, action)
 
 
@@ -401,16 +407,29 @@ ROSTER_FIELDS = ("family_name", "given_name", "name_kanji", "sex", "date_of_birt
 
 def _import_roster(organization: Organization, rows: list[dict[str, Any]]) -> int:
     """Add the validated rows to the organisation's roster (matching people
-    already on it by nationality, names and date of birth)."""
-    written = 0
+    already on it by nationality, names and date of birth: those are updated).
+
+    One INSERT … ON CONFLICT DO UPDATE per batch, so 10,000 rows cost a few
+    queries, not 10,000.  A person twice in ``rows`` is written once (the last
+    row wins) — PostgreSQL refuses to update one row twice in a statement."""
+    key_fields = ("nationality", "family_name", "given_name", "date_of_birth")
+    by_person: dict[tuple[Any, ...], RosterEntry] = {}
     for row in rows:
         values = {k: row.get(k) for k in ROSTER_FIELDS}
         values = {k: ("" if v is None and k not in ("date_of_birth", "period_expiry") else v)
                   for k, v in values.items()}
-        key = {k: values.pop(k) for k in ("nationality", "family_name", "given_name", "date_of_birth")}
-        RosterEntry.objects.update_or_create(organization=organization, **key, defaults=values)
-        written += 1
-    return written
+        values["planned_hire"] = bool(values["planned_hire"])
+        entry = RosterEntry(organization=organization, **values)
+        by_person[tuple(str(values[k]) for k in key_fields)] = entry
+    entries = list(by_person.values())
+    RosterEntry.objects.bulk_create(
+        entries,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["organization", *key_fields],
+        update_fields=[f for f in ROSTER_FIELDS if f not in key_fields] + ["updated_at"],
+    )
+    return len(entries)
 
 
 def _organization_users(organization: Organization) -> list[User]:
@@ -418,8 +437,12 @@ def _organization_users(organization: Organization) -> list[User]:
     return list(
         User.objects.filter(
             Q(memberships__organization=organization)
-            | Q(appointments__organization=organization, appointments__ended_at__isnull=True,
-                appointments__valid_from__lte=today)
+            | (
+                Q(appointments__organization=organization, appointments__ended_at__isnull=True,
+                  appointments__valid_from__lte=today)
+                & (Q(appointments__valid_until__isnull=True)
+                   | Q(appointments__valid_until__gte=today))
+            )
         )
         .exclude(status=User.Status.REVOKED)
         .distinct()
@@ -608,3 +631,346 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
         sent += 1
     return sent
 
+
+
+# --- The requester's wizard: proof check, appointers, documents ------------------------------
+
+
+def email_proof_check(*, token: str) -> EmailProof:
+    """The live proof for ``token`` without using it, or TokenError
+    ('unknown'|'used'|'expired').  The link's page calls this on GET so that a
+    mail scanner opening the link does not use it up; redeeming is a POST."""
+    proof = EmailProof.objects.filter(token_hash=_hash(token)).first()
+    if proof is None:
+        raise TokenError("unknown")
+    if proof.used_at is not None:
+        raise TokenError("used")
+    if proof.expires_at < timezone.now():
+        raise TokenError("expired")
+    return proof
+
+
+def _lock_editable(use_request: UseRequest, expected_version: int) -> UseRequest:
+    """Lock the draft and check it is still the version the page showed
+    (the same rule as use_request_update)."""
+    locked = UseRequest.objects.select_for_update().get(pk=use_request.pk)
+    if locked.status not in (UseRequest.Status.DRAFT, UseRequest.Status.RETURNED):
+        raise StaleEdit
+    if locked.version != expected_version:
+        raise StaleEdit
+    return locked
+
+
+def _bump_version(locked: UseRequest) -> None:
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+
+
+def use_request_appointer_add(
+    *, use_request: UseRequest, name_ja: str, corporate_number: str,
+    organization: Organization, expected_version: int, actor: User | None = None,
+) -> UseRequestAppointer:
+    """Add an appointing organisation that already uses the portal (the form
+    matched it by corporate number).  Raises StaleEdit."""
+    with transaction.atomic():
+        locked = _lock_editable(use_request, expected_version)
+        appointer = UseRequestAppointer.objects.create(
+            use_request=locked, name_ja=name_ja, corporate_number=corporate_number,
+            organization=organization,
+        )
+        _bump_version(locked)
+        audit_record(actor=actor, action="use_request.appointer_add", obj=locked,
+                     organization_code=organization.code)
+    return appointer
+
+
+def use_request_appointer_remove(
+    *, use_request: UseRequest, appointer_id: int, expected_version: int,
+    actor: User | None = None,
+) -> None:
+    """Remove one of the request's appointing organisations; removing one that
+    is already gone is a no-op (apart from the version check)."""
+    with transaction.atomic():
+        locked = _lock_editable(use_request, expected_version)
+        deleted, _rows = UseRequestAppointer.objects.filter(
+            use_request=locked, pk=appointer_id
+        ).delete()
+        if deleted:
+            _bump_version(locked)
+            audit_record(actor=actor, action="use_request.appointer_remove", obj=locked)
+
+
+def use_request_documents_add(
+    *, use_request: UseRequest, slot: str, uploads: list[CleanedUpload],
+    expected_version: int, actor: User | None = None,
+) -> list[UseRequestDocument]:
+    """Store validated files in one document slot.  All or nothing: raises
+    StaleEdit, or ValidationError (code ``too_large_total``) when the request's
+    files together would exceed UPLOAD_MAX_TOTAL_BYTES — then nothing is kept."""
+    UseRequestDocument.Slot(slot)  # ValueError for an unknown slot
+    with transaction.atomic():
+        locked = _lock_editable(use_request, expected_version)
+        check_total_size(
+            current_bytes=use_request_documents_size(locked),
+            adding_bytes=sum(u.size for u in uploads),
+        )
+        documents = []
+        for cleaned in uploads:
+            stored = store_upload(cleaned=cleaned, uploaded_by=actor, purpose="use_request")
+            documents.append(
+                UseRequestDocument.objects.create(use_request=locked, slot=slot, file=stored)
+            )
+        _bump_version(locked)
+        audit_record(actor=actor, action="use_request.documents_add", obj=locked,
+                     data={"slot": slot, "count": len(documents)})
+    return documents
+
+
+def use_request_document_remove(
+    *, use_request: UseRequest, file_code: Any, expected_version: int,
+    actor: User | None = None,
+) -> None:
+    """Remove one file from the request (row now, bytes after commit)."""
+    with transaction.atomic():
+        locked = _lock_editable(use_request, expected_version)
+        document = (
+            UseRequestDocument.objects.select_related("file")
+            .filter(use_request=locked, file__code=file_code)
+            .first()
+        )
+        if document is None:
+            return
+        stored = document.file
+        document.delete()
+        stored_file_delete(stored_file=stored, actor=actor)
+        _bump_version(locked)
+        audit_record(actor=actor, action="use_request.document_remove", obj=locked,
+                     data={"slot": document.slot})
+
+
+def use_request_documents_size(use_request: UseRequest) -> int:
+    """Bytes of all files attached to the request."""
+    total = UseRequestDocument.objects.filter(use_request=use_request).aggregate(
+        total=Sum("file__size")
+    )["total"]
+    return int(total or 0)
+
+
+# --- Organisation side: roster and periodic report ---------------------------------------
+
+
+class RosterConflict(Exception):
+    """Another roster entry already has this person's name, birth and nationality."""
+
+
+def roster_import(*, organization: Organization, rows: list[dict[str, Any]], actor: User) -> int:
+    """Upsert rows validated by ``accounts.roster_csv.parse_roster_csv`` into
+    the roster (people already on it are updated, matched by nationality,
+    names and date of birth) and audit ``roster.import`` with the count.  One
+    transaction: all rows or none.  Returns how many rows were written."""
+    with transaction.atomic():
+        count = _import_roster(organization, rows)
+        audit_record(actor=actor, action="roster.import", obj=organization,
+                     organization_code=organization.code, data={"count": count})
+    return count
+
+
+def roster_entry_save(
+    *, organization: Organization, values: dict[str, Any], actor: User,
+    entry: RosterEntry | None = None,
+) -> RosterEntry:
+    """Add a person to the roster (``entry`` None) or change one.  ``values``
+    are cleaned form values (the RosterEntry fields).  Raises RosterConflict
+    when the person is already on the roster as another entry."""
+    unknown = set(values) - set(ROSTER_FIELDS)
+    if unknown:
+        raise ValueError(f"not roster fields: {sorted(unknown)}")
+    with transaction.atomic():
+        if entry is None:
+            target = RosterEntry(organization=organization)
+        else:
+            target = RosterEntry.objects.select_for_update().get(
+                pk=entry.pk, organization=organization
+            )
+        for name, value in values.items():
+            setattr(target, name, value)
+        clash = RosterEntry.objects.filter(
+            organization=organization,
+            nationality=target.nationality,
+            family_name=target.family_name,
+            given_name=target.given_name,
+            date_of_birth=target.date_of_birth,
+        ).exclude(pk=target.pk)
+        if clash.exists():
+            raise RosterConflict
+        try:
+            with transaction.atomic():
+                target.save()
+        except IntegrityError:  # a concurrent add of the same person
+            raise RosterConflict from None
+        audit_record(actor=actor, action="roster.add" if entry is None else "roster.update",
+                     obj=target, organization_code=organization.code)
+    return target
+
+
+def roster_entry_delete(*, entry: RosterEntry, actor: User) -> None:
+    """Remove a person from the roster (they left, or the hire fell through)."""
+    with transaction.atomic():
+        organization_code = entry.organization.code
+        audit_record(actor=actor, action="roster.delete", obj=entry,
+                     organization_code=organization_code)
+        RosterEntry.objects.filter(pk=entry.pk).delete()
+
+
+def roster_export(*, organization: Organization, actor: User) -> bytes:
+    """The roster as a CSV file (the import format); every export is audited."""
+    from accounts.roster_csv import roster_to_csv
+
+    entries = RosterEntry.objects.filter(organization=organization).order_by(
+        "family_name", "given_name", "date_of_birth", "id"
+    )
+    count = 0
+
+    def counted() -> Iterator[RosterEntry]:
+        nonlocal count
+        for entry in entries.iterator(chunk_size=2000):
+            count += 1
+            yield entry
+
+    with transaction.atomic():
+        data = roster_to_csv(counted())
+        audit_record(actor=actor, action="roster.export", obj=organization,
+                     organization_code=organization.code, data={"count": count})
+    return data
+
+
+OPEN_REPORT_STATUSES = (
+    UseRequest.Status.DRAFT, UseRequest.Status.SUBMITTED, UseRequest.Status.RETURNED,
+)
+
+
+def periodic_report_start(*, organization: Organization, actor: User) -> UseRequest:
+    """The organisation's open periodic report (draft, submitted or returned),
+    or a new draft filed by ``actor``.  One open report per organisation: the
+    organisation row is locked so two users starting at once get the same
+    draft.  The draft copies the organisation's details for reception."""
+    with transaction.atomic():
+        org = Organization.objects.select_for_update().get(pk=organization.pk)
+        existing = (
+            UseRequest.objects.filter(
+                organization=org, kind=UseRequest.Kind.PERIODIC,
+                status__in=OPEN_REPORT_STATUSES,
+            ).order_by("-created_at").first()
+        )
+        if existing is not None:
+            return existing
+        report = UseRequest.objects.create(
+            kind=UseRequest.Kind.PERIODIC,
+            organization=org,
+            office=org.office,
+            filed_by=actor,
+            email=actor.email,
+            language=actor.language,
+            user_category=actor.user_category,
+            org_name_ja=org.name_ja,
+            org_name_en=org.name_en,
+            org_is_corporation=org.is_corporation,
+            org_corporate_number=org.corporate_number or "",
+            org_postal_code=org.postal_code,
+            org_prefecture=org.prefecture,
+            org_address=org.address,
+            org_representative=org.representative,
+            org_phone=org.phone,
+            org_category=org.category,
+            full_name=actor.full_name,
+            full_name_kana=actor.full_name_kana,
+            phone=actor.phone,
+            position=actor.position,
+            affiliation=actor.affiliation,
+        )
+        audit_record(actor=actor, action="periodic_report.create", obj=report,
+                     organization_code=org.code)
+    return report
+
+
+def _lock_editable_report(report: UseRequest) -> UseRequest:
+    locked = UseRequest.objects.select_for_update().get(pk=report.pk)
+    if locked.kind != UseRequest.Kind.PERIODIC or locked.status not in (
+        UseRequest.Status.DRAFT, UseRequest.Status.RETURNED,
+    ):
+        raise StaleEdit
+    return locked
+
+
+def periodic_report_document_add(
+    *, report: UseRequest, slot: str, cleaned: Any, actor: User
+) -> UseRequestDocument:
+    """Store a validated upload (``portal.lib.files.CleanedUpload``) in one of
+    the report's document slots.  Raises StaleEdit once the report is no
+    longer editable."""
+    from portal.files.services import store_upload
+
+    if slot not in (UseRequestDocument.Slot.CATEGORY, UseRequestDocument.Slot.USER_LIST):
+        raise ValueError(f"not a periodic report slot: {slot}")
+    with transaction.atomic():
+        locked = _lock_editable_report(report)
+        stored = store_upload(cleaned=cleaned, uploaded_by=actor, purpose="use_request")
+        document = UseRequestDocument.objects.create(use_request=locked, slot=slot, file=stored)
+        audit_record(actor=actor, action="use_request.document_add", obj=locked,
+                     organization_code=locked.organization.code if locked.organization else None,
+                     data={"slot": slot})
+    return document
+
+
+def periodic_report_document_remove(*, document: UseRequestDocument, actor: User) -> None:
+    """Take a file out of an editable report (and delete its bytes)."""
+    from portal.files.services import stored_file_delete
+
+    with transaction.atomic():
+        locked = _lock_editable_report(document.use_request)
+        stored = document.file
+        UseRequestDocument.objects.filter(pk=document.pk).delete()
+        stored_file_delete(stored_file=stored, actor=actor)
+        audit_record(actor=actor, action="use_request.document_remove", obj=locked,
+                     organization_code=locked.organization.code if locked.organization else None,
+                     data={"slot": document.slot})
+
+
+def periodic_report_submit(
+    *, report: UseRequest, actor: User, users_confirmed: bool, roster_confirmed: bool
+) -> UseRequest:
+    """Submit a periodic report.  The filer must have confirmed, now, that the
+    list of portal users and the roster are correct; the roster as confirmed is
+    kept on the report for reception.  The submitting user becomes the filer
+    (they get the result).  Raises RequestIncomplete; a second submit is a
+    no-op (see use_request_submit)."""
+    from accounts import messages as m
+
+    problems: list[tuple[str, str]] = []
+    if not users_confirmed:
+        problems.append(("users", str(m.PERIODIC_CONFIRM_USERS)))
+    if not roster_confirmed:
+        problems.append(("roster", str(m.PERIODIC_CONFIRM_ROSTER)))
+    with transaction.atomic():
+        locked = UseRequest.objects.select_for_update().get(pk=report.pk)
+        if locked.kind != UseRequest.Kind.PERIODIC:
+            raise ValueError("not a periodic report")
+        if locked.status == UseRequest.Status.SUBMITTED:
+            return locked
+        if problems:
+            raise RequestIncomplete(problems + use_request_problems(locked))
+        if locked.organization is None:
+            raise ValueError("a periodic report belongs to an organisation")
+        locked.filed_by = actor
+        locked.email = actor.email or locked.email
+        locked.language = actor.language
+        locked.roster = list(
+            RosterEntry.objects.filter(organization=locked.organization)
+            .order_by("family_name", "given_name", "date_of_birth", "id")
+            .values(*ROSTER_FIELDS)
+        )
+        for row in locked.roster:
+            for name in ("date_of_birth", "period_expiry"):
+                row[name] = row[name].isoformat() if row[name] else None
+        locked.save(update_fields=["filed_by", "email", "language", "roster", "updated_at"])
+        return use_request_submit(use_request=locked, actor=actor)

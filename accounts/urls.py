@@ -1,9 +1,15 @@
 """Each views module owns its URL list: the requester's flow (no account),
-reception's work, and the organisation side."""
+reception's work, the first sign-in of an approved user, and the organisation
+side."""
 
 from __future__ import annotations
 
-from accounts.views import organization, reception, request
+from accounts.views import activation, organization, reception, request
 
 app_name = "accounts"
-urlpatterns = [*request.urlpatterns, *reception.urlpatterns, *organization.urlpatterns]
+urlpatterns = [
+    *request.urlpatterns,
+    *reception.urlpatterns,
+    *activation.urlpatterns,
+    *organization.urlpatterns,
+]

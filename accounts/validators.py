@@ -79,11 +79,17 @@ def clean_phone(value: str | None) -> str:
     become hyphens."""
     text = normalize_number(value).replace("(", "-").replace(")", "-")
     if text.startswith("+81"):
-        text = "0" + text.removeprefix("+81").lstrip("-")
-        text = text.removeprefix("0-0").replace("00", "0", 1) if text.startswith("00") else text
+        rest = text.removeprefix("+81").lstrip("-")
+        if rest.startswith("0"):  # "+81 (0)3 …": the trunk 0 written in brackets
+            rest = rest[1:].lstrip("-")
+        text = "0" + rest
     text = re.sub(r"-+", "-", text).strip("-")
     digits = text.replace("-", "")
-    if not _PHONE.fullmatch(text) or not digits.startswith("0") or len(digits) not in (10, 11):
+    if (
+        not _PHONE.fullmatch(text)
+        or not digits.startswith("0")
+        or len(digits) not in (10, 11)
+    ):
         raise ValidationError(m.PHONE_INVALID, code="invalid")
     return text
 
@@ -91,7 +97,9 @@ def clean_phone(value: str | None) -> str:
 def to_katakana(value: str) -> str:
     """Hiragana (ぁ…ゖ, ゝゞ) to the katakana at the same place in Unicode."""
     return "".join(
-        chr(ord(ch) + 0x60) if "\u3041" <= ch <= "\u3096" or ch in "\u309d\u309e" else ch
+        chr(ord(ch) + 0x60)
+        if "\u3041" <= ch <= "\u3096" or ch in "\u309d\u309e"
+        else ch
         for ch in value
     )
 

@@ -1,7 +1,803 @@
-"""Views: see accounts/urls.py."""
+"""Reception officers' work: the queue of requests for use and periodic
+reports of their office(s), the review page and its decisions, paper requests
+registered at the counter, and the office's users (suspend, reinstate,
+revoke, a new set-password link).
+
+Every object is reached through an office-scoped selector (another office's
+officer gets 404); every change is a POST to a service; decisions and account
+actions need a recent re-authentication (allauth), checked after the object
+was found so that a stranger still gets 404, not a password prompt.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import uuid
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from allauth.account.decorators import reauthentication_required
+
+from accounts import selectors, services
+from accounts.forms_reception import (
+    RETURN_ITEMS,
+    ApproveForm,
+    PaperRequestForm,
+    QueueFilterForm,
+    ReasonForm,
+    ReturnForm,
+)
+from accounts.models import (
+    Office,
+    OfficerRole,
+    RosterEntry,
+    User,
+    UseRequest,
+    UseRequestDocument,
+)
+from accounts.permissions import (
+    approval_expired,
+    is_reception_officer,
+    officer_office_ids,
+)
+from accounts.workflow import ACCOUNT_TRANSITIONS, IllegalTransition
+from portal.audit.services import audit_record
+
+QUEUE_PAGE_SIZE = 50
+USERS_PAGE_SIZE = 50
+
+View = Callable[..., HttpResponse]
+
+
+def _require_reception(request: HttpRequest) -> None:
+    if not is_reception_officer(request.user):
+        raise PermissionDenied
+
+
+def _with_use_request(view: View) -> View:
+    """Resolve ``code`` to a request of the officer's office (404 otherwise)
+    before anything else — re-authentication included."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+        use_request = selectors.use_request_get_for_officer(
+            user=request.user, code=code
+        )
+        return view(request, use_request=use_request)
+
+    return wrapper
+
+
+def _with_office_user(view: View) -> View:
+    @wraps(view)
+    def wrapper(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+        subject = selectors.user_get_for_reception(user=request.user, code=code)
+        return view(request, subject=subject)
+
+    return wrapper
+
+
+# --- The queue ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    _require_reception(request)
+    form = QueueFilterForm(request.GET)
+    filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    requests = selectors.use_request_queue(
+        user=request.user,
+        status=filters.get("status") or None,
+        category=filters.get("category"),
+        older_than_days=filters.get("age"),
+        kind=filters.get("kind") or None,
+    ).select_related("organization", "office")
+    page = Paginator(requests, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [
+        {
+            "request": r,
+            "organization": r.org_name_ja
+            or (r.organization.name_ja if r.organization else ""),
+            "days": (now - r.submitted_at).days if r.submitted_at else None,
+            "colour": STATUS_COLOURS.get(r.status, "blue"),
+        }
+        for r in page.object_list
+    ]
+    counts = selectors.use_request_status_counts(user=request.user)
+    status_counts = [
+        {"status": status, "label": UseRequest.Status(status).label, "count": n}
+        for status, n in counts.items()
+    ]
+    offices = officer_office_ids(request.user, OfficerRole.Role.RECEPTION)
+    return render(
+        request,
+        "accounts/reception/queue.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "status_counts": status_counts,
+            "filtered": any(v not in (None, "") for v in filters.values()),
+            "several_offices": len(offices) > 1,
+        },
+    )
+
+
+STATUS_COLOURS: dict[str, str] = {
+    UseRequest.Status.SUBMITTED: "blue",
+    UseRequest.Status.RETURNED: "yellow",
+    UseRequest.Status.APPROVED: "green",
+    UseRequest.Status.REJECTED: "red",
+    User.Status.ACTIVE: "green",
+    User.Status.SUSPENDED: "orange",
+    User.Status.REVOKED: "red",
+}
+
+
+# --- The review page ------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return _("Yes") if value else _("No")
+
+
+DECLARATIONS = [
+    (
+        "decl_no_punishment",
+        gettext_lazy(
+            "No punishment under immigration or labour law in the last 5 years"
+        ),
+    ),
+    (
+        "decl_notifications_filed",
+        gettext_lazy("Required notifications have been filed"),
+    ),
+    (
+        "decl_lawful_acceptance",
+        gettext_lazy("Foreign nationals accepted lawfully for the last 3 years"),
+    ),
+    ("decl_no_id_lending", gettext_lazy("User IDs will not be lent to anyone")),
+    (
+        "decl_periodic_report",
+        gettext_lazy("A periodic report will be filed every year"),
+    ),
+]
+
+
+def _sections(r: UseRequest) -> list[dict[str, Any]]:
+    """The request as summary lists, one per item, in the order of the
+    requester's steps (keys of RETURN_ITEMS, so comments line up)."""
+    sections: list[dict[str, Any]] = []
+    if r.kind == UseRequest.Kind.NEW:
+        sections.append(
+            {
+                "key": "category",
+                "title": RETURN_ITEMS["category"],
+                "rows": [
+                    {
+                        "key": _("User category"),
+                        "value": User.Category(r.user_category).label
+                        if r.user_category
+                        else "",
+                    }
+                ],
+            }
+        )
+        org_rows = [
+            {"key": _("Name (Japanese)"), "value": r.org_name_ja},
+            {"key": _("Name (English)"), "value": r.org_name_en},
+            {"key": _("Corporation"), "value": _yes_no(r.org_is_corporation)},
+            {"key": _("Corporate number"), "value": r.org_corporate_number},
+            {"key": _("Postal code"), "value": r.org_postal_code},
+            {
+                "key": _("Prefecture"),
+                "value": r.org_prefecture.name_ja if r.org_prefecture else "",
+            },
+            {"key": _("Address"), "value": r.org_address},
+            {"key": _("Representative"), "value": r.org_representative},
+            {"key": _("Phone"), "value": r.org_phone},
+            {
+                "key": _("Organisation category"),
+                "value": r.get_org_category_display() if r.org_category else "",
+            },
+        ]
+        if r.organization is not None:
+            org_rows.append(
+                {
+                    "key": _("Already known to the portal"),
+                    "value": _("Yes — approval reuses this organisation"),
+                }
+            )
+        sections.append(
+            {
+                "key": "organization",
+                "title": RETURN_ITEMS["organization"],
+                "rows": org_rows,
+            }
+        )
+        person_rows = [
+            {"key": _("Name"), "value": r.full_name},
+            {"key": _("Name (kana)"), "value": r.full_name_kana},
+            {"key": _("Email address"), "value": r.email},
+            {"key": _("Phone"), "value": r.phone},
+            {"key": _("Position"), "value": r.position},
+        ]
+        if r.user_category and r.user_category > 1:
+            person_rows += [
+                {"key": _("Firm or corporation"), "value": r.affiliation},
+                {
+                    "key": _("Appointing organisations"),
+                    "value": "\n".join(
+                        f"{a.name_ja} ({a.corporate_number})"
+                        if a.corporate_number
+                        else a.name_ja
+                        for a in r.appointers.all()
+                    ),
+                },
+            ]
+        if r.user_category == User.Category.ATTORNEY:
+            person_rows += [
+                {
+                    "key": _("Filing-agent notification certificate number"),
+                    "value": r.toritsugi_number,
+                },
+                {"key": _("Issued by"), "value": r.toritsugi_issuer},
+            ]
+        sections.append(
+            {"key": "person", "title": RETURN_ITEMS["person"], "rows": person_rows}
+        )
+    else:
+        org = r.organization
+        sections.append(
+            {
+                "key": "organization",
+                "title": RETURN_ITEMS["organization"],
+                "rows": [
+                    {"key": _("Organisation"), "value": org.name_ja if org else ""},
+                    {
+                        "key": _("Corporate number"),
+                        "value": (org.corporate_number or "") if org else "",
+                    },
+                    {
+                        "key": _("Filed by"),
+                        "value": f"{r.filed_by.display_name} ({r.filed_by.username})"
+                        if r.filed_by
+                        else "",
+                    },
+                ],
+            }
+        )
+    sections.append(
+        {
+            "key": "declarations",
+            "title": RETURN_ITEMS["declarations"],
+            "rows": [
+                {
+                    "key": label,
+                    "value": _("Declared") if getattr(r, field) else _("Not declared"),
+                }
+                for field, label in DECLARATIONS
+            ],
+        }
+    )
+    return sections
+
+
+def _documents(r: UseRequest) -> list[dict[str, Any]]:
+    by_slot: dict[str, list[Any]] = {}
+    for document in r.documents.select_related("file").order_by("slot", "id"):
+        by_slot.setdefault(document.slot, []).append(document.file)
+    return [
+        {"label": UseRequestDocument.Slot(slot).label, "files": files}
+        for slot, files in by_slot.items()
+    ]
+
+
+def _roster(r: UseRequest) -> list[dict[str, Any]]:
+    sexes = dict(RosterEntry.Sex.choices)
+    return [
+        {
+            **row,
+            "sex_label": sexes.get(row.get("sex") or "", row.get("sex") or ""),
+            "planned_label": _yes_no(bool(row.get("planned_hire"))),
+        }
+        for row in (r.roster or [])
+    ]
+
+
+HISTORY_LABELS: dict[str, Any] = {
+    "use_request.create": gettext_lazy("Registered at the counter"),
+    "use_request.submit": gettext_lazy("Submitted"),
+    "use_request.return": gettext_lazy("Returned for correction"),
+    "use_request.approve": gettext_lazy("Approved"),
+    "periodic_report.approve": gettext_lazy("Approved"),
+    "use_request.reject": gettext_lazy("Rejected"),
+}
+
+
+def _history(r: UseRequest) -> list[dict[str, Any]]:
+    events = []
+    for event in selectors.use_request_history(use_request=r):
+        if (
+            event.action == "use_request.create"
+            and r.channel != UseRequest.Channel.COUNTER
+        ):
+            continue
+        label: Any = HISTORY_LABELS[event.action]
+        if event.action == "use_request.submit" and event.data.get("resubmission"):
+            label = _("Resubmitted after correction")
+        items = [
+            str(RETURN_ITEMS.get(item, item))
+            for item in str(event.data.get("items", "")).split(",")
+            if item
+        ]
+        events.append(
+            {"label": label, "at": event.at, "by": event.actor_username, "items": items}
+        )
+    return events
+
+
+def _detail_context(r: UseRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "use_request": r,
+        "status_colour": STATUS_COLOURS.get(r.status, "blue"),
+        "sections": _sections(r),
+        "documents": _documents(r),
+        "roster": _roster(r),
+        "history": _history(r),
+        "return_comments": [
+            {"label": RETURN_ITEMS.get(key, key), "text": text}
+            for key, text in (r.return_comments or {}).items()
+        ],
+        "can_decide": r.status == UseRequest.Status.SUBMITTED,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+@_with_use_request
+def detail(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
+    r = use_request
+    audit_record(
+        actor=request.user,
+        action="use_request.view",
+        obj=r,
+        organization_code=r.organization.code if r.organization else None,
+    )
+    return render(request, "accounts/reception/detail.html", _detail_context(r))
+
+
+DECISIONS = ("approve", "return", "reject")
+
+
+def _decision_form(action: str, r: UseRequest, data: Any = None) -> Any:
+    initial = {"version": r.version}
+    if action == "approve":
+        return ApproveForm(data, initial=initial)
+    if action == "return":
+        return ReturnForm(data, initial=initial, kind=r.kind)
+    return ReasonForm(data, initial=initial)
+
+
+def _render_decision(
+    request: HttpRequest, r: UseRequest, action: str, form: Any, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        f"accounts/reception/decide_{action}.html",
+        {"use_request": r, "form": form, "action": action},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
+    """The form of one decision (approve / return / reject); it posts to the
+    action's own URL."""
+    r = selectors.use_request_get_for_officer(user=request.user, code=code)
+    if action not in DECISIONS:
+        raise Http404
+    if r.status != UseRequest.Status.SUBMITTED:
+        messages.info(request, _("This request is not waiting for a decision."))
+        return redirect("accounts:reception_detail", r.code)
+    return _render_decision(request, r, action, _decision_form(action, r))
+
+
+def _decided_elsewhere(request: HttpRequest, r: UseRequest) -> HttpResponse:
+    messages.error(
+        request,
+        _(
+            "This request was changed by someone else since you opened it "
+            "(it is now “%(status)s”). Check it again before you decide."
+        )
+        % {"status": UseRequest.Status(r.status).label},
+    )
+    return redirect("accounts:reception_detail", r.code)
+
+
+def _decide(
+    request: HttpRequest,
+    r: UseRequest,
+    action: str,
+    act: Callable[[Any], UseRequest],
+    done: str,
+) -> HttpResponse:
+    form = _decision_form(action, r, request.POST)
+    if not form.is_valid():
+        return _render_decision(request, r, action, form)
+    if form.cleaned_data.get("version") != r.version:
+        return _decided_elsewhere(request, r)
+    try:
+        act(form)
+    except IllegalTransition:
+        r.refresh_from_db(fields=["status"])
+        return _decided_elsewhere(request, r)
+    messages.success(request, done)
+    return redirect("accounts:reception_detail", r.code)
+
+
+@login_required
+@require_POST
+@_with_use_request
+@reauthentication_required
+def approve(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
+    user: Any = request.user
+    return _decide(
+        request,
+        use_request,
+        "approve",
+        lambda form: services.use_request_approve(use_request=use_request, actor=user),
+        _(
+            "The request is approved. The user ID and a link to set a password are being emailed."
+        )
+        if use_request.kind == UseRequest.Kind.NEW
+        else _(
+            "The periodic report is approved. The approval of the organisation's users is extended."
+        ),
+    )
+
+
+@login_required
+@require_POST
+@_with_use_request
+def return_for_correction(
+    request: HttpRequest, *, use_request: UseRequest
+) -> HttpResponse:
+    user: Any = request.user
+    return _decide(
+        request,
+        use_request,
+        "return",
+        lambda form: services.use_request_return(
+            use_request=use_request, actor=user, comments=form.comments()
+        ),
+        _(
+            "The request is returned for correction. The requester has been told what to correct."
+        ),
+    )
+
+
+@login_required
+@require_POST
+@_with_use_request
+@reauthentication_required
+def reject(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
+    user: Any = request.user
+    return _decide(
+        request,
+        use_request,
+        "reject",
+        lambda form: services.use_request_reject(
+            use_request=use_request, actor=user, reason=form.cleaned_data["reason"]
+        ),
+        _("The request is rejected. The requester has been sent the reasons."),
+    )
+
+
+# --- Paper requests at the counter ---------------------------------------------------------
+
+
+def _reception_offices(request: HttpRequest) -> QuerySet[Office]:
+    return Office.objects.filter(
+        pk__in=officer_office_ids(request.user, OfficerRole.Role.RECEPTION)
+    ).order_by("sort_order", "code")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register_paper(request: HttpRequest) -> HttpResponse:
+    """Start a draft on a requester's behalf from a paper request; the officer
+    then fills in the steps in the requester's wizard."""
+    _require_reception(request)
+    offices = _reception_offices(request)
+    form = PaperRequestForm(
+        request.POST if request.method == "POST" else None, offices=offices
+    )
+    if request.method == "POST" and form.is_valid():
+        r = services.use_request_create(
+            email=form.cleaned_data["email"],
+            language=form.cleaned_data["language"],
+            channel=UseRequest.Channel.COUNTER,
+            registered_by=request.user,  # type: ignore[arg-type]
+            office=form.cleaned_data["office"],
+        )
+        messages.success(
+            request,
+            _("A draft request is started. Enter the details from the paper request."),
+        )
+        return redirect(REQUEST_HUB, r.code)
+    return render(request, "accounts/reception/register_paper.html", {"form": form})
+
+
+# The requester's wizard (accounts/views/request.py) shows a draft here; it
+# lets reception officers of the office edit counter requests.
+REQUEST_HUB = "accounts:request_hub"
+
+
+# --- Users of the office ---------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def users(request: HttpRequest) -> HttpResponse:
+    _require_reception(request)
+    status = request.GET.get("status") or None
+    if status not in (None, *User.Status.values):
+        status = None
+    page = Paginator(
+        selectors.users_of_office(user=request.user, status=status), USERS_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = [
+        {
+            "user": u,
+            "colour": STATUS_COLOURS.get(u.status, "blue"),
+            "expired": approval_expired(u, today),
+        }
+        for u in page.object_list
+    ]
+    return render(
+        request,
+        "accounts/reception/users.html",
+        {
+            "page": page,
+            "rows": rows,
+            "status": status,
+            "statuses": User.Status.choices,
+        },
+    )
+
+
+def _account_actions(subject: User) -> list[str]:
+    return [
+        action for (state, action) in ACCOUNT_TRANSITIONS if state == subject.status
+    ]
+
+
+@login_required
+@require_GET
+@_with_office_user
+def user_detail(request: HttpRequest, *, subject: User) -> HttpResponse:
+    audit_record(actor=request.user, action="account.view", obj=subject)
+    return render(
+        request,
+        "accounts/reception/user_detail.html",
+        _user_context(subject),
+    )
+
+
+def _user_context(subject: User, **extra: Any) -> dict[str, Any]:
+    return {
+        "subject": subject,
+        "colour": STATUS_COLOURS.get(subject.status, "blue"),
+        "expired": approval_expired(subject),
+        "organizations": selectors.organizations_of_user(user=subject),
+        "actions": _account_actions(subject),
+        "needs_password": not subject.has_usable_password()
+        and subject.status != User.Status.REVOKED,
+        **extra,
+    }
+
+
+ACCOUNT_ACTIONS: dict[str, dict[str, Any]] = {
+    "suspend": {
+        "service": services.account_suspend,
+        "title": gettext_lazy("Suspend this account"),
+        "lead": gettext_lazy(
+            "A suspended user can still sign in and read their cases but cannot file "
+            "or change anything until the account is reinstated."
+        ),
+        "button": gettext_lazy("Suspend the account"),
+        "done": gettext_lazy("The account is suspended. The user has been told why."),
+    },
+    "reinstate": {
+        "service": services.account_reinstate,
+        "title": gettext_lazy("Reinstate this account"),
+        "lead": gettext_lazy("The user will be able to file again."),
+        "button": gettext_lazy("Reinstate the account"),
+        "done": gettext_lazy("The account is reinstated. The user has been told."),
+    },
+    "revoke": {
+        "service": services.account_revoke,
+        "title": gettext_lazy("Revoke this account"),
+        "lead": gettext_lazy(
+            "The user will no longer be able to sign in. This cannot be undone: "
+            "to use the portal again they must make a new request for use."
+        ),
+        "button": gettext_lazy("Revoke the account"),
+        "done": gettext_lazy("The account is revoked. The user has been told why."),
+    },
+}
+
+
+def _render_account_action(
+    request: HttpRequest, subject: User, action: str, form: ReasonForm
+) -> HttpResponse:
+    return render(
+        request,
+        "accounts/reception/user_action.html",
+        {"subject": subject, "form": form, "action": action, **ACCOUNT_ACTIONS[action]},
+    )
+
+
+@login_required
+@require_GET
+def user_decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
+    subject = selectors.user_get_for_reception(user=request.user, code=code)
+    if action not in ACCOUNT_ACTIONS:
+        raise Http404
+    if action not in _account_actions(subject):
+        messages.info(
+            request,
+            _("This action is not possible for the account in its current status."),
+        )
+        return redirect("accounts:reception_user_detail", subject.code)
+    return _render_account_action(request, subject, action, ReasonForm())
+
+
+def _account_action(request: HttpRequest, subject: User, action: str) -> HttpResponse:
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        return _render_account_action(request, subject, action, form)
+    spec = ACCOUNT_ACTIONS[action]
+    try:
+        spec["service"](
+            user=subject, actor=request.user, reason=form.cleaned_data["reason"]
+        )
+    except IllegalTransition:
+        subject.refresh_from_db(fields=["status"])
+        messages.error(
+            request,
+            _("This action is not possible for an account that is “%(status)s”.")
+            % {"status": User.Status(subject.status).label},
+        )
+        return redirect("accounts:reception_user_detail", subject.code)
+    messages.success(request, str(spec["done"]))
+    return redirect("accounts:reception_user_detail", subject.code)
+
+
+@login_required
+@require_POST
+@_with_office_user
+@reauthentication_required
+def user_suspend(request: HttpRequest, *, subject: User) -> HttpResponse:
+    return _account_action(request, subject, "suspend")
+
+
+@login_required
+@require_POST
+@_with_office_user
+@reauthentication_required
+def user_reinstate(request: HttpRequest, *, subject: User) -> HttpResponse:
+    return _account_action(request, subject, "reinstate")
+
+
+@login_required
+@require_POST
+@_with_office_user
+@reauthentication_required
+def user_revoke(request: HttpRequest, *, subject: User) -> HttpResponse:
+    return _account_action(request, subject, "revoke")
+
+
+@login_required
+@require_POST
+@_with_office_user
+def user_send_link(request: HttpRequest, *, subject: User) -> HttpResponse:
+    """A new set-password link, for a user who never set a password (the
+    first link expired or was lost)."""
+    if subject.has_usable_password() or subject.status == User.Status.REVOKED:
+        messages.error(
+            request,
+            _(
+                "This user has already set a password; they can reset it from the sign-in page."
+            )
+            if subject.has_usable_password()
+            else _("A revoked account cannot be given a new link."),
+        )
+    else:
+        services.set_password_link_reissue(user=subject, actor=request.user)  # type: ignore[arg-type]
+        messages.success(
+            request, _("A new link to set a password is being emailed to the user.")
+        )
+    return redirect("accounts:reception_user_detail", subject.code)
+
+
+# --- Dashboard panel -----------------------------------------------------------------------
+
+
+def dashboard_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """Reception officers see how many requests and reports wait for them."""
+    if not is_reception_officer(request.user):
+        return None
+    waiting = selectors.use_request_waiting_by_kind(user=request.user)
+    return (
+        "accounts/reception/_dashboard_panel.html",
+        {
+            "waiting_requests": waiting[UseRequest.Kind.NEW],
+            "waiting_reports": waiting[UseRequest.Kind.PERIODIC],
+        },
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("reception/", queue, name="reception_queue"),
+    path("reception/requests/<uuid:code>/", detail, name="reception_detail"),
+    path(
+        "reception/requests/<uuid:code>/decide/<str:action>/",
+        decide,
+        name="reception_decide",
+    ),
+    path("reception/requests/<uuid:code>/approve/", approve, name="reception_approve"),
+    path(
+        "reception/requests/<uuid:code>/return/",
+        return_for_correction,
+        name="reception_return",
+    ),
+    path("reception/requests/<uuid:code>/reject/", reject, name="reception_reject"),
+    path("reception/paper/", register_paper, name="reception_register_paper"),
+    path("reception/users/", users, name="reception_users"),
+    path("reception/users/<uuid:code>/", user_detail, name="reception_user_detail"),
+    path(
+        "reception/users/<uuid:code>/decide/<str:action>/",
+        user_decide,
+        name="reception_user_decide",
+    ),
+    path(
+        "reception/users/<uuid:code>/suspend/",
+        user_suspend,
+        name="reception_user_suspend",
+    ),
+    path(
+        "reception/users/<uuid:code>/reinstate/",
+        user_reinstate,
+        name="reception_user_reinstate",
+    ),
+    path(
+        "reception/users/<uuid:code>/revoke/", user_revoke, name="reception_user_revoke"
+    ),
+    path(
+        "reception/users/<uuid:code>/send-link/",
+        user_send_link,
+        name="reception_user_send_link",
+    ),
+]

@@ -23,7 +23,11 @@ What it guarantees, and its limits:
   directory record near its end), or that contains HTML/script markup anywhere
   (``<script``, ``<html``, ``<svg``, ``<iframe``, ``<?php`` …), is rejected.
   This is a heuristic against the known tricks, not a proof; the serving rules
-  above are the real defence.
+  above are the real defence.  Its false positive: a PDF that carries such
+  markup uncompressed (e.g. an XFA form's rich text) is refused too; printing
+  it to a new PDF fixes that.
+* Truncated images are caught by walking the JPEG segments / PNG chunks here,
+  because WeasyPrint turns on Pillow's process-wide ``LOAD_TRUNCATED_IMAGES``.
 * No malware scanning happens here (there is no scanner in this environment).
 """
 
@@ -38,15 +42,17 @@ import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 class Kind(models.TextChoices):
@@ -78,7 +84,7 @@ JPEG_QUALITY = 90
 MAX_DISPLAY_NAME = 150
 
 # Every user-facing upload error, so wording and translation are reviewed together.
-ERROR_MESSAGES: dict[str, Promise] = {
+ERROR_MESSAGES: dict[str, _StrPromise] = {
     "too_large": _(
         "“%(name)s” is %(size)s MB. Each file must be %(limit)s MB or smaller."
     ),

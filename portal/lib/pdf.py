@@ -52,7 +52,7 @@ def _url_fetcher() -> Any:
     from weasyprint import URLFetcher
     from weasyprint.urls import URLFetcherResponse
 
-    class StaticOnlyFetcher(URLFetcher):  # type: ignore[misc]
+    class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url: str, headers: Any = None) -> Any:
             if url.startswith("data:"):
                 return super().fetch(url, headers)

@@ -12,7 +12,7 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponseBase
 from django.shortcuts import render
 from django.urls import path
 from django.utils import translation
@@ -49,19 +49,19 @@ def _queue_render(*, language: str, name: str) -> None:
 
 
 @require_GET
-def service_guide_pdf(request: HttpRequest) -> HttpResponse:
+def service_guide_pdf(request: HttpRequest) -> HttpResponseBase:
     language = _request_language()
     name = services.service_guide_storage_name(language=language)
     if default_storage.exists(name):
-        response: HttpResponse = FileResponse(
+        pdf = FileResponse(
             default_storage.open(name, "rb"),
             content_type="application/pdf",
             filename=f"zairyu-service-guide-{language}.pdf",
         )
-        response["Content-Language"] = language
-        response["Cache-Control"] = "private, max-age=600"
-        patch_vary_headers(response, ["Accept-Language", "Cookie"])
-        return response
+        pdf["Content-Language"] = language
+        pdf["Cache-Control"] = "private, max-age=600"
+        patch_vary_headers(pdf, ["Accept-Language", "Cookie"])
+        return pdf
     _queue_render(language=language, name=name)
     response = render(request, "pages/guide_preparing.html", status=202)
     response["Retry-After"] = "5"

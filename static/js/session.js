@@ -3,8 +3,9 @@
  * Polls the session's remaining time about once a minute (the status request
  * does not count as activity), opens the warning dialog when the time left
  * drops to the warning threshold, and extends the session on "Stay signed in".
- * When the time is up it goes to the sign-in page.  Without JavaScript the
- * server still enforces the limits. */
+ * When the time is up it asks the server once more (another tab may have
+ * kept the session alive) and then goes to the sign-in page.  Without
+ * JavaScript the server still enforces the limits. */
 (function () {
   "use strict";
 
@@ -12,12 +13,17 @@
   if (!dialog || typeof dialog.showModal !== "function") return;
 
   var POLL_MS = 60 * 1000;
+  // Ask the server only a little after the local deadline, so the server has
+  // surely ended the session and says so with its "signed out" message.
+  var GRACE_MS = 2000;
   var warning = Number(dialog.dataset.warningSeconds) || 180;
   var idle = Number(dialog.dataset.idleSeconds) || 1800;
   var countdown = dialog.querySelector("[data-session-countdown]");
   var extendButton = dialog.querySelector("[data-session-extend]");
   var deadline = Date.now() + idle * 1000;
   var lastText = "";
+  var leaving = false;
+  var finalCheck = false;
 
   function csrfToken() {
     var input = document.querySelector("#logout-form input[name=csrfmiddlewaretoken]");
@@ -31,8 +37,8 @@
   }
 
   function timeText(seconds) {
-    var minutes = Math.ceil(seconds / 60);
     if (seconds < 60) return dialog.dataset.textUnderAMinute;
+    var minutes = Math.ceil(seconds / 60);
     if (minutes === 1) return dialog.dataset.textOneMinute;
     return dialog.dataset.textMinutes.replace("__N__", String(minutes));
   }
@@ -47,6 +53,8 @@
   }
 
   function signedOut() {
+    if (leaving) return;
+    leaving = true;
     window.location.assign(dialog.dataset.loginUrl);
   }
 
@@ -59,38 +67,48 @@
     if (dialog.open && data.seconds_left > warning) dialog.close();
   }
 
+  // The server answers an ended session with a redirect to the sign-in page;
+  // "manual" keeps fetch from following it (and from using up the message
+  // that tells the user why they were signed out).
+  function ask(url, init) {
+    init.credentials = "same-origin";
+    init.redirect = "manual";
+    init.cache = "no-store";
+    init.headers = Object.assign({ Accept: "application/json" }, init.headers || {});
+    return fetch(url, init).then(function (response) {
+      if (response.type === "opaqueredirect" || response.status === 401) {
+        return { authenticated: false, seconds_left: 0 };
+      }
+      return response.ok ? response.json() : null;
+    });
+  }
+
   function poll() {
-    fetch(dialog.dataset.statusUrl, {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" },
-      cache: "no-store",
-    })
-      .then(function (response) { return response.ok ? response.json() : null; })
+    return ask(dialog.dataset.statusUrl, { method: "GET" })
       .then(function (data) { if (data) update(data); })
       .catch(function () { /* offline: keep counting locally */ });
   }
 
   function extend() {
-    fetch(dialog.dataset.extendUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() },
-    })
-      .then(function (response) { return response.json(); })
+    ask(dialog.dataset.extendUrl, { method: "POST", headers: { "X-CSRFToken": csrfToken() } })
       .then(function (data) {
+        if (!data) return poll();
         update(data);
-        if (dialog.open) dialog.close();
+        if (dialog.open && !leaving) dialog.close();
       })
       .catch(function () { poll(); });
   }
 
   function tick() {
-    var left = secondsLeft();
-    if (left <= 0) {
-      signedOut();
+    if (leaving || finalCheck) return;
+    if (Date.now() > deadline + GRACE_MS) {
+      finalCheck = true;
+      ask(dialog.dataset.statusUrl, { method: "GET" })
+        .then(update, signedOut)
+        .then(function () { finalCheck = false; });
       return;
     }
-    if (left <= warning && !dialog.open) {
+    if (secondsLeft() <= warning && !dialog.open) {
       lastText = "";
       render();
       dialog.showModal();

@@ -7,13 +7,14 @@ import zipfile
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils.datastructures import MultiValueDict
+
+import pytest
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -107,7 +108,9 @@ def exif_with_secrets() -> Image.Exif:
 
 def make_jpeg(*, exif: bool = False, size: tuple[int, int] = (40, 20)) -> bytes:
     out = io.BytesIO()
-    options = {"exif": exif_with_secrets(), "comment": b"secret comment"} if exif else {}
+    options = (
+        {"exif": exif_with_secrets(), "comment": b"secret comment"} if exif else {}
+    )
     Image.new("RGB", size, "red").save(out, "JPEG", **options)
     return out.getvalue()
 
@@ -125,19 +128,25 @@ def make_png(*, exif: bool = False, size: tuple[int, int] = (40, 20)) -> bytes:
     return out.getvalue()
 
 
-def upload(data: bytes, name: str = "document.pdf", content_type: str = "application/pdf"):
+def upload(
+    data: bytes, name: str = "document.pdf", content_type: str = "application/pdf"
+):
     return SimpleUploadedFile(name, data, content_type=content_type)
 
 
 def rejection_code(data: bytes, name: str = "document.pdf", **kwargs) -> str:
     with pytest.raises(ValidationError) as excinfo:
-        validate_upload(upload(data, name), allowed=kwargs.pop("allowed", ALL), **kwargs)
+        validate_upload(
+            upload(data, name), allowed=kwargs.pop("allowed", ALL), **kwargs
+        )
     return excinfo.value.code
 
 
 def rejection_message(data: bytes, name: str = "document.pdf", **kwargs) -> str:
     with pytest.raises(ValidationError) as excinfo:
-        validate_upload(upload(data, name), allowed=kwargs.pop("allowed", ALL), **kwargs)
+        validate_upload(
+            upload(data, name), allowed=kwargs.pop("allowed", ALL), **kwargs
+        )
     return excinfo.value.messages[0]
 
 
@@ -191,29 +200,53 @@ def _jpeg_cut_short() -> bytes:
 
 BAD_FILES = {
     "empty": (b"", "empty"),
-    "renamed exe": (b"MZ\x90\x00\x03" + b"\x00" * 200 + b"This program cannot be run", "executable"),
+    "renamed exe": (
+        b"MZ\x90\x00\x03" + b"\x00" * 200 + b"This program cannot be run",
+        "executable",
+    ),
     "elf": (b"\x7fELF\x02\x01\x01" + b"\x00" * 100, "executable"),
     "shell script": (b"#!/bin/sh\nrm -rf /\n", "executable"),
-    "svg": (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "svg"),
+    "svg": (
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+        "svg",
+    ),
     "bare svg": (b"<svg onload=alert(1)>", "svg"),
-    "html": (b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>", "html"),
+    "html": (
+        b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>",
+        "html",
+    ),
     "utf-16 html": ("\ufeff<html><script>x</script></html>".encode("utf-16"), "html"),
     "php": (b"<?php system($_GET['c']); ?>", "html"),
     "zip": (make_zip({"a.pdf": make_pdf()}), "archive"),
     "gzip": (b"\x1f\x8b\x08\x00" + b"\x00" * 50, "archive"),
     "7z": (b"7z\xbc\xaf\x27\x1c" + b"\x00" * 50, "archive"),
     "docx": (make_docx(), "office_document"),
-    "old .doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "office_document"),
+    "old .doc": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500,
+        "office_document",
+    ),
     "plain text": (b"just some text, not a document\n", "type_not_allowed"),
     "gif": (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "type_not_allowed"),
     "encrypted pdf": (make_encrypted_pdf(), "pdf_encrypted"),
     "truncated pdf": (_truncated_pdf(), "pdf_broken"),
     "pdf header only": (b"%PDF-1.7\nnot really a pdf\n%%EOF\n", "pdf_broken"),
-    "pdf with html": (make_pdf().replace(b"%%EOF", b"<html><script>alert(1)</script></html>\n%%EOF"), "polyglot"),
-    "pdf with trailing zip": (make_pdf() + make_zip({"x.html": b"<b>hi</b>"}), "polyglot"),
-    "jpeg with trailing zip": (make_jpeg() + make_zip({"x.js": b"alert(1)"}), "polyglot"),
+    "pdf with html": (
+        make_pdf().replace(b"%%EOF", b"<html><script>alert(1)</script></html>\n%%EOF"),
+        "polyglot",
+    ),
+    "pdf with trailing zip": (
+        make_pdf() + make_zip({"x.html": b"<b>hi</b>"}),
+        "polyglot",
+    ),
+    "jpeg with trailing zip": (
+        make_jpeg() + make_zip({"x.js": b"alert(1)"}),
+        "polyglot",
+    ),
     "jpeg with trailing html": (make_jpeg() + b"<script>alert(1)</script>", "polyglot"),
-    "png with html in a chunk": (make_png().replace(b"IEND", b"<html><body>IEND"), "polyglot"),
+    "png with html in a chunk": (
+        make_png().replace(b"IEND", b"<html><body>IEND"),
+        "polyglot",
+    ),
     "jpeg cut short": (_jpeg_cut_short(), "image_broken"),
     "jpeg header only": (b"\xff\xd8\xff\xe0" + b"\x00" * 100, "image_broken"),
     "png garbage": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, "image_broken"),
@@ -274,7 +307,9 @@ def test_kind_outside_allowed_is_refused_naming_the_allowed_types():
 
 def test_image_with_too_many_pixels_is_refused_before_decoding(settings):
     settings.UPLOAD_MAX_IMAGE_PIXELS = 100
-    assert rejection_code(make_png(size=(20, 20)), "photo.png") == "image_too_many_pixels"
+    assert (
+        rejection_code(make_png(size=(20, 20)), "photo.png") == "image_too_many_pixels"
+    )
 
 
 # --- images are re-encoded without metadata ------------------------------------------
@@ -358,7 +393,9 @@ def test_form_field_gives_a_cleaned_upload():
 
 
 def test_form_field_reports_the_specific_error():
-    form = OneFileForm(files=MultiValueDict({"document": [upload(make_encrypted_pdf())]}))
+    form = OneFileForm(
+        files=MultiValueDict({"document": [upload(make_encrypted_pdf())]})
+    )
     assert not form.is_valid()
     assert form.errors.as_data()["document"][0].code == "pdf_encrypted"
 
@@ -371,18 +408,29 @@ def test_form_field_required_by_default():
 
 def test_multiple_field_cleans_every_file_and_reports_every_error():
     good = ManyFilesForm(
-        files=MultiValueDict({"documents": [upload(make_pdf()), upload(make_png(), "a.png")]})
+        files=MultiValueDict(
+            {"documents": [upload(make_pdf()), upload(make_png(), "a.png")]}
+        )
     )
     assert good.is_valid(), good.errors
     assert [c.kind for c in good.cleaned_data["documents"]] == [Kind.PDF, Kind.PNG]
 
     bad = ManyFilesForm(
         files=MultiValueDict(
-            {"documents": [upload(make_docx(), "a.docx"), upload(make_pdf()), upload(b"", "b.pdf")]}
+            {
+                "documents": [
+                    upload(make_docx(), "a.docx"),
+                    upload(make_pdf()),
+                    upload(b"", "b.pdf"),
+                ]
+            }
         )
     )
     assert not bad.is_valid()
-    assert [e.code for e in bad.errors.as_data()["documents"]] == ["office_document", "empty"]
+    assert [e.code for e in bad.errors.as_data()["documents"]] == [
+        "office_document",
+        "empty",
+    ]
 
 
 def test_multiple_field_limits_count_and_renders_multiple_input():
@@ -407,15 +455,22 @@ def test_multiple_field_checks_the_total(settings):
 
 # --- storing ----------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_store_upload_writes_bytes_under_a_generated_name(media_root):
     user = UserFactory()
-    cleaned = validate_upload(upload(make_pdf(), "山田太郎 パスポート.pdf"), allowed=ALL)
+    cleaned = validate_upload(
+        upload(make_pdf(), "山田太郎 パスポート.pdf"), allowed=ALL
+    )
     stored = store_upload(cleaned=cleaned, uploaded_by=user, purpose="draft")
     assert re.fullmatch(r"private/\d{4}/\d{2}/[0-9a-f]{32}\.pdf", stored.name)
     assert "山田" not in stored.name
     assert stored.original_name == "山田太郎 パスポート.pdf"
-    assert (stored.kind, stored.size, stored.sha256) == (Kind.PDF, cleaned.size, cleaned.sha256)
+    assert (stored.kind, stored.size, stored.sha256) == (
+        Kind.PDF,
+        cleaned.size,
+        cleaned.sha256,
+    )
     assert stored.uploaded_by == user
     assert (media_root / stored.name).read_bytes() == cleaned.content
     event = AuditEvent.objects.get(action="file.upload")
@@ -458,24 +513,33 @@ def test_rolled_back_caller_leaves_an_orphan_that_the_sweep_removes(media_root):
 
 
 @pytest.mark.django_db
-def test_delete_removes_row_then_bytes_on_commit(media_root, django_capture_on_commit_callbacks):
+def test_delete_removes_row_then_bytes_on_commit(
+    media_root, django_capture_on_commit_callbacks
+):
     cleaned = validate_upload(upload(make_pdf()), allowed=ALL)
     stored = store_upload(cleaned=cleaned, uploaded_by=None, purpose="draft")
     with django_capture_on_commit_callbacks(execute=True):
         stored_file_delete(stored_file=stored, actor=None)
     assert not StoredFile.objects.exists()
     assert stored_paths(media_root) == []
-    assert AuditEvent.objects.filter(action="file.delete", object_code=str(stored.code)).exists()
+    assert AuditEvent.objects.filter(
+        action="file.delete", object_code=str(stored.code)
+    ).exists()
 
 
 @pytest.mark.django_db
-def test_delete_rolled_back_keeps_the_bytes(media_root, django_capture_on_commit_callbacks):
+def test_delete_rolled_back_keeps_the_bytes(
+    media_root, django_capture_on_commit_callbacks
+):
     cleaned = validate_upload(upload(make_pdf()), allowed=ALL)
     stored = store_upload(cleaned=cleaned, uploaded_by=None, purpose="draft")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            stored_file_delete(stored_file=stored, actor=None)
-            raise RuntimeError
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        stored_file_delete(stored_file=stored, actor=None)
+        raise RuntimeError
     assert callbacks == []
     assert StoredFile.objects.filter(pk=stored.pk).exists()
     assert (media_root / stored.name).exists()
@@ -508,7 +572,9 @@ def registry(monkeypatch):
     return access
 
 
-def stored_pdf(user, *, purpose: str = "draft", name: str = "在留カード申請書.pdf") -> StoredFile:
+def stored_pdf(
+    user, *, purpose: str = "draft", name: str = "在留カード申請書.pdf"
+) -> StoredFile:
     cleaned = validate_upload(upload(make_pdf(), name), allowed=ALL)
     return store_upload(cleaned=cleaned, uploaded_by=user, purpose=purpose)
 
@@ -524,7 +590,9 @@ def test_uploader_downloads_a_draft_with_safe_headers(client, media_root):
     stored = stored_pdf(user)
     response = signed_in(client, user).get(f"/files/{stored.code}/")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == (media_root / stored.name).read_bytes()
+    assert (
+        b"".join(response.streaming_content) == (media_root / stored.name).read_bytes()
+    )
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''"
@@ -588,7 +656,9 @@ def test_inline_needs_the_inline_grant(client, media_root, registry):
 
 
 @pytest.mark.django_db
-def test_checker_answer_outside_the_vocabulary_means_no_access(client, media_root, registry):
+def test_checker_answer_outside_the_vocabulary_means_no_access(
+    client, media_root, registry
+):
     user = UserFactory(mfa=True)
     registry.register_file_access("test.sloppy", lambda u, f: True)
     stored = stored_pdf(user, purpose="test.sloppy")
@@ -608,3 +678,17 @@ def test_download_is_get_only(client, media_root):
     user = UserFactory(mfa=True)
     stored = stored_pdf(user)
     assert signed_in(client, user).post(f"/files/{stored.code}/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_admin_lists_files_read_only(client, media_root):
+    admin = UserFactory(mfa=True, is_staff=True, is_superuser=True)
+    stored = stored_pdf(admin)
+    signed_in(client, admin)
+    listing = client.get("/admin/files/storedfile/")
+    assert listing.status_code == 200
+    assert str(stored.code) in listing.content.decode()
+    assert client.get("/admin/files/storedfile/add/").status_code == 403
+    detail = client.get(f"/admin/files/storedfile/{stored.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="purpose"' not in detail.content.decode()  # nothing editable

@@ -8,13 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django import forms
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.test import Client
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+
+import pytest
 
 from portal.lib.mailbox import MailboxBackend
 from portal.notifications.models import Notification
@@ -27,8 +28,9 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def make_user(username: str, *, totp: bool = True, **extra: Any) -> Any:
-    from accounts.models import User
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.models import User
 
     user = User.objects.create_user(
         username=username, email=f"{username}@example.jp", password=PASSWORD, **extra
@@ -49,7 +51,9 @@ def assert_page_furniture(html: str) -> None:
 
 class PersonForm(forms.Form):
     full_name = forms.CharField(label="Full name")
-    email = forms.EmailField(label="Email address", help_text="We send the receipt here.")
+    email = forms.EmailField(
+        label="Email address", help_text="We send the receipt here."
+    )
     colour = forms.ChoiceField(
         label="Colour", choices=[("r", "Red"), ("g", "Green")], widget=forms.RadioSelect
     )
@@ -89,7 +93,8 @@ def test_set_language_switches_home_to_english(client: Client) -> None:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "url_name", ["home", "account_login", "account_reset_password", "account_reset_password_done"]
+    "url_name",
+    ["home", "account_login", "account_reset_password", "account_reset_password_done"],
 )
 def test_public_pages_have_skip_link_one_main_and_language_switcher(
     client: Client, url_name: str
@@ -142,14 +147,16 @@ def test_login_page_wording(client: Client) -> None:
     assert "Forgot your password?" in html
     assert "request for use" in html
     assert "signup" not in html
-    assert 'novalidate' in html
+    assert "novalidate" in html
 
 
 @pytest.mark.django_db
 def test_failed_sign_in_shows_error_title_and_summary(client: Client) -> None:
     make_user("alice")
     client.cookies.load({"django_language": "en"})
-    response = client.post(reverse("account_login"), {"login": "alice", "password": "wrong"})
+    response = client.post(
+        reverse("account_login"), {"login": "alice", "password": "wrong"}
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert re.search(r"<title>Error: ", html)
@@ -180,11 +187,18 @@ def test_error_summary_links_to_each_field() -> None:
 
 
 def test_error_summary_renders_nothing_without_errors() -> None:
-    assert render_to_string("components/error_summary.html", {"form": PersonForm()}).strip() == ""
+    assert (
+        render_to_string(
+            "components/error_summary.html", {"form": PersonForm()}
+        ).strip()
+        == ""
+    )
 
 
 def test_field_component_marks_errors_hints_and_optional_fields() -> None:
-    form = PersonForm(data={"full_name": "", "email": "nope", "colour": "", "nickname": ""})
+    form = PersonForm(
+        data={"full_name": "", "email": "nope", "colour": "", "nickname": ""}
+    )
     form.is_valid()
     with translation.override("en"):
         html = render_to_string("components/form.html", {"form": form})
@@ -211,7 +225,10 @@ def test_one_time_code_field_allows_paste_and_numeric_entry() -> None:
 
 
 def test_summary_list_shows_not_provided_and_change_links() -> None:
-    rows = [{"key": "Name", "value": "Tanaka", "href": "/x"}, {"key": "Phone", "value": ""}]
+    rows = [
+        {"key": "Name", "value": "Tanaka", "href": "/x"},
+        {"key": "Phone", "value": ""},
+    ]
     with translation.override("en"):
         html = render_to_string("components/summary_list.html", {"rows": rows})
     assert "Not provided" in html
@@ -232,8 +249,12 @@ def test_dashboard_requires_sign_in(client: Client) -> None:
 def test_inbox_lists_only_own_notifications(client: Client) -> None:
     alice = make_user("alice")
     bob = make_user("bob")
-    Notification.objects.create(recipient=alice, kind="mfa_enabled", link="/accounts/2fa/")
-    bobs = Notification.objects.create(recipient=bob, kind="mfa_enabled", link="/accounts/2fa/")
+    Notification.objects.create(
+        recipient=alice, kind="mfa_enabled", link="/accounts/2fa/"
+    )
+    bobs = Notification.objects.create(
+        recipient=bob, kind="mfa_enabled", link="/accounts/2fa/"
+    )
     client.cookies.load({"django_language": "en"})
     client.force_login(alice)
 
@@ -261,10 +282,14 @@ def test_notification_detail_of_another_user_is_404(client: Client) -> None:
 @pytest.mark.django_db
 def test_notification_detail_shows_subject_body_and_link(client: Client) -> None:
     alice = make_user("alice", full_name="Alice Example")
-    note = Notification.objects.create(recipient=alice, kind="mfa_enabled", link="/accounts/2fa/")
+    note = Notification.objects.create(
+        recipient=alice, kind="mfa_enabled", link="/accounts/2fa/"
+    )
     client.cookies.load({"django_language": "en"})
     client.force_login(alice)
-    html = client.get(reverse("notifications:detail", args=[note.code])).content.decode()
+    html = client.get(
+        reverse("notifications:detail", args=[note.code])
+    ).content.decode()
     assert "<h1>Two-step verification is now on for your account</h1>" in html
     assert "Dear Alice Example," in html
     assert 'href="/accounts/2fa/"' in html
@@ -279,7 +304,9 @@ def test_mark_all_read(client: Client) -> None:
     client.force_login(alice)
     response = client.post(reverse("notifications:mark_all_read"), follow=True)
     assert response.status_code == 200
-    assert not Notification.objects.filter(recipient=alice, read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient=alice, read_at__isnull=True
+    ).exists()
     assert 'role="status"' in response.content.decode()
 
 
@@ -327,6 +354,21 @@ def test_404_page_uses_the_layout(client: Client) -> None:
     assert_page_furniture(response.content.decode())
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "template", ["400.html", "403.html", "403_csrf.html", "429.html"]
+)
+def test_error_pages_use_the_layout(rf: Any, template: str) -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    request = rf.get("/somewhere/")
+    request.user = AnonymousUser()
+    with translation.override("en"):
+        html = render_to_string(template, request=request)
+    assert_page_furniture(html)
+    assert html.count("<h1>") == 1
+
+
 def test_500_page_renders_without_context_processors() -> None:
     html = render_to_string("500.html", {"request_id": "abc123def456"})
     assert "abc123def456" in html
@@ -353,17 +395,40 @@ def test_demo_totp_code_only_for_demo_accounts_in_debug(settings: Any) -> None:
     from allauth.mfa.adapter import get_adapter
     from allauth.mfa.models import Authenticator
 
-    secret = get_adapter().decrypt(Authenticator.objects.get(user=demo, type="totp").data["secret"])
+    secret = get_adapter().decrypt(
+        Authenticator.objects.get(user=demo, type="totp").data["secret"]
+    )
     assert validate_totp_code(secret, code)
 
 
 # --- browser: screenshots and axe-core ----------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(request: pytest.FixtureRequest, settings: Any) -> None:
+    """live_server answers /static/ with Django's finders, which know only the
+    unhashed names; the manifest storage (DEBUG off) would link hashed names
+    and every page would be unstyled.  Link the plain names in browser tests.
+    """
+    if request.node.get_closest_marker("browser"):
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
+        }
+
+
 def _axe_violations(page: Any) -> list[dict[str, Any]]:
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
     return results.response["violations"]
 
 
@@ -391,7 +456,12 @@ def test_pages_in_browser_look_right_and_pass_axe(
     page: Any, live_server: Any, screenshot_dir: Path, settings: Any
 ) -> None:
     settings.DEBUG = True  # for the demo code on the MFA step
-    make_user("demo-staff", full_name="Demo Staff")
+    staff = make_user("demo-staff", full_name="Demo Staff")
+    for _ in range(3):
+        Notification.objects.create(recipient=staff, kind="mfa_enabled", link="/x/")
+    Notification.objects.filter(pk=Notification.objects.first().pk).update(
+        read_at=timezone.now()
+    )
     shoot: Callable[[str], None] = lambda name: _check(page, screenshot_dir, name)  # noqa: E731
 
     page.goto(live_server.url + "/")
@@ -426,11 +496,27 @@ def test_pages_in_browser_look_right_and_pass_axe(
     shoot("inbox-ja")
     page.goto(live_server.url + reverse("mfa_index"))
     shoot("security-ja")
+    page.goto(live_server.url + reverse("account_change_password"))
+    shoot("change-password-ja")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    shoot("change-password-errors-ja")
+    page.goto(live_server.url + reverse("mfa_generate_recovery_codes"))
+    shoot("recovery-codes-generate-ja")  # or the re-authentication step
+    page.goto(live_server.url + reverse("account_logout"))
+    shoot("sign-out-ja")
+    page.click("main button[type=submit]")
+    page.goto(live_server.url + reverse("account_reset_password"))
+    shoot("password-reset-ja")
+    page.goto(live_server.url + "/no-such-page/")
+    shoot("not-found-ja")
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_totp_setup_page_in_browser(page: Any, live_server: Any, screenshot_dir: Path) -> None:
+def test_totp_setup_page_in_browser(
+    page: Any, live_server: Any, screenshot_dir: Path
+) -> None:
     make_user("newcomer", totp=False)
     page.goto(live_server.url + reverse("account_login"))
     page.fill("#id_login", "newcomer")
@@ -449,7 +535,9 @@ def test_totp_setup_page_in_browser(page: Any, live_server: Any, screenshot_dir:
 def test_phone_width_has_no_horizontal_scroll(
     browser: Any, live_server: Any, screenshot_dir: Path
 ) -> None:
-    context = browser.new_context(locale="ja-JP", viewport={"width": 320, "height": 640})
+    context = browser.new_context(
+        locale="ja-JP", viewport={"width": 320, "height": 640}
+    )
     try:
         pg = context.new_page()
         pg.goto(live_server.url + "/")
@@ -469,3 +557,158 @@ def test_keyboard_skip_link_reaches_main(page: Any, live_server: Any) -> None:
     assert page.evaluate("document.activeElement.classList.contains('skip-link')")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "main"
+
+
+def _browser_sign_in_as(page: Any, live_server: Any, client: Client, user: Any) -> None:
+    """Reuse a Django test client session in the browser (skips the UI)."""
+    client.force_login(user)
+    page.context.add_cookies(
+        [
+            {
+                "name": "sessionid",
+                "value": client.cookies["sessionid"].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_session_warning_dialog_offers_to_stay_signed_in(
+    page: Any, live_server: Any, client: Client, settings: Any, screenshot_dir: Path
+) -> None:
+    # Warn for the whole idle period, so the dialog opens at once.
+    settings.SESSION_WARNING_BEFORE = settings.SESSION_IDLE_TIMEOUT
+    _browser_sign_in_as(page, live_server, client, make_user("alice"))
+    page.goto(live_server.url + reverse("dashboard"))
+    dialog = page.locator("#session-dialog")
+    dialog.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.hasAttribute('data-session-extend')")
+    assert "minutes" in dialog.inner_text() or "分" in dialog.inner_text()
+    _check(page, screenshot_dir, "session-warning-ja")
+    with page.expect_response(
+        lambda r: r.url.endswith(reverse("session_extend"))
+    ) as info:
+        page.click("[data-session-extend]")
+    assert info.value.status == 200
+    assert info.value.json()["authenticated"] is True
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_components_gallery_passes_axe(
+    page: Any, live_server: Any, screenshot_dir: Path
+) -> None:
+    """Components no page uses yet (task list, timeline, tags, pagination,
+    banners) drawn together, so their colours and markup are checked now."""
+    from django.core.paginator import Paginator
+    from django.test import RequestFactory
+
+    with translation.override("en"):
+        request = RequestFactory().get("/list/?status=open&page=5")
+        page_obj = Paginator(range(200), 10).get_page(5)
+        colours = ["blue", "grey", "green", "yellow", "orange", "red"]
+        parts = [
+            render_to_string(
+                "components/task_list.html",
+                {
+                    "tasks": [
+                        {
+                            "name": f"Task {c}",
+                            "href": "#",
+                            "status": c,
+                            "status_colour": c,
+                        }
+                        for c in colours
+                    ]
+                },
+            ),
+            render_to_string(
+                "components/timeline.html",
+                {
+                    "events": [
+                        {"title": "Submitted", "date": timezone.now(), "state": "done"},
+                        {"title": "Under examination", "state": "current"},
+                        {"title": "Completed", "state": "future"},
+                    ]
+                },
+            ),
+            render_to_string(
+                "components/pagination.html", {"page": page_obj, "request": request}
+            ),
+            *(
+                render_to_string(
+                    "components/notification_banner.html",
+                    {"type": t, "title": t.title(), "text": "Message text."},
+                )
+                for t in ("info", "success", "warning", "error")
+            ),
+            render_to_string(
+                "components/summary_list.html",
+                {"rows": [{"key": "Name", "value": "Tanaka", "href": "#"}]},
+            ),
+        ]
+    assert 'href="?status=open&amp;page=4"' in parts[2]
+    css = "".join(
+        f'<link rel="stylesheet" href="{live_server.url}/static/css/{name}.css">'
+        for name in ("tokens", "portal")
+    )
+    page.set_content(
+        f'<!doctype html><html lang="en"><head><title>Components</title>{css}</head>'
+        f'<body><main class="main"><div class="container"><h1>Components</h1>'
+        f"{''.join(parts)}</div></main></body></html>",
+        wait_until="load",
+    )
+    _check(page, screenshot_dir, "components-en")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_session_end_takes_the_browser_to_sign_in(
+    page: Any, live_server: Any, client: Client, settings: Any
+) -> None:
+    settings.SESSION_IDLE_TIMEOUT = 3
+    _browser_sign_in_as(page, live_server, client, make_user("alice"))
+    page.goto(live_server.url + reverse("notifications:inbox"))
+    page.wait_for_url(re.compile(r".*/accounts/login/.*"), timeout=15_000)
+    assert page.locator(".banner").count() == 1  # "you were signed out after…"
+
+
+# --- emails ----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_mfa_enabled_email_renders_in_both_languages(language: str) -> None:
+    from portal.lib.emails import render_email
+
+    user = make_user("alice", full_name="Alice & Co")
+    email = render_email(
+        "mfa_enabled", {"recipient": user, "link": "/accounts/2fa/"}, language
+    )
+    assert email.subject
+    assert "\n" not in email.subject
+    assert "Alice & Co" in email.text  # plain text is not HTML-escaped
+    assert "Alice &amp; Co" in email.html
+    assert "/accounts/2fa/" in email.text and "/accounts/2fa/" in email.html
+    assert f'<html lang="{language}">' in email.html
+
+
+@pytest.mark.django_db
+def test_password_reset_email_uses_the_portal_wording(client: Client) -> None:
+    from django.core import mail
+
+    make_user("alice")
+    client.cookies.load({"django_language": "en"})
+    response = client.post(
+        reverse("account_reset_password"), {"email": "alice@example.jp"}
+    )
+    assert response.status_code == 302
+    (message,) = [m for m in mail.outbox if m.to == ["alice@example.jp"]]
+    assert "Set a new password for the online residence application portal" in (
+        message.subject
+    )
+    assert "Your user ID: alice" in message.body
+    assert "/accounts/password/reset/key/" in message.body
+    assert "sign up" not in message.body.lower()

@@ -4,9 +4,10 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+import pytest
 
 from portal.lib.pdf import _url_fetcher, render_html, render_pdf
 from portal.pages import services, tasks
@@ -74,8 +75,19 @@ def rasterize_first_page(pdf_path: Path, png_path: Path) -> Path:
     need("pdftoppm")
     png_path.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-         str(pdf_path), str(png_path.with_suffix(""))],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "60",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(pdf_path),
+            str(png_path.with_suffix("")),
+        ],
         check=True,
     )
     assert png_path.stat().st_size > 1000
@@ -92,7 +104,9 @@ def assert_cjk_font_embedded(pdf_path: Path) -> None:
 # --- render_pdf ---------------------------------------------------------------------
 
 
-def test_japanese_renders_with_an_embedded_cjk_font(sample_template, tmp_path, screenshot_dir):
+def test_japanese_renders_with_an_embedded_cjk_font(
+    sample_template, tmp_path, screenshot_dir
+):
     pdf = render_pdf(sample_template, {}, language="ja")
     assert pdf.startswith(b"%PDF-")
     path = tmp_path / "sample-ja.pdf"
@@ -134,7 +148,9 @@ def test_fetcher_reads_static_files_only():
 
 
 @pytest.mark.parametrize("language", ["ja", "en"])
-def test_task_renders_and_stores_the_guide(media_root, tmp_path, screenshot_dir, language):
+def test_task_renders_and_stores_the_guide(
+    media_root, tmp_path, screenshot_dir, language
+):
     name = tasks.render_service_guide(language)
     assert name == services.service_guide_storage_name(language=language)
     assert name.startswith(f"guides/service-guide-{language}-")
@@ -159,8 +175,12 @@ def test_task_skips_a_guide_already_rendered(media_root, monkeypatch):
 
 
 def test_new_version_replaces_the_old_one(media_root):
-    default_storage.save("guides/service-guide-en-0000000000000000.pdf", ContentFile(b"old"))
-    default_storage.save("guides/service-guide-ja-0000000000000000.pdf", ContentFile(b"old"))
+    default_storage.save(
+        "guides/service-guide-en-0000000000000000.pdf", ContentFile(b"old")
+    )
+    default_storage.save(
+        "guides/service-guide-ja-0000000000000000.pdf", ContentFile(b"old")
+    )
     name = tasks.render_service_guide("en")
     assert sorted(p.name for p in (media_root / "guides").iterdir()) == sorted(
         [Path(name).name, "service-guide-ja-0000000000000000.pdf"]
@@ -188,15 +208,36 @@ def test_view_serves_the_stored_guide_in_the_visitors_language(client, media_roo
     assert b"".join(response.streaming_content) == (media_root / name).read_bytes()
 
 
+@pytest.fixture
+def celery_eager():
+    """Queued tasks run at once, in this process.
+
+    Set on the Celery app itself: a value once assigned to ``app.conf`` (other
+    tests do, restoring False) shadows the Django setting for good, so
+    overriding CELERY_TASK_ALWAYS_EAGER with the ``settings`` fixture then no
+    longer reaches Celery.
+    """
+    from portal.celery import app
+
+    before = {
+        "task_always_eager": app.conf.task_always_eager,
+        "task_eager_propagates": app.conf.task_eager_propagates,
+    }
+    app.conf.update(task_always_eager=True, task_eager_propagates=True)
+    yield
+    app.conf.update(**before)
+
+
 @pytest.mark.django_db
-def test_view_queues_the_render_and_answers_202_until_ready(client, media_root, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True  # the queued task runs at once
-    settings.CELERY_TASK_EAGER_PROPAGATES = True
+def test_view_queues_the_render_and_answers_202_until_ready(
+    client, media_root, celery_eager
+):
     response = client.get("/guide.pdf", HTTP_ACCEPT_LANGUAGE="ja")
     assert response.status_code == 202
     assert response["Retry-After"] == "5"
     assert "no-store" in response["Cache-Control"]
-    assert 'href="/guide.pdf"' in response.content.decode()  # a reload link, no auto-refresh
+    # A link to reload, not an automatic refresh (WCAG 2.2.1).
+    assert 'href="/guide.pdf"' in response.content.decode()
     assert default_storage.exists(services.service_guide_storage_name(language="ja"))
 
     again = client.get("/guide.pdf", HTTP_ACCEPT_LANGUAGE="ja")

@@ -59,15 +59,6 @@ def field_kind(bound_field: forms.BoundField) -> str:
 register.filter("field_kind", field_kind)
 
 
-@register.filter
-def is_optional(bound_field: forms.BoundField, override: Any = None) -> bool:
-    """Whether to mark the field "(optional)": not required, unless the
-    template says otherwise (``optional=True``/``False``)."""
-    if isinstance(override, bool):
-        return override
-    return not bound_field.field.required
-
-
 def _is_one_time_code(bound_field: forms.BoundField) -> bool:
     return bound_field.name == "code" and type(bound_field.form).__module__.startswith(
         _ONE_TIME_CODE_FORMS
@@ -83,12 +74,48 @@ def _first_input_id(bound_field: forms.BoundField) -> str:
 
 
 @register.simple_tag
-def widget(bound_field: forms.BoundField, **extra: Any) -> SafeString:
-    """Render a bound field's widget with the component's attributes: class by
-    kind, ``aria-describedby`` to the hint and error, ``aria-invalid`` on
-    error, autocomplete defaults, and no placeholder (labels do that job).
+def field_parts(
+    bound_field: forms.BoundField,
+    label: Any = "",
+    hint: Any = "",
+    optional: Any = "",
+    no_hint: Any = False,
+) -> dict[str, Any]:
+    """What ``components/field.html`` draws for a field: its kind, label and
+    hint (template overrides win), the "(optional)" marker, and the ids for
+    ``aria-describedby``.  Missing template variables arrive as ""."""
+    kind = field_kind(bound_field)
+    hint_text = "" if no_hint is True else (hint or bound_field.help_text)
+    if isinstance(optional, bool):
+        show_optional = optional
+    else:
+        # A lone checkbox ("I confirm…") is never marked optional.
+        show_optional = kind != "checkbox" and not bound_field.field.required
+    auto_id = bound_field.auto_id
+    ids = [f"{auto_id}_helptext"] if hint_text else []
+    if bound_field.errors:
+        ids.append(f"{auto_id}_error")
+    return {
+        "kind": kind,
+        "label": label or bound_field.label,
+        "hint": hint_text,
+        "show_optional": show_optional,
+        "hint_id": f"{auto_id}_helptext",
+        "error_id": f"{auto_id}_error",
+        "describedby": " ".join(ids),
+    }
 
-    Keyword arguments are added as attributes (``autocomplete="off"``,
+
+@register.simple_tag
+def widget(
+    bound_field: forms.BoundField, describedby: Any = None, **extra: Any
+) -> SafeString:
+    """Render a bound field's widget with the component's attributes: class by
+    kind, ``aria-describedby`` (the hint and error ids; by default from the
+    field's help text and errors), ``aria-invalid`` on error, autocomplete
+    defaults, and no placeholder (labels do that job).
+
+    Other keyword arguments become attributes (``autocomplete="off"``,
     ``class_="input input--width-10"``)."""
     kind = field_kind(bound_field)
     existing = bound_field.field.widget.attrs
@@ -109,15 +136,20 @@ def widget(bound_field: forms.BoundField, **extra: Any) -> SafeString:
         )
     if css:
         attrs["class"] = " ".join(filter(None, [css, existing.get("class", "")]))
-    described = [existing.get("aria-describedby", "")]
-    if bound_field.help_text:
-        described.append(f"{bound_field.auto_id}_helptext")
+    if describedby is None:
+        ids = [f"{bound_field.auto_id}_helptext"] if bound_field.help_text else []
+        if bound_field.errors:
+            ids.append(f"{bound_field.auto_id}_error")
+        describedby = " ".join(ids)
+    described = " ".join(
+        filter(None, [existing.get("aria-describedby", ""), describedby])
+    )
     if bound_field.errors:
-        described.append(f"{bound_field.auto_id}_error")
         attrs["aria-invalid"] = "true"
-    described_by = " ".join(filter(None, described))
-    if described_by and kind not in {"radio", "checkbox_multiple"}:
-        attrs["aria-describedby"] = described_by
+    if kind not in {"radio", "checkbox_multiple"}:
+        # Always set (False drops the attribute) so Django does not add its
+        # own reference to a help text the component chose not to show.
+        attrs["aria-describedby"] = described or False
     if (
         kind == "text"
         and "autocomplete" not in existing
@@ -137,17 +169,6 @@ def chunks(value: str, size: int = 4) -> list[str]:
     text = str(value)
     size = max(1, int(size))
     return [text[i : i + size] for i in range(0, len(text), size)]
-
-
-@register.simple_tag
-def describedby(bound_field: forms.BoundField) -> str:
-    """The ``aria-describedby`` value for a group's fieldset."""
-    ids = []
-    if bound_field.help_text:
-        ids.append(f"{bound_field.auto_id}_helptext")
-    if bound_field.errors:
-        ids.append(f"{bound_field.auto_id}_error")
-    return " ".join(ids)
 
 
 @register.simple_tag
@@ -182,7 +203,9 @@ def page_url(context: template.Context, number: int) -> str:
 @register.simple_tag
 def elided_pages(page: Page) -> list[int | str]:
     """Page numbers around the current one, with "…" for the gaps."""
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
+    return list(
+        page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    )
 
 
 @register.simple_tag
@@ -212,11 +235,17 @@ def _rendered(context: template.Context, notification: Any) -> RenderedEmail | N
         try:
             cache[language] = render_email(
                 notification.kind,
-                {**notification.context, "recipient": recipient, "link": notification.link},
+                {
+                    **notification.context,
+                    "recipient": recipient,
+                    "link": notification.link,
+                },
                 language,
             )
         except TemplateDoesNotExist:
-            logger.warning("no email templates for notification kind %r", notification.kind)
+            logger.warning(
+                "no email templates for notification kind %r", notification.kind
+            )
             cache[language] = None
     return cache[language]
 
