@@ -27,9 +27,21 @@ RETURN_ITEMS: dict[str, Any] = {
     "documents": _("Documents"),
     "roster": _("Foreign employees and planned hires"),
     "office": _("Immigration office"),
+    # Periodic reports only: the organisation's list of portal users.
+    "users": _("Portal users of the organisation"),
 }
-# A periodic report has no category or person steps.
-PERIODIC_RETURN_ITEMS = ("declarations", "documents", "roster", "office")
+NEW_RETURN_ITEMS = (
+    "category",
+    "organization",
+    "person",
+    "declarations",
+    "documents",
+    "roster",
+    "office",
+)
+# A periodic report has no category, person or office steps; the filer
+# confirms the organisation's users instead.
+PERIODIC_RETURN_ITEMS = ("users", "declarations", "documents", "roster")
 
 AGE_CHOICES = [
     ("", _("Any age")),
@@ -103,7 +115,9 @@ class ReturnForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         items = (
-            PERIODIC_RETURN_ITEMS if kind == UseRequest.Kind.PERIODIC else RETURN_ITEMS
+            PERIODIC_RETURN_ITEMS
+            if kind == UseRequest.Kind.PERIODIC
+            else NEW_RETURN_ITEMS
         )
         for key in items:
             self.fields[key] = forms.CharField(

@@ -50,7 +50,10 @@ def use_request_get_for_officer(*, user: Any, code: Any) -> UseRequest:
     offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
     try:
         return (
-            UseRequest.objects.select_related("office", "org_prefecture", "organization")
+            UseRequest.objects.select_related(
+                "office", "org_prefecture", "organization", "decided_by", "registered_by",
+                "resulting_user", "filed_by",
+            )
             .exclude(status=UseRequest.Status.DRAFT)
             .get(code=code, office_id__in=offices)
         )
@@ -253,7 +256,9 @@ def use_request_get_submitted_for_requester(*, email: str, code: Any) -> UseRequ
     after the draft), for its confirmation page; 404 otherwise."""
     try:
         return UseRequest.objects.select_related("office").get(
-            code=code, email__iexact=email, kind=UseRequest.Kind.NEW,
+            code=code,
+            email__iexact=email,
+            kind=UseRequest.Kind.NEW,
             reference_number__isnull=False,
         )
     except (UseRequest.DoesNotExist, ValueError, ValidationError):
@@ -261,10 +266,14 @@ def use_request_get_submitted_for_requester(*, email: str, code: Any) -> UseRequ
 
 
 def use_request_documents(*, use_request: UseRequest) -> QuerySet[UseRequestDocument]:
-    return use_request.documents.select_related("file").order_by("slot", "file__created_at")
+    return use_request.documents.select_related("file").order_by(
+        "slot", "file__created_at"
+    )
 
 
-def use_request_document_get(*, use_request: UseRequest, file_code: Any) -> UseRequestDocument:
+def use_request_document_get(
+    *, use_request: UseRequest, file_code: Any
+) -> UseRequestDocument:
     """One file of a request the caller already may see; 404 if it is not one."""
     try:
         return use_request.documents.select_related("file").get(file__code=file_code)

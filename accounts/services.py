@@ -667,25 +667,39 @@ def _bump_version(locked: UseRequest) -> None:
 
 
 def use_request_appointer_add(
-    *, use_request: UseRequest, name_ja: str, corporate_number: str,
-    organization: Organization, expected_version: int, actor: User | None = None,
+    *,
+    use_request: UseRequest,
+    name_ja: str,
+    corporate_number: str,
+    organization: Organization,
+    expected_version: int,
+    actor: User | None = None,
 ) -> UseRequestAppointer:
     """Add an appointing organisation that already uses the portal (the form
     matched it by corporate number).  Raises StaleEdit."""
     with transaction.atomic():
         locked = _lock_editable(use_request, expected_version)
         appointer = UseRequestAppointer.objects.create(
-            use_request=locked, name_ja=name_ja, corporate_number=corporate_number,
+            use_request=locked,
+            name_ja=name_ja,
+            corporate_number=corporate_number,
             organization=organization,
         )
         _bump_version(locked)
-        audit_record(actor=actor, action="use_request.appointer_add", obj=locked,
-                     organization_code=organization.code)
+        audit_record(
+            actor=actor,
+            action="use_request.appointer_add",
+            obj=locked,
+            organization_code=organization.code,
+        )
     return appointer
 
 
 def use_request_appointer_remove(
-    *, use_request: UseRequest, appointer_id: int, expected_version: int,
+    *,
+    use_request: UseRequest,
+    appointer_id: int,
+    expected_version: int,
     actor: User | None = None,
 ) -> None:
     """Remove one of the request's appointing organisations; removing one that
@@ -701,8 +715,12 @@ def use_request_appointer_remove(
 
 
 def use_request_documents_add(
-    *, use_request: UseRequest, slot: str, uploads: list[CleanedUpload],
-    expected_version: int, actor: User | None = None,
+    *,
+    use_request: UseRequest,
+    slot: str,
+    uploads: list[CleanedUpload],
+    expected_version: int,
+    actor: User | None = None,
 ) -> list[UseRequestDocument]:
     """Store validated files in one document slot.  All or nothing: raises
     StaleEdit, or ValidationError (code ``too_large_total``) when the request's
@@ -716,18 +734,29 @@ def use_request_documents_add(
         )
         documents = []
         for cleaned in uploads:
-            stored = store_upload(cleaned=cleaned, uploaded_by=actor, purpose="use_request")
+            stored = store_upload(
+                cleaned=cleaned, uploaded_by=actor, purpose="use_request"
+            )
             documents.append(
-                UseRequestDocument.objects.create(use_request=locked, slot=slot, file=stored)
+                UseRequestDocument.objects.create(
+                    use_request=locked, slot=slot, file=stored
+                )
             )
         _bump_version(locked)
-        audit_record(actor=actor, action="use_request.documents_add", obj=locked,
-                     data={"slot": slot, "count": len(documents)})
+        audit_record(
+            actor=actor,
+            action="use_request.documents_add",
+            obj=locked,
+            data={"slot": slot, "count": len(documents)},
+        )
     return documents
 
 
 def use_request_document_remove(
-    *, use_request: UseRequest, file_code: Any, expected_version: int,
+    *,
+    use_request: UseRequest,
+    file_code: Any,
+    expected_version: int,
     actor: User | None = None,
 ) -> None:
     """Remove one file from the request (row now, bytes after commit)."""
@@ -744,8 +773,12 @@ def use_request_document_remove(
         document.delete()
         stored_file_delete(stored_file=stored, actor=actor)
         _bump_version(locked)
-        audit_record(actor=actor, action="use_request.document_remove", obj=locked,
-                     data={"slot": document.slot})
+        audit_record(
+            actor=actor,
+            action="use_request.document_remove",
+            obj=locked,
+            data={"slot": document.slot},
+        )
 
 
 def use_request_documents_size(use_request: UseRequest) -> int:

@@ -36,11 +36,23 @@ _KATAKANA_WORD = r"[\u30a1-\u30fa\u30fb\u30fc\u30fd\u30fe]+"
 _KANA = re.compile(rf"{_KATAKANA_WORD}(?: {_KATAKANA_WORD})*")
 
 
+# CJK compatibility ideographs (e.g. 神 U+FA19): NFKC would replace them with
+# the unified form (神 U+795E), changing how a person's or a company's name is
+# written.  They are kept as typed.
+_COMPAT_IDEOGRAPHS = re.compile("([\uf900-\ufaff\U0002f800-\U0002fa1f]+)")
+
+
 def normalize_text(value: str | None) -> str:
     """NFKC (full-width Latin letters and digits to half-width, half-width
-    katakana to full-width, ``㈱`` to ``(株)``), runs of white space — the
-    ideographic space included — to one space, stripped."""
-    text = unicodedata.normalize("NFKC", value or "")
+    katakana to full-width, ``㈱`` to ``(株)``) — except CJK compatibility
+    ideographs, kept as typed — and runs of white space (the ideographic space
+    included) to one space, stripped."""
+    parts = _COMPAT_IDEOGRAPHS.split(value or "")
+    # split() with a group: odd items are the protected runs.
+    text = "".join(
+        part if i % 2 else unicodedata.normalize("NFKC", part)
+        for i, part in enumerate(parts)
+    )
     return " ".join(text.split())
 
 

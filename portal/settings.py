@@ -160,6 +160,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.notifications.tasks.sweep_outbox",
         "schedule": timedelta(minutes=1),
     },
+    "files-sweep-orphans": {
+        "task": "portal.files.tasks.sweep_orphan_files",
+        "schedule": timedelta(hours=1),
+    },
     "approval-expiry-reminders": {
         "task": "accounts.tasks.send_expiry_reminders",
         "schedule": crontab(hour=6, minute=0),
@@ -367,5 +371,9 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -93,6 +93,7 @@ def redis_available() -> bool:
 @pytest.fixture(scope="session")
 def celery_worker_proc(
     tmp_path_factory: pytest.TempPathFactory,
+    django_db_setup: None,  # the worker must see the test database
 ) -> Iterator[subprocess.Popen[bytes]]:
     """A real Celery worker process on the real Redis broker."""
     if not redis_available():

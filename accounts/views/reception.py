@@ -304,9 +304,10 @@ def _documents(r: UseRequest) -> list[dict[str, Any]]:
     by_slot: dict[str, list[Any]] = {}
     for document in r.documents.select_related("file").order_by("slot", "id"):
         by_slot.setdefault(document.slot, []).append(document.file)
+    order = list(UseRequestDocument.Slot.values)  # the requester's order
     return [
-        {"label": UseRequestDocument.Slot(slot).label, "files": files}
-        for slot, files in by_slot.items()
+        {"label": UseRequestDocument.Slot(slot).label, "files": by_slot[slot]}
+        for slot in sorted(by_slot, key=order.index)
     ]
 
 
@@ -354,8 +355,24 @@ def _history(r: UseRequest) -> list[dict[str, Any]]:
     return events
 
 
+def _organization_users(r: UseRequest) -> list[dict[str, Any]]:
+    """For a periodic report: the users whose approval it renews."""
+    if r.kind != UseRequest.Kind.PERIODIC or r.organization is None:
+        return []
+    today = timezone.localdate()
+    return [
+        {
+            **item,
+            "colour": STATUS_COLOURS.get(item["user"].status, "blue"),
+            "expired": approval_expired(item["user"], today),
+        }
+        for item in selectors.organization_users(organization=r.organization)
+    ]
+
+
 def _detail_context(r: UseRequest, **extra: Any) -> dict[str, Any]:
     return {
+        "organization_users": _organization_users(r),
         "use_request": r,
         "status_colour": STATUS_COLOURS.get(r.status, "blue"),
         "sections": _sections(r),

@@ -9,7 +9,11 @@ from portal.notifications.models import Notification
 
 
 def inbox_for_user(*, user: Any) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    return (
+        Notification.objects.filter(recipient=user)
+        .select_related("recipient")
+        .order_by("-created_at", "-id")
+    )
 
 
 def unread_count(*, user: Any) -> int:

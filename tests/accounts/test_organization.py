@@ -129,22 +129,40 @@ def test_unknown_codes_are_404(client, org, alice):
 
     unknown = uuid.uuid4()
     assert client.get(url("organization_detail", unknown)).status_code == 404
-    assert client.get(url("organization_roster_edit", org.code, unknown)).status_code == 404
-    assert client.get(url("organization_appointment_end", org.code, unknown)).status_code == 404
+    assert (
+        client.get(url("organization_roster_edit", org.code, unknown)).status_code
+        == 404
+    )
+    assert (
+        client.get(url("organization_appointment_end", org.code, unknown)).status_code
+        == 404
+    )
     assert client.get(url("periodic_users", org.code, unknown)).status_code == 404
 
 
-def test_another_organisations_entry_or_appointment_is_404_through_mine(client, org, alice):
+def test_another_organisations_entry_or_appointment_is_404_through_mine(
+    client, org, alice
+):
     other = h.organization()
     their_entry = RosterEntry.objects.create(
-        organization=other, family_name="X", sex="F", date_of_birth="1990-01-01",
+        organization=other,
+        family_name="X",
+        sex="F",
+        date_of_birth="1990-01-01",
         nationality="PH",
     )
     their_appointment = h.appoint(h.appointee(h.organization()), other)
     client.force_login(alice)
-    assert client.get(url("organization_roster_edit", org.code, their_entry.code)).status_code == 404
     assert (
-        client.post(url("organization_appointment_end", org.code, their_appointment.code)).status_code
+        client.get(
+            url("organization_roster_edit", org.code, their_entry.code)
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            url("organization_appointment_end", org.code, their_appointment.code)
+        ).status_code
         == 404
     )
     their_appointment.refresh_from_db()
@@ -165,7 +183,9 @@ def test_organisations_list_shows_only_mine_with_validity(client, org, alice):
     assert "ends soon" not in html
 
 
-@pytest.mark.parametrize(("days", "warned"), [(61, False), (60, True), (7, True), (0, True)])
+@pytest.mark.parametrize(
+    ("days", "warned"), [(61, False), (60, True), (7, True), (0, True)]
+)
 def test_warning_banner_from_60_days_before_expiry(client, org, days, warned):
     user = h.staff(org, valid_days=days)
     client.force_login(user)
@@ -200,14 +220,18 @@ def test_organisation_page_shows_users_and_appointments(client, org, alice, scri
     assert html.count("End appointment") == 1  # only the current one
 
 
-def test_appointee_sees_the_organisation_but_no_end_buttons(client, org, alice, scrivener):
+def test_appointee_sees_the_organisation_but_no_end_buttons(
+    client, org, alice, scrivener
+):
     client.force_login(scrivener)
     response = client.get(url("organization_detail", org.code))
     assert response.status_code == 200
     assert "End appointment" not in text_of(response)
 
 
-def test_detail_page_query_count_is_constant(client, org, alice, django_assert_max_num_queries):
+def test_detail_page_query_count_is_constant(
+    client, org, alice, django_assert_max_num_queries
+):
     for _ in range(5):
         h.appointee(org)
     client.force_login(alice)
@@ -219,22 +243,30 @@ def test_detail_page_query_count_is_constant(client, org, alice, django_assert_m
 # --- Ending an appointment ----------------------------------------------------------
 
 
-def test_member_ends_an_appointment_after_confirming(client, org, alice, scrivener, mailoutbox):
+def test_member_ends_an_appointment_after_confirming(
+    client, org, alice, scrivener, mailoutbox
+):
     appointment = Appointment.objects.get(appointee=scrivener)
     client.force_login(alice)
-    confirm = client.get(url("organization_appointment_end", org.code, appointment.code))
+    confirm = client.get(
+        url("organization_appointment_end", org.code, appointment.code)
+    )
     assert confirm.status_code == 200
     assert "cannot be undone" in text_of(confirm)
     appointment.refresh_from_db()
     assert appointment.ended_at is None  # GET changes nothing
 
-    response = client.post(url("organization_appointment_end", org.code, appointment.code))
+    response = client.post(
+        url("organization_appointment_end", org.code, appointment.code)
+    )
     assert response.status_code == 302
     assert response["Location"] == url("organization_detail", org.code)
     appointment.refresh_from_db()
     assert appointment.ended_at is not None
     assert AuditEvent.objects.filter(action="appointment.end", actor=alice).count() == 1
-    notification = Notification.objects.get(recipient=scrivener, kind="appointment_ended")
+    notification = Notification.objects.get(
+        recipient=scrivener, kind="appointment_ended"
+    )
     assert notification.context["organization"] == org.name_ja
 
     # From that moment the appointee no longer sees the organisation.
@@ -250,8 +282,18 @@ def test_appointees_cannot_end_appointments(client, org, alice, scrivener):
     theirs = Appointment.objects.get(appointee=colleague)
     client.force_login(scrivener)
     for appointment in (theirs, mine):
-        assert client.get(url("organization_appointment_end", org.code, appointment.code)).status_code == 403
-        assert client.post(url("organization_appointment_end", org.code, appointment.code)).status_code == 403
+        assert (
+            client.get(
+                url("organization_appointment_end", org.code, appointment.code)
+            ).status_code
+            == 403
+        )
+        assert (
+            client.post(
+                url("organization_appointment_end", org.code, appointment.code)
+            ).status_code
+            == 403
+        )
     assert not Appointment.objects.filter(ended_at__isnull=False).exists()
 
 
@@ -259,7 +301,12 @@ def test_suspended_member_cannot_end_appointments(client, org, scrivener):
     user = h.staff(org, status=User.Status.SUSPENDED)
     appointment = Appointment.objects.get(appointee=scrivener)
     client.force_login(user)
-    assert client.post(url("organization_appointment_end", org.code, appointment.code)).status_code == 403
+    assert (
+        client.post(
+            url("organization_appointment_end", org.code, appointment.code)
+        ).status_code
+        == 403
+    )
 
 
 def test_ending_an_ended_appointment_changes_nothing(client, org, alice, scrivener):
@@ -267,7 +314,9 @@ def test_ending_an_ended_appointment_changes_nothing(client, org, alice, scriven
     services.appointment_end(appointment=appointment, actor=alice)
     ended_at = Appointment.objects.get(pk=appointment.pk).ended_at
     client.force_login(alice)
-    response = client.post(url("organization_appointment_end", org.code, appointment.code))
+    response = client.post(
+        url("organization_appointment_end", org.code, appointment.code)
+    )
     assert response.status_code == 302
     assert Appointment.objects.get(pk=appointment.pk).ended_at == ended_at
     assert AuditEvent.objects.filter(action="appointment.end").count() == 1
@@ -278,8 +327,13 @@ def test_ending_an_ended_appointment_changes_nothing(client, org, alice, scriven
 
 def test_roster_is_paginated(client, org, alice):
     RosterEntry.objects.bulk_create(
-        RosterEntry(organization=org, family_name=f"P{n:03d}", sex="F",
-                    date_of_birth="1990-01-01", nationality="VN")
+        RosterEntry(
+            organization=org,
+            family_name=f"P{n:03d}",
+            sex="F",
+            date_of_birth="1990-01-01",
+            nationality="VN",
+        )
         for n in range(60)
     )
     client.force_login(alice)
@@ -317,12 +371,19 @@ def test_add_a_person_normalises_like_the_csv(client, org, alice):
     assert added.given_name == "MARIA"
     assert str(added.date_of_birth) == "1998-12-24"
     assert added.residence_card_number == "AB12345678CD"
-    assert AuditEvent.objects.filter(action="roster.add", organization_code=org.code).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="roster.add", organization_code=org.code
+        ).count()
+        == 1
+    )
 
 
 def test_add_with_errors_keeps_input_and_shows_summary(client, org, alice):
     client.force_login(alice)
-    bad = dict(ADD, date_of_birth="2026-02-30", residence_card_number="", nationality="")
+    bad = dict(
+        ADD, date_of_birth="2026-02-30", residence_card_number="", nationality=""
+    )
     response = client.post(url("organization_roster_add", org.code), bad)
     assert response.status_code == 200
     html = text_of(response)
@@ -336,7 +397,9 @@ def test_add_with_errors_keeps_input_and_shows_summary(client, org, alice):
 
 def test_card_number_required_unless_planned_hire(client, org, alice):
     client.force_login(alice)
-    response = client.post(url("organization_roster_add", org.code), dict(ADD, residence_card_number=""))
+    response = client.post(
+        url("organization_roster_add", org.code), dict(ADD, residence_card_number="")
+    )
     assert "planned hire" in text_of(response)
     assert not RosterEntry.objects.exists()
     response = client.post(
@@ -350,7 +413,10 @@ def test_card_number_required_unless_planned_hire(client, org, alice):
 def test_adding_the_same_person_twice_is_refused(client, org, alice):
     client.force_login(alice)
     client.post(url("organization_roster_add", org.code), ADD)
-    response = client.post(url("organization_roster_add", org.code), dict(ADD, residence_card_number="ZZ00000000ZZ"))
+    response = client.post(
+        url("organization_roster_add", org.code),
+        dict(ADD, residence_card_number="ZZ00000000ZZ"),
+    )
     assert response.status_code == 200
     assert "already on the list" in text_of(response)
     assert RosterEntry.objects.count() == 1
@@ -360,8 +426,14 @@ def test_edit_a_person(client, org, alice, entry):
     client.force_login(alice)
     form = client.get(url("organization_roster_edit", org.code, entry.code))
     assert 'value="AB12345678CD"' in text_of(form)
-    data = dict(ADD, family_name="NGUYEN", given_name="VAN AN", date_of_birth="1995-04-01",
-                nationality="VN", residence_card_number="xy-8765-4321-zw")
+    data = dict(
+        ADD,
+        family_name="NGUYEN",
+        given_name="VAN AN",
+        date_of_birth="1995-04-01",
+        nationality="VN",
+        residence_card_number="xy-8765-4321-zw",
+    )
     response = client.post(url("organization_roster_edit", org.code, entry.code), data)
     assert response.status_code == 302
     entry.refresh_from_db()
@@ -372,7 +444,10 @@ def test_edit_a_person(client, org, alice, entry):
 
 def test_remove_a_person_after_confirming(client, org, alice, entry):
     client.force_login(alice)
-    assert client.get(url("organization_roster_delete", org.code, entry.code)).status_code == 200
+    assert (
+        client.get(url("organization_roster_delete", org.code, entry.code)).status_code
+        == 200
+    )
     assert RosterEntry.objects.exists()
     response = client.post(url("organization_roster_delete", org.code, entry.code))
     assert response.status_code == 302
@@ -402,32 +477,50 @@ def test_import_a_shift_jis_file(client, org, alice):
     )
     client.force_login(alice)
     response = client.post(
-        url("organization_roster_import", org.code), {"csv_file": upload(text.encode("cp932"))}
+        url("organization_roster_import", org.code),
+        {"csv_file": upload(text.encode("cp932"))},
     )
     assert response.status_code == 302
-    names = list(RosterEntry.objects.order_by("family_name").values_list("name_kanji", "nationality", "planned_hire"))
+    names = list(
+        RosterEntry.objects.order_by("family_name").values_list(
+            "name_kanji", "nationality", "planned_hire"
+        )
+    )
     assert names == [("李 偉", "CN", False), ("", "PH", True)]
     assert AuditEvent.objects.get(action="roster.import").data == {"count": 2}
 
 
 def test_import_with_errors_imports_nothing_and_lists_them(client, org, alice, entry):
     data = (
-        h.CSV_HEADER + "\n"
-        + h.csv_row(1) + "\n"
-        + h.csv_row(2, date_of_birth="2026-02-30") + "\n"
-        + h.csv_row(3, residence_card_number="AB123") + "\n"
-        + h.csv_row(1) + "\n"
+        h.CSV_HEADER
+        + "\n"
+        + h.csv_row(1)
+        + "\n"
+        + h.csv_row(2, date_of_birth="2026-02-30")
+        + "\n"
+        + h.csv_row(3, residence_card_number="AB123")
+        + "\n"
+        + h.csv_row(1)
+        + "\n"
     ).encode()
     client.force_login(alice)
-    response = client.post(url("organization_roster_import", org.code), {"csv_file": upload(data)})
+    response = client.post(
+        url("organization_roster_import", org.code), {"csv_file": upload(data)}
+    )
     assert response.status_code == 200
     html = text_of(response)
     assert "error-summary" in html
     assert "Nothing was imported" in html
     errors = [(e.line, e.column) for e in response.context["row_errors"]]
-    assert errors == [(3, "date_of_birth"), (4, "residence_card_number"), (5, "family_name")]
+    assert errors == [
+        (3, "date_of_birth"),
+        (4, "residence_card_number"),
+        (5, "family_name"),
+    ]
     assert "not a real date" in html
-    assert RosterEntry.objects.filter(organization=org).count() == 1  # only the old entry
+    assert (
+        RosterEntry.objects.filter(organization=org).count() == 1
+    )  # only the old entry
     assert not AuditEvent.objects.filter(action="roster.import").exists()
 
 
@@ -449,13 +542,17 @@ def test_import_without_a_file(client, org, alice):
     assert "Choose the CSV file" in text_of(response)
 
 
-def test_import_of_1000_rows_through_the_page(client, org, alice, django_assert_max_num_queries):
+def test_import_of_1000_rows_through_the_page(
+    client, org, alice, django_assert_max_num_queries
+):
     client.force_login(alice)
     client.get(url("organization_roster", org.code))  # warm the session
     data = h.roster_csv(1000)
     started = time.perf_counter()
     with django_assert_max_num_queries(20):
-        response = client.post(url("organization_roster_import", org.code), {"csv_file": upload(data)})
+        response = client.post(
+            url("organization_roster_import", org.code), {"csv_file": upload(data)}
+        )
     elapsed = time.perf_counter() - started
     print(f"1,000-row import through the page: {elapsed:.3f}s")
     assert response.status_code == 302
@@ -475,7 +572,10 @@ def test_export_is_the_import_format_and_is_audited(client, org, alice, entry):
     assert event.actor == alice
     assert event.data == {"count": 1}
     # and it imports back unchanged
-    client.post(url("organization_roster_import", org.code), {"csv_file": upload(response.content)})
+    client.post(
+        url("organization_roster_import", org.code),
+        {"csv_file": upload(response.content)},
+    )
     assert RosterEntry.objects.filter(organization=org).count() == 1
 
 
@@ -491,7 +591,9 @@ def test_template_download(client, org, alice):
 
 
 @pytest.mark.parametrize("kind", ["suspended", "expired"])
-def test_read_only_users_read_everything_and_change_nothing(client, org, entry, scrivener, kind):
+def test_read_only_users_read_everything_and_change_nothing(
+    client, org, entry, scrivener, kind
+):
     if kind == "suspended":
         user = h.staff(org, status=User.Status.SUSPENDED)
         reason = "suspended"
@@ -508,7 +610,9 @@ def test_read_only_users_read_everything_and_change_nothing(client, org, entry, 
         assert reason in html
     roster_html = text_of(client.get(url("organization_roster", org.code)))
     assert "Add a person" not in roster_html
-    assert "Start the periodic report" not in text_of(client.get(url("organization_periodic", org.code)))
+    assert "Start the periodic report" not in text_of(
+        client.get(url("organization_periodic", org.code))
+    )
     assert client.get(url("organization_roster_export", org.code)).status_code == 200
     forbidden = [
         ("get", url("organization_roster_add", org.code)),
@@ -564,3 +668,121 @@ def test_appointment_that_has_not_started_or_has_lapsed_gives_no_access(client, 
         valid_until=timezone.localdate() - timedelta(days=1),
     )
     assert client.get(url("organization_detail", org.code)).status_code == 404
+
+
+# --- In the browser: axe-core on every page state ------------------------------------
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def _plain_static_files(settings):
+    # live_server serves /static/ through the finders (unhashed names).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+
+
+def _axe(page, screenshot_dir, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=str(screenshot_dir / f"org-{name}.png"), full_page=True)
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+    violations = results.response["violations"]
+    assert violations == [], "\n".join(
+        f"{name}: {v['id']}: {v['help']} — "
+        + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in violations
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_organisation_pages_pass_axe(
+    page,
+    live_server,
+    screenshot_dir,
+    reference_data,
+    _plain_static_files,
+    client,
+    settings,
+):
+    org = h.organization()
+    alice = h.staff(org, valid_days=30, full_name="山田 アリス")
+    scrivener = h.appointee(org)
+    RosterEntry.objects.create(
+        organization=org,
+        family_name="NGUYEN",
+        given_name="VAN AN",
+        sex="M",
+        date_of_birth="1995-04-01",
+        nationality="VN",
+        residence_card_number="AB12345678CD",
+    )
+    report = services.periodic_report_start(organization=org, actor=alice)
+    client.force_login(alice)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    appointment = Appointment.objects.get(appointee=scrivener)
+    base = live_server.url
+
+    def visit(name: str, address: str) -> None:
+        page.goto(base + address)
+        _axe(page, screenshot_dir, name)
+
+    visit("list-ja", url("organizations"))
+    visit("detail-ja", url("organization_detail", org.code))
+    visit(
+        "appointment-end-ja",
+        url("organization_appointment_end", org.code, appointment.code),
+    )
+    visit("roster-ja", url("organization_roster", org.code))
+    visit("roster-add-ja", url("organization_roster_add", org.code))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith(("Error:", "エラー"))
+    _axe(page, screenshot_dir, "roster-add-errors-ja")
+    visit("roster-import-ja", url("organization_roster_import", org.code))
+    bad = (
+        h.CSV_HEADER + "\n" + h.csv_row(1, date_of_birth="2026-02-30") + "\n"
+    ).encode()
+    page.set_input_files(
+        "#id_csv_file", files=[{"name": "r.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#csv-errors")
+    _axe(page, screenshot_dir, "roster-import-errors-ja")
+    visit("periodic-start-ja", url("organization_periodic", org.code))
+    visit("periodic-users-ja", url("periodic_users", org.code, report.code))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    _axe(page, screenshot_dir, "periodic-users-errors-ja")
+    visit("periodic-roster-ja", url("periodic_roster", org.code, report.code))
+    visit(
+        "periodic-declarations-ja", url("periodic_declarations", org.code, report.code)
+    )
+    visit("periodic-documents-ja", url("periodic_documents", org.code, report.code))
+    visit("periodic-check-ja", url("periodic_check", org.code, report.code))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    _axe(page, screenshot_dir, "periodic-check-errors-ja")
+    page.click("button[value=en]")
+    page.wait_for_selector("html[lang=en]")
+    visit("detail-en", url("organization_detail", org.code))
+    visit("dashboard-en", reverse("dashboard"))

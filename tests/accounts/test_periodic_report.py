@@ -16,7 +16,13 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from accounts import services
-from accounts.models import Appointment, RosterEntry, User, UseRequest, UseRequestDocument
+from accounts.models import (
+    Appointment,
+    RosterEntry,
+    User,
+    UseRequest,
+    UseRequestDocument,
+)
 from accounts.workflow import IllegalTransition
 from portal.audit.models import AuditEvent
 from portal.lib.files import Kind, validate_upload
@@ -54,10 +60,15 @@ def pdf(name: str = "evidence.pdf"):
 def complete(report: UseRequest, actor: User) -> UseRequest:
     """Declarations and both documents, through the services."""
     report = services.use_request_update(
-        use_request=report, fields=DECLARATIONS, expected_version=report.version, actor=actor
+        use_request=report,
+        fields=DECLARATIONS,
+        expected_version=report.version,
+        actor=actor,
     )
     for slot in ("category", "user_list"):
-        services.periodic_report_document_add(report=report, slot=slot, cleaned=pdf(), actor=actor)
+        services.periodic_report_document_add(
+            report=report, slot=slot, cleaned=pdf(), actor=actor
+        )
     return report
 
 
@@ -78,8 +89,12 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
     revoked = h.staff(org, valid_days=15, status=User.Status.REVOKED)
     outsider = h.staff(h.organization(), valid_days=15)
     RosterEntry.objects.create(
-        organization=org, family_name="NGUYEN", sex="M", date_of_birth="1995-04-01",
-        nationality="VN", residence_card_number="AB12345678CD",
+        organization=org,
+        family_name="NGUYEN",
+        sex="M",
+        date_of_birth="1995-04-01",
+        nationality="VN",
+        residence_card_number="AB12345678CD",
     )
     officer = h.reception_officer()
 
@@ -99,8 +114,12 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
     assert report.filed_by == bob  # the one who submitted gets the result
     assert report.roster[0]["family_name"] == "NGUYEN"
     assert report.roster[0]["date_of_birth"] == "1995-04-01"
-    assert Notification.objects.filter(recipient=officer, kind="use_request_received").exists()
-    assert Notification.objects.filter(recipient=bob, kind="use_request_submitted").exists()
+    assert Notification.objects.filter(
+        recipient=officer, kind="use_request_received"
+    ).exists()
+    assert Notification.objects.filter(
+        recipient=bob, kind="use_request_submitted"
+    ).exists()
 
     # Reception sees it in their queue and approves it.
     from accounts.selectors import use_request_queue
@@ -120,7 +139,9 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
         assert user.valid_until == before, user
     approved = Notification.objects.filter(kind="periodic_report_approved")
     assert {n.recipient for n in approved} == {alice, bob, scrivener}
-    assert AuditEvent.objects.filter(action="periodic_report.approve", organization_code=org.code).exists()
+    assert AuditEvent.objects.filter(
+        action="periodic_report.approve", organization_code=org.code
+    ).exists()
 
 
 def test_one_open_report_per_organisation(org, alice):
@@ -131,7 +152,9 @@ def test_one_open_report_per_organisation(org, alice):
     # Submitted (waiting for reception): still the open one.
     assert services.periodic_report_start(organization=org, actor=bob) == first
     services.use_request_return(
-        use_request=first, actor=h.reception_officer(), comments={"documents": "Sign it."}
+        use_request=first,
+        actor=h.reception_officer(),
+        comments={"documents": "Sign it."},
     )
     assert services.periodic_report_start(organization=org, actor=bob) == first
     resubmitted = submit(first, bob)
@@ -170,16 +193,29 @@ def test_submit_needs_both_confirmations_and_everything_else(org, alice):
 
 
 def test_submit_twice_is_a_noop(org, alice):
-    report = submit(complete(services.periodic_report_start(organization=org, actor=alice), alice), alice)
+    report = submit(
+        complete(services.periodic_report_start(organization=org, actor=alice), alice),
+        alice,
+    )
     again = submit(report, alice)
     assert again.reference_number == report.reference_number
-    assert AuditEvent.objects.filter(action="use_request.submit", object_code=str(report.code)).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="use_request.submit", object_code=str(report.code)
+        ).count()
+        == 1
+    )
 
 
 def test_documents_cannot_change_after_submission(org, alice):
-    report = submit(complete(services.periodic_report_start(organization=org, actor=alice), alice), alice)
+    report = submit(
+        complete(services.periodic_report_start(organization=org, actor=alice), alice),
+        alice,
+    )
     with pytest.raises(services.StaleEdit):
-        services.periodic_report_document_add(report=report, slot="category", cleaned=pdf(), actor=alice)
+        services.periodic_report_document_add(
+            report=report, slot="category", cleaned=pdf(), actor=alice
+        )
     document = report.documents.first()
     with pytest.raises(services.StaleEdit):
         services.periodic_report_document_remove(document=document, actor=alice)
@@ -189,13 +225,22 @@ def test_documents_cannot_change_after_submission(org, alice):
 def test_only_periodic_slots_are_accepted(org, alice):
     report = services.periodic_report_start(organization=org, actor=alice)
     with pytest.raises(ValueError, match="slot"):
-        services.periodic_report_document_add(report=report, slot="pledge", cleaned=pdf(), actor=alice)
+        services.periodic_report_document_add(
+            report=report, slot="pledge", cleaned=pdf(), actor=alice
+        )
 
 
 def test_rejected_report_leaves_validity_alone(org, alice):
     before = alice.valid_until
-    report = submit(complete(services.periodic_report_start(organization=org, actor=alice), alice), alice)
-    services.use_request_reject(use_request=report, actor=h.reception_officer(), reason="Category evidence missing.")
+    report = submit(
+        complete(services.periodic_report_start(organization=org, actor=alice), alice),
+        alice,
+    )
+    services.use_request_reject(
+        use_request=report,
+        actor=h.reception_officer(),
+        reason="Category evidence missing.",
+    )
     alice.refresh_from_db()
     assert alice.valid_until == before
     with pytest.raises(IllegalTransition):
@@ -216,8 +261,12 @@ def text_of(response) -> str:
 def test_filing_the_report_through_the_pages(client, org, alice):
     scrivener = h.appointee(org)
     RosterEntry.objects.create(
-        organization=org, family_name="SANTOS", sex="F", date_of_birth="1999-02-03",
-        nationality="PH", planned_hire=True,
+        organization=org,
+        family_name="SANTOS",
+        sex="F",
+        date_of_birth="1999-02-03",
+        nationality="PH",
+        planned_hire=True,
     )
     client.force_login(alice)
     start = client.get(url("organization_periodic", org.code))
@@ -236,14 +285,18 @@ def test_filing_the_report_through_the_pages(client, org, alice):
     refused = client.post(url("periodic_users", org.code, report.code), {})
     assert refused.status_code == 200
     assert "error-summary" in text_of(refused)
-    response = client.post(url("periodic_users", org.code, report.code), {"confirmed": "on"})
+    response = client.post(
+        url("periodic_users", org.code, report.code), {"confirmed": "on"}
+    )
     assert response["Location"] == url("periodic_roster", org.code, report.code)
 
     # 2. roster
     page = client.get(url("periodic_roster", org.code, report.code))
     assert "SANTOS" in text_of(page)
     assert url("organization_roster", org.code) in text_of(page)
-    response = client.post(url("periodic_roster", org.code, report.code), {"confirmed": "on"})
+    response = client.post(
+        url("periodic_roster", org.code, report.code), {"confirmed": "on"}
+    )
     assert response["Location"] == url("periodic_declarations", org.code, report.code)
 
     # 3. declarations (same texts as the request for use)
@@ -256,7 +309,7 @@ def test_filing_the_report_through_the_pages(client, org, alice):
     refused = client.post(url("periodic_declarations", org.code, report.code), partial)
     assert refused.status_code == 200
     report.refresh_from_db()
-    all_on = {name: "on" for name in DECLARATIONS} | {"version": report.version}
+    all_on = dict.fromkeys(DECLARATIONS, "on") | {"version": report.version}
     response = client.post(url("periodic_declarations", org.code, report.code), all_on)
     assert response["Location"] == url("periodic_documents", org.code, report.code)
 
@@ -267,13 +320,22 @@ def test_filing_the_report_through_the_pages(client, org, alice):
     response = client.post(
         url("periodic_documents", org.code, report.code),
         {
-            "category": SimpleUploadedFile("category.pdf", h.pdf_bytes(), "application/pdf"),
-            "user_list": SimpleUploadedFile("users.pdf", h.pdf_bytes(), "application/pdf"),
+            "category": SimpleUploadedFile(
+                "category.pdf", h.pdf_bytes(), "application/pdf"
+            ),
+            "user_list": SimpleUploadedFile(
+                "users.pdf", h.pdf_bytes(), "application/pdf"
+            ),
         },
     )
     assert response["Location"] == url("periodic_check", org.code, report.code)
-    assert set(report.documents.values_list("slot", flat=True)) == {"category", "user_list"}
-    assert set(report.documents.values_list("file__purpose", flat=True)) == {"use_request"}
+    assert set(report.documents.values_list("slot", flat=True)) == {
+        "category",
+        "user_list",
+    }
+    assert set(report.documents.values_list("file__purpose", flat=True)) == {
+        "use_request"
+    }
 
     # 5. check answers → submit
     check = client.get(url("periodic_check", org.code, report.code))
@@ -315,7 +377,8 @@ def test_change_link_from_check_answers_returns_there(client, org, alice):
     page = client.get(url("periodic_users", org.code, report.code) + "?from=check")
     assert 'name="from_check"' in page.content.decode()
     response = client.post(
-        url("periodic_users", org.code, report.code), {"confirmed": "on", "from_check": "1"}
+        url("periodic_users", org.code, report.code),
+        {"confirmed": "on", "from_check": "1"},
     )
     assert response["Location"] == url("periodic_check", org.code, report.code)
 
@@ -326,8 +389,12 @@ def test_remove_an_uploaded_document(client, org, alice):
         report=report, slot="category", cleaned=pdf("wrong.pdf"), actor=alice
     )
     client.force_login(alice)
-    assert "wrong.pdf" in text_of(client.get(url("periodic_documents", org.code, report.code)))
-    response = client.post(url("periodic_document_remove", org.code, report.code, document.file.code))
+    assert "wrong.pdf" in text_of(
+        client.get(url("periodic_documents", org.code, report.code))
+    )
+    response = client.post(
+        url("periodic_document_remove", org.code, report.code, document.file.code)
+    )
     assert response.status_code == 302
     assert not UseRequestDocument.objects.filter(pk=document.pk).exists()
 
@@ -336,7 +403,9 @@ def test_a_second_user_continues_the_same_draft(client, org, alice):
     bob = h.staff(org)
     report = services.periodic_report_start(organization=org, actor=alice)
     client.force_login(bob)
-    assert "Continue the report" in text_of(client.get(url("organization_periodic", org.code)))
+    assert "Continue the report" in text_of(
+        client.get(url("organization_periodic", org.code))
+    )
     response = client.post(url("organization_periodic", org.code))
     assert response["Location"] == url("periodic_users", org.code, report.code)
 

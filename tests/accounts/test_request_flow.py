@@ -111,7 +111,7 @@ def test_start_page_explains_and_asks_for_the_email(client):
     # The four user categories and the five requirements are explained.
     assert len(response.context["categories"]) == 4
     assert len(response.context["declarations"]) == 5
-    for label, hint in response.context["categories"]:
+    for _label, hint in response.context["categories"]:
         assert str(hint) in page
     assert 'autocomplete="email"' in page
     assert "novalidate" in page
@@ -794,3 +794,45 @@ def test_the_hub_shows_each_sections_state(client):
     assert states["category"] == "completed"
     assert states["organization"] == "in_progress"
     assert states["office"] == "not_started"
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "email_proof",
+        "use_request_submitted",
+        "use_request_returned",
+        "use_request_rejected",
+    ],
+)
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_the_requesters_emails_render_with_and_without_the_secret_link(kind, language):
+    from portal.lib.emails import render_email
+
+    context = {
+        "reference_number": "RTKY-2026-000123",
+        "kind": "new",
+        "office_ja": "東京出入国在留管理局",
+        "office_en": "Tokyo Regional Immigration Services Bureau",
+        "reason": "書類が不足しています。",
+        "recipient": None,
+        "link": "",
+    }
+    full = render_email(
+        kind, {**context, "secret_link": "https://x.example/l/abc/"}, language
+    )
+    assert "\n" not in full.subject and full.subject
+    if kind in (
+        "use_request_submitted",
+        "use_request_returned",
+        "use_request_rejected",
+    ):
+        assert "RTKY-2026-000123" in full.subject and "RTKY-2026-000123" in full.text
+    if kind in ("email_proof", "use_request_returned"):
+        assert (
+            "https://x.example/l/abc/" in full.text
+            and "https://x.example/l/abc/" in full.html
+        )
+    # After sending, secret_ keys are wiped; the inbox copy must still render.
+    wiped = render_email(kind, context, language)
+    assert "https://x.example" not in wiped.text

@@ -100,7 +100,9 @@ def test_japanese_english_and_full_width_headings_in_any_order():
 
 
 def test_missing_and_unknown_columns_are_one_error_naming_them():
-    error = one("family_name,sex,birthday,nationality,residence_card_number\nA,M,1990-01-01,VN,\n")
+    error = one(
+        "family_name,sex,birthday,nationality,residence_card_number\nA,M,1990-01-01,VN,\n"
+    )
     assert error.line == 1
     assert error.column == ""
     assert "given_name" in error.message
@@ -152,11 +154,22 @@ def test_values_are_normalised():
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("yes", True), ("1", True), ("○", True), ("はい", True), ("no", False),
-     ("0", False), ("", False), ("×", False), ("TRUE", True)],
+    [
+        ("yes", True),
+        ("1", True),
+        ("○", True),
+        ("はい", True),
+        ("no", False),
+        ("0", False),
+        ("", False),
+        ("×", False),
+        ("TRUE", True),
+    ],
 )
 def test_planned_hire_values(value, expected):
-    result = parse(HEADER + "\n" + row(planned_hire=value, residence_card_number="AB00000001CD"))
+    result = parse(
+        HEADER + "\n" + row(planned_hire=value, residence_card_number="AB00000001CD")
+    )
     assert result.errors == []
     assert result.rows[0]["planned_hire"] is expected
 
@@ -190,12 +203,24 @@ def test_blank_lines_are_skipped_and_line_numbers_count_them():
         ({"sex": "Q"}, "sex", "F, M or X"),
         ({"nationality": "ZZ"}, "nationality", "ISO 3166"),
         ({"nationality": "JP"}, "nationality", "Japanese nationals"),
-        ({"residence_card_number": "AB1234567CD"}, "residence_card_number", "2 letters, 8 digits"),
-        ({"residence_card_number": "1234567890AB"}, "residence_card_number", "AB12345678CD"),
+        (
+            {"residence_card_number": "AB1234567CD"},
+            "residence_card_number",
+            "2 letters, 8 digits",
+        ),
+        (
+            {"residence_card_number": "1234567890AB"},
+            "residence_card_number",
+            "AB12345678CD",
+        ),
         ({"residence_card_number": ""}, "residence_card_number", "planned hire"),
         ({"planned_hire": "maybe"}, "planned_hire", "yes or no"),
         ({"period_expiry": "2026-13-01"}, "period_expiry", "not a real date"),
-        ({"period_expiry": "1960-01-01", "date_of_birth": "1990-01-01"}, "period_expiry", "before the date of birth"),
+        (
+            {"period_expiry": "1960-01-01", "date_of_birth": "1990-01-01"},
+            "period_expiry",
+            "before the date of birth",
+        ),
     ],
 )
 def test_each_bad_value_is_reported_with_line_and_column(overrides, column, words):
@@ -234,7 +259,13 @@ def test_duplicate_person_and_duplicate_card_are_reported():
 
 def test_duplicate_person_matches_after_normalisation():
     text = "\n".join(
-        [HEADER, h.csv_row(1), h.csv_row(1, family_name="ｐｅｒｓｏｎ1", residence_card_number="AB77777777CD")]
+        [
+            HEADER,
+            h.csv_row(1),
+            h.csv_row(
+                1, family_name="ｐｅｒｓｏｎ1", residence_card_number="AB77777777CD"
+            ),
+        ]
     )
     error = one(text)
     assert (error.line, error.column) == (3, "family_name")
@@ -247,7 +278,10 @@ def test_more_values_than_columns():
 
 
 def test_a_file_with_errors_on_many_lines_reports_them_all_and_imports_nothing():
-    lines = [HEADER] + [h.csv_row(n, sex="?" if n % 100 == 0 else ("F" if n % 2 else "M")) for n in range(1000)]
+    lines = [HEADER] + [
+        h.csv_row(n, sex="?" if n % 100 == 0 else ("F" if n % 2 else "M"))
+        for n in range(1000)
+    ]
     result = parse("\n".join(lines))
     assert len(result.errors) == 10
     assert [e.line for e in result.errors] == [2 + n for n in range(0, 1000, 100)]
@@ -267,7 +301,9 @@ def test_template_is_utf8_with_bom_and_parses_back_to_one_row():
         data = roster_csv_template()
     assert data.startswith(b"\xef\xbb\xbf")
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0].split(",") == [roster_csv.JA_HEADERS[k] for k in HEADERS]
+    assert text.splitlines()[0].split(",") == [
+        roster_csv.JA_HEADERS[k] for k in HEADERS
+    ]
     result = parse_roster_csv(data, today=TODAY)
     assert result.errors == []
     assert len(result.rows) == 1
@@ -344,7 +380,9 @@ def test_import_updates_people_already_on_the_roster():
     services.roster_import(organization=org, rows=changed, actor=actor)
     assert RosterEntry.objects.count() == 3
     assert set(RosterEntry.objects.values_list("code", flat=True)) == codes
-    assert set(RosterEntry.objects.values_list("status_of_residence", flat=True)) == {"永住者"}
+    assert set(RosterEntry.objects.values_list("status_of_residence", flat=True)) == {
+        "永住者"
+    }
 
 
 @pytest.mark.django_db

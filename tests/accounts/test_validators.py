@@ -142,6 +142,8 @@ TEXT = [
     ("  Acme\u3000 Co.,  Ltd. ", "Acme Co., Ltd."),
     ("ﾃｽﾄ商事", "テスト商事"),
     ("千代田区１－１", "千代田区1-1"),
+    ("\ufa19田 太郎", "\ufa19田 太郎"),  # a compatibility kanji in a name is kept
+    ("ｶﾞ\ufa19ｶﾞ", "ガ\ufa19ガ"),  # and the text around it is still normalised
     ("", ""),
     (None, ""),
 ]

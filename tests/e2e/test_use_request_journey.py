@@ -19,7 +19,11 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from accounts.models import User, UseRequest
 from portal.celery import app as celery_app
 from portal.notifications.services import outbox_sweep
-from tests.accounts.use_request_data import corporate_number, pdf_bytes, reception_officer
+from tests.accounts.use_request_data import (
+    corporate_number,
+    pdf_bytes,
+    reception_officer,
+)
 from tests.factories import PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,6 +56,12 @@ def media_root(settings, tmp_path: Path) -> Path:
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": str(root), "base_url": "/no-public-url/"},
         },
+        # The live server's static handler finds files by their source names;
+        # the manifest storage's hashed names would be 404s there (no CSS in
+        # the screenshots).
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
     }
     return root
 
@@ -82,7 +92,14 @@ def shot(page, screenshot_dir: Path, name: str) -> None:
 
 
 def test_request_for_use_through_to_a_working_user_id(
-    page, browser, live_server, screenshot_dir, reference_data, eager_celery, media_root, tmp_path
+    page,
+    browser,
+    live_server,
+    screenshot_dir,
+    reference_data,
+    eager_celery,
+    media_root,
+    tmp_path,
 ):
     officer = reception_officer("TKY", mfa=True, full_name="受付 一郎")
     corp = corporate_number()
@@ -109,7 +126,9 @@ def test_request_for_use_through_to_a_working_user_id(
     page.fill("input[name=org_name_en]", "Journey Co., Ltd.")
     page.check("input[name=org_is_corporation][value=yes]")
     page.fill("input[name=org_corporate_number]", corp)
-    page.fill("input[name=org_postal_code]", "１００－０００１")  # full width: normalised
+    page.fill(
+        "input[name=org_postal_code]", "１００－０００１"
+    )  # full width: normalised
     page.select_option("select[name=org_prefecture]", "13")
     page.fill("input[name=org_address]", "千代田区千代田1-1")
     page.fill("input[name=org_representative]", "代表取締役 山田 太郎")
@@ -157,7 +176,9 @@ def test_request_for_use_through_to_a_working_user_id(
     assert r.reference_number in page.content()
 
     # --- Reception signs in with TOTP and approves ---------------------------------------------
-    officer_context = browser.new_context(locale="ja-JP", viewport={"width": 1280, "height": 900})
+    officer_context = browser.new_context(
+        locale="ja-JP", viewport={"width": 1280, "height": 900}
+    )
     desk = officer_context.new_page()
     desk.set_default_timeout(15_000)
     try:
@@ -176,7 +197,9 @@ def test_request_for_use_through_to_a_working_user_id(
         desk.get_by_role("link", name=r.reference_number).click()
         desk.wait_for_url(f"**/reception/requests/{code}/")
         shot(desk, screenshot_dir, "08-review")
-        document_link = desk.locator("section[aria-labelledby=section-documents] a[href*='inline=1']").first
+        document_link = desk.locator(
+            "section[aria-labelledby=section-documents] a[href*='inline=1']"
+        ).first
         assert document_link.count() == 1
         desk.locator(f"a[href$='/reception/requests/{code}/decide/approve/']").click()
         desk.wait_for_url("**/decide/approve/")
@@ -197,7 +220,9 @@ def test_request_for_use_through_to_a_working_user_id(
 
     # --- The new user: set-password link, password, TOTP, dashboard -----------------------------
     link = link_from_mail(REQUESTER_EMAIL, "/set-password/")
-    assert user.username in next(m.body for m in reversed(mail.outbox) if link in m.body)
+    assert user.username in next(
+        m.body for m in reversed(mail.outbox) if link in m.body
+    )
     page.goto(local(link, live_server))
     assert user.username in page.locator("#user-id").inner_text()
     shot(page, screenshot_dir, "12-set-password")
@@ -220,4 +245,129 @@ def test_request_for_use_through_to_a_working_user_id(
     # The link is single use.
     page.goto(local(link, live_server))
     assert page.locator("main h1").count() == 1
-    assert "set-password" in page.url and page.locator("input[name=password1]").count() == 0
+    assert (
+        "set-password" in page.url
+        and page.locator("input[name=password1]").count() == 0
+    )
+
+
+# --- axe-core on every reception and set-password page state ----------------------------------
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe(page, screenshot_dir: Path, name: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.screenshot(path=str(screenshot_dir / f"reception-{name}.png"), full_page=True)
+    results = Axe().run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": AXE_TAGS},
+            "resultTypes": ["violations"],
+        },
+    )
+    violations = results.response["violations"]
+    assert violations == [], "\n".join(
+        f"{name}: {v['id']}: {v['help']} — "
+        + "; ".join(n["target"][0] for n in v["nodes"][:5])
+        for v in violations
+    )
+
+
+def sign_in(page, live_server, user) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=login]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/accounts/2fa/authenticate/")
+    page.fill("input[name=code]", totp_code(user))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/dashboard/")
+
+
+def test_reception_and_set_password_pages_pass_axe(
+    page, browser, live_server, screenshot_dir, reference_data, media_root
+):
+    from accounts import services
+    from tests.accounts.use_request_data import request_in_status, submitted_request
+
+    officer = reception_officer("TKY", mfa=True, full_name="受付 一郎")
+    waiting = submitted_request(category=User.Category.ATTORNEY)
+    request_in_status(UseRequest.Status.RETURNED)
+    approved = services.use_request_approve(
+        use_request=submitted_request(), actor=officer
+    )
+    subject = approved.resulting_user
+    token_link = subject.notifications.get(kind="account_approved").context[
+        "secret_link"
+    ]
+    set_password_path = token_link[token_link.index("/set-password/") :]
+    base = live_server.url
+    detail = f"{base}/reception/requests/{waiting.code}/"
+
+    sign_in(page, live_server, officer)
+    page.goto(f"{base}/accounts/reauthenticate/?next=/dashboard/")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_url("**/dashboard/")
+    for language in ("ja", "en"):
+        page.goto(f"{base}/dashboard/")
+        if language == "en":
+            with page.expect_navigation():
+                page.locator("button.lang-switch__button[value=en]").click()
+            assert page.locator("html").get_attribute("lang") == "en"
+        axe(page, screenshot_dir, f"dashboard-{language}")
+        page.goto(f"{base}/reception/")
+        axe(page, screenshot_dir, f"queue-{language}")
+        page.goto(f"{base}/reception/?age=abc")
+        axe(page, screenshot_dir, f"queue-errors-{language}")
+        page.goto(detail)
+        axe(page, screenshot_dir, f"review-{language}")
+        for action in ("approve", "return", "reject"):
+            page.goto(f"{detail}decide/{action}/")
+            axe(page, screenshot_dir, f"decide-{action}-{language}")
+            page.locator("main form.form button[type=submit]").click()
+            page.wait_for_load_state()
+            assert page.locator(".error-summary").count() == 1, action
+            axe(page, screenshot_dir, f"decide-{action}-errors-{language}")
+        page.goto(f"{base}/reception/paper/")
+        axe(page, screenshot_dir, f"paper-{language}")
+        page.fill("input[name=email]", "not an email")
+        page.locator("main form.form button[type=submit]").click()
+        page.wait_for_load_state()
+        axe(page, screenshot_dir, f"paper-errors-{language}")
+        page.goto(f"{base}/reception/users/")
+        axe(page, screenshot_dir, f"users-{language}")
+        page.goto(f"{base}/reception/users/{subject.code}/")
+        axe(page, screenshot_dir, f"user-{language}")
+        page.goto(f"{base}/reception/users/{subject.code}/decide/suspend/")
+        axe(page, screenshot_dir, f"user-suspend-{language}")
+        page.locator("main form.form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").count() == 1
+        axe(page, screenshot_dir, f"user-suspend-errors-{language}")
+
+    visitor_context = browser.new_context(
+        locale="ja-JP", viewport={"width": 1280, "height": 900}
+    )
+    visitor = visitor_context.new_page()
+    try:
+        for language in ("ja", "en"):
+            if language == "en":
+                visitor.goto(f"{base}/")
+                with visitor.expect_navigation():
+                    visitor.locator("button.lang-switch__button[value=en]").click()
+            visitor.goto(f"{base}{set_password_path}")
+            axe(visitor, screenshot_dir, f"set-password-{language}")
+            visitor.fill("input[name=password1]", "short")
+            visitor.fill("input[name=password2]", "other")
+            visitor.locator("main form.form button[type=submit]").click()
+            visitor.wait_for_load_state()
+            assert visitor.locator(".error-summary").count() == 1
+            assert visitor.title().startswith(("Error:", "エラー:"))
+            axe(visitor, screenshot_dir, f"set-password-errors-{language}")
+            visitor.goto(f"{base}/set-password/no-such-token/")
+            axe(visitor, screenshot_dir, f"set-password-unknown-{language}")
+    finally:
+        visitor_context.close()

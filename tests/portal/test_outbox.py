@@ -124,6 +124,7 @@ def test_inbox_query_count_is_constant(client):
     user = UserFactory(mfa=True)
     client.force_login(user)
     services.notify(recipient=user, kind="mfa_enabled")
+    client.get("/inbox/")  # the session's first request does one-off work
     with CaptureQueriesContext(connection) as one:
         assert client.get("/inbox/").status_code == 200
     for _ in range(15):
@@ -321,3 +322,19 @@ def test_request_succeeds_when_the_broker_accepts_but_never_answers(
         for conn in accepted:
             conn.close()
         listener.close()
+
+
+def test_cache_outage_fails_open_for_throttling_and_closed_for_totp_replay(settings):
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.lib.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",  # nothing listens
+            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+        }
+    }
+    cache = caches["default"]
+    assert cache.get("anything", "fallback") == "fallback"
+    assert cache.add("allauth:rl:login:lock", True) is True
+    assert cache.add("allauth.mfa.totp.used?user=1&code=123456", "y") is False
