@@ -18,10 +18,8 @@ from django.core.mail.message import EmailMessage
 
 
 class MailboxBackend(BaseEmailBackend):
-    def __init__(
-        self, *, directory: str, fail_silently: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(fail_silently=fail_silently, **kwargs)
+    def __init__(self, *, directory: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
         self.directory = Path(directory)
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:

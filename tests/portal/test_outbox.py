@@ -152,7 +152,7 @@ def test_real_worker_delivers_an_outbox_email(celery_worker_proc, settings, tmp_
         if notification.email_state == EmailState.SENT:
             break
         time.sleep(0.2)
-    assert notification.email_state == EmailState.SENT
+    assert notification.email_state == EmailState.SENT, notification.last_error
     assert notification.attempts == 1
     sent = list((settings.VAR_DIR / "mailbox").glob("*.eml"))
     assert any(str(notification.code) in path.read_text() for path in sent)
