@@ -359,6 +359,12 @@ class UseRequest(models.Model):
                 condition=~Q(status__in=["approved", "rejected"])
                 | Q(decided_at__isnull=False, decided_by__isnull=False),
             ),
+            # One periodic report in progress per organisation at a time.
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=Q(kind="periodic", status__in=["draft", "submitted", "returned"]),
+                name="usereq_one_open_report",
+            ),
             models.CheckConstraint(
                 name="usereq_dates_ordered",
                 condition=Q(decided_at__isnull=True) | Q(decided_at__gte=models.F("submitted_at")),

@@ -245,7 +245,12 @@ def _reference_number(prefix: str, office_code: str) -> str:
     return f"{prefix}{office_code}-{year}-{secrets.randbelow(10**6):06d}"
 
 
-def use_request_submit(*, use_request: UseRequest, actor: User | None = None) -> UseRequest:
+def use_request_submit(
+    *,
+    use_request: UseRequest,
+    actor: User | None = None,
+    expected_version: int | None = None,
+) -> UseRequest:
     """Submit (or resubmit after correction).  Assigns the reference number on
     first submission, confirms by email and tells the office's reception.
     Raises RequestIncomplete; a second submit of a submitted request is a no-op."""
@@ -253,6 +258,8 @@ def use_request_submit(*, use_request: UseRequest, actor: User | None = None) ->
         r = UseRequest.objects.select_for_update(of=("self",)).select_related("office").get(pk=use_request.pk)
         if r.status == UseRequest.Status.SUBMITTED:
             return r
+        if expected_version is not None and r.version != expected_version:
+            raise StaleEdit
         new_status = next_request_status(r.status, RequestAction.SUBMIT)
         problems = use_request_problems(r)
         if problems:

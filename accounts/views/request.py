@@ -1062,16 +1062,18 @@ def check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         form = SubmitForm(request.POST, use_request=r)
         if not form.is_valid():
             return HttpResponseBadRequest()
-        if form.cleaned_data["version"] != r.version:
+        try:
+            services.use_request_submit(
+                use_request=r, actor=actor, expected_version=form.cleaned_data["version"]
+            )
+        except services.StaleEdit:
             stale = True
             status = 409
+            r.refresh_from_db()
+        except services.RequestIncomplete:
+            status = 200  # the problems are shown below, from the fresh state
         else:
-            try:
-                services.use_request_submit(use_request=r, actor=actor)
-            except services.RequestIncomplete:
-                status = 200  # the problems are shown below, from the fresh state
-            else:
-                return redirect("accounts:request_done", r.code)
+            return redirect("accounts:request_done", r.code)
     problems = services.use_request_problems(r)
     page_errors = _stale_errors() if stale else []
     page_errors += _problem_errors(r, problems)
