@@ -76,8 +76,10 @@ def other_officer() -> User:
 
 
 @pytest.fixture
-def officer_client(client, officer):
+def officer_client(client, officer, settings):
     client.force_login(officer)
+    # Messages are compared in English, whatever the Japanese catalogue says.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
