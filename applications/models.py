@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from applications.periods import validate_periods
+from applications.workflow import Status
 
 
 class ApplicationType(models.Model):
@@ -214,3 +218,227 @@ class Fee(models.Model):
         return (
             f"{self.application_type} {self.variant} {self.channel} {self.valid_from}"
         )
+
+
+class DocumentSlot(models.Model):
+    """A document an application must (or may) carry; reference data keyed by
+    (application type, status of residence, organisation category).  Empty
+    keys are wildcards: the most specific rows for a filing win (see
+    ``selectors.document_slots_for``)."""
+
+    code = models.SlugField(_("code"), max_length=64)
+    application_type = models.ForeignKey(
+        ApplicationType, verbose_name=_("application type"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="document_slots",
+    )
+    status = models.ForeignKey(
+        StatusOfResidence, verbose_name=_("status of residence"), null=True, blank=True,
+        on_delete=models.CASCADE, related_name="document_slots",
+    )
+    org_category = models.PositiveSmallIntegerField(
+        _("organisation category"), null=True, blank=True
+    )
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    hint_ja = models.TextField(_("hint (Japanese)"), blank=True)
+    hint_en = models.TextField(_("hint (English)"), blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    photo = models.BooleanField(
+        _("photo"), default=False, help_text=_("Accepts JPEG or PNG only.")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("document slot")
+        verbose_name_plural = _("document slots")
+        ordering = ["sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "application_type", "status", "org_category"],
+                name="docslot_unique",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+
+class ForeignNational(models.Model):
+    """The person an application is for, as the organisation knows them."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+        OTHER = "X", _("Other")
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="foreign_nationals",
+    )
+    roster_entry = models.ForeignKey(
+        "accounts.RosterEntry", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    family_name = models.CharField(_("family name (as in passport)"), max_length=60)
+    given_name = models.CharField(_("given names (as in passport)"), max_length=60, blank=True)
+    name_kanji = models.CharField(_("name in kanji"), max_length=60, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    date_of_birth = models.DateField(_("date of birth"))
+    nationality = models.CharField(_("nationality"), max_length=2)
+    passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
+    passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
+    residence_card_number = models.CharField(_("residence card number"), max_length=12, blank=True)
+    current_status = models.ForeignKey(
+        StatusOfResidence, verbose_name=_("current status of residence"), null=True,
+        blank=True, on_delete=models.PROTECT, related_name="+",
+    )
+    current_subcategory = models.ForeignKey(
+        StatusSubCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    current_period = models.CharField(_("current period of stay"), max_length=24, blank=True)
+    period_expiry = models.DateField(_("period of stay expires"), null=True, blank=True)
+    address_in_japan = models.CharField(_("address in Japan"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("foreign national")
+        verbose_name_plural = _("foreign nationals")
+        ordering = ["family_name", "given_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "nationality", "passport_number"],
+                condition=~Q(passport_number=""),
+                name="fn_passport_unique",
+            ),
+            models.CheckConstraint(
+                name="fn_card_shape",
+                condition=Q(residence_card_number="")
+                | Q(residence_card_number__regex=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
+
+
+class Application(models.Model):
+    """One application.  Companions (re-entry, other activity) are rows of
+    their own whose ``main`` is the change/extension/acquisition they go with;
+    they share its lifecycle.  Only ``applications.services`` changes
+    ``status`` (through the table in ``applications.workflow``)."""
+
+    code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    receipt_number = models.CharField(
+        _("receipt number"), max_length=24, null=True, blank=True, unique=True
+    )
+    status = models.CharField(
+        _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    application_type = models.ForeignKey(
+        ApplicationType, verbose_name=_("application type"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    main = models.ForeignKey(
+        "self", verbose_name=_("filed with"), null=True, blank=True, on_delete=models.CASCADE,
+        related_name="companions",
+    )
+    organization = models.ForeignKey(
+        "accounts.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    foreign_national = models.ForeignKey(
+        ForeignNational, verbose_name=_("foreign national"), on_delete=models.PROTECT,
+        related_name="applications",
+    )
+    office = models.ForeignKey(
+        "accounts.Office", verbose_name=_("office"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="applications",
+    )
+    target_status = models.ForeignKey(
+        StatusOfResidence, verbose_name=_("status applied for"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    target_subcategory = models.ForeignKey(
+        StatusSubCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_period = models.CharField(_("period of stay applied for"), max_length=24, blank=True)
+    reentry_variant = models.CharField(_("re-entry permit"), max_length=16, blank=True)
+    reentry_until = models.DateField(_("re-entry permit valid until"), null=True, blank=True)
+    other_activity_kind = models.CharField(_("kind of permission"), max_length=16, blank=True)
+    other_activity_details = models.TextField(_("activity"), blank=True)
+    event_date = models.DateField(_("date of the event"), null=True, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "-created_at", "-id"], name="app_org_list"),
+            models.Index(fields=["office", "status", "submitted_at"], name="app_office_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="app_submitted_has_receipt",
+                condition=Q(status="draft") | Q(receipt_number__isnull=False, submitted_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="app_dates_ordered",
+                condition=Q(decided_at__isnull=True) | Q(decided_at__gte=models.F("submitted_at")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_number or str(self.code)
+
+
+class ApplicationDocument(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="documents"
+    )
+    slot = models.ForeignKey(DocumentSlot, on_delete=models.PROTECT, related_name="+")
+    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("application document")
+        verbose_name_plural = _("application documents")
+
+
+class StatusEvent(models.Model):
+    """One transition of an application: the case history and timeline."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=32)
+    from_status = models.CharField(max_length=24)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["application", "at"], name="event_history")]
+

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("portal.files.urls")),
     path("", include("portal.pages.guide")),
     path("", include("accounts.urls")),
+    path("applications/", include("applications.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def render_receipt(application_id: int) -> bool:
+    """Render the receipt PDFs (ja and en) of a submitted application; skips
+    work already done.  Implemented in applications.documents."""
+    from applications.documents import receipt_render
+
+    return receipt_render(application_id=application_id)

@@ -1,0 +1,108 @@
+"""The lifecycle of an application: statuses, actions and the one table of
+allowed transitions.  ``applications.services.application_transition`` is the
+only code that applies it; ``review`` calls that service, never assigns a status.
+
+What the filing user sees is coarser than the internal status: the timeline
+申請完了 → 審査中 → 追完待ち → 発行待ち → 完了 (``PUBLIC_STAGE``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Application received")
+    EXAMINING = "examining", _("Under examination")
+    AWAITING_DOCUMENTS = "awaiting_documents", _("Additional documents requested")
+    DECISION_PROPOSED = "decision_proposed", _("Decision awaiting approval")
+    GRANTED = "granted", _("Granted — awaiting fee and issuance")
+    FEE_PAID = "fee_paid", _("Fee paid — awaiting issuance")
+    ISSUED = "issued", _("Issued")
+    DISPATCHED = "dispatched", _("Dispatched")
+    COMPLETED = "completed", _("Completed")
+    DENIED = "denied", _("Denied")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", _("Submit")
+    START_EXAMINATION = "start_examination", _("Start examination")
+    REQUEST_DOCUMENTS = "request_documents", _("Request additional documents")
+    RESPOND_DOCUMENTS = "respond_documents", _("Send the requested documents")
+    PROPOSE_DECISION = "propose_decision", _("Recommend a decision")
+    SEND_BACK = "send_back", _("Send the recommendation back")
+    APPROVE_GRANT = "approve_grant", _("Approve the grant")
+    APPROVE_DENIAL = "approve_denial", _("Approve the denial")
+    CONFIRM_FEE = "confirm_fee", _("Confirm the fee")
+    ISSUE = "issue", _("Issue")
+    DISPATCH = "dispatch", _("Dispatch")
+    RECORD_HANDOVER = "record_handover", _("Record the handover")
+    WITHDRAW = "withdraw", _("Withdraw")
+
+
+S, A = Status, Action
+
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.DRAFT, A.SUBMIT): S.SUBMITTED,
+    (S.SUBMITTED, A.START_EXAMINATION): S.EXAMINING,
+    (S.SUBMITTED, A.WITHDRAW): S.WITHDRAWN,
+    (S.EXAMINING, A.REQUEST_DOCUMENTS): S.AWAITING_DOCUMENTS,
+    (S.EXAMINING, A.PROPOSE_DECISION): S.DECISION_PROPOSED,
+    (S.EXAMINING, A.WITHDRAW): S.WITHDRAWN,
+    (S.AWAITING_DOCUMENTS, A.RESPOND_DOCUMENTS): S.EXAMINING,
+    (S.AWAITING_DOCUMENTS, A.WITHDRAW): S.WITHDRAWN,
+    (S.DECISION_PROPOSED, A.SEND_BACK): S.EXAMINING,
+    (S.DECISION_PROPOSED, A.APPROVE_GRANT): S.GRANTED,
+    (S.DECISION_PROPOSED, A.APPROVE_DENIAL): S.DENIED,
+    (S.DECISION_PROPOSED, A.WITHDRAW): S.WITHDRAWN,
+    (S.GRANTED, A.CONFIRM_FEE): S.FEE_PAID,
+    (S.FEE_PAID, A.ISSUE): S.ISSUED,
+    (S.ISSUED, A.DISPATCH): S.DISPATCHED,
+    (S.DISPATCHED, A.RECORD_HANDOVER): S.COMPLETED,
+}
+
+# Statuses before a decision: the user may still withdraw.
+BEFORE_DECISION = {S.SUBMITTED, S.EXAMINING, S.AWAITING_DOCUMENTS, S.DECISION_PROPOSED}
+CLOSED = {S.COMPLETED, S.DENIED, S.WITHDRAWN}
+
+
+class Stage(models.TextChoices):
+    """The five steps of the user's timeline (ISA's own words in Japanese)."""
+
+    RECEIVED = "received", _("Application completed")  # 申請完了
+    EXAMINATION = "examination", _("Under examination")  # 審査中
+    DOCUMENTS = "documents", _("Awaiting additional documents")  # 追完待ち
+    ISSUANCE = "issuance", _("Awaiting issuance")  # 発行待ち
+    DONE = "done", _("Completed")  # 完了
+
+
+PUBLIC_STAGE: dict[str, str] = {
+    S.SUBMITTED: Stage.RECEIVED,
+    S.EXAMINING: Stage.EXAMINATION,
+    S.DECISION_PROPOSED: Stage.EXAMINATION,  # internal review is not shown
+    S.AWAITING_DOCUMENTS: Stage.DOCUMENTS,
+    S.GRANTED: Stage.ISSUANCE,
+    S.FEE_PAID: Stage.ISSUANCE,
+    S.ISSUED: Stage.ISSUANCE,
+    S.DISPATCHED: Stage.ISSUANCE,
+    S.COMPLETED: Stage.DONE,
+    S.DENIED: Stage.DONE,
+    S.WITHDRAWN: Stage.DONE,
+}
+
+
+class IllegalTransition(Exception):
+    def __init__(self, status: str, action: str) -> None:
+        super().__init__(f"{action!r} is not allowed from {status!r}")
+        self.status = status
+        self.action = action
+
+
+def next_status(status: str, action: str) -> str:
+    try:
+        return TRANSITIONS[(status, action)]
+    except KeyError:
+        raise IllegalTransition(status, action) from None
