@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from applications.periods import validate_periods
@@ -253,10 +254,13 @@ class DocumentSlot(models.Model):
         verbose_name_plural = _("document slots")
         ordering = ["sort_order", "code"]
         constraints = [
+            # Empty keys are wildcards and must count as equal: COALESCE them.
             models.UniqueConstraint(
-                fields=["code", "application_type", "status", "org_category"],
+                "code",
+                Coalesce("application_type", 0),
+                Coalesce("status", 0),
+                Coalesce("org_category", 0),
                 name="docslot_unique",
-                nulls_distinct=False,
             ),
         ]
 
