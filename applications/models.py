@@ -399,6 +399,12 @@ class Application(models.Model):
         indexes = [
             models.Index(fields=["organization", "-created_at", "-id"], name="app_org_list"),
             models.Index(fields=["office", "status", "submitted_at"], name="app_office_queue"),
+            # The user's case list: keyset pages by (-submitted_at, -id) per
+            # organisation, main applications only (drafts have no submitted_at).
+            models.Index(
+                fields=["organization", "-submitted_at", "-id"], name="app_case_list",
+                condition=Q(main__isnull=True, submitted_at__isnull=False),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -446,3 +452,34 @@ class StatusEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["application", "at"], name="event_history")]
 
+
+
+class GeneratedDocument(models.Model):
+    """A PDF the portal made for an application (the receipt, in each
+    language), stored as a ``StoredFile``.  One row per (application, kind,
+    language): the renderer skips what exists, and two workers racing leave
+    one row (the loser deletes its bytes)."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="generated_documents"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    language = models.CharField(_("language"), max_length=8)
+    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("generated document")
+        verbose_name_plural = _("generated documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "language"], name="gendoc_unique"
+            ),
+            models.CheckConstraint(name="gendoc_kind_valid", condition=Q(kind__in=["receipt"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.kind} {self.language}"

@@ -45,6 +45,19 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(request: pytest.FixtureRequest) -> None:
+    """live_server answers /static/ with Django's finders, which know only the
+    unhashed names; the manifest storage (DEBUG off) would link hashed names
+    and every page would be unstyled.  Link the plain names in browser tests."""
+    if "live_server" in request.fixturenames:
+        settings = request.getfixturevalue("settings")
+        settings.STORAGES = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():

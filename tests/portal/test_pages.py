@@ -89,7 +89,7 @@ def test_set_language_switches_home_to_english(client: Client) -> None:
     assert "File residence applications online" in html
     assert "What you can apply for online" in html
     assert "How to request use" in html
-    assert 'href="#request-use"' in html
+    assert f'href="{reverse("accounts:request_start")}"' in html
 
 
 @pytest.mark.django_db
@@ -403,21 +403,6 @@ def test_demo_totp_code_only_for_demo_accounts_in_debug(settings: Any) -> None:
 
 
 # --- browser: screenshots and axe-core ----------------------------------------
-
-
-@pytest.fixture(autouse=True)
-def _plain_static_files(request: pytest.FixtureRequest, settings: Any) -> None:
-    """live_server answers /static/ with Django's finders, which know only the
-    unhashed names; the manifest storage (DEBUG off) would link hashed names
-    and every page would be unstyled.  Link the plain names in browser tests.
-    """
-    if request.node.get_closest_marker("browser"):
-        settings.STORAGES = {
-            **settings.STORAGES,
-            "staticfiles": {
-                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-            },
-        }
 
 
 def _axe_violations(page: Any) -> list[dict[str, Any]]:
