@@ -2,23 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Collection
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models.fields.tuple_lookups import (
+    Tuple,
+    TupleGreaterThan,
+    TupleLessThan,
+)
 from django.http import Http404
 
-from accounts.permissions import can_file
+from accounts.models import OfficerRole, Organization
+from accounts.permissions import can_file, officer_office_ids
 from accounts.selectors import organizations_for_user
 from applications.models import (
     Application,
+    ApplicationDocument,
     ApplicationType,
     DocumentSlot,
     Fee,
     ForeignNational,
+    GeneratedDocument,
+    StatusEvent,
     StatusOfResidence,
 )
+from applications.workflow import Status
+from portal.files.access import Access
 
 
 def fee_for(
@@ -136,3 +148,182 @@ def document_slots_for(
         if slot.code not in best or score > best[slot.code][0]:
             best[slot.code] = (score, slot)
     return sorted((slot for _, slot in best.values()), key=lambda s: (s.sort_order, s.code))
+
+
+# --- The user's cases (after submission) -------------------------------------------
+
+
+def case_list_organizations(*, user: Any) -> list[Organization]:
+    """The user's organisations for the case list's filter, by name; one
+    query, which also fills the per-request cache of
+    ``user_organization_ids`` (so the list itself costs no second one)."""
+    organizations = list(
+        organizations_for_user(user=user)
+        .only("pk", "code", "name_ja", "name_en")
+        .order_by("name_ja", "pk")
+    )
+    user._zairyu_org_ids = {o.pk for o in organizations}
+    return organizations
+
+
+def cases_for_user(
+    *,
+    user: Any,
+    organization_id: int | None = None,
+    application_type: str | None = None,
+    statuses: Collection[str] | None = None,
+    text: str | None = None,
+) -> QuerySet[Application]:
+    """Submitted main applications of the user's organisations (drafts are
+    the filing flow's list), newest submission first, ordered by
+    ``(-submitted_at, -id)`` for keyset paging; companions prefetched.
+
+    ``text`` (at least 3 characters, already normalised by the form) matches
+    the start of the receipt number of the application or of one of its
+    companions, or every word of it a part of the person's Roman-letter
+    names.  Nothing here counts the rows."""
+    qs = applications_for_user(user=user).filter(submitted_at__isnull=False)
+    if organization_id is not None:
+        qs = qs.filter(organization_id=organization_id)
+    if application_type:
+        qs = qs.filter(application_type__code=application_type)
+    if statuses:
+        qs = qs.filter(status__in=list(statuses))
+    if text:
+        by_name = Q()
+        for word in text.split():
+            by_name &= Q(foreign_national__family_name__icontains=word) | Q(
+                foreign_national__given_name__icontains=word
+            )
+        companion_receipt = Application.objects.filter(
+            main=OuterRef("pk"), receipt_number__startswith=text
+        )
+        qs = qs.filter(
+            Q(receipt_number__startswith=text) | Exists(companion_receipt) | by_name
+        )
+    return qs.order_by("-submitted_at", "-id")
+
+
+def cases_keyset_page(
+    cases: QuerySet[Application],
+    *,
+    after: tuple[datetime, int] | None = None,
+    before: tuple[datetime, int] | None = None,
+    size: int = 50,
+) -> tuple[list[Application], bool]:
+    """One page of ``cases`` (ordered by ``(-submitted_at, -id)``): the rows
+    after the key ``after`` (next page), or before ``before`` (previous page),
+    or the first rows.  Returns the rows (in list order) and whether more rows
+    lie beyond them in the direction of travel.
+
+    The key is compared as a row value, ``(submitted_at, id) < (%s, %s)``,
+    which PostgreSQL answers from the ``app_case_list`` index without
+    OFFSET — the cost of a page does not grow with its depth."""
+    key = Tuple(F("submitted_at"), F("id"))
+    if before is not None:
+        rows = list(
+            cases.filter(TupleGreaterThan(key, before))
+            .order_by("submitted_at", "id")[: size + 1]
+        )
+        more = len(rows) > size
+        return list(reversed(rows[:size])), more
+    if after is not None:
+        cases = cases.filter(TupleLessThan(key, after))
+    rows = list(cases[: size + 1])
+    return rows[:size], len(rows) > size
+
+
+def application_status_counts(*, user: Any) -> dict[str, int]:
+    """How many submitted main applications of the user's organisations are
+    in each status; one grouped query (after the organisations)."""
+    rows = (
+        Application.objects.filter(
+            organization_id__in=user_organization_ids(user=user),
+            main__isnull=True,
+            submitted_at__isnull=False,
+        )
+        .values("status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def case_companions(*, application: Application) -> list[Application]:
+    return list(
+        Application.objects.filter(main=application)
+        .select_related("application_type")
+        .order_by("application_type__sort_order", "id")
+    )
+
+
+def case_documents(*, application: Application) -> list[ApplicationDocument]:
+    """The documents sent with the application, by slot, each with its file."""
+    return list(
+        ApplicationDocument.objects.filter(application=application)
+        .select_related("slot", "file")
+        .order_by("slot__sort_order", "slot__code", "uploaded_at", "id")
+    )
+
+
+def case_events(*, application: Application) -> list[StatusEvent]:
+    return list(StatusEvent.objects.filter(application=application).order_by("at", "id"))
+
+
+def case_receipt_languages(*, application: Application) -> set[str]:
+    """The languages in which the receipt PDF has been rendered."""
+    return set(
+        GeneratedDocument.objects.filter(
+            application=application, kind=GeneratedDocument.Kind.RECEIPT
+        ).values_list("language", flat=True)
+    )
+
+
+def application_receipt_get(*, application: Application, language: str) -> GeneratedDocument:
+    """The receipt of an application the caller already may see, in
+    ``language``; 404 while it is not rendered (or for another language)."""
+    try:
+        return GeneratedDocument.objects.select_related("file").get(
+            application=application, kind=GeneratedDocument.Kind.RECEIPT, language=language
+        )
+    except GeneratedDocument.DoesNotExist:
+        raise Http404 from None
+
+
+def application_file_access(user: Any, stored_file: Any) -> Access:
+    """File-access checker for the purposes "application_document" (files
+    attached to an application) and "application_receipt" (the receipt PDFs),
+    registered in ApplicationsConfig.ready.
+
+    The users of the application's organisation may download them (suspended
+    and expired users too: they keep read access); examiners and supervisors
+    of the application's office may also view them inline once it is
+    submitted.  Everybody else: "none" (the download view answers 404)."""
+    application_id = (
+        ApplicationDocument.objects.filter(file_id=stored_file.pk)
+        .values_list("application_id", flat=True)
+        .first()
+    )
+    if application_id is None:
+        application_id = (
+            GeneratedDocument.objects.filter(file_id=stored_file.pk)
+            .values_list("application_id", flat=True)
+            .first()
+        )
+    if application_id is None:
+        return "none"
+    facts = (
+        Application.objects.filter(pk=application_id)
+        .values("organization_id", "office_id", "status")
+        .first()
+    )
+    if facts is None:
+        return "none"
+    if facts["organization_id"] in user_organization_ids(user=user):
+        return "view"
+    officer_offices = officer_office_ids(user, OfficerRole.Role.EXAMINER) | officer_office_ids(
+        user, OfficerRole.Role.SUPERVISOR
+    )
+    if facts["status"] != Status.DRAFT and facts["office_id"] in officer_offices:
+        return "view_inline"
+    return "none"

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("portal.pages.guide")),
     path("", include("accounts.urls")),
     path("applications/", include("applications.urls")),
+    path("", include("review.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""See review/services/__init__.py."""

@@ -1,0 +1,9 @@
+"""Office side (queues, case pages, decisions, issuance) and the public pages
+(certificate verification, processing times)."""
+
+from __future__ import annotations
+
+from review.views import case, issuance, public, queue
+
+app_name = "review"
+urlpatterns = [*queue.urlpatterns, *case.urlpatterns, *issuance.urlpatterns, *public.urlpatterns]

@@ -1,0 +1,7 @@
+"""Views: see review/urls.py."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
