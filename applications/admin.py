@@ -6,6 +6,7 @@ from django.contrib import admin
 
 from applications.models import (
     ApplicationType,
+    DocumentSlot,
     Fee,
     StatusOfResidence,
     StatusSubCategory,
@@ -70,3 +71,24 @@ class FeeAdmin(admin.ModelAdmin):
     list_filter = ["application_type", "channel", "valid_from"]
     list_select_related = ["application_type"]
     date_hierarchy = "valid_from"
+
+
+@admin.register(DocumentSlot)
+class DocumentSlotAdmin(admin.ModelAdmin):
+    """The required documents per (type, status, organisation category); an
+    empty key matches every value, the most specific row per code wins."""
+
+    list_display = [
+        "code",
+        "name_ja",
+        "application_type",
+        "status",
+        "org_category",
+        "required",
+        "photo",
+        "sort_order",
+    ]
+    list_filter = ["application_type", "status", "org_category", "required", "photo"]
+    search_fields = ["code", "name_ja", "name_en"]
+    list_select_related = ["application_type", "status"]
+    ordering = ["sort_order", "code", "application_type", "status", "org_category"]

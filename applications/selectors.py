@@ -31,6 +31,7 @@ from applications.models import (
 )
 from applications.workflow import Status
 from portal.files.access import Access
+from portal.files.access import Access
 
 
 def fee_for(
@@ -326,4 +327,73 @@ def application_file_access(user: Any, stored_file: Any) -> Access:
     )
     if facts["status"] != Status.DRAFT and facts["office_id"] in officer_offices:
         return "view_inline"
+    return "none"
+
+
+# --- The filing flow ------------------------------------------------------------------
+
+
+def drafts_for_user(*, user: Any) -> QuerySet[Application]:
+    """Draft main applications of the user's organisations, most recently
+    changed first: drafts belong to the organisation, so a colleague or an
+    appointed attorney sees (and may continue) them too."""
+    return (
+        applications_for_user(user=user)
+        .filter(status=Status.DRAFT)
+        .select_related("created_by")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def foreign_national_duplicate(
+    *, organization_id: int, nationality: str, passport_number: str,
+    exclude_pk: int | None = None,
+) -> ForeignNational | None:
+    """The person of the organisation with the same nationality and passport
+    number (the ``fn_passport_unique`` key), if any."""
+    if not passport_number:
+        return None
+    qs = ForeignNational.objects.filter(
+        organization_id=organization_id,
+        nationality=nationality,
+        passport_number=passport_number,
+    )
+    if exclude_pk is not None:
+        qs = qs.exclude(pk=exclude_pk)
+    return qs.first()
+
+
+def application_documents(*, application: Application) -> list[ApplicationDocument]:
+    """The application's files with their slot and stored file, oldest first."""
+    return list(
+        application.documents.select_related("file", "slot").order_by(
+            "uploaded_at", "id"
+        )
+    )
+
+
+def application_document_get(
+    *, application: Application, file_code: Any
+) -> ApplicationDocument:
+    """One file of an application the caller already may see; else 404."""
+    try:
+        return application.documents.select_related("file").get(file__code=file_code)
+    except (ApplicationDocument.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None
+
+
+def application_document_file_access(user: Any, stored_file: Any) -> Access:
+    """File-access checker for purpose "application_document" (registered in
+    ApplicationsConfig.ready): the users of the application's organisation
+    (members and current appointees, suspended ones included: they may read)
+    may download it.  Officers are added with the review app."""
+    organization_id = (
+        ApplicationDocument.objects.filter(file_id=stored_file.pk)
+        .values_list("application__organization_id", flat=True)
+        .first()
+    )
+    if organization_id is None:
+        return "none"
+    if organization_id in user_organization_ids(user=user):
+        return "view"
     return "none"

@@ -164,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.files.tasks.sweep_orphan_files",
         "schedule": timedelta(hours=1),
     },
+    "document-request-reminders": {
+        "task": "review.tasks.send_document_request_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
     "approval-expiry-reminders": {
         "task": "accounts.tasks.send_expiry_reminders",
         "schedule": crontab(hour=6, minute=0),
@@ -350,6 +354,11 @@ LANGUAGE_COOKIE_HTTPONLY = True
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 NOTIFICATION_BACKOFF_SECONDS = env.int("NOTIFICATION_BACKOFF_SECONDS", 30, minimum=1)
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Shared secret of the sandbox electronic-payment provider (signs its callbacks).
+# None (unset in production) means the sandbox provider is not offered at all.
+PAYMENT_SANDBOX_SECRET = env.optional("PAYMENT_SANDBOX_SECRET") or (
+    "sandbox-secret-for-development-only" if DEBUG or TESTING else None
+)
 # How long an approval (request for use or periodic report) lasts (2026 rule: 3 years).
 USE_APPROVAL_YEARS = env.int("USE_APPROVAL_YEARS", 3, minimum=1)
 

@@ -1,0 +1,116 @@
+"""Forms of the user's case pages: the case list's filters and withdrawal."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Organization
+from applications.models import ApplicationType
+from applications.workflow import Stage, Status
+
+# What the case list shows a case as: its public stage, except that a
+# withdrawn or denied case says so (PUBLIC_STAGE files both under "done").
+STATE_WITHDRAWN = "withdrawn"
+STATE_DENIED = "denied"
+
+MIN_SEARCH_LENGTH = 3
+MAX_REASON_LENGTH = 1000
+
+MESSAGES = {
+    "search_short": _(
+        "Enter at least %(min)d characters of the receipt number or of the name"
+    ),
+    "reason_required": _("Enter the reason for withdrawing the application"),
+    # Filled in by Django's length validator.
+    "reason_long": _("The reason must be %(limit_value)d characters or fewer"),
+}
+
+
+def state_choices() -> list[tuple[str, Any]]:
+    return [
+        *Stage.choices,
+        (STATE_WITHDRAWN, Status.WITHDRAWN.label),
+        (STATE_DENIED, Status.DENIED.label),
+    ]
+
+
+def normalize_search(value: str) -> str:
+    """Full-width to half-width (NFKC), upper case, single spaces."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip().upper()
+
+
+class CaseFilterForm(forms.Form):
+    """The case list's filters (GET).  Unknown values are errors shown on the
+    page, never a crash; an invalid form lists nothing rather than everything."""
+
+    q = forms.CharField(
+        label=_("Receipt number or name"),
+        help_text=_(
+            "The start of a receipt number, or part of the name in Roman letters "
+            "as in the passport (at least 3 characters)"
+        ),
+        required=False,
+        max_length=100,
+    )
+    organization = forms.ChoiceField(label=_("Organisation"), required=False)
+    type = forms.ChoiceField(label=_("Type of application"), required=False)
+    state = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: list[Organization],
+        application_types: list[ApplicationType],
+        language: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = {str(o.code): o for o in organizations}
+        self.fields["organization"].choices = [
+            ("", _("All your organisations")),
+            *((str(o.code), o.name_en if language == "en" and o.name_en else o.name_ja)
+              for o in organizations),
+        ]
+        self.fields["type"].choices = [
+            ("", _("All types")),
+            *((t.code, t.name_en if language == "en" else t.name_ja)
+              for t in application_types if not t.is_companion),
+        ]
+        self.fields["state"].choices = [("", _("All statuses")), *state_choices()]
+        self.fields["q"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+
+    def clean_q(self) -> str:
+        value = normalize_search(self.cleaned_data.get("q") or "")
+        if value and len(value) < MIN_SEARCH_LENGTH:
+            raise forms.ValidationError(
+                MESSAGES["search_short"] % {"min": MIN_SEARCH_LENGTH}, code="short"
+            )
+        return value
+
+    def clean_organization(self) -> Organization | None:
+        value = self.cleaned_data.get("organization") or ""
+        return self.organizations.get(value)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are you withdrawing the application?"),
+        help_text=_("The immigration office reads this. Do not include passport or residence card numbers."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=MAX_REASON_LENGTH,
+        error_messages={
+            "required": MESSAGES["reason_required"],
+            "max_length": MESSAGES["reason_long"],
+        },
+    )
+
+    def clean_reason(self) -> str:
+        value = (self.cleaned_data.get("reason") or "").strip()
+        if not value:
+            raise forms.ValidationError(MESSAGES["reason_required"], code="required")
+        return value

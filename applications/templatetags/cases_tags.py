@@ -1,0 +1,54 @@
+"""Display helpers for applications in pages and PDFs: names kept as data in
+both languages (``name_ja``/``name_en``) and ISO 3166 country names, in the
+language being rendered."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+import pycountry
+
+register = template.Library()
+
+
+def _language() -> str:
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+@register.filter
+def localized(obj: Any, attribute: str = "name") -> str:
+    """``obj.<attribute>_en`` on English pages (when filled), else
+    ``obj.<attribute>_ja``; "" for None."""
+    if obj is None:
+        return ""
+    if _language() == "en":
+        value = getattr(obj, f"{attribute}_en", "")
+        if value:
+            return str(value)
+    return str(getattr(obj, f"{attribute}_ja", "") or "")
+
+
+@functools.cache
+def _country_translation(language: str) -> gettext.NullTranslations:
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
+    )
+
+
+@register.filter
+def country_name(code: str | None) -> str:
+    """The country's name for an ISO 3166 alpha-2 code, in the page's
+    language; the code itself when unknown."""
+    if not code:
+        return ""
+    country = pycountry.countries.get(alpha_2=code.upper())
+    if country is None:
+        return code
+    if _language() == "en":
+        return str(getattr(country, "common_name", None) or country.name)
+    return _country_translation("ja").gettext(country.name)
