@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.http import HttpRequest
 
+from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
@@ -19,18 +22,30 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
-        # First-time TOTP enrolment happens straight after signing in with the
-        # password; asking for the password again there only adds friction.
-        # Every later MFA change (and every officer decision) re-authenticates.
+        # First-time TOTP enrolment (and the recovery codes shown right after
+        # it) happens straight after signing in; asking for the password again
+        # there only adds friction.  So for MFA setup, a sign-in within the
+        # re-authentication window counts.  Later MFA changes and every officer
+        # decision still need an explicit re-authentication.
         if app == "allauth.mfa":
-            user = getattr(context.request, "user", None)
-            if user is not None and user.is_authenticated and not _has_totp(user):
+            request = context.request
+            user = getattr(request, "user", None)
+            if user is not None and user.is_authenticated and (
+                not _has_totp(user) or _signed_in_recently(request, user)
+            ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
 
 def _has_totp(user: Any) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def _signed_in_recently(request: HttpRequest, user: Any) -> bool:
+    records = get_authentication_records(request, user)
+    return bool(records) and (
+        time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT
+    )
 
 
 class MFAAdapter(DefaultMFAAdapter):

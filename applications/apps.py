@@ -9,7 +9,14 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from applications.selectors import application_document_file_access
+        from applications.selectors import application_file_access
         from portal.files.access import register_file_access
 
-        register_file_access("application_document", application_document_file_access)
+        register_file_access("application_document", application_file_access)
+        # The receipt PDFs (applications.documents): same readers.
+        register_file_access("application_receipt", application_file_access)
+
+        from applications.views.cases import dashboard_panel
+        from portal.lib.dashboard import register_panel
+
+        register_panel(15, dashboard_panel)

@@ -127,16 +127,23 @@ def receipt_render(*, application_id: int) -> bool:
     file is deleted again and the language counts as done."""
     application = (
         Application.objects.select_related(
-            "application_type", "foreign_national", "organization", "office",
-            "submitted_by", "target_status", "target_subcategory",
+            "application_type",
+            "foreign_national",
+            "organization",
+            "office",
+            "submitted_by",
+            "target_status",
+            "target_subcategory",
         )
         .filter(pk=application_id, main__isnull=True)
         .exclude(status=Status.DRAFT)
         .first()
     )
     if application is None:
-        logger.warning("no receipt for application %s: not a submitted main application",
-                       application_id)
+        logger.warning(
+            "no receipt for application %s: not a submitted main application",
+            application_id,
+        )
         return False
     done = set(
         GeneratedDocument.objects.filter(
@@ -154,7 +161,9 @@ def receipt_render(*, application_id: int) -> bool:
         try:
             with transaction.atomic():
                 stored = store_upload(
-                    cleaned=_pdf_upload(pdf, name=receipt_file_name(application, language)),
+                    cleaned=_pdf_upload(
+                        pdf, name=receipt_file_name(application, language)
+                    ),
                     uploaded_by=None,
                     purpose=RECEIPT_PURPOSE,
                 )
@@ -180,4 +189,3 @@ def _delete_bytes(name: str) -> None:
         default_storage.delete(name)
     except Exception:
         logger.exception("could not delete surplus receipt %s", name)
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -71,18 +71,34 @@ class CaseFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.code): o for o in organizations}
-        self.fields["organization"].choices = [
+        self._choice_field("organization").choices = [
             ("", _("All your organisations")),
-            *((str(o.code), o.name_en if language == "en" and o.name_en else o.name_ja)
-              for o in organizations),
+            *(
+                (
+                    str(o.code),
+                    o.name_en if language == "en" and o.name_en else o.name_ja,
+                )
+                for o in organizations
+            ),
         ]
-        self.fields["type"].choices = [
+        self._choice_field("type").choices = [
             ("", _("All types")),
-            *((t.code, t.name_en if language == "en" else t.name_ja)
-              for t in application_types if not t.is_companion),
+            *(
+                (t.code, t.name_en if language == "en" else t.name_ja)
+                for t in application_types
+                if not t.is_companion
+            ),
         ]
-        self.fields["state"].choices = [("", _("All statuses")), *state_choices()]
-        self.fields["q"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+        self._choice_field("state").choices = [
+            ("", _("All statuses")),
+            *state_choices(),
+        ]
+        self.fields["q"].widget.attrs.update(
+            {"spellcheck": "false", "autocomplete": "off"}
+        )
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        return cast(forms.ChoiceField, self.fields[name])
 
     def clean_q(self) -> str:
         value = normalize_search(self.cleaned_data.get("q") or "")
@@ -100,7 +116,9 @@ class CaseFilterForm(forms.Form):
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
         label=_("Why are you withdrawing the application?"),
-        help_text=_("The immigration office reads this. Do not include passport or residence card numbers."),
+        help_text=_(
+            "The immigration office reads this. Do not include passport or residence card numbers."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_REASON_LENGTH,
         error_messages={

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.tuple_lookups import (
     Tuple,
     TupleGreaterThan,
@@ -30,7 +30,6 @@ from applications.models import (
     StatusOfResidence,
 )
 from applications.workflow import Status
-from portal.files.access import Access
 from portal.files.access import Access
 
 
@@ -183,7 +182,19 @@ def cases_for_user(
     the start of the receipt number of the application or of one of its
     companions, or every word of it a part of the person's Roman-letter
     names.  Nothing here counts the rows."""
-    qs = applications_for_user(user=user).filter(submitted_at__isnull=False)
+    # One query for the companions with their types (not two).
+    companions = Prefetch(
+        "companions",
+        queryset=Application.objects.select_related("application_type").order_by(
+            "application_type__sort_order", "id"
+        ),
+    )
+    qs = (
+        applications_for_user(user=user)
+        .filter(submitted_at__isnull=False)
+        .prefetch_related(None)
+        .prefetch_related(companions)
+    )
     if organization_id is not None:
         qs = qs.filter(organization_id=organization_id)
     if application_type:
@@ -297,7 +308,7 @@ def application_file_access(user: Any, stored_file: Any) -> Access:
     registered in ApplicationsConfig.ready.
 
     The users of the application's organisation may download them (suspended
-    and expired users too: they keep read access); examiners and supervisors
+    and expired users too: they keep read access); examiners, supervisors and clerks
     of the application's office may also view them inline once it is
     submitted.  Everybody else: "none" (the download view answers 404)."""
     application_id = (
@@ -322,8 +333,12 @@ def application_file_access(user: Any, stored_file: Any) -> Access:
         return "none"
     if facts["organization_id"] in user_organization_ids(user=user):
         return "view"
-    officer_offices = officer_office_ids(user, OfficerRole.Role.EXAMINER) | officer_office_ids(
-        user, OfficerRole.Role.SUPERVISOR
+    # The case roles (review.permissions.CASE_ROLES; applications cannot import
+    # review): the clerk checks the photo and the documents at issuance.
+    officer_offices = (
+        officer_office_ids(user, OfficerRole.Role.EXAMINER)
+        | officer_office_ids(user, OfficerRole.Role.SUPERVISOR)
+        | officer_office_ids(user, OfficerRole.Role.CLERK)
     )
     if facts["status"] != Status.DRAFT and facts["office_id"] in officer_offices:
         return "view_inline"
@@ -380,20 +395,3 @@ def application_document_get(
         return application.documents.select_related("file").get(file__code=file_code)
     except (ApplicationDocument.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
-
-
-def application_document_file_access(user: Any, stored_file: Any) -> Access:
-    """File-access checker for purpose "application_document" (registered in
-    ApplicationsConfig.ready): the users of the application's organisation
-    (members and current appointees, suspended ones included: they may read)
-    may download it.  Officers are added with the review app."""
-    organization_id = (
-        ApplicationDocument.objects.filter(file_id=stored_file.pk)
-        .values_list("application__organization_id", flat=True)
-        .first()
-    )
-    if organization_id is None:
-        return "none"
-    if organization_id in user_organization_ids(user=user):
-        return "view"
-    return "none"

@@ -100,6 +100,7 @@ DECLARATION_REQUIRED = _(
     "Confirm that the information is true and correct to send the application."
 )
 DOCUMENT_REQUIRED = _("Choose at least one file to upload.")
+MISSING_DOCUMENT = _("Upload the %(document)s.")
 PHOTO_RATIO = _(
     "“%(name)s” is %(width)s × %(height)s pixels. The photograph must be 4 cm high "
     "and 3 cm wide (4:3, upright). Crop it to that shape and upload it again."
@@ -134,7 +135,9 @@ def clean_roman_name(value: str | None, *, required: bool) -> str:
             raise ValidationError(FAMILY_NAME_REQUIRED, code="required")
         return ""
     if len(text) > NAME_MAX:
-        raise ValidationError(NAME_TOO_LONG, code="too_long", params={"limit": NAME_MAX})
+        raise ValidationError(
+            NAME_TOO_LONG, code="too_long", params={"limit": NAME_MAX}
+        )
     if not ROMAN_NAME_RE.match(text):
         raise ValidationError(NAME_ROMAN, code="not_roman")
     return text
@@ -145,7 +148,9 @@ def clean_name_kanji(value: str | None) -> str:
     ideographic space and runs of white space made one space."""
     text = " ".join((value or "").replace("\u3000", " ").split())
     if len(text) > NAME_MAX:
-        raise ValidationError(NAME_TOO_LONG, code="too_long", params={"limit": NAME_MAX})
+        raise ValidationError(
+            NAME_TOO_LONG, code="too_long", params={"limit": NAME_MAX}
+        )
     return text
 
 

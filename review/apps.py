@@ -7,3 +7,24 @@ from django.utils.translation import gettext_lazy as _
 class ReviewConfig(AppConfig):
     name = "review"
     verbose_name = _("Examination and issuance")
+
+    def ready(self) -> None:
+        from portal.files.access import register_file_access
+        from review.certificates import PURPOSE as CERTIFICATE_PURPOSE
+        from review.certificates import certificate_file_access
+
+        # Certificates and notices (PDFs): the organisation downloads, the
+        # office's officers view inline.
+        register_file_access(CERTIFICATE_PURPOSE, certificate_file_access)
+
+        # Files sent in answer to a request for documents (examination).
+        from review.selectors import document_response_file_access
+        from review.services.examination import RESPONSE_PURPOSE
+
+        register_file_access(RESPONSE_PURPOSE, document_response_file_access)
+
+        from portal.lib.dashboard import register_panel
+        from review.views.case import officer_panel, organization_panel
+
+        register_panel(12, organization_panel)
+        register_panel(25, officer_panel)

@@ -174,12 +174,33 @@ class Payment(models.Model):
                                     related_name="+")
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the user declares sending with the fee slip (the consignment to
+    # the office): how the result comes back, and that the current card is
+    # enclosed; then the clerk's record of the card's arrival.
+    return_method = models.CharField(_("how the result is returned"), max_length=20,
+                                     blank=True)
+    current_card_sent = models.BooleanField(_("current residence card sent"), default=False)
+    declared_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    declared_at = models.DateTimeField(null=True, blank=True)
+    card_received_by = models.ForeignKey(USER, null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
+    card_received_at = models.DateTimeField(_("current card received"), null=True, blank=True)
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="payment_paid_matches_due",
                 condition=~Q(state="paid") | Q(amount_received=F("amount_due"), paid_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="payment_declaration_complete",
+                condition=Q(declared_at__isnull=True)
+                | (Q(declared_by__isnull=False) & ~Q(return_method="")),
+            ),
+            models.CheckConstraint(
+                name="payment_card_received_has_clerk",
+                condition=Q(card_received_at__isnull=True) | Q(card_received_by__isnull=False),
             ),
         ]
 

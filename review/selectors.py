@@ -3,24 +3,43 @@ a case of another office is a 404; a role that may see but not act is 403."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
+from django.utils import timezone
 
-from applications.models import Application
+from accounts.models import OfficerRole
+from applications.models import Application, ApplicationDocument, StatusEvent
+from applications.selectors import application_get_for_user, user_organization_ids
+from applications.workflow import CLOSED, Status
+from portal.files.access import Access
+from review.models import (
+    Decision,
+    DocumentRequest,
+    DocumentRequestFile,
+    DocumentRequestItem,
+    InternalNote,
+)
 from review.permissions import case_office_ids, has_role
 
 
-def case_get_for_officer(*, user: Any, code: Any, role: str | None = None) -> Application:
+def case_get_for_officer(
+    *, user: Any, code: Any, role: str | None = None, related: tuple[str, ...] = ()
+) -> Application:
     """The main application ``code`` if it was filed at one of the officer's
     offices (404 otherwise); with ``role``, the officer must hold that role
-    at the case's office (403 otherwise)."""
+    at the case's office (403 otherwise).  ``related`` names more relations
+    to select in the same query."""
     try:
         application = (
             Application.objects.select_related(
                 "application_type", "foreign_national", "organization", "office",
-                "target_status", "target_subcategory",
+                "target_status", "target_subcategory", *related,
             )
             .exclude(status="draft")
             .get(code=code, main__isnull=True, office_id__in=case_office_ids(user))
@@ -30,3 +49,408 @@ def case_get_for_officer(*, user: Any, code: Any, role: str | None = None) -> Ap
     if role is not None and not has_role(user, role, application.office_id):
         raise PermissionDenied
     return application
+
+
+# --- The office queue -----------------------------------------------------------------
+
+# The statuses a case is "open" in: what the queue shows by default and what the
+# counts cover (closed cases only grow; counting them on every page would not).
+OPEN_STATUSES: tuple[str, ...] = tuple(
+    s for s in Status.values if s != Status.DRAFT and s not in CLOSED
+)
+
+# Sort orders of the queue: the key columns (never NULL for submitted cases,
+# ``id`` last to make the key unique) and the direction.  Keyset paging
+# compares the key as a row value, so every column of one order runs the same
+# way.
+SORTS: dict[str, tuple[tuple[str, ...], bool]] = {
+    "oldest": (("submitted_at", "id"), False),
+    "newest": (("submitted_at", "id"), True),
+    "updated": (("updated_at", "id"), True),
+}
+DEFAULT_SORT = "oldest"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue is narrowed to (all optional; see ``case_queue``)."""
+
+    application_type: str | None = None
+    status: str | None = None
+    residence_status: str | None = None
+    nationality: str | None = None
+    organization: str | None = None
+    older_than_days: int | None = None
+    documents_due_by: date | None = None
+    assignee: str | None = None
+    overdue: bool = False
+    text: str | None = None
+    sort: str = DEFAULT_SORT
+
+
+def _open_request(application_ref: Any) -> QuerySet[DocumentRequest]:
+    return DocumentRequest.objects.filter(
+        application=application_ref, state=DocumentRequest.State.OPEN
+    )
+
+
+def case_queue(
+    *, user: Any, office_ids: set[int], filters: QueueFilters, today: date
+) -> QuerySet[Application]:
+    """The submitted main applications of ``office_ids`` (the caller has
+    checked that the officer works there) narrowed by ``filters``, in the
+    order ``filters.sort``, each with ``documents_due`` (the due date of its
+    open request for documents, if any), ``companion_count`` and its
+    assignment (examiner) selected.  Nothing here counts the rows.
+
+    ``assignee`` is ``"me"``, ``"none"`` or an examiner's user ``code``;
+    ``organization`` is a 13-digit corporate number or part of the name;
+    ``text`` (at least 3 characters, normalised by the form) is the start of a
+    receipt number or words of the person's Roman-letter names."""
+    qs = Application.objects.filter(
+        office_id__in=office_ids, main__isnull=True, submitted_at__isnull=False
+    ).exclude(status=Status.DRAFT)
+    f = filters
+    qs = qs.filter(status=f.status) if f.status else qs.filter(status__in=OPEN_STATUSES)
+    if f.application_type:
+        qs = qs.filter(application_type__code=f.application_type)
+    if f.residence_status:
+        qs = qs.filter(
+            Q(target_status__code=f.residence_status)
+            | Q(
+                target_status__isnull=True,
+                foreign_national__current_status__code=f.residence_status,
+            )
+        )
+    if f.nationality:
+        qs = qs.filter(foreign_national__nationality=f.nationality)
+    if f.organization:
+        if f.organization.isdigit() and len(f.organization) == 13:
+            qs = qs.filter(organization__corporate_number=f.organization)
+        else:
+            qs = qs.filter(
+                Q(organization__name_ja__icontains=f.organization)
+                | Q(organization__name_en__icontains=f.organization)
+            )
+    if f.older_than_days:
+        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=f.older_than_days))
+    if f.documents_due_by:
+        qs = qs.filter(
+            Exists(_open_request(OuterRef("pk")).filter(due_date__lte=f.documents_due_by))
+        )
+    if f.overdue:
+        qs = qs.filter(Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today)))
+    if f.assignee == "me":
+        qs = qs.filter(assignment__examiner=user)
+    elif f.assignee == "none":
+        qs = qs.filter(assignment__isnull=True)
+    elif f.assignee:
+        qs = qs.filter(assignment__examiner__code=f.assignee)
+    if f.text:
+        by_name = Q()
+        for word in f.text.split():
+            by_name &= Q(foreign_national__family_name__icontains=word) | Q(
+                foreign_national__given_name__icontains=word
+            )
+        qs = qs.filter(Q(receipt_number__startswith=f.text) | by_name)
+    companions = (
+        Application.objects.filter(main=OuterRef("pk"))
+        .order_by()
+        .values("main")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = qs.select_related(
+        "application_type", "foreign_national", "organization", "target_status",
+        "foreign_national__current_status", "assignment__examiner",
+    ).annotate(
+        documents_due=Subquery(_open_request(OuterRef("pk")).values("due_date")[:1]),
+        companion_count=Subquery(companions),
+    )
+    columns, descending = SORTS.get(f.sort, SORTS[DEFAULT_SORT])
+    return qs.order_by(*(f"-{c}" if descending else c for c in columns))
+
+
+def encode_cursor(row: Application, sort: str) -> str:
+    """The keyset position just after ``row`` in ``sort`` order, as text for
+    a query string: microseconds since the epoch and the id."""
+    columns, _descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    moment = getattr(row, columns[0])
+    micros = (moment - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{row.pk}"
+
+
+def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
+    """The key an ``encode_cursor`` text names; None for anything malformed
+    (a tampered link shows the first page, never an error)."""
+    if not text:
+        return None
+    micros, _, pk = text.partition(".")
+    try:
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def case_queue_page(
+    cases: QuerySet[Application],
+    *,
+    sort: str,
+    after: tuple[datetime, int] | None = None,
+    before: tuple[datetime, int] | None = None,
+    size: int = 50,
+) -> tuple[list[Application], bool]:
+    """One page of ``cases`` (ordered by ``case_queue``): the rows after the
+    key ``after`` (next page), before ``before`` (previous page), or the
+    first rows.  Returns the rows in list order and whether more rows lie
+    beyond them in the direction of travel.  One query, no OFFSET: the key is
+    compared as a row value ``(col, id) > (%s, %s)``."""
+    columns, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    key = Tuple(*(F(c) for c in columns))
+    forward_lookup = TupleLessThan if descending else TupleGreaterThan
+    backward_lookup = TupleGreaterThan if descending else TupleLessThan
+    if before is not None:
+        reverse_order = [c if descending else f"-{c}" for c in columns]
+        rows = list(cases.filter(backward_lookup(key, before)).order_by(*reverse_order)[: size + 1])
+        return list(reversed(rows[:size])), len(rows) > size
+    if after is not None:
+        cases = cases.filter(forward_lookup(key, after))
+    rows = list(cases[: size + 1])
+    return rows[:size], len(rows) > size
+
+
+def case_queue_counts(*, office_ids: set[int], today: date) -> dict[str, dict[str, int]]:
+    """For each open status, how many main applications of the offices are in
+    it and how many of those have an overdue request for documents; one
+    grouped query."""
+    overdue = Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today))
+    rows = (
+        Application.objects.filter(
+            office_id__in=office_ids, main__isnull=True, status__in=OPEN_STATUSES
+        )
+        .values("status")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(overdue)))
+        .order_by()
+    )
+    return {row["status"]: {"n": row["n"], "overdue": row["overdue"]} for row in rows}
+
+
+# --- The case page -----------------------------------------------------------------------
+
+
+@dataclass
+class ItemView:
+    """One item of a request for documents with the files sent for it (dicts
+    of ``code``, ``name``, ``kind``, ``size``)."""
+
+    item: DocumentRequestItem
+    files_sent: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def pk(self) -> int:
+        return self.item.pk
+
+    @property
+    def sort_order(self) -> int:
+        return self.item.sort_order
+
+    @property
+    def text(self) -> str:
+        return self.item.text
+
+    @property
+    def document_type(self) -> str:
+        return self.item.document_type
+
+
+@dataclass
+class RequestView:
+    """A request for documents as the pages show it: the request and its items."""
+
+    request: DocumentRequest
+    items: list[ItemView] = field(default_factory=list)
+
+    @property
+    def answered_items(self) -> int:
+        return sum(1 for item in self.items if item.files_sent)
+
+
+def document_requests_for_case(*, application: Application) -> list[RequestView]:
+    """Every request for documents of the application, newest first, with
+    items and the files sent for them: one query (items joined to their
+    request, files LEFT JOINed)."""
+    rows = (
+        DocumentRequestItem.objects.filter(request__application=application)
+        .select_related("request", "request__created_by", "request__answered_by")
+        .annotate(
+            file_pk=F("files__file__pk"),
+            file_code=F("files__file__code"),
+            file_name=F("files__file__original_name"),
+            file_kind=F("files__file__kind"),
+            file_size=F("files__file__size"),
+        )
+        .order_by("-request__created_at", "-request__pk", "sort_order", "pk", "files__pk")
+    )
+    views: dict[int, RequestView] = {}
+    items: dict[int, ItemView] = {}
+    for row in rows:
+        view = views.setdefault(row.request_id, RequestView(request=row.request))
+        item = items.get(row.pk)
+        if item is None:
+            item = items[row.pk] = ItemView(item=row)
+            view.items.append(item)
+        values = row.__dict__
+        if values["file_pk"] is not None:
+            item.files_sent.append(
+                {
+                    "code": values["file_code"],
+                    "name": values["file_name"],
+                    "kind": values["file_kind"],
+                    "size": values["file_size"],
+                }
+            )
+    return list(views.values())
+
+
+def case_related_applications(
+    *, application: Application
+) -> tuple[list[Application], list[Application]]:
+    """The companions of the application and the same person's other
+    applications in this portal (submitted main applications, newest
+    first): one query, split here."""
+    rows = list(
+        Application.objects.filter(
+            Q(main=application)
+            | Q(foreign_national_id=application.foreign_national_id, main__isnull=True)
+        )
+        .exclude(pk=application.pk)
+        .exclude(status=Status.DRAFT)
+        .select_related("application_type", "office")
+        .order_by("-submitted_at", "-id")
+    )
+    companions = sorted(
+        (a for a in rows if a.main_id == application.pk),
+        key=lambda a: (a.application_type.sort_order, a.pk),
+    )
+    earlier = [a for a in rows if a.main_id is None]
+    return companions, earlier
+
+
+def case_documents_with_companions(*, application: Application) -> list[ApplicationDocument]:
+    """The documents sent with the application and its companions, by slot."""
+    return list(
+        ApplicationDocument.objects.filter(
+            Q(application=application) | Q(application__main=application)
+        )
+        .select_related("slot", "file")
+        .order_by("slot__sort_order", "slot__code", "uploaded_at", "id")
+    )
+
+
+def case_history(*, application: Application) -> list[StatusEvent]:
+    return list(
+        StatusEvent.objects.filter(application=application)
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def case_notes(*, application: Application) -> list[InternalNote]:
+    return list(
+        InternalNote.objects.filter(application=application)
+        .select_related("author")
+        .order_by("created_at", "id")
+    )
+
+
+def case_decisions(*, application: Application) -> list[Decision]:
+    """Every recommendation of the case, newest first (the active one, if
+    any, is the first whose state is proposed or approved)."""
+    return list(
+        Decision.objects.filter(application=application)
+        .select_related("granted_status", "proposed_by", "approved_by")
+        .order_by("-proposed_at", "-id")
+    )
+
+
+def active_decision(*, application: Application) -> Decision | None:
+    return (
+        Decision.objects.filter(
+            application=application,
+            state__in=[Decision.State.PROPOSED, Decision.State.APPROVED],
+        )
+        .select_related("granted_status", "proposed_by")
+        .first()
+    )
+
+
+def open_document_request(*, application: Application) -> DocumentRequest | None:
+    return _open_request(application).first()
+
+
+def case_examiners(*, office_id: Any) -> list[Any]:
+    """The examiners of an office, by user ID (for the assignment form)."""
+    return [
+        role.user
+        for role in OfficerRole.objects.filter(
+            office_id=office_id, role=OfficerRole.Role.EXAMINER, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__username")
+    ]
+
+
+# --- The user's side: answering a request for documents -----------------------------------
+
+
+def document_request_get_for_user(
+    *, user: Any, code: Any, for_write: bool = False
+) -> tuple[Application, DocumentRequest]:
+    """The latest request for documents of the user's application ``code``
+    (404 when the application is not theirs or has no request; 403 with
+    ``for_write`` for a user who may only read)."""
+    application = application_get_for_user(user=user, code=code, for_write=for_write)
+    document_request = (
+        DocumentRequest.objects.filter(application=application)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if document_request is None:
+        raise Http404
+    return application, document_request
+
+
+def open_document_requests_for_user(*, user: Any, limit: int = 10) -> list[DocumentRequest]:
+    """Open requests for documents of the user's organisations, soonest due
+    first (for the dashboard)."""
+    return list(
+        DocumentRequest.objects.filter(
+            state=DocumentRequest.State.OPEN,
+            application__organization_id__in=user_organization_ids(user=user),
+        )
+        .select_related("application", "application__application_type")
+        .order_by("due_date", "pk")[:limit]
+    )
+
+
+def document_response_file_access(user: Any, stored_file: Any) -> Access:
+    """File-access checker for purpose "document_response" (files sent in
+    answer to a request for documents), registered in ReviewConfig.ready.
+
+    The users of the application's organisation may download them (read-only
+    users too); examiners, supervisors and clerks of the application's
+    office may also view them inline.  Everybody else: "none" (404)."""
+    facts = (
+        DocumentRequestFile.objects.filter(file_id=stored_file.pk)
+        .values("item__request__application__organization_id",
+                "item__request__application__office_id")
+        .first()
+    )
+    if facts is None:
+        return "none"
+    if facts["item__request__application__organization_id"] in user_organization_ids(user=user):
+        return "view"
+    if facts["item__request__application__office_id"] in case_office_ids(user):
+        return "view_inline"
+    return "none"

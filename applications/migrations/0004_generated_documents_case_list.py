@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_one_open_periodic_report'),
-        ('applications', '0003_applications_and_documents'),
+        ('applications', '0004_document_slots'),
         ('files', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -52,3 +52,13 @@ def country_name(code: str | None) -> str:
     if _language() == "en":
         return str(getattr(country, "common_name", None) or country.name)
     return _country_translation("ja").gettext(country.name)
+
+
+@register.filter
+def period(text: str | None) -> str:
+    """A period of stay ("1y3m") in words, in the page's language."""
+    if not text:
+        return ""
+    from applications.validators import period_label
+
+    return period_label(text)

@@ -1,1 +1,733 @@
-"""See review/services/__init__.py."""
+"""Examination: claim and assignment, internal notes, requests for additional
+documents (資料提出通知) and the applicant's answer, reminders, and the
+four-eyes decision.
+
+Every status change goes through ``applications.services.application_transition``
+(one transition, its history event, its audit record and the notifications
+to the filing user and the organisation, in one transaction).  Steps of the
+internal review (a recommendation, a send-back) are not shown to the
+organisation — its timeline says "under examination" throughout — so they
+notify the officers concerned instead.
+
+Concurrency: every step that acts on a case locks the application row first
+(``select_for_update``) and compares its status with the ``expected_status``
+the officer's page was showing; a mismatch raises ``StaleEdit`` ("changed by
+someone else").  Two officers acting at once are thereby serialised and
+exactly one of them succeeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import OfficerRole, User
+from accounts.permissions import can_file
+from applications.eligibility import OTHER_ACTIVITY, REENTRY
+from applications.models import Application, StatusOfResidence
+from applications.selectors import user_organization_ids
+from applications.services import StaleEdit, application_transition, organization_users
+from applications.workflow import CLOSED, Action, Status
+from portal.audit.services import audit_record
+from portal.files.models import StoredFile
+from portal.files.services import store_upload, stored_file_delete
+from portal.lib.files import CleanedUpload
+from portal.notifications.services import notify
+from review import messages_examination as msg
+from review.models import (
+    Assignment,
+    Decision,
+    DocumentRequest,
+    DocumentRequestFile,
+    DocumentRequestItem,
+    InternalNote,
+)
+from review.permissions import has_role
+
+Role = OfficerRole.Role
+
+# Purpose of the files sent in answer to a request (access: review.apps).
+RESPONSE_PURPOSE = "document_response"
+# How far ahead a due date may be set, and the default.
+MAX_DUE_DAYS = 90
+DEFAULT_DUE_DAYS = 14
+# Reminders: this many days before the due date, once each.
+REMINDER_DAYS = (7, 1)
+
+__all__ = ["StaleEdit"]  # re-exported: the views catch it from here
+
+
+class ExaminationError(Exception):
+    """A rule of the examination refused the step; ``message`` says why, in
+    words for the officer or user."""
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class FourEyesViolation(ExaminationError):
+    """The recommender tried to approve (or send back) their own recommendation."""
+
+    def __init__(self) -> None:
+        super().__init__(msg.FOUR_EYES)
+
+
+# --- Helpers ---------------------------------------------------------------------------
+
+
+def _lock(application: Application) -> Application:
+    """Lock the application row for the rest of the transaction."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related("application_type", "foreign_national", "organization")
+        .get(pk=application.pk)
+    )
+
+
+def _expect(locked: Application, expected_status: str | None) -> None:
+    if expected_status is not None and locked.status != expected_status:
+        raise StaleEdit
+
+
+def _require_role(actor: Any, role: str, application: Application) -> None:
+    if not has_role(actor, role, application.office_id):
+        raise PermissionDenied
+
+
+def _require_assigned(actor: Any, application: Application) -> None:
+    """The actor examines this case: an examiner of its office to whom it is
+    assigned (PermissionDenied otherwise)."""
+    _require_role(actor, Role.EXAMINER, application)
+    if not Assignment.objects.filter(application=application, examiner=actor).exists():
+        raise PermissionDenied(str(msg.CLAIM_FIRST))
+
+
+def _case_context(application: Application) -> dict[str, Any]:
+    return {
+        "receipt_number": application.receipt_number,
+        "application_type_ja": application.application_type.name_ja,
+        "application_type_en": application.application_type.name_en,
+    }
+
+
+def _notify_officers(
+    application: Application, users: Sequence[Any], kind: str, context: dict[str, Any]
+) -> None:
+    link = reverse("review:case", args=[application.code])
+    for user in users:
+        notify(
+            recipient=user, kind=kind, context={**_case_context(application), **context},
+            link=link,
+        )
+
+
+def _office_users(application: Application, role: str) -> list[User]:
+    return list(
+        User.objects.filter(
+            officer_roles__office_id=application.office_id,
+            officer_roles__role=role,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def documents_request_path(application: Application) -> str:
+    """Where the organisation's users answer the request (for emails)."""
+    return reverse("review:documents_request", args=[application.code])
+
+
+# --- Claim and assignment -------------------------------------------------------------------
+
+
+def _start_if_new(locked: Application, actor: Any) -> Application:
+    if locked.status == Status.SUBMITTED:
+        return application_transition(
+            application=locked, action=Action.START_EXAMINATION, actor=actor,
+            expected_status=Status.SUBMITTED, notify_kind="examination_started",
+        )
+    return locked
+
+
+def case_claim(*, application: Application, actor: User) -> Assignment:
+    """An examiner of the case's office takes the case.  A case that was only
+    received starts examination (the organisation is told).  Claiming a case
+    one already holds is a no-op; a case assigned to someone else raises
+    ExaminationError (a supervisor reassigns).  PermissionDenied for
+    non-examiners."""
+    _require_role(actor, Role.EXAMINER, application)
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.status in CLOSED:
+            raise ExaminationError(msg.CLOSED_CASE)
+        current = (
+            Assignment.objects.select_related("examiner").filter(application=locked).first()
+        )
+        if current is not None:
+            if current.examiner_id == actor.pk:
+                _start_if_new(locked, actor)
+                return current
+            raise ExaminationError(
+                msg.ALREADY_ASSIGNED % {"name": current.examiner.display_name}
+            )
+        assignment = Assignment.objects.create(
+            application=locked, examiner=actor, assigned_by=actor
+        )
+        audit_record(
+            actor=actor, action="case.claim", obj=locked,
+            organization_code=locked.organization.code,
+        )
+        _start_if_new(locked, actor)
+    return assignment
+
+
+def case_assign(*, application: Application, actor: User, examiner: User) -> Assignment:
+    """A supervisor of the case's office assigns (or reassigns) it to an
+    examiner of that office, who is notified.  A case that was only received
+    starts examination.  PermissionDenied for non-supervisors;
+    ExaminationError when ``examiner`` does not examine at the office or the
+    case is closed."""
+    _require_role(actor, Role.SUPERVISOR, application)
+    if not OfficerRole.objects.filter(
+        user=examiner, office_id=application.office_id, role=Role.EXAMINER,
+        user__is_active=True,
+    ).exists():
+        raise ExaminationError(msg.NOT_AN_EXAMINER % {"name": examiner.display_name})
+    with transaction.atomic():
+        locked = _lock(application)
+        if locked.status in CLOSED:
+            raise ExaminationError(msg.CLOSED_CASE)
+        current = Assignment.objects.filter(application=locked).first()
+        if current is not None and current.examiner_id == examiner.pk:
+            return current
+        if current is None:
+            assignment = Assignment.objects.create(
+                application=locked, examiner=examiner, assigned_by=actor
+            )
+        else:
+            current.examiner = examiner
+            current.assigned_by = actor
+            current.save(update_fields=["examiner", "assigned_by", "assigned_at"])
+            assignment = current
+        audit_record(
+            actor=actor, action="case.assign", obj=locked,
+            organization_code=locked.organization.code,
+            data={"reassigned": current is not None},
+        )
+        _start_if_new(locked, actor)
+        if examiner.pk != actor.pk:
+            _notify_officers(locked, [examiner], "case_assigned", {})
+    return assignment
+
+
+# --- Internal notes ------------------------------------------------------------------------
+
+
+def internal_note_add(*, application: Application, actor: User, text: str) -> InternalNote:
+    """Add an officer's note to the case (any case role of its office).  Notes
+    are never shown to the organisation's users."""
+    if not any(
+        has_role(actor, role, application.office_id)
+        for role in (Role.EXAMINER, Role.SUPERVISOR, Role.CLERK)
+    ):
+        raise PermissionDenied
+    text = text.strip()
+    if not text:
+        raise ExaminationError(msg.NOTE_REQUIRED)
+    with transaction.atomic():
+        note = InternalNote.objects.create(application=application, author=actor, text=text)
+        audit_record(
+            actor=actor, action="case.note_add", obj=application,
+            organization_code=application.organization.code,
+        )
+    return note
+
+
+# --- Requests for documents ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    text: str
+    document_type: str = ""
+
+
+def _check_due_date(due_date: date, today: date) -> None:
+    if due_date <= today:
+        raise ExaminationError(msg.DUE_DATE_PAST)
+    if due_date > today + timedelta(days=MAX_DUE_DAYS):
+        raise ExaminationError(msg.DUE_DATE_TOO_FAR % {"days": MAX_DUE_DAYS})
+
+
+def document_request_create(
+    *,
+    application: Application,
+    actor: User,
+    items: Sequence[RequestedItem],
+    due_date: date,
+    message: str = "",
+    expected_status: str | None = Status.EXAMINING,
+) -> DocumentRequest:
+    """The examiner of the case asks the organisation for more documents:
+    one request with its items and due date; the case waits for documents
+    (REQUEST_DOCUMENTS) and the organisation's users are notified with a link
+    to answer.  StaleEdit when the case changed since the page was shown;
+    ExaminationError for no items or a due date not within the next
+    ``MAX_DUE_DAYS`` days."""
+    items = [RequestedItem(i.text.strip(), i.document_type.strip()) for i in items]
+    items = [i for i in items if i.text]
+    if not items:
+        raise ExaminationError(msg.ITEMS_REQUIRED)
+    _check_due_date(due_date, timezone.localdate())
+    with transaction.atomic():
+        locked = _lock(application)
+        _expect(locked, expected_status)
+        _require_assigned(actor, locked)
+        document_request = DocumentRequest.objects.create(
+            application=locked, due_date=due_date, message=message.strip(),
+            created_by=actor,
+        )
+        DocumentRequestItem.objects.bulk_create(
+            DocumentRequestItem(
+                request=document_request, text=item.text,
+                document_type=item.document_type[:100], sort_order=number,
+            )
+            for number, item in enumerate(items, start=1)
+        )
+        application_transition(
+            application=locked, action=Action.REQUEST_DOCUMENTS, actor=actor,
+            expected_status=Status.EXAMINING, notify_kind="document_request",
+            notify_context={
+                "due_date": due_date.isoformat(),
+                "item_count": len(items),
+                "respond_link": documents_request_path(locked),
+            },
+        )
+    return document_request
+
+
+def document_request_extend(
+    *,
+    document_request: DocumentRequest,
+    actor: User,
+    due_date: date,
+    reason: str,
+) -> DocumentRequest:
+    """The examiner gives the organisation more time: a later due date with a
+    reason, which the organisation's users are told.  Reminders start over
+    for the new date.  ExaminationError when the request was answered, the
+    new date is not later than the current one (nor within
+    ``MAX_DUE_DAYS`` from today) or there is no reason."""
+    reason = reason.strip()
+    if not reason:
+        raise ExaminationError(msg.EXTENSION_REASON_REQUIRED)
+    with transaction.atomic():
+        locked_request = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
+        application = _lock(locked_request.application)
+        _require_assigned(actor, application)
+        if locked_request.state != DocumentRequest.State.OPEN:
+            raise ExaminationError(msg.REQUEST_NOT_OPEN)
+        if due_date <= locked_request.due_date:
+            raise ExaminationError(
+                msg.DUE_DATE_NOT_LATER % {"date": locked_request.due_date.isoformat()}
+            )
+        today = timezone.localdate()
+        _check_due_date(due_date, today)
+        old = locked_request.due_date
+        locked_request.due_date = due_date
+        locked_request.extension_reason = reason
+        # A reminder already sent for the old date is due again for the new one.
+        locked_request.reminded_7 = False
+        locked_request.reminded_1 = False
+        locked_request.save(
+            update_fields=["due_date", "extension_reason", "reminded_7", "reminded_1"]
+        )
+        audit_record(
+            actor=actor, action="document_request.extend", obj=locked_request,
+            organization_code=application.organization.code,
+            data={"from": old.isoformat(), "to": due_date.isoformat()},
+        )
+        link = reverse("applications:case", args=[application.code])
+        for user in organization_users(application):
+            notify(
+                recipient=user, kind="document_request_extended", link=link,
+                context={
+                    **_case_context(application),
+                    "due_date": due_date.isoformat(),
+                    "previous_due_date": old.isoformat(),
+                    "reason": reason,
+                    "respond_link": documents_request_path(application),
+                },
+            )
+    return locked_request
+
+
+def _require_filer(actor: Any, application: Application) -> None:
+    if not (
+        can_file(actor)
+        and application.organization_id in user_organization_ids(user=actor)
+    ):
+        raise PermissionDenied
+
+
+def document_request_attach(
+    *,
+    document_request: DocumentRequest,
+    item: DocumentRequestItem,
+    uploads: Sequence[CleanedUpload],
+    actor: User,
+) -> list[StoredFile]:
+    """Store files the organisation sends for one item of an open request
+    (validated uploads).  ExaminationError once the request is answered;
+    PermissionDenied for users who may not file for the organisation."""
+    if item.request_id != document_request.pk:
+        raise PermissionDenied
+    application = document_request.application
+    _require_filer(actor, application)
+    with transaction.atomic():
+        locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
+        if locked.state != DocumentRequest.State.OPEN:
+            raise ExaminationError(msg.REQUEST_NOT_OPEN)
+        stored = []
+        for upload in uploads:
+            stored_file = store_upload(cleaned=upload, uploaded_by=actor, purpose=RESPONSE_PURPOSE)
+            DocumentRequestFile.objects.create(item=item, file=stored_file)
+            stored.append(stored_file)
+        audit_record(
+            actor=actor, action="document_request.attach", obj=locked,
+            organization_code=application.organization.code,
+            data={"files": len(stored)},
+        )
+    return stored
+
+
+def document_request_file_remove(
+    *, document_request: DocumentRequest, file_code: Any, actor: User
+) -> None:
+    """Remove a file sent for an open request (before the answer goes out).
+    404-like DocumentRequestFile.DoesNotExist for a file of another request."""
+    application = document_request.application
+    _require_filer(actor, application)
+    with transaction.atomic():
+        locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
+        if locked.state != DocumentRequest.State.OPEN:
+            raise ExaminationError(msg.REQUEST_NOT_OPEN)
+        link = DocumentRequestFile.objects.select_related("file").get(
+            item__request=locked, file__code=file_code
+        )
+        stored_file = link.file
+        link.delete()
+        stored_file_delete(stored_file=stored_file, actor=actor)
+
+
+def document_request_answer(*, document_request: DocumentRequest, actor: User) -> DocumentRequest:
+    """Send the organisation's answer (once): the request is answered, the
+    case returns to examination (RESPOND_DOCUMENTS), the organisation's users
+    and the examiner are told.  Items without files are allowed (the page
+    warns first).  Answering an answered request again is a no-op (a double
+    click)."""
+    application = document_request.application
+    _require_filer(actor, application)
+    with transaction.atomic():
+        locked_app = _lock(application)
+        locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
+        if locked.state != DocumentRequest.State.OPEN:
+            return locked
+        item_count = locked.items.count()
+        answered = (
+            DocumentRequestItem.objects.filter(request=locked, files__isnull=False)
+            .distinct()
+            .count()
+        )
+        locked.state = DocumentRequest.State.ANSWERED
+        locked.answered_by = actor
+        locked.answered_at = timezone.now()
+        locked.save(update_fields=["state", "answered_by", "answered_at"])
+        context = {"answered_items": answered, "item_count": item_count}
+        application_transition(
+            application=locked_app, action=Action.RESPOND_DOCUMENTS, actor=actor,
+            expected_status=Status.AWAITING_DOCUMENTS,
+            notify_kind="document_request_answered",
+            notify_context={**context, "audience": "organization"},
+        )
+        examiners = [
+            a.examiner for a in Assignment.objects.filter(application=locked_app)
+            .select_related("examiner")
+        ] or _office_users(locked_app, Role.EXAMINER)
+        _notify_officers(
+            locked_app, examiners, "document_request_answered",
+            {**context, "audience": "office"},
+        )
+    return locked
+
+
+def document_request_send_reminders(*, today: date | None = None) -> int:
+    """Remind the organisation of open requests due in 7 days and in 1 day,
+    once each (a compare-and-swap on the request's flag guards against a
+    second run or a concurrent worker).  A request whose due date was
+    already closer than 7 days when it was made gets no 7-day reminder.
+    Returns how many reminders were queued."""
+    today = today or timezone.localdate()
+    sent = 0
+    for days in REMINDER_DAYS:
+        flag = f"reminded_{days}"
+        candidates = DocumentRequest.objects.filter(
+            state=DocumentRequest.State.OPEN,
+            due_date__gte=today,
+            due_date__lte=today + timedelta(days=days),
+            **{flag: False},
+        ).select_related("application", "application__application_type",
+                         "application__organization")
+        for document_request in candidates:
+            made_on = timezone.localdate(document_request.created_at)
+            if days == 7 and (document_request.due_date - made_on).days <= 7:
+                continue
+            if days == 7 and (document_request.due_date - today).days <= 1:
+                continue  # the 1-day reminder covers it
+            with transaction.atomic():
+                claimed = DocumentRequest.objects.filter(
+                    pk=document_request.pk, state=DocumentRequest.State.OPEN, **{flag: False}
+                ).update(**{flag: True})
+                if not claimed:
+                    continue
+                application = document_request.application
+                link = reverse("applications:case", args=[application.code])
+                for user in organization_users(application):
+                    notify(
+                        recipient=user, kind="document_request_reminder", link=link,
+                        context={
+                            **_case_context(application),
+                            "due_date": document_request.due_date.isoformat(),
+                            "days_left": (document_request.due_date - today).days,
+                            "respond_link": documents_request_path(application),
+                        },
+                    )
+                sent += 1
+    return sent
+
+
+# --- The decision (four eyes) ---------------------------------------------------------------
+
+
+def grant_status(application: Application) -> StatusOfResidence | None:
+    """The status a grant gives: the one applied for, else (extension,
+    authorized employment) the person's current one."""
+    return application.target_status or application.foreign_national.current_status
+
+
+def allowed_periods(application: Application) -> list[str]:
+    """The periods of stay a grant may give (the status's catalogue, or the
+    sub-category's own list).  For a certificate of authorized employment,
+    which gives no new period, the person's current period."""
+    if application.application_type.code == "authorized_employment":
+        current = application.foreign_national.current_period
+        return [current] if current else []
+    status = grant_status(application)
+    if status is None:
+        return []
+    sub = application.target_subcategory or (
+        application.foreign_national.current_subcategory
+        if application.target_status is None
+        else None
+    )
+    if sub is not None and sub.status_id == status.pk:
+        return sub.effective_periods
+    return list(status.periods)
+
+
+def companion_codes(application: Application) -> set[str]:
+    return set(application.companions.values_list("application_type__code", flat=True))
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    outcome: str
+    period: str = ""
+    reentry_until: date | None = None
+    activity_terms: str = ""
+    denial_reasons: str = ""
+
+
+def _check_recommendation(application: Application, rec: Recommendation) -> Recommendation:
+    if rec.outcome == Decision.Outcome.DENY:
+        reasons = rec.denial_reasons.strip()
+        if not reasons:
+            raise ExaminationError(msg.DENIAL_REASONS_REQUIRED)
+        return Recommendation(outcome=rec.outcome, denial_reasons=reasons)
+    if rec.outcome != Decision.Outcome.GRANT:
+        raise ExaminationError(msg.OUTCOME_REQUIRED)
+    status = grant_status(application)
+    if status is None:
+        raise ExaminationError(msg.NO_STATUS_TO_GRANT)
+    if not rec.period:
+        raise ExaminationError(msg.PERIOD_REQUIRED)
+    if rec.period not in allowed_periods(application):
+        raise ExaminationError(
+            msg.PERIOD_NOT_ALLOWED % {"period": rec.period, "status": status.name_en}
+        )
+    companions = companion_codes(application)
+    reentry_until = None
+    if REENTRY in companions:
+        if rec.reentry_until is None:
+            raise ExaminationError(msg.REENTRY_UNTIL_REQUIRED)
+        if rec.reentry_until <= timezone.localdate():
+            raise ExaminationError(msg.REENTRY_UNTIL_PAST)
+        reentry_until = rec.reentry_until
+    terms = ""
+    if OTHER_ACTIVITY in companions:
+        terms = rec.activity_terms.strip()
+        if not terms:
+            raise ExaminationError(msg.ACTIVITY_TERMS_REQUIRED)
+    return Recommendation(
+        outcome=rec.outcome, period=rec.period, reentry_until=reentry_until,
+        activity_terms=terms,
+    )
+
+
+def decision_propose(
+    *,
+    application: Application,
+    actor: User,
+    recommendation: Recommendation,
+    expected_status: str | None = Status.EXAMINING,
+) -> Decision:
+    """The examiner of the case recommends a grant (the status, a period of
+    stay allowed for it, and for companions the re-entry validity or the
+    terms of the permission for other activity) or a denial (reasons).  The
+    case waits for a supervisor's approval (PROPOSE_DECISION) and the
+    office's supervisors are told.
+
+    ExaminationError for a recommendation that breaks a rule (no period, a
+    period not allowed for the status, …); StaleEdit when the case changed
+    since the page was shown.  A repeated post by the same examiner returns
+    the recommendation already made."""
+    with transaction.atomic():
+        locked = _lock(application)
+        if expected_status is not None and locked.status != expected_status:
+            existing = Decision.objects.filter(
+                application=locked, state=Decision.State.PROPOSED, proposed_by=actor
+            ).first()
+            if locked.status == Status.DECISION_PROPOSED and existing is not None:
+                return existing
+            raise StaleEdit
+        _require_assigned(actor, locked)
+        rec = _check_recommendation(locked, recommendation)
+        grant = rec.outcome == Decision.Outcome.GRANT
+        decision = Decision.objects.create(
+            application=locked,
+            outcome=rec.outcome,
+            granted_status=grant_status(locked) if grant else None,
+            granted_period=rec.period,
+            reentry_until=rec.reentry_until,
+            activity_terms=rec.activity_terms,
+            denial_reasons=rec.denial_reasons,
+            proposed_by=actor,
+        )
+        application_transition(
+            application=locked, action=Action.PROPOSE_DECISION, actor=actor,
+            expected_status=Status.EXAMINING,
+        )
+        supervisors = [u for u in _office_users(locked, Role.SUPERVISOR) if u.pk != actor.pk]
+        _notify_officers(
+            locked, supervisors, "decision_proposed",
+            {"outcome": rec.outcome, "examiner": actor.display_name},
+        )
+    return decision
+
+
+def _locked_proposal(locked: Application, actor: User) -> Decision:
+    _require_role(actor, Role.SUPERVISOR, locked)
+    decision = (
+        Decision.objects.select_for_update()
+        .filter(application=locked, state=Decision.State.PROPOSED)
+        .first()
+    )
+    if decision is None:
+        raise ExaminationError(msg.NO_ACTIVE_DECISION)
+    if decision.proposed_by_id == actor.pk:
+        raise FourEyesViolation
+    return decision
+
+
+def decision_approve(
+    *,
+    application: Application,
+    actor: User,
+    expected_status: str | None = Status.DECISION_PROPOSED,
+) -> Decision:
+    """A supervisor other than the recommender approves the recommendation:
+    the case is granted (APPROVE_GRANT) or denied (APPROVE_DENIAL) and the
+    organisation's users are told.  FourEyesViolation for the recommender
+    (the database refuses it too: ``decision_four_eyes``); StaleEdit when the
+    case changed since the page was shown — including when another
+    supervisor decided it a moment earlier."""
+    with transaction.atomic():
+        locked = _lock(application)
+        _expect(locked, expected_status)
+        decision = _locked_proposal(locked, actor)
+        now = timezone.now()
+        decision.state = Decision.State.APPROVED
+        decision.approved_by = actor
+        decision.approved_at = now
+        decision.save(update_fields=["state", "approved_by", "approved_at"])
+        grant = decision.outcome == Decision.Outcome.GRANT
+        context: dict[str, Any] = (
+            {
+                "period": decision.granted_period,
+                "status_ja": decision.granted_status.name_ja if decision.granted_status else "",
+                "status_en": decision.granted_status.name_en if decision.granted_status else "",
+            }
+            if grant
+            else {"reasons": decision.denial_reasons}
+        )
+        application_transition(
+            application=locked,
+            action=Action.APPROVE_GRANT if grant else Action.APPROVE_DENIAL,
+            actor=actor,
+            expected_status=Status.DECISION_PROPOSED,
+            notify_kind="decision_granted" if grant else "decision_denied",
+            notify_context=context,
+        )
+    return decision
+
+
+def decision_send_back(
+    *,
+    application: Application,
+    actor: User,
+    comment: str,
+    expected_status: str | None = Status.DECISION_PROPOSED,
+) -> Decision:
+    """A supervisor other than the recommender sends the recommendation back
+    with a comment: the case returns to examination (SEND_BACK) and the
+    recommending examiner is told.  Same errors as ``decision_approve``."""
+    comment = comment.strip()
+    if not comment:
+        raise ExaminationError(msg.SEND_BACK_COMMENT_REQUIRED)
+    with transaction.atomic():
+        locked = _lock(application)
+        _expect(locked, expected_status)
+        decision = _locked_proposal(locked, actor)
+        decision.state = Decision.State.SENT_BACK
+        decision.supervisor_comment = comment
+        decision.save(update_fields=["state", "supervisor_comment"])
+        application_transition(
+            # The comment stays on the decision: history notes may reach the
+            # organisation's timeline, the internal review must not.
+            application=locked, action=Action.SEND_BACK, actor=actor,
+            expected_status=Status.DECISION_PROPOSED,
+        )
+        _notify_officers(
+            locked, [decision.proposed_by], "decision_sent_back",
+            {"comment": comment, "supervisor": actor.display_name},
+        )
+    return decision

@@ -1,7 +1,151 @@
-"""Views: see review/urls.py."""
+"""Public pages (no sign-in): the check of an electronic Certificate of
+Eligibility and the processing times; and the officers' processing-times
+page.
+
+The verification page answers POSTs only (a code never lands in a URL or an
+access log) and is rate-limited per client address with a counter in the
+shared cache (``VERIFY_LIMIT`` lookups per ``VERIFY_WINDOW`` seconds; 429
+beyond): with 31^12 possible codes and this limit, guessing a valid code is
+hopeless."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET, require_http_methods
+
+from allauth.account.adapter import get_adapter
+
+from accounts.models import Office
+from applications.models import ApplicationType
+from review import messages_issuance as msg
+from review.certificates import coe_verify
+from review.forms_issuance import VerifyForm
+from review.permissions import case_office_ids
+from review.processing_times import MIN_CASES, processing_times
+
+VERIFY_LIMIT = 20
+VERIFY_WINDOW = 600
+
+
+def _client_ip(request: HttpRequest) -> str:
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except Exception:  # allauth raises when no address can be determined
+        return str(request.META.get("REMOTE_ADDR", "unknown"))
+
+
+def verify_rate_limited(request: HttpRequest) -> bool:
+    """Count one lookup for the client address; True once over the limit."""
+    key = f"review:verify-coe:{_client_ip(request)}"
+    if cache.add(key, 1, VERIFY_WINDOW):
+        return False
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, VERIFY_WINDOW)
+        return False
+    return int(count) > VERIFY_LIMIT
+
+
+@require_http_methods(["GET", "POST"])
+def verify_coe(request: HttpRequest) -> HttpResponse:
+    result = None
+    form = VerifyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        if verify_rate_limited(request):
+            return render(
+                request,
+                "review/public/verify_coe.html",
+                {
+                    "form": VerifyForm(),
+                    "rate_limited": True,
+                    "rate_message": msg.VERIFY_RATE_LIMITED,
+                },
+                status=429,
+            )
+        if form.is_valid():
+            result = coe_verify(code=form.cleaned_data["code"])
+    return render(
+        request,
+        "review/public/verify_coe.html",
+        {"form": form, "result": result},
+        status=400 if form.errors else 200,
+    )
+
+
+def _types() -> list[ApplicationType]:
+    return list(
+        ApplicationType.objects.filter(is_companion=False).order_by(
+            "sort_order", "number"
+        )
+    )
+
+
+def _figures_context(
+    request: HttpRequest, offices: list[Office], **kw: Any
+) -> dict[str, Any]:
+    office_code = request.GET.get("office", "")
+    type_code = request.GET.get("type", "")
+    office = next((o for o in offices if o.code == office_code), None)
+    types = _types()
+    chosen_type = type_code if any(t.code == type_code for t in types) else ""
+    rows = processing_times(
+        office_id=office.pk if office else None,
+        office_ids={o.pk for o in offices} if office is None else None,
+        type_code=chosen_type or None,
+        **kw,
+    )
+    return {
+        "rows": rows,
+        "offices": offices,
+        "types": types,
+        "chosen_office": office.code if office else "",
+        "chosen_type": chosen_type,
+        "min_cases": kw.get("min_cases", MIN_CASES),
+    }
+
+
+@require_GET
+def public_processing_times(request: HttpRequest) -> HttpResponse:
+    offices = list(Office.objects.order_by("sort_order", "code"))
+    return render(
+        request,
+        "review/public/processing_times.html",
+        _figures_context(request, offices),
+    )
+
+
+@login_required
+@require_GET
+def office_processing_times(request: HttpRequest) -> HttpResponse:
+    """Officers: the figures of their offices, including groups too small to
+    publish (marked as such)."""
+    office_ids = case_office_ids(request.user)
+    if not office_ids:
+        raise PermissionDenied
+    offices = list(
+        Office.objects.filter(pk__in=office_ids).order_by("sort_order", "code")
+    )
+    return render(
+        request,
+        "review/public/processing_times.html",
+        {**_figures_context(request, offices, min_cases=1), "officer_view": True},
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("verify/", verify_coe, name="verify_coe"),
+    path("processing-times/", public_processing_times, name="processing_times"),
+    path(
+        "office/processing-times/",
+        office_processing_times,
+        name="office_processing_times",
+    ),
+]

@@ -1,7 +1,271 @@
-"""Views: see review/urls.py."""
+"""The office queue (examiners, supervisors and clerks of an office): filters,
+sort, keyset pages and the counts per status; claiming (examiner) and
+assigning (supervisor) a case.
+
+Query budget of the queue page (QUALITY.md item 23, tested): the officer's
+roles and the office's examiners (one query), the counts per status (one
+grouped query) and the page of rows (one query, ``LIMIT 51``, no OFFSET, no
+COUNT); the reference lists of the filters come from the cache.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import uuid
+from typing import Any
+from urllib.parse import urlencode
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from applications.models import ApplicationType, StatusOfResidence
+from applications.workflow import Status
+from review import messages_examination as msg
+from review import selectors
+from review.forms import AssignForm, QueueFilterForm
+from review.permissions import CASE_ROLES, Role, officer_roles_preload
+from review.services.examination import (
+    ExaminationError,
+    StaleEdit,
+    case_assign,
+    case_claim,
+)
+
+PAGE_SIZE = 50
+REFERENCE_CACHE_SECONDS = 300
+
+STATUS_COLOURS: dict[str, str] = {
+    Status.SUBMITTED: "blue",
+    Status.EXAMINING: "blue",
+    Status.AWAITING_DOCUMENTS: "yellow",
+    Status.DECISION_PROPOSED: "orange",
+    Status.GRANTED: "green",
+    Status.FEE_PAID: "green",
+    Status.ISSUED: "green",
+    Status.DISPATCHED: "green",
+    Status.COMPLETED: "grey",
+    Status.DENIED: "red",
+    Status.WITHDRAWN: "grey",
+}
+
+
+def _language() -> str:
+    return "en" if (get_language() or "ja").startswith("en") else "ja"
+
+
+def reference_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(application types, statuses of residence) as choices in
+    ``language``; reference data changes rarely, so it is cached for a few
+    minutes instead of costing two queries on every queue page."""
+    key = f"review:queue-choices:{language}"
+    cached = cache.get(key)
+    if cached is None:
+        en = language == "en"
+        types = [
+            (t.code, t.name_en if en else t.name_ja)
+            for t in ApplicationType.objects.filter(is_companion=False).order_by(
+                "sort_order", "number"
+            )
+        ]
+        statuses = [
+            (s.code, s.name_en if en else s.name_ja)
+            for s in StatusOfResidence.objects.order_by("sort_order", "code")
+        ]
+        cached = (types, statuses)
+        cache.set(key, cached, REFERENCE_CACHE_SECONDS)
+    return cached
+
+
+def _page_url(request: HttpRequest, **cursor: str) -> str:
+    query = {
+        k: v for k, v in request.GET.items() if k not in ("after", "before") and v != ""
+    }
+    query.update(cursor)
+    return "?" + urlencode(query)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    roles = officer_roles_preload(user, with_examiners=True)
+    mine = [r for r in roles if r.user_id == user.pk]
+    office_ids = {r.office_id for r in mine if r.role in CASE_ROLES}
+    if not office_ids:
+        raise PermissionDenied
+    examiners = list(
+        {r.user_id: r.user for r in roles if r.role == Role.EXAMINER and r.user.is_active}.values()
+    )
+    examiners.sort(key=lambda u: u.username)
+    language = _language()
+    types, statuses = reference_choices(language)
+    form = QueueFilterForm(
+        request.GET or None, application_types=types, statuses=statuses,
+        examiners=examiners, language=language,
+    )
+    today = timezone.localdate()
+    rows: list[dict[str, Any]] = []
+    next_url = prev_url = ""
+    valid = form.is_bound is False or form.is_valid()
+    data: dict[str, Any] = form.cleaned_data if form.is_bound and valid else {}
+    sort = data.get("sort") or selectors.DEFAULT_SORT
+    if valid:
+        filters = selectors.QueueFilters(
+            application_type=data.get("type") or None,
+            status=data.get("status") or None,
+            residence_status=data.get("residence_status") or None,
+            nationality=data.get("nationality") or None,
+            organization=data.get("organization") or None,
+            older_than_days=data.get("age"),
+            documents_due_by=data.get("due_by"),
+            assignee=data.get("assignee") or None,
+            overdue=bool(data.get("overdue")),
+            text=data.get("q") or None,
+            sort=sort,
+        )
+        cases = selectors.case_queue(
+            user=user, office_ids=office_ids, filters=filters, today=today
+        )
+        after = selectors.decode_cursor(request.GET.get("after"))
+        before = selectors.decode_cursor(request.GET.get("before"))
+        page, more = selectors.case_queue_page(
+            cases, sort=sort, after=after, before=None if after else before, size=PAGE_SIZE
+        )
+        backwards = before is not None and after is None
+        if page:
+            if more or backwards:
+                next_url = _page_url(request, after=selectors.encode_cursor(page[-1], sort))
+            if (after is not None) or (backwards and more):
+                prev_url = _page_url(request, before=selectors.encode_cursor(page[0], sort))
+        examiner_offices = {r.office_id for r in mine if r.role == Role.EXAMINER}
+        now = timezone.now()
+        for application in page:
+            assignment = _assignment(application)
+            due = application.documents_due  # type: ignore[attr-defined]
+            rows.append(
+                {
+                    "application": application,
+                    "person": application.foreign_national,
+                    "status_colour": STATUS_COLOURS.get(application.status, "blue"),
+                    "days": (now - application.submitted_at).days
+                    if application.submitted_at
+                    else None,
+                    "examiner": assignment.examiner if assignment else None,
+                    "documents_due": due,
+                    "overdue": due is not None and due < today,
+                    "can_claim": assignment is None
+                    and application.office_id in examiner_offices
+                    and application.status in selectors.OPEN_STATUSES,
+                }
+            )
+    counts = selectors.case_queue_counts(office_ids=office_ids, today=today)
+    status_counts = [
+        {
+            "status": status,
+            "label": Status(status).label,
+            "count": counts.get(status, {}).get("n", 0),
+            "overdue": counts.get(status, {}).get("overdue", 0),
+        }
+        for status in selectors.OPEN_STATUSES
+    ]
+    return render(
+        request,
+        "review/queue/queue.html",
+        {
+            "form": form,
+            "rows": rows,
+            "status_counts": status_counts,
+            "overdue_total": sum(item["overdue"] for item in status_counts),
+            "next_url": next_url,
+            "prev_url": prev_url,
+            "filtered": any(
+                v for k, v in request.GET.items() if k not in ("after", "before", "sort")
+            ),
+            "current_status": data.get("status") or "",
+            "several_offices": len(office_ids) > 1,
+        },
+    )
+
+
+def _assignment(application: Any) -> Any:
+    try:
+        return application.assignment
+    except Exception:  # RelatedObjectDoesNotExist: not assigned
+        return None
+
+
+# --- Claim and assign ---------------------------------------------------------------------
+
+
+def _changed(request: HttpRequest, application: Any) -> HttpResponse:
+    application.refresh_from_db(fields=["status"])
+    messages.error(
+        request, msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label}
+    )
+    return redirect("review:case", application.code)
+
+
+@login_required
+@require_POST
+def claim(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user: Any = request.user
+    officer_roles_preload(user)
+    application = selectors.case_get_for_officer(user=user, code=code, role=Role.EXAMINER)
+    try:
+        case_claim(application=application, actor=user)
+    except ExaminationError as exc:
+        messages.error(request, str(exc.message))
+    except StaleEdit:
+        return _changed(request, application)
+    else:
+        messages.success(
+            request,
+            _("You are now examining application %(number)s.")
+            % {"number": application.receipt_number},
+        )
+    return redirect("review:case", application.code)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+    user: Any = request.user
+    officer_roles_preload(user)
+    application = selectors.case_get_for_officer(user=user, code=code, role=Role.SUPERVISOR)
+    form = AssignForm(
+        request.POST, examiners=selectors.case_examiners(office_id=application.office_id)
+    )
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect("review:case", application.code)
+    examiner = form.cleaned_data["examiner"]
+    try:
+        case_assign(application=application, actor=user, examiner=examiner)
+    except ExaminationError as exc:
+        messages.error(request, str(exc.message))
+    except StaleEdit:
+        return _changed(request, application)
+    else:
+        messages.success(
+            request,
+            _("Application %(number)s is assigned to %(name)s.")
+            % {"number": application.receipt_number, "name": examiner.display_name},
+        )
+    return redirect("review:case", application.code)
+
+
+urlpatterns: list[URLPattern] = [
+    path("office/cases/", queue, name="queue"),
+    path("office/cases/<uuid:code>/claim/", claim, name="case_claim"),
+    path("office/cases/<uuid:code>/assign/", assign, name="case_assign"),
+]

@@ -199,3 +199,27 @@ def test_password_rules_follow_nist():
         validate_password("password1234")  # on the common-password list
     validate_password("もりのなかのくまさん-2026")  # no composition rules, unicode fine
     validate_password("x" * 40 + "-long-passphrases-are-fine-" + "y" * 40)
+
+
+def test_recovery_codes_right_after_enrolment_need_no_second_password(client):
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+
+    user = UserFactory()
+    password_login(client, user)
+    client.get("/accounts/2fa/totp/activate/")
+    secret = client.session[SECRET_SESSION_KEY]
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    client.post("/accounts/2fa/totp/activate/", {"code": code})
+    response = client.get("/accounts/2fa/recovery-codes/generate/")
+    assert response.status_code == 200  # not a redirect to re-authenticate
+
+
+def test_mfa_changes_later_in_the_session_ask_for_the_password_again(client):
+    user = UserFactory(mfa=True)
+    with time_machine.travel("2026-11-26 09:00 +0900", tick=False) as traveller:
+        sign_in(client, user)
+        traveller.shift(10 * 60)
+        response = client.get("/accounts/2fa/recovery-codes/generate/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")

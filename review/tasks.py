@@ -1,0 +1,29 @@
+"""Background work of the review app.  Tasks take ids, call one function and
+are idempotent (the functions skip work already done).
+
+Issuance: ``render_certificates`` (queued on commit by the issuance
+services) and ``sweep_issuance`` (periodic: fees not yet assessed,
+certificates not yet rendered).  Append further tasks below."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5
+)
+def render_certificates(application_id: int) -> int:
+    """Render the missing PDFs (ja, en) of the application's certificates and
+    notices; returns how many files were stored."""
+    from review.certificates import certificates_render
+
+    return certificates_render(application_id=application_id)
+
+
+@shared_task(acks_late=True)
+def sweep_issuance() -> dict[str, int]:
+    """Assess missing fees and queue missing certificate PDFs."""
+    from review.services.issuance import issuance_sweep
+
+    return issuance_sweep()

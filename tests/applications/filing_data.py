@@ -1,0 +1,137 @@
+"""Builders for the filing tests: a person of an organisation, drafts, files
+that pass (or fail) the upload checks, and a draft completed up to the
+declaration."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from pypdf import PdfWriter
+
+from accounts.models import Organization, User
+from applications import services
+from applications.models import (
+    Application,
+    ApplicationType,
+    ForeignNational,
+    StatusOfResidence,
+)
+from applications.selectors import document_slots_for
+from portal.lib.files import CleanedUpload, Kind, validate_upload
+
+EHI = "engineer_humanities_international"
+
+
+def person(org: Organization, **fields: Any) -> ForeignNational:
+    """An Engineer/Specialist with a 1-year period ending in 60 days (inside
+    the extension window), residence card and passport."""
+    today = timezone.localdate()
+    values: dict[str, Any] = {
+        "family_name": "NGUYEN",
+        "given_name": "VAN AN",
+        "sex": "M",
+        "date_of_birth": date(1995, 4, 1),
+        "nationality": "VN",
+        "passport_number": "C1234567",
+        "passport_expiry": today + timedelta(days=2000),
+        "residence_card_number": "AB12345678CD",
+        "current_status": StatusOfResidence.objects.get(code=EHI),
+        "current_period": "1y",
+        "period_expiry": today + timedelta(days=60),
+        "address_in_japan": "東京都千代田区千代田1-1",
+    }
+    values.update(fields)
+    return ForeignNational.objects.create(organization=org, **values)
+
+
+def draft(
+    user: User, fn: ForeignNational, type_code: str = "extension", companions: tuple[str, ...] = ()
+) -> Application:
+    return services.application_create(
+        foreign_national=fn,
+        application_type=ApplicationType.objects.get(code=type_code),
+        companions=[ApplicationType.objects.get(code=c) for c in companions],
+        actor=user,
+    )
+
+
+def pdf_bytes(pages: int = 1, *, password: str | None = None, padding: int = 0) -> bytes:
+    """A valid PDF; ``padding`` bytes of metadata make it bigger."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    if padding:
+        writer.add_metadata({"/Subject": "x" * padding})
+    if password:
+        writer.encrypt(password)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def image_bytes(width: int = 300, height: int = 400, fmt: str = "PNG") -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 210, 230)).save(out, format=fmt)
+    return out.getvalue()
+
+
+def cleaned(data: bytes, name: str) -> CleanedUpload:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return validate_upload(SimpleUploadedFile(name, data), allowed=frozenset(Kind))
+
+
+def upload_required_documents(application: Application, user: User) -> None:
+    """One valid file in every required slot (a PNG photo, PDFs elsewhere)."""
+    slots = document_slots_for(
+        application_type=application.application_type,
+        status=application.target_status or application.foreign_national.current_status,
+        org_category=application.organization.category,
+    )
+    for slot in slots:
+        if not slot.required:
+            continue
+        application.refresh_from_db()
+        data = image_bytes() if slot.photo else pdf_bytes()
+        name = "photo.png" if slot.photo else f"{slot.code}.pdf"
+        services.application_documents_add(
+            application=application,
+            slot=slot,
+            uploads=[cleaned(data, name)],
+            expected_version=application.version,
+            actor=user,
+        )
+    application.refresh_from_db()
+
+
+def ready_extension(
+    user: User, fn: ForeignNational, *, reentry_until: date | None = None
+) -> Application:
+    """An extension (with a re-entry companion when ``reentry_until`` is
+    given) that passes every eligibility rule."""
+    companions = ("reentry",) if reentry_until else ()
+    application = draft(user, fn, "extension", companions)
+    services.application_update(
+        application=application,
+        expected_version=application.version,
+        actor=user,
+        fields={"requested_period": "1y"},
+        section="application",
+    )
+    application.refresh_from_db()
+    if reentry_until:
+        services.application_companions_set(
+            application=application,
+            wanted={"reentry": {"reentry_variant": "multiple", "reentry_until": reentry_until}},
+            expected_version=application.version,
+            actor=user,
+        )
+        application.refresh_from_db()
+    upload_required_documents(application, user)
+    return application
