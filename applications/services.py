@@ -324,16 +324,20 @@ def _save_person(target: ForeignNational, values: dict[str, Any]) -> None:
     unknown = set(values) - set(FOREIGN_NATIONAL_FIELDS)
     if unknown:
         raise ValueError(f"not foreign-national fields: {sorted(unknown)}")
+    key_before = (target.nationality, target.passport_number) if target.pk else None
     for name, value in values.items():
         setattr(target, name, value)
-    existing = foreign_national_duplicate(
-        organization_id=target.organization_id,
-        nationality=target.nationality,
-        passport_number=target.passport_number,
-        exclude_pk=target.pk,
-    )
-    if existing is not None:
-        raise DuplicatePerson(existing)
+    # A person whose nationality and passport number stay as they were cannot
+    # become a duplicate by this save; the unique constraint backs the rest.
+    if (target.nationality, target.passport_number) != key_before:
+        existing = foreign_national_duplicate(
+            organization_id=target.organization_id,
+            nationality=target.nationality,
+            passport_number=target.passport_number,
+            exclude_pk=target.pk,
+        )
+        if existing is not None:
+            raise DuplicatePerson(existing)
     try:
         with transaction.atomic():
             target.save()
@@ -486,10 +490,16 @@ def application_create(
     return main
 
 
-def _lock_draft(application: Application, expected_version: int | None) -> Application:
-    """Lock the draft's row; NotDraft once it was submitted, StaleEdit when
-    its version is not the one the page was loaded with."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
+def _lock_draft(
+    application: Application, expected_version: int | None, *, with_person: bool = False
+) -> Application:
+    """Lock the draft's row (and, ``with_person``, its foreign national's, in
+    the same query); NotDraft once it was submitted, StaleEdit when its
+    version is not the one the page was loaded with."""
+    rows = Application.objects.select_for_update()
+    if with_person:
+        rows = rows.select_related("foreign_national")
+    locked = rows.get(pk=application.pk)
     if locked.status != Status.DRAFT:
         raise NotDraft
     if expected_version is not None and locked.version != expected_version:
@@ -547,12 +557,9 @@ def application_update(
         raise ValueError(f"not draft fields: {sorted(unknown)}")
     _require_filer(actor, application.organization_id)
     with transaction.atomic():
-        locked = _lock_draft(application, expected_version)
+        locked = _lock_draft(application, expected_version, with_person=bool(person))
         if person:
-            target = ForeignNational.objects.select_for_update().get(
-                pk=locked.foreign_national_id
-            )
-            _save_person(target, person)
+            _save_person(locked.foreign_national, person)
         if "answers" in fields:
             fields["answers"] = {**locked.answers, **fields["answers"]}
         return _bump(locked, fields, section)
@@ -655,7 +662,7 @@ def application_documents_add(
             actor=actor,
             action="application.documents_add",
             obj=locked,
-            organization_code=locked.organization.code,
+            organization_code=application.organization.code,
             data={"slot": slot.code, "files": len(added)},
         )
         _bump(locked, {}, None)
@@ -698,7 +705,7 @@ def application_draft_delete(
             actor=actor,
             action="application.delete_draft",
             obj=locked,
-            organization_code=locked.organization.code,
+            organization_code=application.organization.code,
         )
         ApplicationDocument.objects.filter(application__main=locked).delete()
         ApplicationDocument.objects.filter(application=locked).delete()

@@ -17,7 +17,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from accounts.validators import normalize_number, normalize_text
 from applications.periods import parse_period
@@ -257,7 +257,14 @@ def period_label(text: str) -> str:
         parts.append(
             ngettext("%(n)s day", "%(n)s days", period.days) % {"n": period.days}
         )
-    words = " ".join(parts)
+    # One translatable pattern, so that languages written without spaces
+    # (Japanese: 1年3か月) join the parts their own way.
+    words = parts[0] if parts else ""
+    for part in parts[1:]:
+        words = pgettext(
+            "joins two parts of a period of stay, as in “1 year 3 months”",
+            "%(first)s %(second)s",
+        ) % {"first": words, "second": part}
     if period.designated:
         return str(_("Designated period (at most %(period)s)") % {"period": words})
     return words

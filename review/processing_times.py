@@ -19,6 +19,7 @@ from one or two cases would describe individual people's applications.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -150,9 +151,15 @@ def processing_times(
     in the 12 months before ``now``, ordered by office and type.  Optionally
     for one office, a set of offices, or one type."""
     now = now or timezone.now()
+    ids = (
+        ",".join(str(i) for i in sorted(office_ids)) if office_ids is not None else "*"
+    )
+    hour = f"{timezone.localtime(now, TOKYO):%Y%m%d%H}"
     key = (
-        f"review:ptimes:{office_id}:{sorted(office_ids) if office_ids is not None else ''}:"
-        f"{type_code}:{min_cases}:{timezone.localtime(now, TOKYO):%Y%m%d%H}"
+        "review:ptimes:"
+        + hashlib.sha256(
+            f"{office_id}|{ids}|{type_code}|{min_cases}|{hour}".encode()
+        ).hexdigest()
     )
     cached = cache.get(key)
     if cached is not None:

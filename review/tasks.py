@@ -27,3 +27,13 @@ def sweep_issuance() -> dict[str, int]:
     from review.services.issuance import issuance_sweep
 
     return issuance_sweep()
+
+
+@shared_task(acks_late=True)
+def send_document_request_reminders() -> int:
+    """Examination (daily, CELERY_BEAT_SCHEDULE "document-request-reminders"):
+    remind organisations of requests for documents due in 7 days and in 1
+    day, once each (flags on the request); returns how many were queued."""
+    from review.services.examination import document_request_send_reminders
+
+    return document_request_send_reminders()

@@ -55,7 +55,13 @@ from applications.forms import (
     TypeChoiceForm,
     localized_name,
 )
-from applications.models import Application, ApplicationType, DocumentSlot, Fee
+from applications.models import (
+    Application,
+    ApplicationType,
+    DocumentSlot,
+    Fee,
+    StatusOfResidence,
+)
 from applications.workflow import Status
 
 PEOPLE_PAGE_SIZE = 50
@@ -225,7 +231,10 @@ def foreign_nationals(request: HttpRequest) -> HttpResponse:
         "applications/foreign_nationals/list.html",
         {
             "page": page,
-            "rows": [(p, countries.get(p.nationality, p.nationality)) for p in page],
+            "rows": [
+                (p, countries.get(p.nationality, p.nationality), _name_of(p.current_status))
+                for p in page
+            ],
             "can_write": can_file(request.user),
             "many_organizations": len(
                 selectors.user_organization_ids(user=request.user)
@@ -522,9 +531,13 @@ def _section_states(
 
 
 def _slots(application: Application) -> list[DocumentSlot]:
+    status_id = (
+        application.target_status_id or application.foreign_national.current_status_id
+    )
     return selectors.document_slots_for(
         application_type=application.application_type,
-        status=application.target_status or application.foreign_national.current_status,
+        # Only the key is needed to match slots: no query for the status row.
+        status=StatusOfResidence(pk=status_id) if status_id else None,
         org_category=application.organization.category,
     )
 

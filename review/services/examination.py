@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -50,6 +50,7 @@ from review.models import (
     InternalNote,
 )
 from review.permissions import has_role
+from review.services.issuance import decision_approved_follow_up
 
 Role = OfficerRole.Role
 
@@ -92,8 +93,13 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _expect(locked: Application, expected_status: str | None) -> None:
-    if expected_status is not None and locked.status != expected_status:
+def _expect(locked: Application, expected_status: str | None, required: str) -> None:
+    """The case must be in ``required`` (the only status the step applies
+    to) and, when the caller says what its page showed, in that one too;
+    StaleEdit otherwise (someone else moved it on)."""
+    if locked.status != required or (
+        expected_status is not None and locked.status != expected_status
+    ):
         raise StaleEdit
 
 
@@ -132,7 +138,7 @@ def _notify_officers(
 def _office_users(application: Application, role: str) -> list[User]:
     return list(
         User.objects.filter(
-            officer_roles__office_id=application.office_id,
+            officer_roles__office_id=cast(int, application.office_id),
             officer_roles__role=role,
             is_active=True,
         )
@@ -198,7 +204,7 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
     case is closed."""
     _require_role(actor, Role.SUPERVISOR, application)
     if not OfficerRole.objects.filter(
-        user=examiner, office_id=application.office_id, role=Role.EXAMINER,
+        user=examiner, office_id=cast(int, application.office_id), role=Role.EXAMINER,
         user__is_active=True,
     ).exists():
         raise ExaminationError(msg.NOT_AN_EXAMINER % {"name": examiner.display_name})
@@ -290,7 +296,7 @@ def document_request_create(
     _check_due_date(due_date, timezone.localdate())
     with transaction.atomic():
         locked = _lock(application)
-        _expect(locked, expected_status)
+        _expect(locked, expected_status, Status.EXAMINING)
         _require_assigned(actor, locked)
         document_request = DocumentRequest.objects.create(
             application=locked, due_date=due_date, message=message.strip(),
@@ -442,6 +448,7 @@ def document_request_answer(*, document_request: DocumentRequest, actor: User) -
         locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
         if locked.state != DocumentRequest.State.OPEN:
             return locked
+        _expect(locked_app, None, Status.AWAITING_DOCUMENTS)
         item_count = locked.items.count()
         answered = (
             DocumentRequestItem.objects.filter(request=locked, files__isnull=False)
@@ -612,7 +619,9 @@ def decision_propose(
     the recommendation already made."""
     with transaction.atomic():
         locked = _lock(application)
-        if expected_status is not None and locked.status != expected_status:
+        if locked.status != Status.EXAMINING or (
+            expected_status is not None and locked.status != expected_status
+        ):
             existing = Decision.objects.filter(
                 application=locked, state=Decision.State.PROPOSED, proposed_by=actor
             ).first()
@@ -672,7 +681,12 @@ def decision_approve(
     supervisor decided it a moment earlier."""
     with transaction.atomic():
         locked = _lock(application)
-        _expect(locked, expected_status)
+        done = Decision.objects.filter(
+            application=locked, state=Decision.State.APPROVED, approved_by=actor
+        ).first()
+        if done is not None and locked.status in (Status.GRANTED, Status.DENIED):
+            return done  # the same supervisor's second click
+        _expect(locked, expected_status, Status.DECISION_PROPOSED)
         decision = _locked_proposal(locked, actor)
         now = timezone.now()
         decision.state = Decision.State.APPROVED
@@ -697,6 +711,9 @@ def decision_approve(
             notify_kind="decision_granted" if grant else "decision_denied",
             notify_context=context,
         )
+        # Issuance takes over in the same transaction: the decision notice and,
+        # for a grant, the fee due.
+        decision_approved_follow_up(application=locked, actor=actor)
     return decision
 
 
@@ -715,7 +732,7 @@ def decision_send_back(
         raise ExaminationError(msg.SEND_BACK_COMMENT_REQUIRED)
     with transaction.atomic():
         locked = _lock(application)
-        _expect(locked, expected_status)
+        _expect(locked, expected_status, Status.DECISION_PROPOSED)
         decision = _locked_proposal(locked, actor)
         decision.state = Decision.State.SENT_BACK
         decision.supervisor_comment = comment

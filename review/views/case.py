@@ -168,8 +168,7 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
     office_id = application.office_id
     companions, earlier = selectors.case_related_applications(application=application)
     documents = selectors.case_documents_with_companions(application=application)
-    events = selectors.case_history(application=application)
-    notes = selectors.case_notes(application=application)
+    events, notes = selectors.case_history_and_notes(application=application)
     requests = selectors.document_requests_for_case(application=application)
     decisions = selectors.case_decisions(application=application)
     audit_record(
@@ -632,9 +631,17 @@ def documents_request_send(request: HttpRequest, code: uuid.UUID) -> HttpRespons
         request.POST if request.method == "POST" else None, unanswered=len(unanswered)
     )
     if request.method == "POST" and form.is_valid():
-        services.document_request_answer(
-            document_request=document_request, actor=request.user  # type: ignore[arg-type]
-        )
+        try:
+            services.document_request_answer(
+                document_request=document_request, actor=request.user  # type: ignore[arg-type]
+            )
+        except StaleEdit:
+            application.refresh_from_db(fields=["status"])
+            messages.error(
+                request,
+                msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label},
+            )
+            return redirect("applications:case", application.code)
         messages.success(
             request,
             _("Your answer was sent to the immigration office. The examination continues."),

@@ -18,7 +18,7 @@ account: 403 on changes).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,7 +49,7 @@ from review.forms_issuance import (
     SandboxCardForm,
     StampsForm,
 )
-from review.models import Certificate, Dispatch, Payment, ResidenceCard
+from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.permissions import has_role
 from review.selectors import case_get_for_officer
 from review.services import issuance as svc
@@ -102,42 +103,64 @@ def amount_mismatch_text(exc: svc.AmountMismatch) -> str:
 # --- What the panel and pages show ------------------------------------------------------------
 
 
-def issuance_panel_context(*, application: Application, user: Any) -> dict[str, Any]:
+def issuance_panel_context(
+    *,
+    application: Application,
+    user: Any,
+    decisions: Iterable[Decision] | None = None,
+    companions: Iterable[Application] | None = None,
+    with_fee_items: bool = True,
+) -> dict[str, Any]:
     """Context of ``review/issuance/_case_panel.html`` under the key
     ``issuance``: the fee, payment, consignment, card, certificates and
     dispatch of the case, and which clerk actions are open to ``user``.
-    About 8 queries."""
-    decision = svc.approved_decision(application)
-    payment = Payment.objects.filter(application=application).first()
+
+    Query cost: none before a decision; after it, one query for the payment,
+    card and dispatch, one for the certificates, plus — unless the caller
+    passes what it already loaded — one for the decisions and one for the
+    companions.  ``with_fee_items`` adds the fee table lookups (one per
+    application) for the breakdown of the fee; the officer case page passes
+    False to keep its query budget."""
+    status = application.status
+    if status not in AFTER_DECISION:
+        return {"application": application, "after_grant": False}
+    if decisions is None:
+        decision = svc.approved_decision(application)
+    else:
+        decision = next(
+            (d for d in decisions if d.state == Decision.State.APPROVED), None
+        )
+    facts = (
+        Application.objects.filter(pk=application.pk)
+        .select_related("payment", "residence_card__status", "dispatch")
+        .get()
+    )
+    payment: Payment | None = getattr(facts, "payment", None)
+    card: ResidenceCard | None = getattr(facts, "residence_card", None)
+    dispatch_row: Dispatch | None = getattr(facts, "dispatch", None)
     fee_items: list[svc.FeeItem] = []
     fee_unknown = False
-    if application.status in AFTER_GRANT:
+    if status in AFTER_GRANT and with_fee_items:
         try:
             fee_items = svc.fee_items(application)
         except svc.FeeUnknown:
             fee_unknown = True
-    card = (
-        ResidenceCard.objects.filter(application=application)
-        .select_related("status")
-        .first()
-    )
-    dispatch = Dispatch.objects.filter(application=application).first()
+    elif status == Status.GRANTED and payment is None:
+        fee_unknown = True  # the follow-up could not assess it
     certificates = list(
         Certificate.objects.filter(application=application)
         .select_related("file_ja", "file_en")
         .order_by("created_at", "id")
     )
-    status = application.status
     is_clerk = has_role(user, Role.CLERK, application.office_id)
     needs_card = svc.needs_current_card(application)
     card_received = bool(payment and payment.card_received_at)
     grant = (
-        decision if decision and decision.outcome == decision.Outcome.GRANT else None
+        decision if decision and decision.outcome == Decision.Outcome.GRANT else None
     )
+    issues_card = grant is not None and svc.issues_card(application, grant)
     preview_expiry = None
-    if grant and status == Status.FEE_PAID and svc.issues_card(application, grant):
-        from django.utils import timezone
-
+    if grant and status == Status.FEE_PAID and issues_card:
         decided_on = (
             timezone.localdate(application.decided_at)
             if application.decided_at
@@ -149,6 +172,14 @@ def issuance_panel_context(*, application: Application, user: Any) -> dict[str, 
             )
         except ValueError:
             preview_expiry = None
+    kinds: list[str] = []
+    if grant is not None:
+        kinds = svc.certificate_kinds(
+            application,
+            list(companions)
+            if companions is not None
+            else svc.companions_of(application),
+        )
     return {
         "application": application,
         "decision": decision,
@@ -158,17 +189,13 @@ def issuance_panel_context(*, application: Application, user: Any) -> dict[str, 
         "fee_total": sum(i.amount for i in fee_items),
         "fee_unknown": fee_unknown,
         "needs_card": needs_card,
-        "issues_card": bool(grant) and svc.issues_card(application, grant),
+        "issues_card": issues_card,
         "card": card,
         "card_received": card_received,
         "preview_expiry": preview_expiry,
-        "dispatch": dispatch,
+        "dispatch": dispatch_row,
         "certificates": certificates,
-        "certificate_kinds": svc.certificate_kinds(
-            application, svc.companions_of(application)
-        )
-        if grant
-        else [],
+        "certificate_kinds": kinds,
         "is_clerk": is_clerk,
         "can_assess": is_clerk and status == Status.GRANTED and payment is None,
         "can_record_stamps": is_clerk

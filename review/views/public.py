@@ -89,7 +89,7 @@ def _types() -> list[ApplicationType]:
 
 
 def _figures_context(
-    request: HttpRequest, offices: list[Office], **kw: Any
+    request: HttpRequest, offices: list[Office], *, all_offices: bool, **kw: Any
 ) -> dict[str, Any]:
     office_code = request.GET.get("office", "")
     type_code = request.GET.get("type", "")
@@ -98,7 +98,9 @@ def _figures_context(
     chosen_type = type_code if any(t.code == type_code for t in types) else ""
     rows = processing_times(
         office_id=office.pk if office else None,
-        office_ids={o.pk for o in offices} if office is None else None,
+        office_ids={o.pk for o in offices}
+        if office is None and not all_offices
+        else None,
         type_code=chosen_type or None,
         **kw,
     )
@@ -118,7 +120,7 @@ def public_processing_times(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/public/processing_times.html",
-        _figures_context(request, offices),
+        _figures_context(request, offices, all_offices=True),
     )
 
 
@@ -136,7 +138,10 @@ def office_processing_times(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/public/processing_times.html",
-        {**_figures_context(request, offices, min_cases=1), "officer_view": True},
+        {
+            **_figures_context(request, offices, all_offices=False, min_cases=1),
+            "officer_view": True,
+        },
     )
 
 

@@ -44,6 +44,12 @@ def media_root(settings, tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def english(client):
+    """Pages in English: the assertions read the English msgids."""
+    client.cookies["django_language"] = "en"
+
+
 @pytest.fixture
 def org():
     return h.organization()
@@ -537,7 +543,9 @@ def test_case_page_shows_what_was_sent(alice_client, org, alice):
 def test_case_page_is_japanese_by_default(client, org, alice):
     application = ch.submitted(org, alice)
     client.force_login(alice)
+    del client.cookies["django_language"]
     html = text_of(client.get(case_url(application)))
+    assert '<html lang="ja">' in html
     assert "在留期間更新許可申請" in html
     assert "ベトナム" in html
 
@@ -716,6 +724,32 @@ def test_withdrawal_withdraws_with_companions_and_tells_everyone(
     assert {alice.pk, colleague.pk, examiner.pk, supervisor.pk} <= recipients
     page = alice_client.get(response["Location"])
     assert "has been withdrawn" in text_of(page)
+
+
+def test_withdrawal_emails_the_organisation_and_the_office(
+    alice_client, org, alice, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal.celery import app as celery_app
+
+    application = ch.submitted(org, alice)
+    examiner = UserFactory(mfa=True, email="examiner@example.jp", language="en")
+    OfficerRole.objects.create(
+        user=examiner, office=application.office, role=OfficerRole.Role.EXAMINER
+    )
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            alice_client.post(
+                case_url(application, "withdraw"), {"reason": "Changed employer"}
+            )
+    finally:
+        celery_app.conf.task_always_eager = before
+    by_address = {m.to[0]: m for m in mailoutbox if "withdrawn" in m.subject.lower()}
+    assert alice.email in by_address
+    officer_mail = by_address[examiner.email]
+    assert application.receipt_number in officer_mail.subject
+    assert "Changed employer" in officer_mail.body
 
 
 def test_withdrawing_twice_changes_nothing_more(alice_client, org, alice):
@@ -908,3 +942,61 @@ def test_dashboard_panel_is_for_portal_users_only(client):
     client.force_login(officer)
     panels = dict(client.get(reverse("dashboard")).context["panels"])
     assert "applications/cases/_dashboard_panel.html" not in panels
+
+
+# --- In the browser -----------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_case_pages_pass_axe_in_both_languages(
+    live_server, client, page, settings, reference_data, screenshot_dir
+):
+    from django.conf import settings as django_settings
+
+    from applications import documents
+    from tests.portal.test_pages import _axe_violations
+
+    org = h.organization()
+    alice = h.staff(org, full_name="山田 アリス")
+    h.appoint(alice, h.organization())
+    application = ch.submitted(org, alice, companions=("reentry", "other_activity"))
+    advance(application, Action.START_EXAMINATION, Action.REQUEST_DOCUMENTS)
+    documents.receipt_render(application_id=application.pk)
+    ch.case(org, alice, status=Status.WITHDRAWN)
+    client.force_login(alice)
+    session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    pages = [
+        ("list", list_url()),
+        ("list-error", list_url(q="ab")),
+        ("list-empty", list_url(state="denied")),
+        ("case", case_url(application)),
+        ("withdraw", case_url(application, "withdraw")),
+        ("dashboard", reverse("dashboard")),
+    ]
+    for language in ("ja", "en"):
+        page.context.clear_cookies()
+        page.context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": session,
+                    "url": live_server.url,
+                },
+                {"name": "django_language", "value": language, "url": live_server.url},
+            ]
+        )
+        for name, url in pages:
+            page.goto(live_server.url + url)
+            assert page.locator("html").get_attribute("lang") == language
+            page.screenshot(
+                path=str(screenshot_dir / f"cases-{name}-{language}.png"),
+                full_page=True,
+            )
+            violations = _axe_violations(page)
+            assert violations == [], (name, language, violations)
+        # The withdrawal form with its error summary.
+        page.goto(live_server.url + case_url(application, "withdraw"))
+        page.click("main button[type=submit]")
+        assert page.locator(".error-summary").is_visible()
+        assert _axe_violations(page) == [], ("withdraw-error", language)

@@ -1,0 +1,290 @@
+"""The office queue: scoping to the officer's offices, every filter, sort,
+keyset pages (no OFFSET, no COUNT), counts per status, overdue requests,
+claim from the list, and a query budget that does not grow with the rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+import pytest
+
+from applications.models import Application, StatusOfResidence
+from applications.workflow import Status
+from review.models import DocumentRequest
+from tests.accounts.org_helpers import office, organization, staff
+from tests.applications.case_helpers import case, person
+from tests.review.exam_helpers import (
+    Role,
+    claimed,
+    login,
+    officer,
+    open_request,
+)
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("private_media", "english"),
+]
+
+QUEUE = "/office/cases/"
+
+
+def receipt_numbers(response: Any) -> list[str]:
+    return [row["application"].receipt_number for row in response.context["rows"]]
+
+
+def test_queue_url_is_the_office_queue():
+    assert reverse("review:queue") == QUEUE
+
+
+def test_officers_see_only_their_offices_cases(
+    client, settings, org, org_staff, examiner, stranger_officer
+):
+    mine = case(org, org_staff)
+    nagoya_org = organization(office=office("NGY"))
+    theirs = case(nagoya_org, staff(nagoya_org))
+    login(client, examiner, settings)
+    assert receipt_numbers(client.get(QUEUE)) == [mine.receipt_number]
+    login(client, stranger_officer, settings)
+    assert receipt_numbers(client.get(QUEUE)) == [theirs.receipt_number]
+
+
+def test_the_queue_is_for_officers_who_handle_cases(
+    client, settings, org, org_staff, clerk
+):
+    login(client, org_staff, settings)
+    assert client.get(QUEUE).status_code == 403
+    reception = officer(Role.RECEPTION)
+    login(client, reception, settings)
+    assert client.get(QUEUE).status_code == 403
+    login(client, clerk, settings)
+    assert client.get(QUEUE).status_code == 200
+
+
+def test_drafts_companions_and_closed_cases_stay_out_by_default(
+    client, settings, org, org_staff, examiner
+):
+    open_case = case(org, org_staff)  # with a re-entry companion
+    closed = case(org, org_staff, status=Status.COMPLETED)
+    login(client, examiner, settings)
+    assert receipt_numbers(client.get(QUEUE)) == [open_case.receipt_number]
+    assert receipt_numbers(client.get(QUEUE, {"status": "completed"})) == [
+        closed.receipt_number
+    ]
+
+
+def test_every_filter(client, settings, org, org_staff, examiner, other_examiner):
+    now = timezone.now()
+    student = StatusOfResidence.objects.get(code="student")
+    old = case(org, org_staff, submitted_at=now - timedelta(days=40))
+    change = case(
+        org,
+        org_staff,
+        type_code="change",
+        target_status=student,
+        companions=(),
+        fn=person(org, nationality="PH", family_name="SANTOS"),
+    )
+    other_org = organization(name_ja="株式会社フィルタ")
+    elsewhere = case(other_org, staff(other_org), status=Status.EXAMINING)
+    claimed(elsewhere, other_examiner)
+    mine = claimed(case(org, org_staff), examiner)
+    waiting = case(org, org_staff, status=Status.EXAMINING)
+    claimed(waiting, examiner)
+    open_request(waiting, examiner, due_in=3)
+    login(client, examiner, settings)
+
+    def only(**params: Any) -> list[str]:
+        response = client.get(QUEUE, params)
+        assert response.status_code == 200
+        assert not response.context["form"].errors, response.context["form"].errors
+        return receipt_numbers(response)
+
+    assert only(type="change") == [change.receipt_number]
+    assert only(residence_status="student") == [change.receipt_number]
+    assert set(only(residence_status="engineer_humanities_international")) == {
+        old.receipt_number,
+        elsewhere.receipt_number,
+        mine.receipt_number,
+        waiting.receipt_number,
+    }
+    assert only(nationality="PH") == [change.receipt_number]
+    assert only(organization="フィルタ") == [elsewhere.receipt_number]
+    assert only(organization=other_org.corporate_number) == [elsewhere.receipt_number]
+    assert only(age="30") == [old.receipt_number]
+    assert only(status="awaiting_documents") == [waiting.receipt_number]
+    assert only(due_by=(timezone.localdate() + timedelta(days=5)).isoformat()) == [
+        waiting.receipt_number
+    ]
+    assert only(due_by=(timezone.localdate() + timedelta(days=1)).isoformat()) == []
+    assert set(only(assignee="me")) == {mine.receipt_number, waiting.receipt_number}
+    assert only(assignee=str(other_examiner.code)) == [elsewhere.receipt_number]
+    assert set(only(assignee="none")) == {old.receipt_number, change.receipt_number}
+    assert only(q="SANTOS") == [change.receipt_number]
+    assert only(q=change.receipt_number[:9]) != []
+
+
+def test_overdue_requests_surface_in_the_queue(
+    client, settings, org, org_staff, examiner
+):
+    late = claimed(case(org, org_staff), examiner)
+    document_request = open_request(late, examiner, due_in=3)
+    DocumentRequest.objects.filter(pk=document_request.pk).update(
+        due_date=timezone.localdate() - timedelta(days=1)
+    )
+    on_time = claimed(case(org, org_staff), examiner)
+    open_request(on_time, examiner, due_in=3)
+    login(client, examiner, settings)
+    response = client.get(QUEUE, {"overdue": "on"})
+    assert receipt_numbers(response) == [late.receipt_number]
+    assert response.context["overdue_total"] == 1
+    assert "Overdue" in response.content.decode()
+
+
+def test_counts_per_status_in_one_grouped_query(
+    client, settings, org, org_staff, examiner
+):
+    for status, n in (
+        (Status.SUBMITTED, 3),
+        (Status.EXAMINING, 2),
+        (Status.GRANTED, 1),
+        (Status.COMPLETED, 4),
+    ):
+        for _ in range(n):
+            case(org, org_staff, status=status)
+    login(client, examiner, settings)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    counts = {
+        item["status"]: item["count"] for item in response.context["status_counts"]
+    }
+    assert counts[Status.SUBMITTED] == 3 and counts[Status.EXAMINING] == 2
+    assert counts[Status.GRANTED] == 1 and Status.COMPLETED not in counts
+    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    assert len(grouped) == 1
+    # Nothing counts the list itself (no unfiltered COUNT(*), no paginator).
+    assert not any(
+        "COUNT(*)" in q["sql"] and "applications_application" in q["sql"]
+        for q in queries.captured_queries
+    )
+
+
+def test_keyset_pages_without_offset(client, settings, org, org_staff, examiner):
+    start = timezone.now() - timedelta(days=200)
+    numbers = [
+        case(
+            org, org_staff, submitted_at=start + timedelta(hours=i), companions=()
+        ).receipt_number
+        for i in range(120)
+    ]
+    login(client, examiner, settings)
+    seen: list[str] = []
+    response = client.get(QUEUE)
+    pages = 0
+    while True:
+        pages += 1
+        seen += receipt_numbers(response)
+        assert response.context["prev_url"] or pages == 1
+        if not response.context["next_url"]:
+            break
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(QUEUE + response.context["next_url"])
+        assert not any("OFFSET" in q["sql"] for q in queries.captured_queries)
+    assert pages == 3
+    assert seen == numbers  # oldest first, nothing twice, nothing lost
+    # Back from the last page to the middle one.
+    back = client.get(QUEUE + response.context["prev_url"])
+    assert receipt_numbers(back) == numbers[50:100]
+    assert back.context["next_url"] and back.context["prev_url"]
+    first = client.get(QUEUE + back.context["prev_url"])
+    assert receipt_numbers(first) == numbers[:50]
+    assert not first.context["prev_url"]
+    # Newest first, and the key keeps the filters.
+    newest = client.get(QUEUE, {"sort": "newest", "type": "extension"})
+    assert receipt_numbers(newest) == numbers[::-1][:50]
+    assert "type=extension" in newest.context["next_url"]
+    # A tampered key shows the first page.
+    assert receipt_numbers(client.get(QUEUE, {"after": "x.y"})) == numbers[:50]
+
+
+def test_queue_queries_do_not_grow_with_the_rows(
+    client,
+    settings,
+    org,
+    org_staff,
+    examiner,
+    other_examiner,
+    django_assert_max_num_queries,
+):
+    def fill(n: int) -> None:
+        for i in range(n):
+            application = case(org, org_staff)
+            if i % 2:
+                claimed(application, examiner if i % 4 == 1 else other_examiner)
+            if i % 3 == 0 and i % 2:
+                open_request(application, examiner if i % 4 == 1 else other_examiner)
+
+    fill(3)
+    login(client, examiner, settings)
+    client.get(QUEUE)  # warm the session and the reference lists
+    with django_assert_max_num_queries(6):
+        assert len(client.get(QUEUE).context["rows"]) == 3
+    fill(45)
+    with django_assert_max_num_queries(6):
+        response = client.get(QUEUE, {"overdue": "", "sort": "updated"})
+    assert len(response.context["rows"]) == 48
+
+
+def test_invalid_filters_show_errors_and_no_rows(
+    client, settings, org, org_staff, examiner
+):
+    case(org, org_staff)
+    login(client, examiner, settings)
+    response = client.get(QUEUE, {"status": "bogus", "q": "ab"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "error-summary" in html and "at least 3 characters" in html
+    assert response.context["rows"] == []
+
+
+def test_claim_from_the_queue(client, settings, org, org_staff, examiner, clerk):
+    application = case(org, org_staff)
+    login(client, clerk, settings)
+    assert (
+        client.post(reverse("review:case_claim", args=[application.code])).status_code
+        == 403
+    )
+    login(client, examiner, settings)
+    page = client.get(QUEUE).content.decode()
+    assert reverse("review:case_claim", args=[application.code]) in page
+    response = client.post(reverse("review:case_claim", args=[application.code]))
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.EXAMINING
+    assert receipt_numbers(client.get(QUEUE, {"assignee": "me"})) == [
+        application.receipt_number
+    ]
+
+
+def test_dashboard_links_officers_to_the_queue(client, settings, examiner):
+    login(client, examiner, settings)
+    assert QUEUE in client.get(reverse("dashboard")).content.decode()
+
+
+def test_dashboard_lists_open_requests_for_the_organisation(
+    client, settings, org, org_staff, examiner
+):
+    application = claimed(case(org, org_staff), examiner)
+    open_request(application, examiner)
+    login(client, org_staff, settings)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("review:documents_request", args=[application.code]) in html
+    assert Application.objects.filter(
+        pk=application.pk, status=Status.AWAITING_DOCUMENTS
+    ).exists()
