@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Prefecture(models.Model):
@@ -244,7 +245,11 @@ class UseRequest(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
+        # Context: "Submitted" alone is also the label of the submission date.
+        SUBMITTED = (
+            "submitted",
+            pgettext_lazy("status of a request for use", "Submitted"),
+        )
         RETURNED = "returned", _("Returned for correction")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")

@@ -13,12 +13,13 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from applications.models import Application, Fee, GeneratedDocument
@@ -189,3 +190,32 @@ def _delete_bytes(name: str) -> None:
         default_storage.delete(name)
     except Exception:
         logger.exception("could not delete surplus receipt %s", name)
+
+
+# How far back the sweep looks for submissions whose receipt is missing (the
+# broker was down at submission, or every retry failed).
+SWEEP_WINDOW = timedelta(days=3)
+# Younger submissions are left to the task queued on commit.
+SWEEP_GRACE = timedelta(minutes=5)
+
+
+def receipts_missing(*, limit: int = 100) -> list[int]:
+    """Ids of submitted main applications of the last ``SWEEP_WINDOW`` (older
+    than ``SWEEP_GRACE``) that lack a receipt in some language, oldest first."""
+    now = timezone.now()
+    return list(
+        Application.objects.filter(
+            main__isnull=True,
+            submitted_at__gte=now - SWEEP_WINDOW,
+            submitted_at__lte=now - SWEEP_GRACE,
+        )
+        .annotate(
+            receipts=Count(
+                "generated_documents",
+                filter=Q(generated_documents__kind=GeneratedDocument.Kind.RECEIPT),
+            )
+        )
+        .filter(receipts__lt=len(RECEIPT_LANGUAGES))
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -43,8 +43,9 @@ TEXT_ATTRS = {"autocomplete": "off", "spellcheck": "false"}
 
 def localized_name(obj: Any) -> str:
     """``name_en`` on English pages (when there is one), else ``name_ja``."""
-    if get_language() == "en" and getattr(obj, "name_en", ""):
-        return str(obj.name_en)
+    name_en = str(getattr(obj, "name_en", "") or "")
+    if name_en and get_language() == "en":
+        return name_en
     return str(obj.name_ja)
 
 
@@ -197,7 +198,7 @@ class ForeignNationalForm(forms.Form):
     family_name = forms.CharField(
         label=_("Family name (as in the passport)"),
         max_length=200,
-        required=False,
+        error_messages={"required": v.FAMILY_NAME_REQUIRED},
         widget=forms.TextInput(attrs={**TEXT_ATTRS, "autocapitalize": "characters"}),
     )
     given_name = forms.CharField(
@@ -333,6 +334,10 @@ class ForeignNationalForm(forms.Form):
             self.fields["current_status"].error_messages["required"] = v.STATUS_REQUIRED
             self.fields["current_period"].error_messages["required"] = v.PERIOD_REQUIRED
             self.fields["period_expiry"].error_messages["required"] = v.EXPIRY_REQUIRED
+            self.fields["residence_card_number"].help_text = _(
+                "2 letters, 8 digits and 2 letters, for example AB12345678CD."
+            )
+            self.fields["current_status"].help_text = _("As on the residence card.")
 
     @staticmethod
     def initial_from(person: ForeignNational) -> dict[str, Any]:
@@ -542,7 +547,7 @@ class TypeChoiceForm(forms.Form):
                 )
             )
             if failure is not None:
-                self.add_error("companions", failure.message)
+                self.add_error("companions", str(failure.message))
         return cleaned
 
     def chosen(self) -> tuple[ApplicationType, list[ApplicationType]]:
@@ -577,7 +582,7 @@ class DraftForm(forms.Form):
         """Show eligibility failures at their fields (a bound form only)."""
         for failure in failures:
             name = failure.field if failure.field in self.fields else None
-            self.add_error(name, failure.message)
+            self.add_error(name, str(failure.message))
 
 
 class PersonStepForm(ForeignNationalForm):
@@ -602,7 +607,7 @@ class PersonStepForm(ForeignNationalForm):
     def add_rule_errors(self, failures: Iterable[eligibility.Failure]) -> None:
         for failure in failures:
             name = self.RULE_FIELDS.get(failure.field, failure.field)
-            self.add_error(name if name in self.fields else None, failure.message)
+            self.add_error(name if name in self.fields else None, str(failure.message))
 
 
 class ApplicationStepForm(DraftForm):

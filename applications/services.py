@@ -602,8 +602,8 @@ def application_companions_set(
         for code, values in wanted.items():
             allowed = set(COMPANION_FIELDS[code])
             values = {k: v for k, v in values.items() if k in allowed}
-            companion = existing.get(code)
-            if companion is None:
+            current = existing.get(code)
+            if current is None:
                 Application.objects.create(
                     application_type=types[code],
                     main=locked,
@@ -613,11 +613,11 @@ def application_companions_set(
                     **values,
                 )
             else:
-                changed = [k for k, v in values.items() if getattr(companion, k) != v]
+                changed = [k for k, v in values.items() if getattr(current, k) != v]
                 for k in changed:
-                    setattr(companion, k, values[k])
+                    setattr(current, k, values[k])
                 if changed:
-                    companion.save(update_fields=[*changed, "updated_at"])
+                    current.save(update_fields=[*changed, "updated_at"])
         return _bump(locked, {}, "companions")
 
 

@@ -10,3 +10,16 @@ def render_receipt(application_id: int) -> bool:
     from applications.documents import receipt_render
 
     return receipt_render(application_id=application_id)
+
+
+@shared_task(acks_late=True)
+def render_missing_receipts() -> int:
+    """Periodic sweep: queue the receipt of every recent submission that has
+    none yet (the broker was down when it was submitted, or the retries ran
+    out).  Returns how many it queued."""
+    from applications.documents import receipts_missing
+
+    ids = receipts_missing()
+    for application_id in ids:
+        render_receipt.delay(application_id)
+    return len(ids)

@@ -164,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.files.tasks.sweep_orphan_files",
         "schedule": timedelta(hours=1),
     },
+    "receipts-sweep": {
+        "task": "applications.tasks.render_missing_receipts",
+        "schedule": timedelta(minutes=10),
+    },
     "document-request-reminders": {
         "task": "review.tasks.send_document_request_reminders",
         "schedule": crontab(hour=7, minute=0),

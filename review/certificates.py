@@ -287,6 +287,7 @@ class Verification:
     empty for "unknown"."""
 
     state: str
+    certificate: Certificate | None = None
     valid_until: date | None = None
     issued_on: date | None = None
     status: StatusOfResidence | None = None
@@ -321,6 +322,7 @@ def coe_verify(*, code: str, today: date | None = None) -> Verification:
     person = application.foreign_national
     return Verification(
         state="valid" if today <= certificate.valid_until else "expired",
+        certificate=certificate,
         valid_until=certificate.valid_until,
         issued_on=timezone.localtime(certificate.created_at, TOKYO).date(),
         status=status,

@@ -98,19 +98,26 @@ class QueueFilterForm(forms.Form):
         max_length=100,
     )
     age = forms.TypedChoiceField(
-        label=_("Received"), choices=AGE_CHOICES, coerce=int, empty_value=None,
+        label=_("Received"),
+        choices=AGE_CHOICES,
+        coerce=int,
+        empty_value=None,
         required=False,
     )
     due_by = DateInputField(
-        label=_("Documents due on or before"), required=False,
-        help_text=_("Cases whose request for documents is due by this date. For example 2027-03-31."),
+        label=_("Documents due on or before"),
+        required=False,
+        help_text=_(
+            "Cases whose request for documents is due by this date. For example 2027-03-31."
+        ),
     )
     assignee = forms.ChoiceField(label=_("Examiner"), required=False)
     overdue = forms.BooleanField(
         label=_("Only cases with overdue requests for documents"), required=False
     )
     sort = forms.ChoiceField(
-        label=_("Order"), required=False,
+        label=_("Order"),
+        required=False,
         choices=[(key, SORT_LABELS[key]) for key in SORTS],
     )
 
@@ -131,10 +138,17 @@ class QueueFilterForm(forms.Form):
             (Status.DENIED.value, Status.DENIED.label),
             (Status.WITHDRAWN.value, Status.WITHDRAWN.label),
         ]
-        cast(forms.ChoiceField, self.fields["type"]).choices = [("", _("All types")), *application_types]
-        cast(forms.ChoiceField, self.fields["residence_status"]).choices = [("", _("All statuses of residence")), *statuses]
+        cast(forms.ChoiceField, self.fields["type"]).choices = [
+            ("", _("All types")),
+            *application_types,
+        ]
+        cast(forms.ChoiceField, self.fields["residence_status"]).choices = [
+            ("", _("All statuses of residence")),
+            *statuses,
+        ]
         cast(forms.ChoiceField, self.fields["nationality"]).choices = [
-            ("", _("All nationalities")), *_country_choices(language)
+            ("", _("All nationalities")),
+            *_country_choices(language),
         ]
         cast(forms.ChoiceField, self.fields["assignee"]).choices = [
             ("", _("Anyone or no one")),
@@ -142,14 +156,18 @@ class QueueFilterForm(forms.Form):
             ("none", _("Not assigned")),
             *((str(u.code), f"{u.display_name} ({u.username})") for u in examiners),
         ]
-        self.fields["q"].widget.attrs.update({"spellcheck": "false", "autocomplete": "off"})
+        self.fields["q"].widget.attrs.update(
+            {"spellcheck": "false", "autocomplete": "off"}
+        )
         self.fields["organization"].widget.attrs.update({"autocomplete": "off"})
 
     def clean_q(self) -> str:
         value = _nfkc(self.cleaned_data.get("q")).upper()
         if value and len(value) < MIN_SEARCH_LENGTH:
             raise forms.ValidationError(
-                _("Enter at least %(min)d characters of the receipt number or of the name")
+                _(
+                    "Enter at least %(min)d characters of the receipt number or of the name"
+                )
                 % {"min": MIN_SEARCH_LENGTH},
                 code="short",
             )
@@ -159,7 +177,8 @@ class QueueFilterForm(forms.Form):
         value = _nfkc(self.cleaned_data.get("organization")).replace("-", "")
         if value and not value.isdigit() and len(value) < 2:
             raise forms.ValidationError(
-                _("Enter at least 2 characters of the organisation's name"), code="short"
+                _("Enter at least 2 characters of the organisation's name"),
+                code="short",
             )
         return value
 
@@ -173,8 +192,10 @@ class QueueFilterForm(forms.Form):
 class AssignForm(forms.Form):
     examiner = forms.ChoiceField(
         label=_("Examiner"),
-        error_messages={"required": _("Choose the examiner"),
-                        "invalid_choice": _("Choose one of the office's examiners")},
+        error_messages={
+            "required": _("Choose the examiner"),
+            "invalid_choice": _("Choose one of the office's examiners"),
+        },
     )
 
     def __init__(self, *args: Any, examiners: list[Any], **kwargs: Any) -> None:
@@ -182,7 +203,10 @@ class AssignForm(forms.Form):
         self.examiners = {str(u.code): u for u in examiners}
         cast(forms.ChoiceField, self.fields["examiner"]).choices = [
             ("", _("Choose an examiner")),
-            *((code, f"{u.display_name} ({u.username})") for code, u in self.examiners.items()),
+            *(
+                (code, f"{u.display_name} ({u.username})")
+                for code, u in self.examiners.items()
+            ),
         ]
 
     def clean_examiner(self) -> Any:
@@ -225,7 +249,9 @@ class DocumentRequestForm(forms.Form):
 
     due_date = DateInputField(
         label=_("Due date"),
-        help_text=_("The applicant must send the documents by this date. For example 2027-03-31."),
+        help_text=_(
+            "The applicant must send the documents by this date. For example 2027-03-31."
+        ),
         error_messages={"required": msg.DUE_DATE_REQUIRED},
     )
     message = forms.CharField(
@@ -257,7 +283,8 @@ class DocumentRequestForm(forms.Form):
 
     def item_rows(self) -> list[tuple[Any, Any]]:
         return [
-            (self[f"item_{n}_text"], self[f"item_{n}_type"]) for n in range(1, MAX_ITEMS + 1)
+            (self[f"item_{n}_text"], self[f"item_{n}_type"])
+            for n in range(1, MAX_ITEMS + 1)
         ]
 
     def clean_due_date(self) -> date:
@@ -279,7 +306,10 @@ class DocumentRequestForm(forms.Form):
             elif text:
                 items.append((text, kind))
         if not items and not self.has_error("item_1_text"):
-            self.add_error("item_1_text", forms.ValidationError(msg.ITEMS_REQUIRED, code="required"))
+            self.add_error(
+                "item_1_text",
+                forms.ValidationError(msg.ITEMS_REQUIRED, code="required"),
+            )
         data["items"] = items
         return data
 
@@ -405,10 +435,17 @@ class RecommendForm(forms.Form):
     expected_status = _expected_status()
 
     def __init__(
-        self, *args: Any, periods: list[str], reentry: bool, other_activity: bool, **kwargs: Any
+        self,
+        *args: Any,
+        periods: list[str],
+        reentry: bool,
+        other_activity: bool,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["period"]).choices = [(p, period_label(p)) for p in periods]
+        cast(forms.ChoiceField, self.fields["period"]).choices = [
+            (p, period_label(p)) for p in periods
+        ]
         if not reentry:
             del self.fields["reentry_until"]
         if not other_activity:
@@ -419,25 +456,36 @@ class RecommendForm(forms.Form):
         outcome = data.get("outcome")
         if outcome == Decision.Outcome.GRANT:
             if not data.get("period"):
-                self.add_error("period", forms.ValidationError(msg.PERIOD_REQUIRED, code="required"))
+                self.add_error(
+                    "period",
+                    forms.ValidationError(msg.PERIOD_REQUIRED, code="required"),
+                )
             if "reentry_until" in self.fields and not self.has_error("reentry_until"):
                 until = data.get("reentry_until")
                 if until is None:
                     self.add_error(
                         "reentry_until",
-                        forms.ValidationError(msg.REENTRY_UNTIL_REQUIRED, code="required"),
+                        forms.ValidationError(
+                            msg.REENTRY_UNTIL_REQUIRED, code="required"
+                        ),
                     )
                 elif until <= timezone.localdate():
                     self.add_error(
                         "reentry_until",
                         forms.ValidationError(msg.REENTRY_UNTIL_PAST, code="past"),
                     )
-            if "activity_terms" in self.fields and not (data.get("activity_terms") or "").strip():
+            if (
+                "activity_terms" in self.fields
+                and not (data.get("activity_terms") or "").strip()
+            ):
                 self.add_error(
                     "activity_terms",
                     forms.ValidationError(msg.ACTIVITY_TERMS_REQUIRED, code="required"),
                 )
-        elif outcome == Decision.Outcome.DENY and not (data.get("denial_reasons") or "").strip():
+        elif (
+            outcome == Decision.Outcome.DENY
+            and not (data.get("denial_reasons") or "").strip()
+        ):
             self.add_error(
                 "denial_reasons",
                 forms.ValidationError(msg.DENIAL_REASONS_REQUIRED, code="required"),
@@ -447,7 +495,9 @@ class RecommendForm(forms.Form):
 
 class ApproveForm(forms.Form):
     confirm = forms.BooleanField(
-        label=_("I have checked the recommendation and the case, and I approve the decision"),
+        label=_(
+            "I have checked the recommendation and the case, and I approve the decision"
+        ),
         error_messages={"required": msg.CONFIRM_REQUIRED},
     )
     expected_status = _expected_status()

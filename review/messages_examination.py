@@ -12,7 +12,9 @@ CHANGED_BY_SOMEONE_ELSE = _(
     "This case was changed by someone else since you opened it (it is now "
     "“%(status)s”). Check it again before you act."
 )
-NOT_IN_STATE = _("This case is not at a stage where this can be done (it is “%(status)s”).")
+NOT_IN_STATE = _(
+    "This case is not at a stage where this can be done (it is “%(status)s”)."
+)
 
 # --- Claim and assignment --------------------------------------------------------------
 
@@ -20,7 +22,9 @@ ALREADY_ASSIGNED = _(
     "This case is already assigned to %(name)s. Ask a supervisor to reassign it."
 )
 NOT_AN_EXAMINER = _("%(name)s is not an examiner at this office.")
-CLAIM_FIRST = _("Claim this case (or ask a supervisor to assign it to you) before you act on it.")
+CLAIM_FIRST = _(
+    "Claim this case (or ask a supervisor to assign it to you) before you act on it."
+)
 CLOSED_CASE = _("This case is closed; it cannot be assigned.")
 
 # --- Notes -----------------------------------------------------------------------------
@@ -30,7 +34,9 @@ NOTE_REQUIRED = _("Enter the note")
 # --- Requests for documents ----------------------------------------------------------------
 
 ITEMS_REQUIRED = _("Describe at least one document that the applicant must send")
-ITEM_TYPE_WITHOUT_TEXT = _("Describe what is needed for document %(number)s, or clear its type")
+ITEM_TYPE_WITHOUT_TEXT = _(
+    "Describe what is needed for document %(number)s, or clear its type"
+)
 DUE_DATE_REQUIRED = _("Enter the due date")
 DUE_DATE_PAST = _("The due date must be after today")
 DUE_DATE_TOO_FAR = _("The due date must be within %(days)s days from today")

@@ -25,8 +25,9 @@ def has_role(user: Any, role: str, office_id: int | None) -> bool:
     return office_id is not None and office_id in officer_office_ids(user, role)
 
 
-
-def officer_roles_preload(user: Any, *, with_examiners: bool = False) -> list[OfficerRole]:
+def officer_roles_preload(
+    user: Any, *, with_examiners: bool = False
+) -> list[OfficerRole]:
     """Load the user's officer roles in one query and fill the per-role cache
     that ``accounts.permissions.officer_office_ids`` keeps on the user object
     (attribute ``_officer_offices_<role>``), so that the role checks later in
@@ -44,9 +45,9 @@ def officer_roles_preload(user: Any, *, with_examiners: bool = False) -> list[Of
         ).values("office_id")
         mine |= Q(role=Role.EXAMINER, office_id__in=my_offices)
     roles = list(
-        OfficerRole.objects.filter(mine).select_related("user", "office").order_by(
-            "office__sort_order", "user__username", "pk"
-        )
+        OfficerRole.objects.filter(mine)
+        .select_related("user", "office")
+        .order_by("office__sort_order", "user__username", "pk")
     )
     for role in Role.values:
         setattr(

@@ -50,8 +50,13 @@ def case_get_for_officer(
     try:
         application = (
             Application.objects.select_related(
-                "application_type", "foreign_national", "organization", "office",
-                "target_status", "target_subcategory", *related,
+                "application_type",
+                "foreign_national",
+                "organization",
+                "office",
+                "target_status",
+                "target_subcategory",
+                *related,
             )
             .exclude(status="draft")
             .get(code=code, main__isnull=True, office_id__in=case_office_ids(user))
@@ -146,10 +151,14 @@ def case_queue(
                 | Q(organization__name_en__icontains=f.organization)
             )
     if f.older_than_days:
-        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=f.older_than_days))
+        qs = qs.filter(
+            submitted_at__lte=timezone.now() - timedelta(days=f.older_than_days)
+        )
     if f.documents_due_by:
         qs = qs.filter(
-            Exists(_open_request(OuterRef("pk")).filter(due_date__lte=f.documents_due_by))
+            Exists(
+                _open_request(OuterRef("pk")).filter(due_date__lte=f.documents_due_by)
+            )
         )
     if f.overdue:
         qs = qs.filter(Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today)))
@@ -174,8 +183,12 @@ def case_queue(
         .values("n")
     )
     qs = qs.select_related(
-        "application_type", "foreign_national", "organization", "target_status",
-        "foreign_national__current_status", "assignment__examiner",
+        "application_type",
+        "foreign_national",
+        "organization",
+        "target_status",
+        "foreign_national__current_status",
+        "assignment__examiner",
     ).annotate(
         documents_due=Subquery(_open_request(OuterRef("pk")).values("due_date")[:1]),
         companion_count=Subquery(companions),
@@ -224,7 +237,11 @@ def case_queue_page(
     backward_lookup = TupleGreaterThan if descending else TupleLessThan
     if before is not None:
         reverse_order = [c if descending else f"-{c}" for c in columns]
-        rows = list(cases.filter(backward_lookup(key, before)).order_by(*reverse_order)[: size + 1])
+        rows = list(
+            cases.filter(backward_lookup(key, before)).order_by(*reverse_order)[
+                : size + 1
+            ]
+        )
         return list(reversed(rows[:size])), len(rows) > size
     if after is not None:
         cases = cases.filter(forward_lookup(key, after))
@@ -232,7 +249,9 @@ def case_queue_page(
     return rows[:size], len(rows) > size
 
 
-def case_queue_counts(*, office_ids: set[int], today: date) -> dict[str, dict[str, int]]:
+def case_queue_counts(
+    *, office_ids: set[int], today: date
+) -> dict[str, dict[str, int]]:
     """For each open status, how many main applications of the offices are in
     it and how many of those have an overdue request for documents; one
     grouped query."""
@@ -302,7 +321,9 @@ def document_requests_for_case(*, application: Application) -> list[RequestView]
             file_kind=F("files__file__kind"),
             file_size=F("files__file__size"),
         )
-        .order_by("-request__created_at", "-request__pk", "sort_order", "pk", "files__pk")
+        .order_by(
+            "-request__created_at", "-request__pk", "sort_order", "pk", "files__pk"
+        )
     )
     views: dict[int, RequestView] = {}
     items: dict[int, ItemView] = {}
@@ -349,7 +370,9 @@ def case_related_applications(
     return companions, earlier
 
 
-def case_documents_with_companions(*, application: Application) -> list[ApplicationDocument]:
+def case_documents_with_companions(
+    *, application: Application
+) -> list[ApplicationDocument]:
     """The documents sent with the application and its companions, by slot."""
     return list(
         ApplicationDocument.objects.filter(
@@ -386,8 +409,14 @@ def case_history_and_notes(
     first: one query (``UNION ALL`` of the two tables)."""
     text = CharField()
     columns = (
-        "kind", "at", "action", "from_status", "to_status", "text",
-        "person_name", "person_username",
+        "kind",
+        "at",
+        "action",
+        "from_status",
+        "to_status",
+        "text",
+        "person_name",
+        "person_username",
     )
     events = (
         StatusEvent.objects.filter(application=application)
@@ -476,7 +505,9 @@ def document_request_get_for_user(
     return application, document_request
 
 
-def open_document_requests_for_user(*, user: Any, limit: int = 10) -> list[DocumentRequest]:
+def open_document_requests_for_user(
+    *, user: Any, limit: int = 10
+) -> list[DocumentRequest]:
     """Open requests for documents of the user's organisations, soonest due
     first (for the dashboard)."""
     return list(
@@ -498,13 +529,17 @@ def document_response_file_access(user: Any, stored_file: Any) -> Access:
     office may also view them inline.  Everybody else: "none" (404)."""
     facts = (
         DocumentRequestFile.objects.filter(file_id=stored_file.pk)
-        .values("item__request__application__organization_id",
-                "item__request__application__office_id")
+        .values(
+            "item__request__application__organization_id",
+            "item__request__application__office_id",
+        )
         .first()
     )
     if facts is None:
         return "none"
-    if facts["item__request__application__organization_id"] in user_organization_ids(user=user):
+    if facts["item__request__application__organization_id"] in user_organization_ids(
+        user=user
+    ):
         return "view"
     if facts["item__request__application__office_id"] in case_office_ids(user):
         return "view_inline"

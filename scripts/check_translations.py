@@ -32,7 +32,9 @@ DEFAULT_TARGETS = [PROJECT / "locale" / "ja" / "LC_MESSAGES"]
 JA_PLURAL_FORMS = "nplurals=1; plural=0;"
 
 # %(name)s, %s, %d, %.1f … but not a literal %%.
-PERCENT_RE = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]")
+PERCENT_RE = re.compile(
+    r"%(?:\([^)]*\))?[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[diouxXeEfFgGcrsa%]"
+)
 BRACE_RE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}")
 
 
@@ -73,14 +75,17 @@ def parse_po(path: Path) -> list[Entry]:
         current, target = None, None
 
     def append(value: str) -> None:
-        assert current is not None and target is not None
+        if current is None or target is None:
+            raise ValueError(f"{path}: a string outside an entry")
         name, index = target
         if name == "msgstr":
             current.msgstr[index] = current.msgstr.get(index, "") + value
         else:
             setattr(current, name, (getattr(current, name) or "") + value)
 
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for lineno, raw in enumerate(
+        path.read_text(encoding="utf-8").splitlines(), start=1
+    ):
         line = raw.strip()
         if not line:
             finish()
@@ -93,7 +98,9 @@ def parse_po(path: Path) -> list[Entry]:
             if current is None:
                 current = Entry(line=lineno)
             if line.startswith("#,"):
-                current.flags.update(f.strip() for f in line[2:].split(",") if f.strip())
+                current.flags.update(
+                    f.strip() for f in line[2:].split(",") if f.strip()
+                )
             continue
         keyword, _, rest = line.partition(" ")
         if line.startswith('"'):
@@ -101,7 +108,12 @@ def parse_po(path: Path) -> list[Entry]:
                 raise ValueError(f"{path}:{lineno}: string outside an entry")
             append(_unquote(line, path, lineno))
             continue
-        if keyword in ("msgctxt", "msgid") and current is not None and target is not None and target[0] == "msgstr":
+        if (
+            keyword in ("msgctxt", "msgid")
+            and current is not None
+            and target is not None
+            and target[0] == "msgstr"
+        ):
             finish()
         if current is None:
             current = Entry(line=lineno)
@@ -128,7 +140,11 @@ def _placeholders(text: str, flags: set[str]) -> list[str]:
     if "python-format" in flags:
         found += [m for m in PERCENT_RE.findall(text) if m != "%%"]
     if "python-brace-format" in flags:
-        found += ["{" + m.group(1) + "}" for m in BRACE_RE.finditer(text) if m.group(1) is not None]
+        found += [
+            "{" + m.group(1) + "}"
+            for m in BRACE_RE.finditer(text)
+            if m.group(1) is not None
+        ]
     return sorted(found)
 
 
@@ -150,9 +166,13 @@ def check_file(path: Path) -> list[str]:
         if entry.msgid == "" and entry.msgctxt is None:  # the header
             if "fuzzy" in entry.flags:
                 problems.append(f"{where}: header is marked fuzzy")
-            plural_forms = _header_fields(entry.msgstr.get(0, "")).get("plural-forms", "")
+            plural_forms = _header_fields(entry.msgstr.get(0, "")).get(
+                "plural-forms", ""
+            )
             if " ".join(plural_forms.split()) != JA_PLURAL_FORMS:
-                problems.append(f"{where}: header should say Plural-Forms: {JA_PLURAL_FORMS} (has {plural_forms!r})")
+                problems.append(
+                    f"{where}: header should say Plural-Forms: {JA_PLURAL_FORMS} (has {plural_forms!r})"
+                )
             match = re.search(r"nplurals\s*=\s*(\d+)", plural_forms)
             nplurals = int(match.group(1)) if match else 1
             continue
@@ -191,7 +211,9 @@ def main(argv: list[str]) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem(s) in {len(files)} catalogue(s).", file=sys.stderr)
+        print(
+            f"{len(problems)} problem(s) in {len(files)} catalogue(s).", file=sys.stderr
+        )
         return 1
     return 0
 

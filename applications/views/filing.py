@@ -35,7 +35,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roster_csv
-from accounts.models import Organization, RosterEntry
+from accounts.models import Organization, RosterEntry, User
 from accounts.permissions import can_file
 from accounts.selectors import organizations_for_user
 from applications import eligibility, selectors, services
@@ -117,6 +117,13 @@ def _draft(request: HttpRequest, code: Any, *, write: bool) -> Application:
 def _submitted_redirect(request: HttpRequest, code: Any) -> HttpResponse:
     messages.info(request, v.NOT_A_DRAFT)
     return redirect("applications:submitted", code)
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in user (every view here is behind login_required)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
+    return request.user
 
 
 def _require_can_file(request: HttpRequest) -> None:
@@ -232,7 +239,11 @@ def foreign_nationals(request: HttpRequest) -> HttpResponse:
         {
             "page": page,
             "rows": [
-                (p, countries.get(p.nationality, p.nationality), _name_of(p.current_status))
+                (
+                    p,
+                    countries.get(p.nationality, p.nationality),
+                    _name_of(p.current_status),
+                )
                 for p in page
             ],
             "can_write": can_file(request.user),
@@ -284,7 +295,7 @@ def foreign_national_add(request: HttpRequest, organization: uuid.UUID) -> HttpR
     if request.method == "POST" and form.is_valid():
         try:
             person = services.foreign_national_save(
-                organization=org, values=form.values(), actor=request.user
+                organization=org, values=form.values(), actor=_actor(request)
             )
         except services.DuplicatePerson as exc:
             form.add_duplicate_error(exc.existing)
@@ -314,7 +325,7 @@ def foreign_national_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse
             services.foreign_national_save(
                 organization=person.organization,
                 values=form.values(),
-                actor=request.user,
+                actor=_actor(request),
                 foreign_national=person,
             )
         except services.DuplicatePerson as exc:
@@ -426,18 +437,17 @@ def start_person(request: HttpRequest, organization: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         choice = request.POST.get("person", "")
         kind, _sep, code = choice.partition(":")
+        chosen = _uuid_or_none(code)
         # The list may have been narrowed by a search; look the value up again.
-        if kind == "fn":
-            person = org.foreign_nationals.filter(code=_uuid_or_none(code)).first()
+        if kind == "fn" and chosen is not None:
+            person = org.foreign_nationals.filter(code=chosen).first()
             if person is not None:
                 return redirect("applications:start_type", person.code)
-        elif kind == "roster":
-            entry = RosterEntry.objects.filter(
-                organization=org, code=_uuid_or_none(code)
-            ).first()
+        elif kind == "roster" and chosen is not None:
+            entry = RosterEntry.objects.filter(organization=org, code=chosen).first()
             if entry is not None:
                 person = services.foreign_national_from_roster(
-                    entry=entry, actor=request.user
+                    entry=entry, actor=_actor(request)
                 )
                 return redirect("applications:start_type", person.code)
         form.is_valid()
@@ -479,7 +489,7 @@ def start_type(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             foreign_national=fn,
             application_type=main_type,
             companions=companions,
-            actor=request.user,
+            actor=_actor(request),
         )
         messages.success(
             request,
@@ -662,7 +672,7 @@ def draft_person(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         services.application_update(
             application=application,
             expected_version=form.cleaned_data["version"],
-            actor=request.user,
+            actor=_actor(request),
             person=form.values(),
             section="person",
         )
@@ -690,7 +700,7 @@ def draft_application(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         services.application_update(
             application=application,
             expected_version=form.cleaned_data["version"],
-            actor=request.user,
+            actor=_actor(request),
             fields=form.changes(),
             section="application",
         )
@@ -725,7 +735,7 @@ def draft_companions(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             application=application,
             wanted=form.wanted(),
             expected_version=form.cleaned_data["version"],
-            actor=request.user,
+            actor=_actor(request),
         )
 
     return _step(
@@ -816,7 +826,7 @@ def draft_documents(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                     slot=slot,
                     uploads=bound.cleaned_data["upload"],
                     expected_version=bound.cleaned_data["version"],
-                    actor=request.user,
+                    actor=_actor(request),
                 )
             except services.StaleEdit:
                 application = _draft(request, code, write=False)
@@ -892,7 +902,7 @@ def draft_document_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse
             application=application,
             file_code=form.cleaned_data["item"],
             expected_version=form.cleaned_data["version"],
-            actor=request.user,
+            actor=_actor(request),
         )
     except services.StaleEdit:
         messages.error(request, v.STALE_EDIT)
@@ -1168,7 +1178,7 @@ def draft_check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             try:
                 submitted = services.application_submit(
                     application=application,
-                    actor=request.user,
+                    actor=_actor(request),
                     expected_version=form.cleaned_data["version"],
                 )
             except services.NotEligible as exc:
@@ -1242,7 +1252,7 @@ def draft_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             services.application_draft_delete(
                 application=application,
                 expected_version=form.cleaned_data["version"],
-                actor=request.user,
+                actor=_actor(request),
             )
         except services.StaleEdit:
             application = _draft(request, code, write=True)

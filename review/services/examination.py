@@ -130,7 +130,9 @@ def _notify_officers(
     link = reverse("review:case", args=[application.code])
     for user in users:
         notify(
-            recipient=user, kind=kind, context={**_case_context(application), **context},
+            recipient=user,
+            kind=kind,
+            context={**_case_context(application), **context},
             link=link,
         )
 
@@ -158,8 +160,11 @@ def documents_request_path(application: Application) -> str:
 def _start_if_new(locked: Application, actor: Any) -> Application:
     if locked.status == Status.SUBMITTED:
         return application_transition(
-            application=locked, action=Action.START_EXAMINATION, actor=actor,
-            expected_status=Status.SUBMITTED, notify_kind="examination_started",
+            application=locked,
+            action=Action.START_EXAMINATION,
+            actor=actor,
+            expected_status=Status.SUBMITTED,
+            notify_kind="examination_started",
         )
     return locked
 
@@ -176,7 +181,9 @@ def case_claim(*, application: Application, actor: User) -> Assignment:
         if locked.status in CLOSED:
             raise ExaminationError(msg.CLOSED_CASE)
         current = (
-            Assignment.objects.select_related("examiner").filter(application=locked).first()
+            Assignment.objects.select_related("examiner")
+            .filter(application=locked)
+            .first()
         )
         if current is not None:
             if current.examiner_id == actor.pk:
@@ -189,7 +196,9 @@ def case_claim(*, application: Application, actor: User) -> Assignment:
             application=locked, examiner=actor, assigned_by=actor
         )
         audit_record(
-            actor=actor, action="case.claim", obj=locked,
+            actor=actor,
+            action="case.claim",
+            obj=locked,
             organization_code=locked.organization.code,
         )
         _start_if_new(locked, actor)
@@ -204,7 +213,9 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
     case is closed."""
     _require_role(actor, Role.SUPERVISOR, application)
     if not OfficerRole.objects.filter(
-        user=examiner, office_id=cast(int, application.office_id), role=Role.EXAMINER,
+        user=examiner,
+        office_id=cast(int, application.office_id),
+        role=Role.EXAMINER,
         user__is_active=True,
     ).exists():
         raise ExaminationError(msg.NOT_AN_EXAMINER % {"name": examiner.display_name})
@@ -225,7 +236,9 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
             current.save(update_fields=["examiner", "assigned_by", "assigned_at"])
             assignment = current
         audit_record(
-            actor=actor, action="case.assign", obj=locked,
+            actor=actor,
+            action="case.assign",
+            obj=locked,
             organization_code=locked.organization.code,
             data={"reassigned": current is not None},
         )
@@ -238,7 +251,9 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
 # --- Internal notes ------------------------------------------------------------------------
 
 
-def internal_note_add(*, application: Application, actor: User, text: str) -> InternalNote:
+def internal_note_add(
+    *, application: Application, actor: User, text: str
+) -> InternalNote:
     """Add an officer's note to the case (any case role of its office).  Notes
     are never shown to the organisation's users."""
     if not any(
@@ -250,9 +265,13 @@ def internal_note_add(*, application: Application, actor: User, text: str) -> In
     if not text:
         raise ExaminationError(msg.NOTE_REQUIRED)
     with transaction.atomic():
-        note = InternalNote.objects.create(application=application, author=actor, text=text)
+        note = InternalNote.objects.create(
+            application=application, author=actor, text=text
+        )
         audit_record(
-            actor=actor, action="case.note_add", obj=application,
+            actor=actor,
+            action="case.note_add",
+            obj=application,
             organization_code=application.organization.code,
         )
     return note
@@ -299,19 +318,26 @@ def document_request_create(
         _expect(locked, expected_status, Status.EXAMINING)
         _require_assigned(actor, locked)
         document_request = DocumentRequest.objects.create(
-            application=locked, due_date=due_date, message=message.strip(),
+            application=locked,
+            due_date=due_date,
+            message=message.strip(),
             created_by=actor,
         )
         DocumentRequestItem.objects.bulk_create(
             DocumentRequestItem(
-                request=document_request, text=item.text,
-                document_type=item.document_type[:100], sort_order=number,
+                request=document_request,
+                text=item.text,
+                document_type=item.document_type[:100],
+                sort_order=number,
             )
             for number, item in enumerate(items, start=1)
         )
         application_transition(
-            application=locked, action=Action.REQUEST_DOCUMENTS, actor=actor,
-            expected_status=Status.EXAMINING, notify_kind="document_request",
+            application=locked,
+            action=Action.REQUEST_DOCUMENTS,
+            actor=actor,
+            expected_status=Status.EXAMINING,
+            notify_kind="document_request",
             notify_context={
                 "due_date": due_date.isoformat(),
                 "item_count": len(items),
@@ -337,7 +363,9 @@ def document_request_extend(
     if not reason:
         raise ExaminationError(msg.EXTENSION_REASON_REQUIRED)
     with transaction.atomic():
-        locked_request = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
+        locked_request = DocumentRequest.objects.select_for_update().get(
+            pk=document_request.pk
+        )
         application = _lock(locked_request.application)
         _require_assigned(actor, application)
         if locked_request.state != DocumentRequest.State.OPEN:
@@ -358,14 +386,18 @@ def document_request_extend(
             update_fields=["due_date", "extension_reason", "reminded_7", "reminded_1"]
         )
         audit_record(
-            actor=actor, action="document_request.extend", obj=locked_request,
+            actor=actor,
+            action="document_request.extend",
+            obj=locked_request,
             organization_code=application.organization.code,
             data={"from": old.isoformat(), "to": due_date.isoformat()},
         )
         link = reverse("applications:case", args=[application.code])
         for user in organization_users(application):
             notify(
-                recipient=user, kind="document_request_extended", link=link,
+                recipient=user,
+                kind="document_request_extended",
+                link=link,
                 context={
                     **_case_context(application),
                     "due_date": due_date.isoformat(),
@@ -405,11 +437,15 @@ def document_request_attach(
             raise ExaminationError(msg.REQUEST_NOT_OPEN)
         stored = []
         for upload in uploads:
-            stored_file = store_upload(cleaned=upload, uploaded_by=actor, purpose=RESPONSE_PURPOSE)
+            stored_file = store_upload(
+                cleaned=upload, uploaded_by=actor, purpose=RESPONSE_PURPOSE
+            )
             DocumentRequestFile.objects.create(item=item, file=stored_file)
             stored.append(stored_file)
         audit_record(
-            actor=actor, action="document_request.attach", obj=locked,
+            actor=actor,
+            action="document_request.attach",
+            obj=locked,
             organization_code=application.organization.code,
             data={"files": len(stored)},
         )
@@ -435,7 +471,9 @@ def document_request_file_remove(
         stored_file_delete(stored_file=stored_file, actor=actor)
 
 
-def document_request_answer(*, document_request: DocumentRequest, actor: User) -> DocumentRequest:
+def document_request_answer(
+    *, document_request: DocumentRequest, actor: User
+) -> DocumentRequest:
     """Send the organisation's answer (once): the request is answered, the
     case returns to examination (RESPOND_DOCUMENTS), the organisation's users
     and the examiner are told.  Items without files are allowed (the page
@@ -461,17 +499,23 @@ def document_request_answer(*, document_request: DocumentRequest, actor: User) -
         locked.save(update_fields=["state", "answered_by", "answered_at"])
         context = {"answered_items": answered, "item_count": item_count}
         application_transition(
-            application=locked_app, action=Action.RESPOND_DOCUMENTS, actor=actor,
+            application=locked_app,
+            action=Action.RESPOND_DOCUMENTS,
+            actor=actor,
             expected_status=Status.AWAITING_DOCUMENTS,
             notify_kind="document_request_answered",
             notify_context={**context, "audience": "organization"},
         )
         examiners = [
-            a.examiner for a in Assignment.objects.filter(application=locked_app)
-            .select_related("examiner")
+            a.examiner
+            for a in Assignment.objects.filter(application=locked_app).select_related(
+                "examiner"
+            )
         ] or _office_users(locked_app, Role.EXAMINER)
         _notify_officers(
-            locked_app, examiners, "document_request_answered",
+            locked_app,
+            examiners,
+            "document_request_answered",
             {**context, "audience": "office"},
         )
     return locked
@@ -492,8 +536,9 @@ def document_request_send_reminders(*, today: date | None = None) -> int:
             due_date__gte=today,
             due_date__lte=today + timedelta(days=days),
             **{flag: False},
-        ).select_related("application", "application__application_type",
-                         "application__organization")
+        ).select_related(
+            "application", "application__application_type", "application__organization"
+        )
         for document_request in candidates:
             made_on = timezone.localdate(document_request.created_at)
             if days == 7 and (document_request.due_date - made_on).days <= 7:
@@ -502,7 +547,9 @@ def document_request_send_reminders(*, today: date | None = None) -> int:
                 continue  # the 1-day reminder covers it
             with transaction.atomic():
                 claimed = DocumentRequest.objects.filter(
-                    pk=document_request.pk, state=DocumentRequest.State.OPEN, **{flag: False}
+                    pk=document_request.pk,
+                    state=DocumentRequest.State.OPEN,
+                    **{flag: False},
                 ).update(**{flag: True})
                 if not claimed:
                     continue
@@ -510,7 +557,9 @@ def document_request_send_reminders(*, today: date | None = None) -> int:
                 link = reverse("applications:case", args=[application.code])
                 for user in organization_users(application):
                     notify(
-                        recipient=user, kind="document_request_reminder", link=link,
+                        recipient=user,
+                        kind="document_request_reminder",
+                        link=link,
                         context={
                             **_case_context(application),
                             "due_date": document_request.due_date.isoformat(),
@@ -564,7 +613,9 @@ class Recommendation:
     denial_reasons: str = ""
 
 
-def _check_recommendation(application: Application, rec: Recommendation) -> Recommendation:
+def _check_recommendation(
+    application: Application, rec: Recommendation
+) -> Recommendation:
     if rec.outcome == Decision.Outcome.DENY:
         reasons = rec.denial_reasons.strip()
         if not reasons:
@@ -595,7 +646,9 @@ def _check_recommendation(application: Application, rec: Recommendation) -> Reco
         if not terms:
             raise ExaminationError(msg.ACTIVITY_TERMS_REQUIRED)
     return Recommendation(
-        outcome=rec.outcome, period=rec.period, reentry_until=reentry_until,
+        outcome=rec.outcome,
+        period=rec.period,
+        reentry_until=reentry_until,
         activity_terms=terms,
     )
 
@@ -642,12 +695,18 @@ def decision_propose(
             proposed_by=actor,
         )
         application_transition(
-            application=locked, action=Action.PROPOSE_DECISION, actor=actor,
+            application=locked,
+            action=Action.PROPOSE_DECISION,
+            actor=actor,
             expected_status=Status.EXAMINING,
         )
-        supervisors = [u for u in _office_users(locked, Role.SUPERVISOR) if u.pk != actor.pk]
+        supervisors = [
+            u for u in _office_users(locked, Role.SUPERVISOR) if u.pk != actor.pk
+        ]
         _notify_officers(
-            locked, supervisors, "decision_proposed",
+            locked,
+            supervisors,
+            "decision_proposed",
             {"outcome": rec.outcome, "examiner": actor.display_name},
         )
     return decision
@@ -697,8 +756,12 @@ def decision_approve(
         context: dict[str, Any] = (
             {
                 "period": decision.granted_period,
-                "status_ja": decision.granted_status.name_ja if decision.granted_status else "",
-                "status_en": decision.granted_status.name_en if decision.granted_status else "",
+                "status_ja": decision.granted_status.name_ja
+                if decision.granted_status
+                else "",
+                "status_en": decision.granted_status.name_en
+                if decision.granted_status
+                else "",
             }
             if grant
             else {"reasons": decision.denial_reasons}
@@ -740,11 +803,15 @@ def decision_send_back(
         application_transition(
             # The comment stays on the decision: history notes may reach the
             # organisation's timeline, the internal review must not.
-            application=locked, action=Action.SEND_BACK, actor=actor,
+            application=locked,
+            action=Action.SEND_BACK,
+            actor=actor,
             expected_status=Status.DECISION_PROPOSED,
         )
         _notify_officers(
-            locked, [decision.proposed_by], "decision_sent_back",
+            locked,
+            [decision.proposed_by],
+            "decision_sent_back",
             {"comment": comment, "supervisor": actor.display_name},
         )
     return decision

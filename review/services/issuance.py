@@ -643,14 +643,9 @@ def _audit_callback_refusal(
 
 
 def payment_callback_refused_signature(*, error: str) -> None:
-    """Record a callback whose signature or shape was refused."""
-    with transaction.atomic():
-        audit_record(
-            actor=None,
-            action="payment.callback_refused",
-            obj=None,
-            data={"reason": error},
-        )
+    """Log a callback whose signature or shape was refused.  Not audited:
+    anyone can post garbage to the public callback URL, and it must not fill
+    the audit trail; refusals of signed callbacks are audited."""
     logger.warning("payment callback refused: %s", error)
 
 

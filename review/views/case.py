@@ -72,13 +72,17 @@ CASE_RELATED = (
 )
 
 
-def _with_case(role: str | None = None, *, related: tuple[str, ...] = ()) -> Callable[[View], View]:
+def _with_case(
+    role: str | None = None, *, related: tuple[str, ...] = ()
+) -> Callable[[View], View]:
     """Resolve ``code`` to a case of the officer's offices (404 otherwise) and
     check ``role`` (403) before anything else — re-authentication included."""
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapper(request: HttpRequest, code: uuid.UUID, **kwargs: Any) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, code: uuid.UUID, **kwargs: Any
+        ) -> HttpResponse:
             request.officer_roles = officer_roles_preload(  # type: ignore[attr-defined]
                 request.user, with_examiners=role is None
             )
@@ -109,13 +113,16 @@ def _require_assigned(request: HttpRequest, application: Application) -> None:
 def _changed(request: HttpRequest, application: Application) -> HttpResponse:
     application.refresh_from_db(fields=["status"])
     messages.error(
-        request, msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label}
+        request,
+        msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label},
     )
     return redirect("review:case", application.code)
 
 
 def _not_now(request: HttpRequest, application: Application) -> HttpResponse:
-    messages.info(request, msg.NOT_IN_STATE % {"status": Status(application.status).label})
+    messages.info(
+        request, msg.NOT_IN_STATE % {"status": Status(application.status).label}
+    )
     return redirect("review:case", application.code)
 
 
@@ -125,7 +132,9 @@ def _not_now(request: HttpRequest, application: Application) -> HttpResponse:
 def _documents_by_slot(documents: list[Any]) -> list[dict[str, Any]]:
     groups: dict[int, dict[str, Any]] = {}
     for document in documents:
-        group = groups.setdefault(document.slot_id, {"slot": document.slot, "files": []})
+        group = groups.setdefault(
+            document.slot_id, {"slot": document.slot, "files": []}
+        )
         group["files"].append(document.file)
     return list(groups.values())
 
@@ -135,28 +144,36 @@ def _deadlines(application: Application, open_request: Any) -> list[dict[str, An
     today = timezone.localdate()
     rows: list[dict[str, Any]] = []
     if person.period_expiry:
-        rows.append({
-            "label": _("Current period of stay expires"),
-            "date": person.period_expiry,
-            "days": (person.period_expiry - today).days,
-        })
+        rows.append(
+            {
+                "label": _("Current period of stay expires"),
+                "date": person.period_expiry,
+                "days": (person.period_expiry - today).days,
+            }
+        )
     special = special_period_end(
         application_type=application.application_type.code,
         expiry=person.period_expiry,
         current_period=person.current_period or None,
     )
     if special is not None:
-        rows.append({
-            "label": _("Special period ends (the person may stay until the decision or this day)"),
-            "date": special,
-            "days": (special - today).days,
-        })
+        rows.append(
+            {
+                "label": _(
+                    "Special period ends (the person may stay until the decision or this day)"
+                ),
+                "date": special,
+                "days": (special - today).days,
+            }
+        )
     if open_request is not None:
-        rows.append({
-            "label": _("Requested documents due"),
-            "date": open_request.due_date,
-            "days": (open_request.due_date - today).days,
-        })
+        rows.append(
+            {
+                "label": _("Requested documents due"),
+                "date": open_request.due_date,
+                "days": (open_request.due_date - today).days,
+            }
+        )
     return rows
 
 
@@ -172,7 +189,9 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
     requests = selectors.document_requests_for_case(application=application)
     decisions = selectors.case_decisions(application=application)
     audit_record(
-        actor=user, action="application.view", obj=application,
+        actor=user,
+        action="application.view",
+        obj=application,
         organization_code=application.organization.code,
     )
     assignment = _assignment(application)
@@ -181,10 +200,15 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
     assigned_to_me = assignment is not None and assignment.examiner_id == user.pk
     status = application.status
     open_request = next(
-        (r.request for r in requests if r.request.state == DocumentRequest.State.OPEN), None
+        (r.request for r in requests if r.request.state == DocumentRequest.State.OPEN),
+        None,
     )
     active = next(
-        (d for d in decisions if d.state in (Decision.State.PROPOSED, Decision.State.APPROVED)),
+        (
+            d
+            for d in decisions
+            if d.state in (Decision.State.PROPOSED, Decision.State.APPROVED)
+        ),
         None,
     )
     examiners = [
@@ -201,8 +225,11 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
         "assignment": assignment,
         "companions": companions,
         "earlier": [
-            {"application": a, "visible": a.office_id in my_offices,
-             "colour": STATUS_COLOURS.get(a.status, "blue")}
+            {
+                "application": a,
+                "visible": a.office_id in my_offices,
+                "colour": STATUS_COLOURS.get(a.status, "blue"),
+            }
             for a in earlier
         ],
         "document_groups": _documents_by_slot(documents),
@@ -237,7 +264,8 @@ def note_add(request: HttpRequest, *, application: Application) -> HttpResponse:
     if form.is_valid():
         try:
             services.internal_note_add(
-                application=application, actor=request.user,  # type: ignore[arg-type]
+                application=application,
+                actor=request.user,  # type: ignore[arg-type]
                 text=form.cleaned_data["text"],
             )
         except ExaminationError as exc:
@@ -254,14 +282,18 @@ def note_add(request: HttpRequest, *, application: Application) -> HttpResponse:
 
 def _document_type_names() -> list[str]:
     """Names of the known document kinds, for the type field's suggestions."""
-    names = DocumentSlot.objects.order_by("sort_order", "code").values_list("name_ja", flat=True)
+    names = DocumentSlot.objects.order_by("sort_order", "code").values_list(
+        "name_ja", flat=True
+    )
     return list(dict.fromkeys(names))
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.EXAMINER, related=("assignment",))
-def request_documents(request: HttpRequest, *, application: Application) -> HttpResponse:
+def request_documents(
+    request: HttpRequest, *, application: Application
+) -> HttpResponse:
     _require_assigned(request, application)
     if request.method == "GET" and application.status != Status.EXAMINING:
         return _not_now(request, application)
@@ -278,7 +310,9 @@ def request_documents(request: HttpRequest, *, application: Application) -> Http
             services.document_request_create(
                 application=application,
                 actor=request.user,  # type: ignore[arg-type]
-                items=[services.RequestedItem(text, kind) for text, kind in data["items"]],
+                items=[
+                    services.RequestedItem(text, kind) for text, kind in data["items"]
+                ],
                 due_date=data["due_date"],
                 message=data.get("message") or "",
                 expected_status=data["expected_status"],
@@ -290,14 +324,20 @@ def request_documents(request: HttpRequest, *, application: Application) -> Http
         else:
             messages.success(
                 request,
-                _("The request for documents was sent. The applicant has until %(date)s.")
+                _(
+                    "The request for documents was sent. The applicant has until %(date)s."
+                )
                 % {"date": data["due_date"].isoformat()},
             )
             return redirect("review:case", application.code)
     return render(
         request,
         "review/case/request_documents.html",
-        {"application": application, "form": form, "document_types": _document_type_names()},
+        {
+            "application": application,
+            "form": form,
+            "document_types": _document_type_names(),
+        },
     )
 
 
@@ -359,14 +399,22 @@ def _recommend_form(application: Application, data: Any = None) -> RecommendForm
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_with_case(Role.EXAMINER, related=("assignment", "foreign_national__current_status",
-                                    "foreign_national__current_subcategory"))
+@_with_case(
+    Role.EXAMINER,
+    related=(
+        "assignment",
+        "foreign_national__current_status",
+        "foreign_national__current_subcategory",
+    ),
+)
 @reauthentication_required(allow_get=True)
 def recommend(request: HttpRequest, *, application: Application) -> HttpResponse:
     _require_assigned(request, application)
     if request.method == "GET" and application.status != Status.EXAMINING:
         return _not_now(request, application)
-    form = _recommend_form(application, request.POST if request.method == "POST" else None)
+    form = _recommend_form(
+        application, request.POST if request.method == "POST" else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -430,7 +478,9 @@ def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
     ):
         return _not_now(request, application)
     initial = {"expected_status": application.status}
-    form = ApproveForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = ApproveForm(
+        request.POST if request.method == "POST" else None, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             approved = services.decision_approve(
@@ -454,7 +504,9 @@ def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
         request,
         "review/case/approve.html",
         _review_context(
-            application, decision, form=form,
+            application,
+            decision,
+            form=form,
             send_back_form=SendBackForm(initial=initial),
         ),
     )
@@ -487,7 +539,8 @@ def send_back(request: HttpRequest, *, application: Application) -> HttpResponse
         request,
         "review/case/approve.html",
         _review_context(
-            application, decision,
+            application,
+            decision,
             form=ApproveForm(initial={"expected_status": application.status}),
             send_back_form=form,
             send_back_errors=True,
@@ -508,7 +561,9 @@ def _request_page(
 ) -> HttpResponse:
     views = selectors.document_requests_for_case(application=application)
     view = next(v for v in views if v.request.pk == document_request.pk)
-    may_write = can_file(request.user) and document_request.state == DocumentRequest.State.OPEN
+    may_write = (
+        can_file(request.user) and document_request.state == DocumentRequest.State.OPEN
+    )
     items = []
     for item in view.items:
         form = (
@@ -543,7 +598,9 @@ def documents_request(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         user=request.user, code=code
     )
     audit_record(
-        actor=request.user, action="document_request.view", obj=document_request,
+        actor=request.user,
+        action="document_request.view",
+        obj=document_request,
         organization_code=application.organization.code,
     )
     return _request_page(request, application, document_request)
@@ -563,7 +620,9 @@ def _open_request_for_write(
 
 @login_required
 @require_POST
-def documents_request_upload(request: HttpRequest, code: uuid.UUID, number: int) -> HttpResponse:
+def documents_request_upload(
+    request: HttpRequest, code: uuid.UUID, number: int
+) -> HttpResponse:
     found = _open_request_for_write(request, code)
     if isinstance(found, HttpResponse):
         return found
@@ -573,11 +632,15 @@ def documents_request_upload(request: HttpRequest, code: uuid.UUID, number: int)
         raise Http404
     form = ItemUploadForm(request.POST, request.FILES, number=number)
     if not form.is_valid():
-        return _request_page(request, application, document_request, bound=(number, form))
+        return _request_page(
+            request, application, document_request, bound=(number, form)
+        )
     try:
         stored = services.document_request_attach(
-            document_request=document_request, item=item,
-            uploads=form.cleaned_data["upload"], actor=request.user,  # type: ignore[arg-type]
+            document_request=document_request,
+            item=item,
+            uploads=form.cleaned_data["upload"],
+            actor=request.user,  # type: ignore[arg-type]
         )
     except ExaminationError as exc:
         messages.error(request, str(exc.message))
@@ -603,7 +666,8 @@ def documents_request_remove(
     application, document_request = found
     try:
         services.document_request_file_remove(
-            document_request=document_request, file_code=file_code,
+            document_request=document_request,
+            file_code=file_code,
             actor=request.user,  # type: ignore[arg-type]
         )
     except DocumentRequestFile.DoesNotExist:
@@ -633,18 +697,22 @@ def documents_request_send(request: HttpRequest, code: uuid.UUID) -> HttpRespons
     if request.method == "POST" and form.is_valid():
         try:
             services.document_request_answer(
-                document_request=document_request, actor=request.user  # type: ignore[arg-type]
+                document_request=document_request,
+                actor=request.user,  # type: ignore[arg-type]
             )
         except StaleEdit:
             application.refresh_from_db(fields=["status"])
             messages.error(
                 request,
-                msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label},
+                msg.CHANGED_BY_SOMEONE_ELSE
+                % {"status": Status(application.status).label},
             )
             return redirect("applications:case", application.code)
         messages.success(
             request,
-            _("Your answer was sent to the immigration office. The examination continues."),
+            _(
+                "Your answer was sent to the immigration office. The examination continues."
+            ),
         )
         return redirect("applications:case", application.code)
     return render(
@@ -677,7 +745,11 @@ def organization_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | Non
         "review/case/_dashboard_requests.html",
         {
             "requests": [
-                {"request": r, "overdue": r.due_date < today, "days": (r.due_date - today).days}
+                {
+                    "request": r,
+                    "overdue": r.due_date < today,
+                    "days": (r.due_date - today).days,
+                }
                 for r in requests
             ]
         },

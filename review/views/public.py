@@ -24,6 +24,7 @@ from allauth.account.adapter import get_adapter
 
 from accounts.models import Office
 from applications.models import ApplicationType
+from portal.audit.services import audit_record
 from review import messages_issuance as msg
 from review.certificates import coe_verify
 from review.forms_issuance import VerifyForm
@@ -72,6 +73,14 @@ def verify_coe(request: HttpRequest) -> HttpResponse:
             )
         if form.is_valid():
             result = coe_verify(code=form.cleaned_data["code"])
+            if result.certificate is not None:
+                # A view of (masked) personal data by an anonymous visitor.
+                audit_record(
+                    actor=None,
+                    action="certificate.verify",
+                    obj=result.certificate,
+                    data={"state": result.state},
+                )
     return render(
         request,
         "review/public/verify_coe.html",

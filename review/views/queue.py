@@ -61,7 +61,9 @@ def _language() -> str:
     return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
-def reference_choices(language: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+def reference_choices(
+    language: str,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(application types, statuses of residence) as choices in
     ``language``; reference data changes rarely, so it is cached for a few
     minutes instead of costing two queries on every queue page."""
@@ -102,14 +104,21 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not office_ids:
         raise PermissionDenied
     examiners = list(
-        {r.user_id: r.user for r in roles if r.role == Role.EXAMINER and r.user.is_active}.values()
+        {
+            r.user_id: r.user
+            for r in roles
+            if r.role == Role.EXAMINER and r.user.is_active
+        }.values()
     )
     examiners.sort(key=lambda u: u.username)
     language = _language()
     types, statuses = reference_choices(language)
     form = QueueFilterForm(
-        request.GET or None, application_types=types, statuses=statuses,
-        examiners=examiners, language=language,
+        request.GET or None,
+        application_types=types,
+        statuses=statuses,
+        examiners=examiners,
+        language=language,
     )
     today = timezone.localdate()
     rows: list[dict[str, Any]] = []
@@ -137,14 +146,22 @@ def queue(request: HttpRequest) -> HttpResponse:
         after = selectors.decode_cursor(request.GET.get("after"))
         before = selectors.decode_cursor(request.GET.get("before"))
         page, more = selectors.case_queue_page(
-            cases, sort=sort, after=after, before=None if after else before, size=PAGE_SIZE
+            cases,
+            sort=sort,
+            after=after,
+            before=None if after else before,
+            size=PAGE_SIZE,
         )
         backwards = before is not None and after is None
         if page:
             if more or backwards:
-                next_url = _page_url(request, after=selectors.encode_cursor(page[-1], sort))
+                next_url = _page_url(
+                    request, after=selectors.encode_cursor(page[-1], sort)
+                )
             if (after is not None) or (backwards and more):
-                prev_url = _page_url(request, before=selectors.encode_cursor(page[0], sort))
+                prev_url = _page_url(
+                    request, before=selectors.encode_cursor(page[0], sort)
+                )
         examiner_offices = {r.office_id for r in mine if r.role == Role.EXAMINER}
         now = timezone.now()
         for application in page:
@@ -187,7 +204,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             "next_url": next_url,
             "prev_url": prev_url,
             "filtered": any(
-                v for k, v in request.GET.items() if k not in ("after", "before", "sort")
+                v
+                for k, v in request.GET.items()
+                if k not in ("after", "before", "sort")
             ),
             "current_status": data.get("status") or "",
             "several_offices": len(office_ids) > 1,
@@ -208,7 +227,8 @@ def _assignment(application: Any) -> Any:
 def _changed(request: HttpRequest, application: Any) -> HttpResponse:
     application.refresh_from_db(fields=["status"])
     messages.error(
-        request, msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label}
+        request,
+        msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label},
     )
     return redirect("review:case", application.code)
 
@@ -218,7 +238,9 @@ def _changed(request: HttpRequest, application: Any) -> HttpResponse:
 def claim(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user: Any = request.user
     officer_roles_preload(user)
-    application = selectors.case_get_for_officer(user=user, code=code, role=Role.EXAMINER)
+    application = selectors.case_get_for_officer(
+        user=user, code=code, role=Role.EXAMINER
+    )
     try:
         case_claim(application=application, actor=user)
     except ExaminationError as exc:
@@ -239,9 +261,12 @@ def claim(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 def assign(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     user: Any = request.user
     officer_roles_preload(user)
-    application = selectors.case_get_for_officer(user=user, code=code, role=Role.SUPERVISOR)
+    application = selectors.case_get_for_officer(
+        user=user, code=code, role=Role.SUPERVISOR
+    )
     form = AssignForm(
-        request.POST, examiners=selectors.case_examiners(office_id=application.office_id)
+        request.POST,
+        examiners=selectors.case_examiners(office_id=application.office_id),
     )
     if not form.is_valid():
         for errors in form.errors.values():

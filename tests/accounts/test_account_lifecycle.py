@@ -470,8 +470,9 @@ def test_a_new_link_for_a_user_who_never_set_a_password(officer_client, officer)
     officer_client.post(
         old_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
-    officer_client.logout()
+    officer_client.logout()  # also drops the language cookie
     officer_client.force_login(officer)
+    officer_client.cookies["django_language"] = "en"
     response = officer_client.post(
         reverse("accounts:reception_user_send_link", args=[user.code]), follow=True
     )

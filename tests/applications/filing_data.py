@@ -49,7 +49,10 @@ def person(org: Organization, **fields: Any) -> ForeignNational:
 
 
 def draft(
-    user: User, fn: ForeignNational, type_code: str = "extension", companions: tuple[str, ...] = ()
+    user: User,
+    fn: ForeignNational,
+    type_code: str = "extension",
+    companions: tuple[str, ...] = (),
 ) -> Application:
     return services.application_create(
         foreign_national=fn,
@@ -59,7 +62,9 @@ def draft(
     )
 
 
-def pdf_bytes(pages: int = 1, *, password: str | None = None, padding: int = 0) -> bytes:
+def pdf_bytes(
+    pages: int = 1, *, password: str | None = None, padding: int = 0
+) -> bytes:
     """A valid PDF; ``padding`` bytes of metadata make it bigger."""
     writer = PdfWriter()
     for _ in range(pages):
@@ -128,7 +133,12 @@ def ready_extension(
     if reentry_until:
         services.application_companions_set(
             application=application,
-            wanted={"reentry": {"reentry_variant": "multiple", "reentry_until": reentry_until}},
+            wanted={
+                "reentry": {
+                    "reentry_variant": "multiple",
+                    "reentry_until": reentry_until,
+                }
+            },
             expected_version=application.version,
             actor=user,
         )

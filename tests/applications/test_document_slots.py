@@ -16,10 +16,23 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request through the test client leaves its language active in the
+    thread; put back the neutral state migrate left, for the tests after."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate_all()
+
+
 EHI = "engineer_humanities_international"
 
 
-def slots(type_code: str, status_code: str | None, category: int | None) -> dict[str, DocumentSlot]:
+def slots(
+    type_code: str, status_code: str | None, category: int | None
+) -> dict[str, DocumentSlot]:
     found = document_slots_for(
         application_type=ApplicationType.objects.get(code=type_code),
         status=StatusOfResidence.objects.get(code=status_code) if status_code else None,
@@ -35,14 +48,22 @@ def required(found: dict[str, DocumentSlot]) -> set[str]:
 # --- The seeded data ----------------------------------------------------------------------
 
 
-def test_the_migration_seeded_every_slot_and_the_loader_is_idempotent(django_assert_max_num_queries):
+def test_the_migration_seeded_every_slot_and_the_loader_is_idempotent(
+    django_assert_max_num_queries,
+):
     assert DocumentSlot.objects.count() == len(DOCUMENT_SLOTS)
     with django_assert_max_num_queries(4):
         assert load_document_slots(apps) == 0
 
 
 def test_a_photo_is_always_required_and_jpeg_or_png(reference_data):
-    for type_code in ("coe", "change", "extension", "acquisition", "authorized_employment"):
+    for type_code in (
+        "coe",
+        "change",
+        "extension",
+        "acquisition",
+        "authorized_employment",
+    ):
         for status in (None, EHI, "student", "dependent", "specified_skilled_worker"):
             photo = slots(type_code, status, 3)["photo"]
             assert photo.required and photo.photo, (type_code, status)
@@ -156,7 +177,9 @@ def row(code: str, name: str, type_=None, status=None, category=None) -> Documen
 
 
 def winner(type_, status, category, code: str = "x") -> str:
-    found = document_slots_for(application_type=type_, status=status, org_category=category)
+    found = document_slots_for(
+        application_type=type_, status=status, org_category=category
+    )
     return next(s.name_ja for s in found if s.code == code)
 
 
@@ -186,7 +209,9 @@ def test_rows_for_other_keys_do_not_match(keys):
     row("y", "other type", type_=extension)
     row("y", "other status", status=other_status)
     row("y", "other category", category=4)
-    found = document_slots_for(application_type=type_, status=status, org_category=category)
+    found = document_slots_for(
+        application_type=type_, status=status, org_category=category
+    )
     assert "y" not in {s.code for s in found}
     # No status (a certificate of eligibility not filled in yet): wildcards only.
     row("z", "wildcard")
@@ -207,10 +232,14 @@ def test_document_slots_are_editable_in_the_admin(client, reference_data):
     assert admin.site.is_registered(DocumentSlot)
     superuser = UserFactory(mfa=True, is_staff=True, is_superuser=True)
     client.force_login(superuser)
-    response = client.get("/admin/applications/documentslot/?status__id__exact=" + str(
-        StatusOfResidence.objects.get(code=EHI).pk
-    ))
+    response = client.get(
+        "/admin/applications/documentslot/?status__id__exact="
+        + str(StatusOfResidence.objects.get(code=EHI).pk)
+    )
     assert response.status_code == 200
     assert "category_proof" in response.content.decode()
     slot = DocumentSlot.objects.get(code="photo")
-    assert client.get(f"/admin/applications/documentslot/{slot.pk}/change/").status_code == 200
+    assert (
+        client.get(f"/admin/applications/documentslot/{slot.pk}/change/").status_code
+        == 200
+    )

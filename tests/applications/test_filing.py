@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import pytest
+from dateutil.relativedelta import relativedelta
 
 from accounts.models import RosterEntry, User
 from applications import services
@@ -27,6 +28,16 @@ from tests.accounts import org_helpers
 from tests.applications import filing_data as fd
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request through the test client leaves its language active in the
+    thread; put back the neutral state migrate left, for the tests after."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate_all()
 
 
 @pytest.fixture(autouse=True)
@@ -102,7 +113,9 @@ def test_several_organisations_are_asked_for(client, alice, org):
     response = client.get(reverse("applications:start"))
     assert response.status_code == 200
     assert other.name_ja in response.content.decode()
-    response = client.post(reverse("applications:start"), {"organization": str(other.code)})
+    response = client.post(
+        reverse("applications:start"), {"organization": str(other.code)}
+    )
     assert response.url == reverse("applications:start_person", args=[other.code])
 
 
@@ -147,7 +160,9 @@ def test_start_creates_the_draft_with_its_companions(client, alice, fn):
     assert response.url == url("draft", application)
     assert application.status == Status.DRAFT
     assert application.created_by == alice
-    assert sorted(application.companions.values_list("application_type__code", flat=True)) == [
+    assert sorted(
+        application.companions.values_list("application_type__code", flat=True)
+    ) == [
         "other_activity",
         "reentry",
     ]
@@ -264,12 +279,16 @@ def test_a_stale_save_is_refused_and_shows_the_newer_data(client, alice, bob, fn
     assert 'name="version" value="2"' in response.content.decode()
 
 
-def test_person_page_requires_card_status_and_expiry_for_an_extension(client, alice, fn):
+def test_person_page_requires_card_status_and_expiry_for_an_extension(
+    client, alice, fn
+):
     application = fd.draft(alice, fn)
     client.force_login(alice)
     response = client.post(
         url("draft_person", application),
-        person_post(application, residence_card_number="", period_expiry="", current_status=""),
+        person_post(
+            application, residence_card_number="", period_expiry="", current_status=""
+        ),
     )
     assert response.status_code == 200
     summary = errors_of(response)
@@ -282,7 +301,8 @@ def test_person_page_refuses_a_card_number_in_the_wrong_shape(client, alice, fn)
     application = fd.draft(alice, fn)
     client.force_login(alice)
     response = client.post(
-        url("draft_person", application), person_post(application, residence_card_number="A1234")
+        url("draft_person", application),
+        person_post(application, residence_card_number="A1234"),
     )
     assert "2 letters, 8 digits and 2 letters" in errors_of(response)
     assert 'href="#id_residence_card_number"' in errors_of(response)
@@ -295,7 +315,8 @@ def test_person_page_detects_a_duplicate_passport(client, alice, org, fn):
     application = fd.draft(alice, fn)
     client.force_login(alice)
     response = client.post(
-        url("draft_person", application), person_post(application, passport_number="n 765-4321")
+        url("draft_person", application),
+        person_post(application, passport_number="n 765-4321"),
     )
     html = response.content.decode()
     assert "already registered for this organisation" in errors_of(response)
@@ -321,7 +342,9 @@ def nothing_stored() -> bool:
     return not StoredFile.objects.exists() and not ApplicationDocument.objects.exists()
 
 
-def test_files_are_uploaded_to_a_slot_and_the_meter_shows_the_total(client, alice, fn, media):
+def test_files_are_uploaded_to_a_slot_and_the_meter_shows_the_total(
+    client, alice, fn, media
+):
     application = fd.draft(alice, fn)
     client.force_login(alice)
     response = upload(
@@ -337,7 +360,10 @@ def test_files_are_uploaded_to_a_slot_and_the_meter_shows_the_total(client, alic
     assert {d.file.purpose for d in documents} == {"application_document"}
     page = client.get(url("draft_documents", application)).content.decode()
     total = sum(d.file.size for d in documents)
-    assert f'<meter id="documents-total" min="0" max="{25 * 1024 * 1024}" value="{total}"' in page
+    assert (
+        f'<meter id="documents-total" min="0" max="{25 * 1024 * 1024}" value="{total}"'
+        in page
+    )
     assert "tax-1.pdf" in page and "tax-2.pdf" in page
 
 
@@ -390,16 +416,24 @@ def test_a_total_over_the_cap_is_refused_and_nothing_more_stored(
 def test_the_photo_takes_jpeg_or_png_upright_4_by_3(client, alice, fn, media):
     application = fd.draft(alice, fn)
     client.force_login(alice)
-    response = upload(client, application, "photo", SimpleUploadedFile("photo.pdf", fd.pdf_bytes()))
+    response = upload(
+        client, application, "photo", SimpleUploadedFile("photo.pdf", fd.pdf_bytes())
+    )
     assert "not an accepted type of file" in errors_of(response)
     assert "JPEG, PNG" in errors_of(response)
     response = upload(
-        client, application, "photo", SimpleUploadedFile("wide.jpg", fd.image_bytes(800, 600, "JPEG"))
+        client,
+        application,
+        "photo",
+        SimpleUploadedFile("wide.jpg", fd.image_bytes(800, 600, "JPEG")),
     )
     assert "must be 4 cm high and 3 cm wide" in errors_of(response)
     assert nothing_stored()
     response = upload(
-        client, application, "photo", SimpleUploadedFile("me.jpg", fd.image_bytes(300, 400, "JPEG"))
+        client,
+        application,
+        "photo",
+        SimpleUploadedFile("me.jpg", fd.image_bytes(300, 400, "JPEG")),
     )
     assert response.status_code == 302
     assert ApplicationDocument.objects.get().file.kind == "jpeg"
@@ -408,7 +442,12 @@ def test_the_photo_takes_jpeg_or_png_upright_4_by_3(client, alice, fn, media):
 def test_a_file_can_be_removed(client, alice, fn, media):
     application = fd.draft(alice, fn)
     client.force_login(alice)
-    upload(client, application, "tax_certificates", SimpleUploadedFile("a.pdf", fd.pdf_bytes()))
+    upload(
+        client,
+        application,
+        "tax_certificates",
+        SimpleUploadedFile("a.pdf", fd.pdf_bytes()),
+    )
     document = ApplicationDocument.objects.get()
     application.refresh_from_db()
     response = client.post(
@@ -424,12 +463,17 @@ def test_an_upload_on_a_stale_page_is_refused(client, alice, fn, media):
     client.force_login(alice)
     stale_version = application.version
     services.application_update(
-        application=application, expected_version=stale_version, actor=alice,
+        application=application,
+        expected_version=stale_version,
+        actor=alice,
         fields={"requested_period": "1y"},
     )
     response = upload(
-        client, application, "tax_certificates",
-        SimpleUploadedFile("a.pdf", fd.pdf_bytes()), version=stale_version,
+        client,
+        application,
+        "tax_certificates",
+        SimpleUploadedFile("a.pdf", fd.pdf_bytes()),
+        version=stale_version,
     )
     assert response.status_code == 409
     assert nothing_stored()
@@ -438,7 +482,9 @@ def test_an_upload_on_a_stale_page_is_refused(client, alice, fn, media):
 # --- Check answers, rules on the right page, submission ----------------------------------------
 
 
-def test_check_answers_shows_change_links_fees_and_the_special_period(client, alice, fn, media):
+def test_check_answers_shows_change_links_fees_and_the_special_period(
+    client, alice, fn, media
+):
     until = timezone.localdate() + timedelta(days=50)
     application = fd.ready_extension(alice, fn, reentry_until=until)
     client.force_login(alice)
@@ -450,22 +496,24 @@ def test_check_answers_shows_change_links_fees_and_the_special_period(client, al
     assert url("draft_companions", application) + "?from=check" in html
     # Extension ¥5,500 and a multiple re-entry permit ¥6,500 (online, 2025 table).
     assert "¥5,500" in html and "¥6,500" in html and "¥12,000" in html
-    special = (fn.period_expiry.replace(day=1) and fn.period_expiry)
     assert "special period" in html
-    from dateutil.relativedelta import relativedelta
-
-    assert (special + relativedelta(months=2)).isoformat() in html
+    assert (fn.period_expiry + relativedelta(months=2)).isoformat() in html
     assert 'name="declaration"' in html
 
 
-def test_a_rule_failure_links_to_the_page_that_shows_it_at_the_field(client, alice, fn, media):
+def test_a_rule_failure_links_to_the_page_that_shows_it_at_the_field(
+    client, alice, fn, media
+):
     too_late = timezone.localdate() + timedelta(days=6 * 366)
     application = fd.ready_extension(alice, fn, reentry_until=too_late)
     client.force_login(alice)
     check = client.get(url("draft_check", application))
     summary = errors_of(check)
     assert "valid for at most 5 years" in summary
-    link = url("draft_companions", application) + "?from=check&amp;rules=1#id_reentry_until"
+    link = (
+        url("draft_companions", application)
+        + "?from=check&amp;rules=1#id_reentry_until"
+    )
     assert link in summary
     assert 'name="declaration"' not in check.content.decode()
 
@@ -473,7 +521,9 @@ def test_a_rule_failure_links_to_the_page_that_shows_it_at_the_field(client, ali
     html = page.content.decode()
     assert "valid for at most 5 years" in errors_of(page)
     assert 'href="#id_reentry_until"' in errors_of(page)
-    assert re.search(r'id="id_reentry_until_error".*valid for at most 5 years', html, re.S)
+    assert re.search(
+        r'id="id_reentry_until_error".*valid for at most 5 years', html, re.S
+    )
     assert 'aria-invalid="true"' in html
     assert html.count("<title>Error:") + html.count("<title>エラー:") == 1
 
@@ -483,7 +533,9 @@ def test_a_requested_period_not_allowed_is_shown_on_the_application_page(
 ):
     application = fd.ready_extension(alice, fn)
     services.application_update(
-        application=application, expected_version=application.version, actor=alice,
+        application=application,
+        expected_version=application.version,
+        actor=alice,
         fields={"requested_period": "4y3m"},
     )
     client.force_login(alice)
@@ -491,7 +543,9 @@ def test_a_requested_period_not_allowed_is_shown_on_the_application_page(
     assert "not one of those allowed for the status" in summary
     page = client.get(url("draft_application", application) + "?from=check&rules=1")
     assert re.search(
-        r'id="id_requested_period_error".*not one of those allowed', page.content.decode(), re.S
+        r'id="id_requested_period_error".*not one of those allowed',
+        page.content.decode(),
+        re.S,
     )
 
 
@@ -510,7 +564,9 @@ def test_missing_documents_are_shown_slot_by_slot(client, alice, fn, media):
 def test_submit_needs_the_declaration(client, alice, fn, media):
     application = fd.ready_extension(alice, fn)
     client.force_login(alice)
-    response = client.post(url("draft_check", application), {"version": str(application.version)})
+    response = client.post(
+        url("draft_check", application), {"version": str(application.version)}
+    )
     assert response.status_code == 200
     assert "Confirm that the information is true" in errors_of(response)
     application.refresh_from_db()
@@ -542,7 +598,9 @@ def test_submit_gives_a_receipt_number_at_once(
     assert application.receipt_number in page
     assert reentry.receipt_number in page
     # The draft pages now send the user to the confirmation.
-    assert client.get(url("draft_person", application)).url == url("submitted", application)
+    assert client.get(url("draft_person", application)).url == url(
+        "submitted", application
+    )
 
 
 def test_double_submit_returns_the_same_application(client, alice, fn, media):
@@ -560,7 +618,9 @@ def test_double_submit_returns_the_same_application(client, alice, fn, media):
     assert application.receipt_number == receipt
 
 
-def test_submit_when_a_rule_fails_meanwhile_lists_the_failures(client, alice, fn, media):
+def test_submit_when_a_rule_fails_meanwhile_lists_the_failures(
+    client, alice, fn, media
+):
     application = fd.ready_extension(alice, fn)
     client.force_login(alice)
     # The period of stay ended since the check page was loaded.
@@ -570,7 +630,9 @@ def test_submit_when_a_rule_fails_meanwhile_lists_the_failures(client, alice, fn
     response = submit(client, application)
     assert response.status_code == 200
     assert "period of stay has already ended" in errors_of(response)
-    assert url("draft_person", application) + "?from=check&amp;rules=1#id_period_expiry" in errors_of(response)
+    assert url(
+        "draft_person", application
+    ) + "?from=check&amp;rules=1#id_period_expiry" in errors_of(response)
     application.refresh_from_db()
     assert application.status == Status.DRAFT
 
@@ -580,9 +642,14 @@ def test_submit_on_a_stale_page_is_refused(client, alice, fn, media):
     client.force_login(alice)
     old = application.version
     services.application_update(
-        application=application, expected_version=old, actor=alice, fields={"requested_period": "3y"}
+        application=application,
+        expected_version=old,
+        actor=alice,
+        fields={"requested_period": "3y"},
     )
-    response = client.post(url("draft_check", application), {"version": str(old), "declaration": "on"})
+    response = client.post(
+        url("draft_check", application), {"version": str(old), "declaration": "on"}
+    )
     assert response.status_code == 409
     application.refresh_from_db()
     assert application.status == Status.DRAFT
@@ -600,11 +667,17 @@ def test_drafts_are_the_organisations(client, alice, bob, org, fn, mallory):
         assert url("draft", application) in page
         response = client.post(
             url("draft_application", application),
-            {"version": str(Application.objects.get(pk=application.pk).version), "requested_period": "1y"},
+            {
+                "version": str(Application.objects.get(pk=application.pk).version),
+                "requested_period": "1y",
+            },
         )
         assert response.status_code == 302
     client.force_login(mallory)
-    assert url("draft", application) not in client.get(reverse("applications:drafts")).content.decode()
+    assert (
+        url("draft", application)
+        not in client.get(reverse("applications:drafts")).content.decode()
+    )
 
 
 def test_a_draft_is_deleted_only_after_confirmation(client, alice, fn, media):
@@ -613,7 +686,9 @@ def test_a_draft_is_deleted_only_after_confirmation(client, alice, fn, media):
     client.force_login(alice)
     page = client.get(url("draft_delete", application))
     assert page.status_code == 200 and Application.objects.count() == 2
-    response = client.post(url("draft_delete", application), {"version": str(application.version)})
+    response = client.post(
+        url("draft_delete", application), {"version": str(application.version)}
+    )
     assert response.url == reverse("applications:drafts")
     assert not Application.objects.exists()
     assert not ApplicationDocument.objects.exists()
@@ -637,21 +712,42 @@ DRAFT_PAGES = [
 def test_another_organisations_user_gets_404_on_every_draft_url_and_file(
     client, alice, fn, mallory, media
 ):
-    application = fd.ready_extension(alice, fn, reentry_until=timezone.localdate() + timedelta(days=30))
+    application = fd.ready_extension(
+        alice, fn, reentry_until=timezone.localdate() + timedelta(days=30)
+    )
     document = ApplicationDocument.objects.filter(application=application).first()
     client.force_login(mallory)
     for name in DRAFT_PAGES:
         assert client.get(url(name, application)).status_code == 404, name
         if name != "draft":  # the task list is read-only
-            assert client.post(url(name, application), {"version": "1"}).status_code == 404, name
-    assert client.post(url("draft_document_remove", application), {"version": "1"}).status_code == 404
+            assert (
+                client.post(url(name, application), {"version": "1"}).status_code == 404
+            ), name
+    assert (
+        client.post(
+            url("draft_document_remove", application), {"version": "1"}
+        ).status_code
+        == 404
+    )
     assert client.get(url("submitted", application)).status_code == 404
-    assert client.get(reverse("files:download", args=[document.file.code])).status_code == 404
-    assert client.get(reverse("applications:start_type", args=[fn.code])).status_code == 404
-    assert client.get(reverse("applications:foreign_national", args=[fn.code])).status_code == 404
+    assert (
+        client.get(reverse("files:download", args=[document.file.code])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("applications:start_type", args=[fn.code])).status_code
+        == 404
+    )
+    assert (
+        client.get(reverse("applications:foreign_national", args=[fn.code])).status_code
+        == 404
+    )
     # The organisation's own users may download it.
     client.force_login(alice)
-    assert client.get(reverse("files:download", args=[document.file.code])).status_code == 200
+    assert (
+        client.get(reverse("files:download", args=[document.file.code])).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("state", ["suspended", "expired"])
@@ -660,14 +756,34 @@ def test_read_only_users_get_403_on_writes(client, alice, fn, media, state):
     if state == "suspended":
         User.objects.filter(pk=alice.pk).update(status=User.Status.SUSPENDED)
     else:
-        User.objects.filter(pk=alice.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+        User.objects.filter(pk=alice.pk).update(
+            valid_until=timezone.localdate() - timedelta(days=1)
+        )
     client.force_login(alice)
     assert client.get(url("draft", application)).status_code == 200
     assert client.get(url("draft_application", application)).status_code == 200
-    for name in ["draft_person", "draft_application", "draft_companions", "draft_documents", "draft_check", "draft_delete", "draft_document_remove"]:
-        assert client.post(url(name, application), {"version": "1"}).status_code == 403, name
-    assert client.get(reverse("applications:start_type", args=[fn.code])).status_code == 403
-    assert client.post(reverse("applications:foreign_national", args=[fn.code]), {}).status_code == 403
+    for name in [
+        "draft_person",
+        "draft_application",
+        "draft_companions",
+        "draft_documents",
+        "draft_check",
+        "draft_delete",
+        "draft_document_remove",
+    ]:
+        assert (
+            client.post(url(name, application), {"version": "1"}).status_code == 403
+        ), name
+    assert (
+        client.get(reverse("applications:start_type", args=[fn.code])).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            reverse("applications:foreign_national", args=[fn.code]), {}
+        ).status_code
+        == 403
+    )
 
 
 # --- Query count ---------------------------------------------------------------------------------
@@ -680,7 +796,9 @@ def test_a_step_validates_and_saves_in_at_most_15_queries(
     client.force_login(alice)
     client.get(url("draft", application))  # the session is set up
     with django_assert_max_num_queries(15):
-        response = client.post(url("draft_person", application), person_post(application))
+        response = client.post(
+            url("draft_person", application), person_post(application)
+        )
     assert response.status_code == 302
     application.refresh_from_db()
     with django_assert_max_num_queries(15):
@@ -697,7 +815,9 @@ def test_a_step_validates_and_saves_in_at_most_15_queries(
                 "version": str(application.version),
                 "companions": ["reentry"],
                 "reentry_variant": "multiple",
-                "reentry_until": (timezone.localdate() + timedelta(days=40)).isoformat(),
+                "reentry_until": (
+                    timezone.localdate() + timedelta(days=40)
+                ).isoformat(),
             },
         )
     assert response.status_code == 302
@@ -720,6 +840,8 @@ def test_application_emails_render_in_both_languages(kind, language, alice):
     email = render_email(kind, context, language)
     assert "TKY-2026-0001234" in email.subject
     assert "TKY-2026-0001234" in email.text and "TKY-2026-0001234" in email.html
-    expected = "在留期間更新許可申請" if language == "ja" else "Extension of Period of Stay"
+    expected = (
+        "在留期間更新許可申請" if language == "ja" else "Extension of Period of Stay"
+    )
     assert expected in email.text
     assert "/applications/00000000-0000-0000-0000-000000000000/" in email.text

@@ -30,6 +30,16 @@ def _english_messages():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A request through the test client leaves its language active in the
+    thread; put back the neutral state migrate left, for the tests after."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate_all()
+
+
 # --- Normalisation table (pure) ----------------------------------------------------------
 
 
@@ -49,7 +59,9 @@ def test_roman_names_are_upper_case_half_width(typed, stored):
     assert v.clean_roman_name(typed, required=False) == stored
 
 
-@pytest.mark.parametrize("typed", ["NGUYỄN", "山田", "NGUYEN2", "ヤマダ", "A" * 61, "-SMITH"])
+@pytest.mark.parametrize(
+    "typed", ["NGUYỄN", "山田", "NGUYEN2", "ヤマダ", "A" * 61, "-SMITH"]
+)
 def test_names_not_in_roman_letters_are_refused(typed):
     with pytest.raises(ValidationError):
         v.clean_roman_name(typed, required=True)
@@ -104,7 +116,14 @@ def test_residence_card_numbers_are_normalised(typed, stored):
 
 @pytest.mark.parametrize(
     "typed",
-    ["AB1234567CD", "AB123456789CD", "1212345678CD", "AB12345678C1", "ABC2345678CD", "AB1234567OCD"],
+    [
+        "AB1234567CD",
+        "AB123456789CD",
+        "1212345678CD",
+        "AB12345678C1",
+        "ABC2345678CD",
+        "AB1234567OCD",
+    ],
 )
 def test_a_card_number_in_the_wrong_shape_names_the_shape(typed):
     with pytest.raises(ValidationError) as exc:
@@ -180,7 +199,13 @@ def test_periods_in_words(period, label, settings):
 
 @pytest.mark.parametrize(
     ("width", "height", "ok"),
-    [(300, 400, True), (600, 800, True), (310, 400, True), (400, 400, False), (400, 300, False)],
+    [
+        (300, 400, True),
+        (600, 800, True),
+        (310, 400, True),
+        (400, 400, False),
+        (400, 300, False),
+    ],
 )
 def test_the_photo_is_4_high_by_3_wide(width, height, ok):
     if ok:
@@ -191,8 +216,6 @@ def test_the_photo_is_4_high_by_3_wide(width, height, ok):
 
 
 # --- The form ---------------------------------------------------------------------------------
-
-
 
 
 @pytest.fixture
@@ -248,8 +271,16 @@ def test_the_form_normalises_what_people_type(org):
         ({"date_of_birth": "2999-01-01"}, "date_of_birth", "cannot be in the future"),
         ({"period_expiry": "2027-04-31"}, "period_expiry", "is not a real date"),
         ({"period_expiry": "1990-01-01"}, "period_expiry", "before the date of birth"),
-        ({"residence_card_number": "AB-1234-CD"}, "residence_card_number", "2 letters, 8 digits"),
-        ({"passport_number": "C123/4567"}, "passport_number", "letters A–Z and digits 0–9"),
+        (
+            {"residence_card_number": "AB-1234-CD"},
+            "residence_card_number",
+            "2 letters, 8 digits",
+        ),
+        (
+            {"passport_number": "C123/4567"},
+            "passport_number",
+            "letters A–Z and digits 0–9",
+        ),
         ({"family_name": ""}, "family_name", "Enter the family name"),
         ({"family_name": "山田"}, "family_name", "Roman letters"),
         ({"nationality": "JP"}, "nationality", "Select a valid choice"),
@@ -270,15 +301,22 @@ def test_the_form_refuses_bad_input_with_a_message(org, overrides, field, text):
 def test_a_status_with_categories_needs_a_category_of_that_status(org):
     ssw = StatusOfResidence.objects.get(code="specified_skilled_worker")
     ssw_i = StatusSubCategory.objects.get(status=ssw, code="i")
-    hsp = StatusSubCategory.objects.get(status__code="highly_skilled_professional", code="i_a")
+    hsp = StatusSubCategory.objects.get(
+        status__code="highly_skilled_professional", code="i_a"
+    )
     form = ForeignNationalForm(form_data(current_status=str(ssw.pk)), organization=org)
     assert not form.is_valid() and "current_subcategory" in form.errors
     form = ForeignNationalForm(
-        form_data(current_status=str(ssw.pk), current_subcategory=str(hsp.pk)), organization=org
+        form_data(current_status=str(ssw.pk), current_subcategory=str(hsp.pk)),
+        organization=org,
     )
     assert not form.is_valid() and "current_subcategory" in form.errors
     form = ForeignNationalForm(
-        form_data(current_status=str(ssw.pk), current_subcategory=str(ssw_i.pk), current_period="designated-3y"),
+        form_data(
+            current_status=str(ssw.pk),
+            current_subcategory=str(ssw_i.pk),
+            current_period="designated-3y",
+        ),
         organization=org,
     )
     assert form.is_valid(), form.errors
@@ -288,12 +326,22 @@ def test_a_status_with_categories_needs_a_category_of_that_status(org):
 @pytest.mark.django_db
 def test_a_person_not_in_japan_needs_no_card_or_status(org):
     form = ForeignNationalForm(
-        form_data(residence_card_number="", current_status="", current_period="", period_expiry=""),
+        form_data(
+            residence_card_number="",
+            current_status="",
+            current_period="",
+            period_expiry="",
+        ),
         organization=org,
     )
     assert form.is_valid(), form.errors
     in_japan = ForeignNationalForm(
-        form_data(residence_card_number="", current_status="", current_period="", period_expiry=""),
+        form_data(
+            residence_card_number="",
+            current_status="",
+            current_period="",
+            period_expiry="",
+        ),
         organization=org,
         in_japan=True,
     )
@@ -315,7 +363,9 @@ def test_same_nationality_and_passport_in_the_organisation_is_a_duplicate(org, a
     with translation.override("en"):
         assert not form.is_valid()
     assert form.duplicate == existing
-    assert "already registered for this organisation" in str(form.errors["passport_number"])
+    assert "already registered for this organisation" in str(
+        form.errors["passport_number"]
+    )
     with pytest.raises(services.DuplicatePerson) as exc:
         services.foreign_national_save(
             organization=org,
@@ -362,7 +412,10 @@ def test_a_concurrent_duplicate_is_caught_by_the_constraint(org, alice, monkeypa
 @pytest.mark.django_db
 def test_saving_needs_an_active_filer_of_the_organisation(org, alice):
     stranger = org_helpers.staff(org_helpers.organization())
-    values = {**ForeignNationalForm.initial_from(fd.person(org)), "passport_number": "X1"}
+    values = {
+        **ForeignNationalForm.initial_from(fd.person(org)),
+        "passport_number": "X1",
+    }
     values["current_status"] = values["current_subcategory"] = None
     with pytest.raises(PermissionDenied):
         services.foreign_national_save(organization=org, values=values, actor=stranger)
@@ -383,9 +436,9 @@ def english(client, settings):
 @pytest.mark.django_db
 def test_add_a_person(client, english, org, alice):
     client.force_login(alice)
-    assert client.get(reverse("applications:foreign_national_add_choose")).url == reverse(
-        "applications:foreign_national_add", args=[org.code]
-    )
+    assert client.get(
+        reverse("applications:foreign_national_add_choose")
+    ).url == reverse("applications:foreign_national_add", args=[org.code])
     response = client.post(
         reverse("applications:foreign_national_add", args=[org.code]), form_data()
     )
@@ -399,7 +452,9 @@ def test_add_a_person(client, english, org, alice):
 
 
 @pytest.mark.django_db
-def test_adding_from_the_start_of_an_application_returns_there(client, english, org, alice):
+def test_adding_from_the_start_of_an_application_returns_there(
+    client, english, org, alice
+):
     client.force_login(alice)
     response = client.post(
         reverse("applications:foreign_national_add", args=[org.code]) + "?next=start",
@@ -424,7 +479,9 @@ def test_adding_a_duplicate_links_to_the_person_on_record(client, english, org, 
 
 
 @pytest.mark.django_db
-def test_a_colleague_changes_a_person_and_strangers_get_404(client, english, org, alice):
+def test_a_colleague_changes_a_person_and_strangers_get_404(
+    client, english, org, alice
+):
     person = fd.person(org)
     bob = org_helpers.staff(org)
     client.force_login(bob)
@@ -437,19 +494,49 @@ def test_a_colleague_changes_a_person_and_strangers_get_404(client, english, org
     assert person.address_in_japan == "大阪府大阪市北区1-1"
     stranger = org_helpers.staff(org_helpers.organization())
     client.force_login(stranger)
-    assert client.get(reverse("applications:foreign_national", args=[person.code])).status_code == 404
-    assert client.post(reverse("applications:foreign_national", args=[person.code]), form_data()).status_code == 404
-    assert client.get(reverse("applications:foreign_national_add", args=[org.code])).status_code == 404
-    assert "NGUYEN" not in client.get(reverse("applications:foreign_nationals")).content.decode()
+    assert (
+        client.get(
+            reverse("applications:foreign_national", args=[person.code])
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("applications:foreign_national", args=[person.code]), form_data()
+        ).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            reverse("applications:foreign_national_add", args=[org.code])
+        ).status_code
+        == 404
+    )
+    assert (
+        "NGUYEN"
+        not in client.get(reverse("applications:foreign_nationals")).content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_read_only_users_see_but_cannot_change(client, english, org, alice):
     person = fd.person(org)
-    User.objects.filter(pk=alice.pk).update(valid_until=timezone.localdate() - timedelta(days=1))
+    User.objects.filter(pk=alice.pk).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
     client.force_login(alice)
     page = client.get(reverse("applications:foreign_national", args=[person.code]))
     assert page.status_code == 200 and "Read only" in page.content.decode()
-    assert client.post(reverse("applications:foreign_national", args=[person.code]), form_data()).status_code == 403
-    assert client.get(reverse("applications:foreign_national_add", args=[org.code])).status_code == 403
+    assert (
+        client.post(
+            reverse("applications:foreign_national", args=[person.code]), form_data()
+        ).status_code
+        == 403
+    )
+    assert (
+        client.get(
+            reverse("applications:foreign_national_add", args=[org.code])
+        ).status_code
+        == 403
+    )
     assert client.get(reverse("applications:start")).status_code == 403

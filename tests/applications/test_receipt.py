@@ -264,6 +264,32 @@ def test_submission_succeeds_when_the_broker_is_down(
     assert not GeneratedDocument.objects.exists()
 
 
+def test_the_sweep_renders_receipts_the_queue_missed(org, alice, celery_eager):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from applications.models import Application
+    from applications.tasks import render_missing_receipts
+
+    missed = ch.submitted(org, alice)
+    fresh = ch.submitted(org, alice)
+    old = ch.submitted(org, alice)
+    draft = ch.draft(org, alice)
+    now = timezone.now()
+    Application.objects.filter(pk=missed.pk).update(
+        submitted_at=now - timedelta(hours=1)
+    )
+    Application.objects.filter(pk=old.pk).update(submitted_at=now - timedelta(days=30))
+    assert documents.receipts_missing() == [missed.pk]
+    assert render_missing_receipts.run() == 1
+    assert GeneratedDocument.objects.filter(application=missed).count() == 2
+    assert not GeneratedDocument.objects.filter(
+        application__in=[fresh, old, draft]
+    ).exists()
+    assert documents.receipts_missing() == []
+
+
 # --- Download ------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from accounts.models import OfficerRole
 from applications.workflow import Status
+from portal.audit.models import AuditEvent
 from review import certificates
 from review.certificates import (
     certificates_render,
@@ -220,6 +221,9 @@ def test_valid_coe_is_confirmed_with_the_minimum_of_personal_data(client, org_us
     assert "This certificate is genuine" in body
     person = application.foreign_national
     assert "N*** V*** A***" in body
+    assert AuditEvent.objects.filter(
+        action="certificate.verify", object_code=str(coe.code)
+    ).exists()
     # Nothing more than the documented minimum.
     for secret in (
         person.family_name,
