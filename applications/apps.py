@@ -17,6 +17,8 @@ class ApplicationsConfig(AppConfig):
         register_file_access("application_receipt", application_file_access)
 
         from applications.views.cases import dashboard_panel
+        from applications.views.filing import filing_panel
         from portal.lib.dashboard import register_panel
 
+        register_panel(12, filing_panel)
         register_panel(15, dashboard_panel)

@@ -38,6 +38,32 @@ def _missing(what: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_marked_japanese(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests assert the English copy (the msgids) unless marked
+    ``@pytest.mark.japanese``, which tests the Japanese default as a visitor
+    without a language preference sees it.  The portal's default stays ja."""
+    from django.utils import translation
+
+    if request.node.get_closest_marker("japanese"):
+        yield
+        return
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture
+def client(request: pytest.FixtureRequest) -> Any:
+    """The test client, asking for English pages unless the test is marked
+    ``japanese`` (then it sends no language preference: the default, ja)."""
+    from django.test import Client
+
+    if request.node.get_closest_marker("japanese"):
+        return Client()
+    return Client(headers={"Accept-Language": "en"})
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache
 

@@ -36,8 +36,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import roster_csv
 from accounts.models import Organization, RosterEntry, User
-from accounts.permissions import can_file
+from accounts.permissions import can_file, is_portal_user
 from accounts.selectors import organizations_for_user
+from accounts.validators import normalize_text
 from applications import eligibility, selectors, services
 from applications import validators as v
 from applications.forms import (
@@ -389,7 +390,7 @@ def _person_choices(
         .order_by("family_name", "given_name", "pk")
     )
     if query:
-        words = v.clean_name_kanji(query).upper().split()
+        words = normalize_text(query).upper().split()
         for word in words:
             match = (
                 Q(family_name__icontains=word)
@@ -431,10 +432,16 @@ def start_person(request: HttpRequest, organization: uuid.UUID) -> HttpResponse:
     person (the add page, coming back here)."""
     org = _organization(request, organization)
     _require_can_file(request)
-    query = " ".join(request.GET.get("q", "").split())[:60]
+    # The search is posted, never put in the URL: people type card or
+    # passport numbers into search boxes (no identifying numbers in URLs).
+    query = " ".join(request.POST.get("q", "").split())[:60]
+    searching = request.method == "POST" and "search" in request.POST
     choices, more = _person_choices(org, query)
-    form = PersonChoiceForm(request.POST or None, choices=choices)
-    if request.method == "POST":
+    form = PersonChoiceForm(
+        request.POST if request.method == "POST" and not searching else None,
+        choices=choices,
+    )
+    if request.method == "POST" and not searching:
         choice = request.POST.get("person", "")
         kind, _sep, code = choice.partition(":")
         chosen = _uuid_or_none(code)
@@ -1275,6 +1282,23 @@ def draft_delete(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "has_errors": bool(page_errors),
         },
         status=status,
+    )
+
+
+def filing_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
+    """The dashboard's way into filing (portal users of an organisation):
+    start an application, the drafts, the people.  Registered in
+    ApplicationsConfig.ready; one query."""
+    if not is_portal_user(request.user):
+        return None
+    if not selectors.user_organization_ids(user=request.user):
+        return None
+    return (
+        "applications/filing/_dashboard_panel.html",
+        {
+            "draft_count": selectors.drafts_for_user(user=request.user).count(),
+            "can_write": can_file(request.user),
+        },
     )
 
 

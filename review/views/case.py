@@ -761,6 +761,7 @@ def officer_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     user: Any = request.user
     if not user.is_authenticated or is_portal_user(user):
         return None
+    officer_roles_preload(user)  # one query for every role check below
     offices = case_office_ids(user)
     if not offices:
         return None

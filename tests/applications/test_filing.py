@@ -845,3 +845,25 @@ def test_application_emails_render_in_both_languages(kind, language, alice):
     )
     assert expected in email.text
     assert "/applications/00000000-0000-0000-0000-000000000000/" in email.text
+
+
+def test_the_dashboard_leads_to_filing(client, alice, fn):
+    fd.draft(alice, fn)
+    client.force_login(alice)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert reverse("applications:start") in html
+    assert reverse("applications:drafts") in html
+    assert "1 draft application." in html
+
+
+def test_people_are_searched_by_name_without_putting_it_in_the_url(client, alice, org):
+    fd.person(org, family_name="TRAN", passport_number="T1")
+    fd.person(org, family_name="SANTOS", passport_number="S1")
+    client.force_login(alice)
+    page = client.post(
+        reverse("applications:start_person", args=[org.code]),
+        {"q": "ｓａｎ", "search": "1"},
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and not errors_of(page)
+    assert "SANTOS" in html and "TRAN" not in html

@@ -67,6 +67,7 @@ class PersonForm(forms.Form):
 # --- layout and language -----------------------------------------------------
 
 
+@pytest.mark.japanese
 @pytest.mark.django_db
 def test_home_is_japanese_by_default(client: Client) -> None:
     response = client.get("/")

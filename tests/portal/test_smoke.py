@@ -1,6 +1,7 @@
 import pytest
 
 
+@pytest.mark.japanese
 @pytest.mark.django_db
 def test_home_renders_in_japanese_by_default(client):
     response = client.get("/")
