@@ -44,12 +44,6 @@ def media_root(settings, tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture(autouse=True)
-def english(client):
-    """Pages in English: the assertions read the English msgids."""
-    client.cookies["django_language"] = "en"
-
-
 @pytest.fixture
 def org():
     return h.organization()
@@ -540,10 +534,10 @@ def test_case_page_shows_what_was_sent(alice_client, org, alice):
         assert document.file.original_name in html
 
 
+@pytest.mark.japanese
 def test_case_page_is_japanese_by_default(client, org, alice):
     application = ch.submitted(org, alice)
     client.force_login(alice)
-    del client.cookies["django_language"]
     html = text_of(client.get(case_url(application)))
     assert '<html lang="ja">' in html
     assert "在留期間更新許可申請" in html
