@@ -30,15 +30,19 @@ class AccountAdapter(DefaultAccountAdapter):
         if app == "allauth.mfa":
             request = context.request
             user = getattr(request, "user", None)
-            if user is not None and user.is_authenticated and (
-                not _has_totp(user) or _signed_in_recently(request, user)
+            if (
+                user is not None
+                and user.is_authenticated
+                and (not _has_totp(user) or _signed_in_recently(request, user))
             ):
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
 
 
 def _has_totp(user: Any) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(
+        user=user, type=Authenticator.Type.TOTP
+    ).exists()
 
 
 def _signed_in_recently(request: HttpRequest, user: Any) -> bool:

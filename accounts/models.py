@@ -39,7 +39,11 @@ class Office(models.Model):
     code = models.CharField(_("office code"), max_length=8, unique=True)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("bureau"), null=True, blank=True, on_delete=models.PROTECT
+        "self",
+        verbose_name=_("bureau"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     name_ja = models.CharField(_("name (Japanese)"), max_length=64)
     name_en = models.CharField(_("name (English)"), max_length=128)
@@ -48,7 +52,9 @@ class Office(models.Model):
     jurisdiction = models.ManyToManyField(
         Prefecture, verbose_name=_("jurisdiction"), blank=True, related_name="offices"
     )
-    accepts_use_requests = models.BooleanField(_("takes requests for use"), default=True)
+    accepts_use_requests = models.BooleanField(
+        _("takes requests for use"), default=True
+    )
     accepts_applications = models.BooleanField(_("takes applications"), default=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
 
@@ -77,7 +83,9 @@ class Organization(models.Model):
     corporate_number = models.CharField(
         _("corporate number"), max_length=13, null=True, blank=True, unique=True
     )
-    category = models.PositiveSmallIntegerField(_("organisation category"), choices=Category.choices)
+    category = models.PositiveSmallIntegerField(
+        _("organisation category"), choices=Category.choices
+    )
     postal_code = models.CharField(_("postal code"), max_length=8)
     prefecture = models.ForeignKey(
         Prefecture, verbose_name=_("prefecture"), on_delete=models.PROTECT
@@ -130,17 +138,25 @@ class User(AbstractUser):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     position = models.CharField(_("position"), max_length=100, blank=True)
     affiliation = models.CharField(
-        _("firm or corporation"), max_length=200, blank=True,
+        _("firm or corporation"),
+        max_length=200,
+        blank=True,
         help_text="For categories 2–4: the requester's own law office, corporation or support organisation.",
     )
     language = models.CharField(
-        _("language for emails"), max_length=2, choices=Language.choices, default=Language.JA
+        _("language for emails"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.JA,
     )
     user_category = models.PositiveSmallIntegerField(
         _("user category"), choices=Category.choices, null=True, blank=True
     )
     status = models.CharField(
-        _("account status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+        _("account status"),
+        max_length=16,
+        choices=Status.choices,
+        default=Status.ACTIVE,
     )
     valid_until = models.DateField(_("approval valid until"), null=True, blank=True)
 
@@ -174,8 +190,13 @@ class Membership(models.Model):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         constraints = [
-            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique")
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.organization_id}"
 
 
 class Appointment(models.Model):
@@ -183,7 +204,9 @@ class Appointment(models.Model):
     appointment ends the appointee's access to the organisation at once."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    appointee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="appointments")
+    appointee = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="appointments"
+    )
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="appointments"
     )
@@ -202,9 +225,13 @@ class Appointment(models.Model):
             ),
             models.CheckConstraint(
                 name="appointment_dates_ordered",
-                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                condition=Q(valid_until__isnull=True)
+                | Q(valid_until__gte=models.F("valid_from")),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.appointee_id} → {self.organization_id}"
 
 
 class OfficerRole(models.Model):
@@ -217,16 +244,25 @@ class OfficerRole(models.Model):
         SUPERVISOR = "supervisor", _("Supervisor")
         CLERK = "clerk", _("Issuance clerk")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="officer_roles")
-    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="officer_roles")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="officer_roles"
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="officer_roles"
+    )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
 
     class Meta:
         verbose_name = _("officer role")
         verbose_name_plural = _("officer roles")
         constraints = [
-            models.UniqueConstraint(fields=["user", "office", "role"], name="officer_role_unique")
+            models.UniqueConstraint(
+                fields=["user", "office", "role"], name="officer_role_unique"
+            )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} @ {self.office_id}"
 
 
 class UseRequest(models.Model):
@@ -262,7 +298,9 @@ class UseRequest(models.Model):
     reference_number = models.CharField(
         _("reference number"), max_length=24, null=True, blank=True, unique=True
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.NEW)
+    kind = models.CharField(
+        _("kind"), max_length=16, choices=Kind.choices, default=Kind.NEW
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -285,19 +323,34 @@ class UseRequest(models.Model):
         on_delete=models.PROTECT,
         related_name="use_requests",
     )
-    org_name_ja = models.CharField(_("organisation name (Japanese)"), max_length=200, blank=True)
-    org_name_en = models.CharField(_("organisation name (English)"), max_length=200, blank=True)
+    org_name_ja = models.CharField(
+        _("organisation name (Japanese)"), max_length=200, blank=True
+    )
+    org_name_en = models.CharField(
+        _("organisation name (English)"), max_length=200, blank=True
+    )
     org_is_corporation = models.BooleanField(_("corporation"), null=True, blank=True)
-    org_corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    org_corporate_number = models.CharField(
+        _("corporate number"), max_length=13, blank=True
+    )
     org_postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
     org_prefecture = models.ForeignKey(
-        Prefecture, verbose_name=_("prefecture"), null=True, blank=True, on_delete=models.PROTECT
+        Prefecture,
+        verbose_name=_("prefecture"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     org_address = models.CharField(_("address"), max_length=200, blank=True)
-    org_representative = models.CharField(_("representative"), max_length=100, blank=True)
+    org_representative = models.CharField(
+        _("representative"), max_length=100, blank=True
+    )
     org_phone = models.CharField(_("phone"), max_length=20, blank=True)
     org_category = models.PositiveSmallIntegerField(
-        _("organisation category"), choices=Organization.Category.choices, null=True, blank=True
+        _("organisation category"),
+        choices=Organization.Category.choices,
+        null=True,
+        blank=True,
     )
 
     # The requesting person.
@@ -319,10 +372,16 @@ class UseRequest(models.Model):
     decl_periodic_report = models.BooleanField(default=False)
 
     # The list of foreign employees and planned hires, as validated rows.
-    roster = models.JSONField(_("foreign employees and planned hires"), default=list, blank=True)
+    roster = models.JSONField(
+        _("foreign employees and planned hires"), default=list, blank=True
+    )
 
     office = models.ForeignKey(
-        Office, verbose_name=_("office"), null=True, blank=True, on_delete=models.PROTECT,
+        Office,
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="use_requests",
     )
     # Reception's comments per item when returning for correction.
@@ -338,11 +397,19 @@ class UseRequest(models.Model):
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     registered_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The reception officer who registered a paper request.",
     )
     filed_by = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         help_text="The user who filed a periodic report.",
     )
     resulting_user = models.ForeignKey(
@@ -353,11 +420,16 @@ class UseRequest(models.Model):
         verbose_name = _("request for use")
         verbose_name_plural = _("requests for use")
         ordering = ["-submitted_at", "-created_at"]
-        indexes = [models.Index(fields=["office", "status", "submitted_at"], name="usereq_queue")]
+        indexes = [
+            models.Index(
+                fields=["office", "status", "submitted_at"], name="usereq_queue"
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 name="usereq_submitted_has_reference",
-                condition=Q(status="draft") | Q(reference_number__isnull=False, submitted_at__isnull=False),
+                condition=Q(status="draft")
+                | Q(reference_number__isnull=False, submitted_at__isnull=False),
             ),
             models.CheckConstraint(
                 name="usereq_decision_has_decider",
@@ -367,12 +439,15 @@ class UseRequest(models.Model):
             # One periodic report in progress per organisation at a time.
             models.UniqueConstraint(
                 fields=["organization"],
-                condition=Q(kind="periodic", status__in=["draft", "submitted", "returned"]),
+                condition=Q(
+                    kind="periodic", status__in=["draft", "submitted", "returned"]
+                ),
                 name="usereq_one_open_report",
             ),
             models.CheckConstraint(
                 name="usereq_dates_ordered",
-                condition=Q(decided_at__isnull=True) | Q(decided_at__gte=models.F("submitted_at")),
+                condition=Q(decided_at__isnull=True)
+                | Q(decided_at__gte=models.F("submitted_at")),
             ),
         ]
 
@@ -383,9 +458,13 @@ class UseRequest(models.Model):
 class UseRequestAppointer(models.Model):
     """An organisation that appointed a category 2–4 requester."""
 
-    use_request = models.ForeignKey(UseRequest, on_delete=models.CASCADE, related_name="appointers")
+    use_request = models.ForeignKey(
+        UseRequest, on_delete=models.CASCADE, related_name="appointers"
+    )
     name_ja = models.CharField(_("organisation name"), max_length=200)
-    corporate_number = models.CharField(_("corporate number"), max_length=13, blank=True)
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, blank=True
+    )
     organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -393,6 +472,9 @@ class UseRequestAppointer(models.Model):
     class Meta:
         verbose_name = _("appointing organisation")
         verbose_name_plural = _("appointing organisations")
+
+    def __str__(self) -> str:
+        return self.name_ja
 
 
 class UseRequestDocument(models.Model):
@@ -406,13 +488,20 @@ class UseRequestDocument(models.Model):
         APPOINTMENT = "appointment", _("Proof of appointment")
         USER_LIST = "user_list", _("List of portal users")
 
-    use_request = models.ForeignKey(UseRequest, on_delete=models.CASCADE, related_name="documents")
+    use_request = models.ForeignKey(
+        UseRequest, on_delete=models.CASCADE, related_name="documents"
+    )
     slot = models.CharField(_("document"), max_length=16, choices=Slot.choices)
-    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("request document")
         verbose_name_plural = _("request documents")
+
+    def __str__(self) -> str:
+        return f"{self.slot} ({self.use_request_id})"
 
 
 class RosterEntry(models.Model):
@@ -424,15 +513,23 @@ class RosterEntry(models.Model):
         OTHER = "X", _("Other")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roster")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="roster"
+    )
     family_name = models.CharField(_("family name (as in passport)"), max_length=60)
-    given_name = models.CharField(_("given names (as in passport)"), max_length=60, blank=True)
+    given_name = models.CharField(
+        _("given names (as in passport)"), max_length=60, blank=True
+    )
     name_kanji = models.CharField(_("name in kanji"), max_length=60, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     nationality = models.CharField(_("nationality (ISO 3166)"), max_length=2)
-    status_of_residence = models.CharField(_("status of residence"), max_length=64, blank=True)
-    residence_card_number = models.CharField(_("residence card number"), max_length=12, blank=True)
+    status_of_residence = models.CharField(
+        _("status of residence"), max_length=64, blank=True
+    )
+    residence_card_number = models.CharField(
+        _("residence card number"), max_length=12, blank=True
+    )
     period_expiry = models.DateField(_("period of stay expires"), null=True, blank=True)
     planned_hire = models.BooleanField(_("planned hire"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -444,10 +541,19 @@ class RosterEntry(models.Model):
         ordering = ["family_name", "given_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "nationality", "family_name", "given_name", "date_of_birth"],
+                fields=[
+                    "organization",
+                    "nationality",
+                    "family_name",
+                    "given_name",
+                    "date_of_birth",
+                ],
                 name="roster_person_unique",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name} {self.given_name}".strip()
 
 
 class SetPasswordToken(models.Model):
@@ -459,6 +565,9 @@ class SetPasswordToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"set-password link for {self.user_id}"
 
 
 class ExpiryReminder(models.Model):
@@ -473,9 +582,13 @@ class ExpiryReminder(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "valid_until", "days_before"], name="expiry_reminder_once"
+                fields=["user", "valid_until", "days_before"],
+                name="expiry_reminder_once",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.days_before}-day reminder for {self.user_id}"
 
 
 class EmailProof(models.Model):
@@ -488,3 +601,6 @@ class EmailProof(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"email proof {self.pk}"

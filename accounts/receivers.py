@@ -12,6 +12,8 @@ from portal.notifications.services import notify
 
 
 @receiver(mfa_signals.authenticator_added)
-def _tell_user_mfa_added(sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any) -> None:
+def _tell_user_mfa_added(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
     if authenticator.type == "totp":
         notify(recipient=user, kind="mfa_enabled", link="/accounts/2fa/")

@@ -44,6 +44,7 @@ def office_for_prefecture(*, prefecture: Prefecture | int) -> Office | None:
 
 # --- Requests for use -----------------------------------------------------------
 
+
 def use_request_get_for_officer(*, user: Any, code: Any) -> UseRequest:
     """A submitted request (or report) addressed to one of the reception
     officer's offices; 404 for anything else, drafts included."""
@@ -51,8 +52,13 @@ def use_request_get_for_officer(*, user: Any, code: Any) -> UseRequest:
     try:
         return (
             UseRequest.objects.select_related(
-                "office", "org_prefecture", "organization", "decided_by", "registered_by",
-                "resulting_user", "filed_by",
+                "office",
+                "org_prefecture",
+                "organization",
+                "decided_by",
+                "registered_by",
+                "resulting_user",
+                "filed_by",
             )
             .exclude(status=UseRequest.Status.DRAFT)
             .get(code=code, office_id__in=offices)
@@ -81,7 +87,9 @@ def use_request_queue(
     if kind:
         qs = qs.filter(kind=kind)
     if older_than_days is not None:
-        qs = qs.filter(submitted_at__lte=timezone.now() - timedelta(days=older_than_days))
+        qs = qs.filter(
+            submitted_at__lte=timezone.now() - timedelta(days=older_than_days)
+        )
     return qs.select_related("office").order_by("submitted_at", "id")
 
 
@@ -100,12 +108,13 @@ def use_request_get_for_requester(*, email: str, code: Any) -> UseRequest:
 
 
 def use_requests_of_requester(*, email: str) -> QuerySet[UseRequest]:
-    return UseRequest.objects.filter(email__iexact=email, kind=UseRequest.Kind.NEW).order_by(
-        "-created_at"
-    )
+    return UseRequest.objects.filter(
+        email__iexact=email, kind=UseRequest.Kind.NEW
+    ).order_by("-created_at")
 
 
 # --- Organisations ----------------------------------------------------------------
+
 
 def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     """Organisations the user works for (membership) or is currently appointed
@@ -124,8 +133,10 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
 def organization_get_for_user(*, user: Any, code: Any) -> Organization:
     """The organisation if the user belongs to or is appointed by it; else 404."""
     try:
-        return organizations_for_user(user=user).select_related("prefecture", "office").get(
-            code=code
+        return (
+            organizations_for_user(user=user)
+            .select_related("prefecture", "office")
+            .get(code=code)
         )
     except (Organization.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
@@ -152,18 +163,20 @@ def use_request_status_counts(*, user: Any) -> dict[str, int]:
     }
 
 
-
 def use_request_waiting_by_kind(*, user: Any) -> dict[str, int]:
     """Submitted requests and periodic reports waiting for the officer's
     offices, by kind (for the dashboard panel); one grouped query."""
     offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
     rows = (
-        UseRequest.objects.filter(office_id__in=offices, status=UseRequest.Status.SUBMITTED)
+        UseRequest.objects.filter(
+            office_id__in=offices, status=UseRequest.Status.SUBMITTED
+        )
         .values("kind")
         .annotate(n=Count("id"))
     )
     counts = {row["kind"]: row["n"] for row in rows}
     return {kind: counts.get(kind, 0) for kind in UseRequest.Kind.values}
+
 
 # Audit actions that make up a request's history on the review page.
 _HISTORY_ACTIONS = (
@@ -344,7 +357,9 @@ def organization_appointments(*, organization: Organization) -> QuerySet[Appoint
     )
 
 
-def appointment_get_for_organization(*, organization: Organization, code: Any) -> Appointment:
+def appointment_get_for_organization(
+    *, organization: Organization, code: Any
+) -> Appointment:
     """One appointment of an organisation the caller already may see; else 404."""
     try:
         return Appointment.objects.select_related("appointee", "organization").get(
@@ -360,7 +375,9 @@ def roster_entries(*, organization: Organization) -> QuerySet[RosterEntry]:
     )
 
 
-def roster_entry_get_for_organization(*, organization: Organization, code: Any) -> RosterEntry:
+def roster_entry_get_for_organization(
+    *, organization: Organization, code: Any
+) -> RosterEntry:
     """One roster entry of an organisation the caller already may see; else 404."""
     try:
         return RosterEntry.objects.select_related("organization").get(
@@ -389,9 +406,13 @@ def periodic_report_open(*, organization: Organization) -> UseRequest | None:
     )
 
 
-def periodic_reports_of_organization(*, organization: Organization) -> QuerySet[UseRequest]:
+def periodic_reports_of_organization(
+    *, organization: Organization
+) -> QuerySet[UseRequest]:
     return (
-        UseRequest.objects.filter(organization=organization, kind=UseRequest.Kind.PERIODIC)
+        UseRequest.objects.filter(
+            organization=organization, kind=UseRequest.Kind.PERIODIC
+        )
         .exclude(status=UseRequest.Status.DRAFT)
         .select_related("filed_by")
         .order_by("-submitted_at")
@@ -403,8 +424,8 @@ def periodic_report_get_for_organization(
 ) -> UseRequest:
     """A periodic report of an organisation the caller already may see; else 404."""
     try:
-        return UseRequest.objects.select_related("office", "organization", "filed_by").get(
-            organization=organization, kind=UseRequest.Kind.PERIODIC, code=code
-        )
+        return UseRequest.objects.select_related(
+            "office", "organization", "filed_by"
+        ).get(organization=organization, kind=UseRequest.Kind.PERIODIC, code=code)
     except (UseRequest.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from dateutil.relativedelta import relativedelta
 
@@ -64,10 +65,14 @@ class StaleEdit(Exception):
     """The object changed since the form was loaded (another tab or person)."""
 
 
+# (item, message) — the item names the wizard section to fix.
+Problem = tuple[str, "str | Promise"]
+
+
 class RequestIncomplete(Exception):
     """Submission refused; ``problems`` lists (item, message) pairs."""
 
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         super().__init__("request incomplete")
         self.problems = problems
 
@@ -105,7 +110,9 @@ def email_proof_redeem(*, token: str) -> str:
     """Use a proof link once; returns the proven address or raises TokenError."""
     with transaction.atomic():
         proof = (
-            EmailProof.objects.select_for_update().filter(token_hash=_hash(token)).first()
+            EmailProof.objects.select_for_update()
+            .filter(token_hash=_hash(token))
+            .first()
         )
         if proof is None:
             raise TokenError("unknown")
@@ -140,22 +147,41 @@ def use_request_create(
             office=office,
         )
         audit_record(
-            actor=registered_by, action="use_request.create", obj=request,
+            actor=registered_by,
+            action="use_request.create",
+            obj=request,
             data={"channel": channel},
         )
     return request
 
 
 def use_request_update(
-    *, use_request: UseRequest, fields: dict[str, Any], expected_version: int,
+    *,
+    use_request: UseRequest,
+    fields: dict[str, Any],
+    expected_version: int,
     actor: User | None = None,
 ) -> UseRequest:
     """Save one step of a draft.  Refuses (StaleEdit) when the draft changed
     since ``expected_version`` was read — never a silent overwrite."""
     allowed = {f.name for f in UseRequest._meta.concrete_fields} - {
-        "id", "code", "reference_number", "kind", "status", "channel", "email",
-        "return_comments", "decision_reason", "version", "created_at", "updated_at",
-        "submitted_at", "decided_at", "decided_by", "registered_by", "filed_by",
+        "id",
+        "code",
+        "reference_number",
+        "kind",
+        "status",
+        "channel",
+        "email",
+        "return_comments",
+        "decision_reason",
+        "version",
+        "created_at",
+        "updated_at",
+        "submitted_at",
+        "decided_at",
+        "decided_by",
+        "registered_by",
+        "filed_by",
         "resulting_user",
     }
     unknown = set(fields) - allowed
@@ -171,8 +197,12 @@ def use_request_update(
             setattr(locked, name, value)
         locked.version += 1
         locked.save(update_fields=[*fields, "version", "updated_at"])
-        audit_record(actor=actor, action="use_request.update", obj=locked,
-                     data={"fields": ",".join(sorted(fields))})
+        audit_record(
+            actor=actor,
+            action="use_request.update",
+            obj=locked,
+            data={"fields": ",".join(sorted(fields))},
+        )
     return locked
 
 
@@ -184,19 +214,26 @@ REQUIRED_DOCUMENTS = {
 }
 
 
-def use_request_problems(use_request: UseRequest) -> list[tuple[str, str]]:
+def use_request_problems(use_request: UseRequest) -> list[Problem]:
     """What still stops this request from being submitted, as (item, message)
     pairs for the check-answers page.  Pure apart from reading the request's
     documents and appointers."""
     from accounts import messages as m
 
     r = use_request
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if r.kind == UseRequest.Kind.NEW:
         if not r.user_category:
             problems.append(("category", m.MISSING_CATEGORY))
-        org_fields = ["org_name_ja", "org_postal_code", "org_prefecture_id", "org_address",
-                      "org_representative", "org_phone", "org_category"]
+        org_fields = [
+            "org_name_ja",
+            "org_postal_code",
+            "org_prefecture_id",
+            "org_address",
+            "org_representative",
+            "org_phone",
+            "org_category",
+        ]
         if r.org_is_corporation is None or any(not getattr(r, f) for f in org_fields):
             problems.append(("organization", m.MISSING_ORGANIZATION))
         elif r.org_is_corporation and not r.org_corporate_number:
@@ -211,8 +248,13 @@ def use_request_problems(use_request: UseRequest) -> list[tuple[str, str]]:
             problems.append(("person", m.MISSING_TORITSUGI))
         if not r.roster:
             problems.append(("roster", m.MISSING_ROSTER))
-    declarations = [r.decl_no_punishment, r.decl_notifications_filed, r.decl_lawful_acceptance,
-                    r.decl_no_id_lending, r.decl_periodic_report]
+    declarations = [
+        r.decl_no_punishment,
+        r.decl_notifications_filed,
+        r.decl_lawful_acceptance,
+        r.decl_no_id_lending,
+        r.decl_periodic_report,
+    ]
     if not all(declarations):
         problems.append(("declarations", m.MISSING_DECLARATIONS))
     slots = set(r.documents.values_list("slot", flat=True))
@@ -225,7 +267,7 @@ def use_request_problems(use_request: UseRequest) -> list[tuple[str, str]]:
         if slot not in slots:
             label = UseRequestDocument.Slot(slot).label
             problems.append(("documents", m.MISSING_DOCUMENT.format(document=label)))
-    if r.office_id is None:
+    if r.office is None:
         problems.append(("office", m.MISSING_OFFICE))
     elif not r.office.accepts_use_requests:
         problems.append(("office", m.OFFICE_NOT_ACCEPTING))
@@ -255,14 +297,19 @@ def use_request_submit(
     first submission, confirms by email and tells the office's reception.
     Raises RequestIncomplete; a second submit of a submitted request is a no-op."""
     with transaction.atomic():
-        r = UseRequest.objects.select_for_update(of=("self",)).select_related("office").get(pk=use_request.pk)
+        r = (
+            UseRequest.objects.select_for_update(of=("self",))
+            .select_related("office")
+            .get(pk=use_request.pk)
+        )
         if r.status == UseRequest.Status.SUBMITTED:
             return r
         if expected_version is not None and r.version != expected_version:
             raise StaleEdit
         new_status = next_request_status(r.status, RequestAction.SUBMIT)
         problems = use_request_problems(r)
-        if problems:
+        office = r.office
+        if problems or office is None:  # no office is one of the problems
             raise RequestIncomplete(problems)
         resubmission = r.status == UseRequest.Status.RETURNED
         r.status = new_status
@@ -271,24 +318,48 @@ def use_request_submit(
         if not r.reference_number:
             prefix = "R" if r.kind == UseRequest.Kind.NEW else "P"
             for _attempt in range(10):
-                candidate = _reference_number(prefix, r.office.code)
+                candidate = _reference_number(prefix, office.code)
                 if not UseRequest.objects.filter(reference_number=candidate).exists():
                     r.reference_number = candidate
                     break
-        r.save(update_fields=["status", "submitted_at", "version", "reference_number", "updated_at"])
-        audit_record(actor=actor, action="use_request.submit", obj=r,
-                     organization_code=r.organization.code if r.organization else None,
-                     data={"resubmission": resubmission, "kind": r.kind})
-        context = {"reference_number": r.reference_number, "kind": r.kind,
-                   "office_ja": r.office.name_ja, "office_en": r.office.name_en}
+        r.save(
+            update_fields=[
+                "status",
+                "submitted_at",
+                "version",
+                "reference_number",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action="use_request.submit",
+            obj=r,
+            organization_code=r.organization.code if r.organization else None,
+            data={"resubmission": resubmission, "kind": r.kind},
+        )
+        context = {
+            "reference_number": r.reference_number,
+            "kind": r.kind,
+            "office_ja": office.name_ja,
+            "office_en": office.name_en,
+        }
         if r.kind == UseRequest.Kind.NEW:
-            notify(to_email=r.email, language=r.language, kind="use_request_submitted",
-                   context=context)
+            notify(
+                to_email=r.email,
+                language=r.language,
+                kind="use_request_submitted",
+                context=context,
+            )
         elif r.filed_by is not None:
             notify(recipient=r.filed_by, kind="use_request_submitted", context=context)
-        for officer in _reception_officers(r.office_id):
-            notify(recipient=officer, kind="use_request_received", context=context,
-                   link=reverse("accounts:reception_detail", args=[r.code]))
+        for officer in _reception_officers(office.pk):
+            notify(
+                recipient=officer,
+                kind="use_request_received",
+                context=context,
+                link=reverse("accounts:reception_detail", args=[r.code]),
+            )
     return r
 
 
@@ -303,7 +374,11 @@ def _reception_officers(office_id: int) -> list[User]:
 
 
 def _lock_for_decision(use_request: UseRequest, action: str) -> tuple[UseRequest, str]:
-    r = UseRequest.objects.select_for_update(of=("self",)).select_related("office").get(pk=use_request.pk)
+    r = (
+        UseRequest.objects.select_for_update(of=("self",))
+        .select_related("office")
+        .get(pk=use_request.pk)
+    )
     return r, next_request_status(r.status, action)
 
 
@@ -332,14 +407,20 @@ def use_request_approve(*, use_request: UseRequest, actor: User) -> UseRequest:
         today = timezone.localdate()
         until = _approval_until(today)
         if r.kind == UseRequest.Kind.PERIODIC:
-            assert r.organization is not None
+            if r.organization is None:  # a periodic report always names one
+                raise ValueError("periodic report without an organisation")
             users = _organization_users(r.organization)
             User.objects.filter(pk__in=[u.pk for u in users]).update(valid_until=until)
             for user in users:
-                notify(recipient=user, kind="periodic_report_approved",
-                       context={"reference_number": r.reference_number,
-                                "valid_until": until.isoformat(),
-                                "organization": r.organization.name_ja})
+                notify(
+                    recipient=user,
+                    kind="periodic_report_approved",
+                    context={
+                        "reference_number": r.reference_number,
+                        "valid_until": until.isoformat(),
+                        "organization": r.organization.name_ja,
+                    },
+                )
             organization = r.organization
         else:
             organization = _organization_for(r)
@@ -361,27 +442,49 @@ def use_request_approve(*, use_request: UseRequest, actor: User) -> UseRequest:
                 Membership.objects.create(user=user, organization=organization)
             else:
                 appointers = [organization] + [
-                    a.organization for a in r.appointers.select_related("organization")
+                    a.organization
+                    for a in r.appointers.select_related("organization")
                     if a.organization is not None
                 ]
                 for org in dict.fromkeys(appointers):
-                    Appointment.objects.create(appointee=user, organization=org, valid_from=today)
+                    Appointment.objects.create(
+                        appointee=user, organization=org, valid_from=today
+                    )
             _import_roster(organization, r.roster)
             r.resulting_user = user
             token = _issue_set_password_token(user)
-            notify(recipient=user, kind="account_approved",
-                   context={"user_id": user.username, "reference_number": r.reference_number,
-                            "valid_until": until.isoformat(),
-                            "secret_link": _url("accounts:set_password", token)})
+            notify(
+                recipient=user,
+                kind="account_approved",
+                context={
+                    "user_id": user.username,
+                    "reference_number": r.reference_number,
+                    "valid_until": until.isoformat(),
+                    "secret_link": _url("accounts:set_password", token),
+                },
+            )
             r.organization = organization
         r.status = new_status
         r.decided_at = timezone.now()
         r.decided_by = actor
         r.version += 1
-        r.save(update_fields=["status", "decided_at", "decided_by", "version", "organization",
-                              "resulting_user", "updated_at"])
-        audit_record(actor=actor, action=f"{'periodic_report' if r.kind == 'periodic' else 'use_request'}.approve",
-                     obj=r, organization_code=organization.code)
+        r.save(
+            update_fields=[
+                "status",
+                "decided_at",
+                "decided_by",
+                "version",
+                "organization",
+                "resulting_user",
+                "updated_at",
+            ]
+        )
+        audit_record(
+            actor=actor,
+            action=f"{'periodic_report' if r.kind == 'periodic' else 'use_request'}.approve",
+            obj=r,
+            organization_code=organization.code,
+        )
     return r
 
 
@@ -389,9 +492,16 @@ def _organization_for(r: UseRequest) -> Organization:
     if r.organization is not None:
         return r.organization
     if r.org_corporate_number:
-        existing = Organization.objects.filter(corporate_number=r.org_corporate_number).first()
+        existing = Organization.objects.filter(
+            corporate_number=r.org_corporate_number
+        ).first()
         if existing is not None:
             return existing
+    if r.org_category is None or r.org_prefecture is None or r.office is None:
+        # use_request_problems refuses submission without them.
+        raise ValueError(
+            "an approved request always has category, prefecture and office"
+        )
     return Organization.objects.create(
         name_ja=r.org_name_ja,
         name_en=r.org_name_en,
@@ -407,9 +517,18 @@ def _organization_for(r: UseRequest) -> Organization:
     )
 
 
-ROSTER_FIELDS = ("family_name", "given_name", "name_kanji", "sex", "date_of_birth",
-                 "nationality", "status_of_residence", "residence_card_number",
-                 "period_expiry", "planned_hire")
+ROSTER_FIELDS = (
+    "family_name",
+    "given_name",
+    "name_kanji",
+    "sex",
+    "date_of_birth",
+    "nationality",
+    "status_of_residence",
+    "residence_card_number",
+    "period_expiry",
+    "planned_hire",
+)
 
 
 def _import_roster(organization: Organization, rows: list[dict[str, Any]]) -> int:
@@ -423,8 +542,10 @@ def _import_roster(organization: Organization, rows: list[dict[str, Any]]) -> in
     by_person: dict[tuple[Any, ...], RosterEntry] = {}
     for row in rows:
         values = {k: row.get(k) for k in ROSTER_FIELDS}
-        values = {k: ("" if v is None and k not in ("date_of_birth", "period_expiry") else v)
-                  for k, v in values.items()}
+        values = {
+            k: ("" if v is None and k not in ("date_of_birth", "period_expiry") else v)
+            for k, v in values.items()
+        }
         values["planned_hire"] = bool(values["planned_hire"])
         entry = RosterEntry(organization=organization, **values)
         by_person[tuple(str(values[k]) for k in key_fields)] = entry
@@ -434,7 +555,8 @@ def _import_roster(organization: Organization, rows: list[dict[str, Any]]) -> in
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["organization", *key_fields],
-        update_fields=[f for f in ROSTER_FIELDS if f not in key_fields] + ["updated_at"],
+        update_fields=[f for f in ROSTER_FIELDS if f not in key_fields]
+        + ["updated_at"],
     )
     return len(entries)
 
@@ -445,10 +567,15 @@ def _organization_users(organization: Organization) -> list[User]:
         User.objects.filter(
             Q(memberships__organization=organization)
             | (
-                Q(appointments__organization=organization, appointments__ended_at__isnull=True,
-                  appointments__valid_from__lte=today)
-                & (Q(appointments__valid_until__isnull=True)
-                   | Q(appointments__valid_until__gte=today))
+                Q(
+                    appointments__organization=organization,
+                    appointments__ended_at__isnull=True,
+                    appointments__valid_from__lte=today,
+                )
+                & (
+                    Q(appointments__valid_until__isnull=True)
+                    | Q(appointments__valid_until__gte=today)
+                )
             )
         )
         .exclude(status=User.Status.REVOKED)
@@ -470,18 +597,28 @@ def use_request_return(
         r.return_comments = comments
         r.version += 1
         r.save(update_fields=["status", "return_comments", "version", "updated_at"])
-        audit_record(actor=actor, action="use_request.return", obj=r,
-                     data={"items": ",".join(sorted(comments))})
+        audit_record(
+            actor=actor,
+            action="use_request.return",
+            obj=r,
+            data={"items": ",".join(sorted(comments))},
+        )
         context = {"reference_number": r.reference_number, "kind": r.kind}
         if r.kind == UseRequest.Kind.NEW:
-            notify(to_email=r.email, language=r.language, kind="use_request_returned",
-                   context={**context, "secret_link": _url("accounts:request_start")})
+            notify(
+                to_email=r.email,
+                language=r.language,
+                kind="use_request_returned",
+                context={**context, "secret_link": _url("accounts:request_start")},
+            )
         elif r.filed_by is not None:
             notify(recipient=r.filed_by, kind="use_request_returned", context=context)
     return r
 
 
-def use_request_reject(*, use_request: UseRequest, actor: User, reason: str) -> UseRequest:
+def use_request_reject(
+    *, use_request: UseRequest, actor: User, reason: str
+) -> UseRequest:
     if not reason.strip():
         raise ValueError("a reason is required")
     with transaction.atomic():
@@ -491,12 +628,29 @@ def use_request_reject(*, use_request: UseRequest, actor: User, reason: str) -> 
         r.decided_at = timezone.now()
         r.decided_by = actor
         r.version += 1
-        r.save(update_fields=["status", "decision_reason", "decided_at", "decided_by",
-                              "version", "updated_at"])
+        r.save(
+            update_fields=[
+                "status",
+                "decision_reason",
+                "decided_at",
+                "decided_by",
+                "version",
+                "updated_at",
+            ]
+        )
         audit_record(actor=actor, action="use_request.reject", obj=r)
-        context = {"reference_number": r.reference_number, "kind": r.kind, "reason": r.decision_reason}
+        context = {
+            "reference_number": r.reference_number,
+            "kind": r.kind,
+            "reason": r.decision_reason,
+        }
         if r.kind == UseRequest.Kind.NEW:
-            notify(to_email=r.email, language=r.language, kind="use_request_rejected", context=context)
+            notify(
+                to_email=r.email,
+                language=r.language,
+                kind="use_request_rejected",
+                context=context,
+            )
         elif r.filed_by is not None:
             notify(recipient=r.filed_by, kind="use_request_rejected", context=context)
     return r
@@ -508,14 +662,20 @@ def use_request_reject(*, use_request: UseRequest, actor: User, reason: str) -> 
 def _issue_set_password_token(user: User) -> str:
     token = secrets.token_urlsafe(32)
     SetPasswordToken.objects.create(
-        user=user, token_hash=_hash(token), expires_at=timezone.now() + SET_PASSWORD_LIFETIME
+        user=user,
+        token_hash=_hash(token),
+        expires_at=timezone.now() + SET_PASSWORD_LIFETIME,
     )
     return token
 
 
 def set_password_token_check(*, token: str) -> SetPasswordToken:
     """The live token for ``token`` or TokenError('unknown'|'used'|'expired')."""
-    found = SetPasswordToken.objects.select_related("user").filter(token_hash=_hash(token)).first()
+    found = (
+        SetPasswordToken.objects.select_related("user")
+        .filter(token_hash=_hash(token))
+        .first()
+    )
     if found is None:
         raise TokenError("unknown")
     if found.used_at is not None:
@@ -533,9 +693,9 @@ def set_password_complete(*, token: str, password: str) -> User:
         SetPasswordToken.objects.select_for_update().get(pk=found.pk)
         user = found.user
         validate_password(password, user)
-        claimed = SetPasswordToken.objects.filter(pk=found.pk, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
+        claimed = SetPasswordToken.objects.filter(
+            pk=found.pk, used_at__isnull=True
+        ).update(used_at=timezone.now())
         if not claimed:
             raise TokenError("used")
         user.set_password(password)
@@ -549,9 +709,15 @@ def set_password_link_reissue(*, user: User, actor: User) -> None:
     with transaction.atomic():
         token = _issue_set_password_token(user)
         audit_record(actor=actor, action="account.password_link_reissued", obj=user)
-        notify(recipient=user, kind="account_approved",
-               context={"user_id": user.username, "valid_until": str(user.valid_until or ""),
-                        "secret_link": _url("accounts:set_password", token)})
+        notify(
+            recipient=user,
+            kind="account_approved",
+            context={
+                "user_id": user.username,
+                "valid_until": str(user.valid_until or ""),
+                "secret_link": _url("accounts:set_password", token),
+            },
+        )
 
 
 # --- Account lifecycle ----------------------------------------------------------------------
@@ -569,38 +735,59 @@ def _account_transition(*, user: User, actor: User, action: str, reason: str) ->
             fields.append("is_active")
         locked.save(update_fields=fields)
         audit_record(actor=actor, action=f"account.{action}", obj=locked)
-        notify(recipient=locked, kind=f"account_{action}", context={"reason": reason.strip()})
+        notify(
+            recipient=locked,
+            kind=f"account_{action}",
+            context={"reason": reason.strip()},
+        )
     return locked
 
 
 def account_suspend(*, user: User, actor: User, reason: str) -> User:
-    return _account_transition(user=user, actor=actor, action=AccountAction.SUSPEND, reason=reason)
+    return _account_transition(
+        user=user, actor=actor, action=AccountAction.SUSPEND, reason=reason
+    )
 
 
 def account_reinstate(*, user: User, actor: User, reason: str) -> User:
-    return _account_transition(user=user, actor=actor, action=AccountAction.REINSTATE, reason=reason)
+    return _account_transition(
+        user=user, actor=actor, action=AccountAction.REINSTATE, reason=reason
+    )
 
 
 def account_revoke(*, user: User, actor: User, reason: str) -> User:
-    return _account_transition(user=user, actor=actor, action=AccountAction.REVOKE, reason=reason)
+    return _account_transition(
+        user=user, actor=actor, action=AccountAction.REVOKE, reason=reason
+    )
 
 
 def appointment_end(*, appointment: Appointment, actor: User) -> Appointment:
     """End an appointment now: from this moment the appointee no longer sees or
     files for the organisation.  Ending an ended appointment is a no-op."""
     with transaction.atomic():
-        locked = Appointment.objects.select_for_update().select_related("organization").get(
-            pk=appointment.pk
+        locked = (
+            Appointment.objects.select_for_update()
+            .select_related("organization")
+            .get(pk=appointment.pk)
         )
         if locked.ended_at is not None:
             return locked
         locked.ended_at = timezone.now()
         locked.save(update_fields=["ended_at"])
-        audit_record(actor=actor, action="appointment.end", obj=locked,
-                     organization_code=locked.organization.code)
-        notify(recipient=locked.appointee, kind="appointment_ended",
-               context={"organization": locked.organization.name_ja,
-                        "organization_en": locked.organization.name_en})
+        audit_record(
+            actor=actor,
+            action="appointment.end",
+            obj=locked,
+            organization_code=locked.organization.code,
+        )
+        notify(
+            recipient=locked.appointee,
+            kind="appointment_ended",
+            context={
+                "organization": locked.organization.name_ja,
+                "organization_en": locked.organization.name_en,
+            },
+        )
     return locked
 
 
@@ -614,11 +801,15 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     sent = 0
     users = User.objects.filter(
-        status=User.Status.ACTIVE, is_active=True, user_category__isnull=False,
-        valid_until__gte=today, valid_until__lte=today + timedelta(days=max(REMINDER_DAYS)),
+        status=User.Status.ACTIVE,
+        is_active=True,
+        user_category__isnull=False,
+        valid_until__gte=today,
+        valid_until__lte=today + timedelta(days=max(REMINDER_DAYS)),
     )
     for user in users:
-        assert user.valid_until is not None
+        if user.valid_until is None:  # excluded by the filter; for the type checker
+            continue
         days_left = (user.valid_until - today).days
         due = [d for d in REMINDER_DAYS if days_left <= d]
         if not due:
@@ -629,15 +820,19 @@ def expiry_reminders_send(*, today: date | None = None) -> int:
                 ExpiryReminder.objects.create(
                     user=user, valid_until=user.valid_until, days_before=threshold
                 )
-                notify(recipient=user, kind="approval_expiring",
-                       context={"valid_until": user.valid_until.isoformat(),
-                                "days_left": days_left},
-                       link=reverse("accounts:organizations"))
+                notify(
+                    recipient=user,
+                    kind="approval_expiring",
+                    context={
+                        "valid_until": user.valid_until.isoformat(),
+                        "days_left": days_left,
+                    },
+                    link=reverse("accounts:organizations"),
+                )
         except IntegrityError:
             continue
         sent += 1
     return sent
-
 
 
 # --- The requester's wizard: proof check, appointers, documents ------------------------------
@@ -803,20 +998,30 @@ class RosterConflict(Exception):
     """Another roster entry already has this person's name, birth and nationality."""
 
 
-def roster_import(*, organization: Organization, rows: list[dict[str, Any]], actor: User) -> int:
+def roster_import(
+    *, organization: Organization, rows: list[dict[str, Any]], actor: User
+) -> int:
     """Upsert rows validated by ``accounts.roster_csv.parse_roster_csv`` into
     the roster (people already on it are updated, matched by nationality,
     names and date of birth) and audit ``roster.import`` with the count.  One
     transaction: all rows or none.  Returns how many rows were written."""
     with transaction.atomic():
         count = _import_roster(organization, rows)
-        audit_record(actor=actor, action="roster.import", obj=organization,
-                     organization_code=organization.code, data={"count": count})
+        audit_record(
+            actor=actor,
+            action="roster.import",
+            obj=organization,
+            organization_code=organization.code,
+            data={"count": count},
+        )
     return count
 
 
 def roster_entry_save(
-    *, organization: Organization, values: dict[str, Any], actor: User,
+    *,
+    organization: Organization,
+    values: dict[str, Any],
+    actor: User,
     entry: RosterEntry | None = None,
 ) -> RosterEntry:
     """Add a person to the roster (``entry`` None) or change one.  ``values``
@@ -848,8 +1053,12 @@ def roster_entry_save(
                 target.save()
         except IntegrityError:  # a concurrent add of the same person
             raise RosterConflict from None
-        audit_record(actor=actor, action="roster.add" if entry is None else "roster.update",
-                     obj=target, organization_code=organization.code)
+        audit_record(
+            actor=actor,
+            action="roster.add" if entry is None else "roster.update",
+            obj=target,
+            organization_code=organization.code,
+        )
     return target
 
 
@@ -857,8 +1066,12 @@ def roster_entry_delete(*, entry: RosterEntry, actor: User) -> None:
     """Remove a person from the roster (they left, or the hire fell through)."""
     with transaction.atomic():
         organization_code = entry.organization.code
-        audit_record(actor=actor, action="roster.delete", obj=entry,
-                     organization_code=organization_code)
+        audit_record(
+            actor=actor,
+            action="roster.delete",
+            obj=entry,
+            organization_code=organization_code,
+        )
         RosterEntry.objects.filter(pk=entry.pk).delete()
 
 
@@ -879,13 +1092,20 @@ def roster_export(*, organization: Organization, actor: User) -> bytes:
 
     with transaction.atomic():
         data = roster_to_csv(counted())
-        audit_record(actor=actor, action="roster.export", obj=organization,
-                     organization_code=organization.code, data={"count": count})
+        audit_record(
+            actor=actor,
+            action="roster.export",
+            obj=organization,
+            organization_code=organization.code,
+            data={"count": count},
+        )
     return data
 
 
 OPEN_REPORT_STATUSES = (
-    UseRequest.Status.DRAFT, UseRequest.Status.SUBMITTED, UseRequest.Status.RETURNED,
+    UseRequest.Status.DRAFT,
+    UseRequest.Status.SUBMITTED,
+    UseRequest.Status.RETURNED,
 )
 
 
@@ -898,9 +1118,12 @@ def periodic_report_start(*, organization: Organization, actor: User) -> UseRequ
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         existing = (
             UseRequest.objects.filter(
-                organization=org, kind=UseRequest.Kind.PERIODIC,
+                organization=org,
+                kind=UseRequest.Kind.PERIODIC,
                 status__in=OPEN_REPORT_STATUSES,
-            ).order_by("-created_at").first()
+            )
+            .order_by("-created_at")
+            .first()
         )
         if existing is not None:
             return existing
@@ -928,15 +1151,20 @@ def periodic_report_start(*, organization: Organization, actor: User) -> UseRequ
             position=actor.position,
             affiliation=actor.affiliation,
         )
-        audit_record(actor=actor, action="periodic_report.create", obj=report,
-                     organization_code=org.code)
+        audit_record(
+            actor=actor,
+            action="periodic_report.create",
+            obj=report,
+            organization_code=org.code,
+        )
     return report
 
 
 def _lock_editable_report(report: UseRequest) -> UseRequest:
     locked = UseRequest.objects.select_for_update().get(pk=report.pk)
     if locked.kind != UseRequest.Kind.PERIODIC or locked.status not in (
-        UseRequest.Status.DRAFT, UseRequest.Status.RETURNED,
+        UseRequest.Status.DRAFT,
+        UseRequest.Status.RETURNED,
     ):
         raise StaleEdit
     return locked
@@ -950,19 +1178,30 @@ def periodic_report_document_add(
     longer editable."""
     from portal.files.services import store_upload
 
-    if slot not in (UseRequestDocument.Slot.CATEGORY, UseRequestDocument.Slot.USER_LIST):
+    if slot not in (
+        UseRequestDocument.Slot.CATEGORY,
+        UseRequestDocument.Slot.USER_LIST,
+    ):
         raise ValueError(f"not a periodic report slot: {slot}")
     with transaction.atomic():
         locked = _lock_editable_report(report)
         stored = store_upload(cleaned=cleaned, uploaded_by=actor, purpose="use_request")
-        document = UseRequestDocument.objects.create(use_request=locked, slot=slot, file=stored)
-        audit_record(actor=actor, action="use_request.document_add", obj=locked,
-                     organization_code=locked.organization.code if locked.organization else None,
-                     data={"slot": slot})
+        document = UseRequestDocument.objects.create(
+            use_request=locked, slot=slot, file=stored
+        )
+        audit_record(
+            actor=actor,
+            action="use_request.document_add",
+            obj=locked,
+            organization_code=locked.organization.code if locked.organization else None,
+            data={"slot": slot},
+        )
     return document
 
 
-def periodic_report_document_remove(*, document: UseRequestDocument, actor: User) -> None:
+def periodic_report_document_remove(
+    *, document: UseRequestDocument, actor: User
+) -> None:
     """Take a file out of an editable report (and delete its bytes)."""
     from portal.files.services import stored_file_delete
 
@@ -971,9 +1210,13 @@ def periodic_report_document_remove(*, document: UseRequestDocument, actor: User
         stored = document.file
         UseRequestDocument.objects.filter(pk=document.pk).delete()
         stored_file_delete(stored_file=stored, actor=actor)
-        audit_record(actor=actor, action="use_request.document_remove", obj=locked,
-                     organization_code=locked.organization.code if locked.organization else None,
-                     data={"slot": document.slot})
+        audit_record(
+            actor=actor,
+            action="use_request.document_remove",
+            obj=locked,
+            organization_code=locked.organization.code if locked.organization else None,
+            data={"slot": document.slot},
+        )
 
 
 def periodic_report_submit(
@@ -986,7 +1229,7 @@ def periodic_report_submit(
     no-op (see use_request_submit)."""
     from accounts import messages as m
 
-    problems: list[tuple[str, str]] = []
+    problems: list[Problem] = []
     if not users_confirmed:
         problems.append(("users", str(m.PERIODIC_CONFIRM_USERS)))
     if not roster_confirmed:
@@ -1012,5 +1255,7 @@ def periodic_report_submit(
         for row in locked.roster:
             for name in ("date_of_birth", "period_expiry"):
                 row[name] = row[name].isoformat() if row[name] else None
-        locked.save(update_fields=["filed_by", "email", "language", "roster", "updated_at"])
+        locked.save(
+            update_fields=["filed_by", "email", "language", "roster", "updated_at"]
+        )
         return use_request_submit(use_request=locked, actor=actor)

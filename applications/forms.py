@@ -411,6 +411,12 @@ class ForeignNationalForm(forms.Form):
             ),
         )
 
+    def loaded_at(self) -> str | None:
+        """The record's ``updated_at`` when the page was loaded (optimistic
+        locking of the person's own page); None for a new person."""
+        value = self.data.get("loaded_at") if self.is_bound else None
+        return str(value) if value else None
+
     def values(self) -> dict[str, Any]:
         """The cleaned ForeignNational fields, for the services."""
         data = self.cleaned_data

@@ -359,11 +359,14 @@ def foreign_national_save(
     values: dict[str, Any],
     actor: User,
     foreign_national: ForeignNational | None = None,
+    expected_updated_at: str | None = None,
 ) -> ForeignNational:
     """Add a person to the organisation (``foreign_national`` None) or change
     one.  ``values`` are cleaned form values (FOREIGN_NATIONAL_FIELDS).
     Raises PermissionDenied unless the actor may file for the organisation,
-    DuplicatePerson when the nationality and passport number are taken."""
+    DuplicatePerson when the nationality and passport number are taken,
+    StaleEdit when the record changed since ``expected_updated_at`` (the
+    ISO time the page was loaded with) — never overwritten silently."""
     _require_filer(actor, organization.pk)
     with transaction.atomic():
         if foreign_national is None:
@@ -372,6 +375,11 @@ def foreign_national_save(
             target = ForeignNational.objects.select_for_update().get(
                 pk=foreign_national.pk, organization=organization
             )
+            if (
+                expected_updated_at is not None
+                and target.updated_at.isoformat() != expected_updated_at
+            ):
+                raise StaleEdit
         _save_person(target, values)
         audit_record(
             actor=actor,
@@ -539,6 +547,7 @@ def application_update(
     actor: User,
     fields: dict[str, Any] | None = None,
     person: dict[str, Any] | None = None,
+    person_loaded_at: str | None = None,
     section: str | None = None,
 ) -> Application:
     """Save one page of a draft: ``fields`` of the application (DRAFT_FIELDS)
@@ -550,7 +559,10 @@ def application_update(
     changed since ``expected_version`` was read (another tab, a colleague),
     NotDraft when it was submitted meanwhile, DuplicatePerson when the
     person's nationality and passport number belong to another person,
-    PermissionDenied unless the actor may file for the organisation."""
+    PermissionDenied unless the actor may file for the organisation.  The
+    person's record is shared by the organisation's drafts and its own page:
+    ``person_loaded_at`` (its ``updated_at`` when the page was loaded) guards
+    it the same way."""
     fields = dict(fields or {})
     unknown = set(fields) - DRAFT_FIELDS
     if unknown:
@@ -559,7 +571,13 @@ def application_update(
     with transaction.atomic():
         locked = _lock_draft(application, expected_version, with_person=bool(person))
         if person:
-            _save_person(locked.foreign_national, person)
+            target = locked.foreign_national
+            if (
+                person_loaded_at is not None
+                and target.updated_at.isoformat() != person_loaded_at
+            ):
+                raise StaleEdit
+            _save_person(target, person)
         if "answers" in fields:
             fields["answers"] = {**locked.answers, **fields["answers"]}
         return _bump(locked, fields, section)

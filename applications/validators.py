@@ -110,6 +110,11 @@ STALE_EDIT = _(
     "this page. Nothing you entered here was saved. The page now shows the latest "
     "saved answers: make your change again."
 )
+PERSON_STALE = _(
+    "These details were changed by someone else after you opened this page. Nothing "
+    "you entered here was saved. The page now shows the latest details: make your "
+    "change again."
+)
 NOT_A_DRAFT = _("This application has already been submitted and cannot be changed.")
 READ_ONLY = _(
     "Your account can read but not file: it is suspended or its approval has expired."

@@ -80,7 +80,9 @@ def _plain_static_files(request: pytest.FixtureRequest) -> None:
         settings = request.getfixturevalue("settings")
         settings.STORAGES = {
             **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
         }
 
 

@@ -4,14 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_use_requests'),
+        ("accounts", "0003_use_requests"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='userequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'periodic'), ('status__in', ['draft', 'submitted', 'returned'])), fields=('organization',), name='usereq_one_open_report'),
+            model_name="userequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    ("kind", "periodic"),
+                    ("status__in", ["draft", "submitted", "returned"]),
+                ),
+                fields=("organization",),
+                name="usereq_one_open_report",
+            ),
         ),
     ]

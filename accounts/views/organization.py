@@ -659,7 +659,7 @@ def periodic_check(
         return found
     organization, r = found
     confirmed = _confirmations(request, r)
-    problems: list[tuple[str, str]] = []
+    problems: list[services.Problem] = []
     if request.method == "POST":
         try:
             services.periodic_report_submit(

@@ -1064,7 +1064,9 @@ def check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             return HttpResponseBadRequest()
         try:
             services.use_request_submit(
-                use_request=r, actor=actor, expected_version=form.cleaned_data["version"]
+                use_request=r,
+                actor=actor,
+                expected_version=form.cleaned_data["version"],
             )
         except services.StaleEdit:
             stale = True

@@ -321,6 +321,8 @@ def foreign_national_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse
     form = ForeignNationalForm(
         request.POST or None, organization=person.organization, instance=person
     )
+    page_errors: list[dict[str, str]] = []
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             services.foreign_national_save(
@@ -328,9 +330,18 @@ def foreign_national_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse
                 values=form.values(),
                 actor=_actor(request),
                 foreign_national=person,
+                expected_updated_at=form.loaded_at() or "",
             )
         except services.DuplicatePerson as exc:
             form.add_duplicate_error(exc.existing)
+        except services.StaleEdit:
+            person = selectors.foreign_national_get_for_user(
+                user=request.user, code=code
+            )
+            form = ForeignNationalForm(
+                organization=person.organization, instance=person
+            )
+            page_errors, status = [{"href": "", "message": str(v.PERSON_STALE)}], 409
         else:
             messages.success(request, _("The details were saved."))
             return redirect(_after_person_saved(request, person))
@@ -339,6 +350,9 @@ def foreign_national_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse
         "applications/foreign_nationals/form.html",
         {
             "form": form,
+            "page_errors": page_errors,
+            "has_errors": bool(page_errors or form.errors),
+            "loaded_at": person.updated_at.isoformat(),
             "organization": person.organization,
             "person": person,
             "can_write": can_file(request.user),
@@ -346,6 +360,7 @@ def foreign_national_edit(request: HttpRequest, code: uuid.UUID) -> HttpResponse
                 foreign_national=person
             ),
         },
+        status=status,
     )
 
 
@@ -681,6 +696,7 @@ def draft_person(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             actor=_actor(request),
             person=form.values(),
+            person_loaded_at=form.loaded_at() or "",
             section="person",
         )
 

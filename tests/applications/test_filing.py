@@ -184,8 +184,10 @@ def test_companions_with_a_type_that_takes_none_are_refused(client, alice, fn):
 
 def person_post(application: Application, **overrides: str) -> dict[str, str]:
     fn = application.foreign_national
+    fn.refresh_from_db()
     data = {
         "version": str(application.version),
+        "loaded_at": fn.updated_at.isoformat(),
         "family_name": fn.family_name,
         "given_name": fn.given_name,
         "name_kanji": fn.name_kanji,
@@ -277,6 +279,26 @@ def test_a_stale_save_is_refused_and_shows_the_newer_data(client, alice, bob, fn
     assert application.requested_period == "5y"
     assert re.search(r'<option value="5y" selected>', response.content.decode())
     assert 'name="version" value="2"' in response.content.decode()
+
+
+def test_person_details_changed_on_the_persons_page_are_not_overwritten(
+    client, alice, bob, fn
+):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    data = person_post(application, address_in_japan="福岡県福岡市1-1")
+    # Bob changes the person's own record meanwhile.
+    services.foreign_national_save(
+        organization=fn.organization,
+        values={"address_in_japan": "大阪府大阪市北区1-1"},
+        actor=bob,
+        foreign_national=fn,
+    )
+    response = client.post(url("draft_person", application), data)
+    assert response.status_code == 409
+    fn.refresh_from_db()
+    assert fn.address_in_japan == "大阪府大阪市北区1-1"
+    assert "大阪府大阪市北区1-1" in response.content.decode()
 
 
 def test_person_page_requires_card_status_and_expiry_for_an_extension(

@@ -487,7 +487,11 @@ def test_a_colleague_changes_a_person_and_strangers_get_404(
     client.force_login(bob)
     response = client.post(
         reverse("applications:foreign_national", args=[person.code]),
-        form_data(passport_number="C1234567", address_in_japan="大阪府大阪市北区1-1"),
+        form_data(
+            passport_number="C1234567",
+            address_in_japan="大阪府大阪市北区1-1",
+            loaded_at=person.updated_at.isoformat(),
+        ),
     )
     assert response.status_code == 302
     person.refresh_from_db()
@@ -540,3 +544,31 @@ def test_read_only_users_see_but_cannot_change(client, english, org, alice):
         == 403
     )
     assert client.get(reverse("applications:start")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_change_on_a_stale_page_is_refused_and_shows_the_newer_details(
+    client, english, org, alice
+):
+    person = fd.person(org)
+    loaded_at = person.updated_at.isoformat()
+    bob = org_helpers.staff(org)
+    services.foreign_national_save(
+        organization=org,
+        values={"address_in_japan": "大阪府大阪市北区1-1"},
+        actor=bob,
+        foreign_national=person,
+        expected_updated_at=loaded_at,
+    )
+    client.force_login(alice)
+    response = client.post(
+        reverse("applications:foreign_national", args=[person.code]),
+        form_data(passport_number="C1234567", loaded_at=loaded_at),
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "changed by someone else after you opened this page" in html
+    assert "大阪府大阪市北区1-1" in html
+    person.refresh_from_db()
+    assert person.address_in_japan == "大阪府大阪市北区1-1"
+    assert person.residence_card_number == "AB12345678CD"

@@ -203,13 +203,19 @@ def test_password_rules_follow_nist():
 
 def test_recovery_codes_right_after_enrolment_need_no_second_password(client):
     from allauth.mfa import app_settings
-    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY, format_hotp_value, hotp_value
+    from allauth.mfa.totp.internal.auth import (
+        SECRET_SESSION_KEY,
+        format_hotp_value,
+        hotp_value,
+    )
 
     user = UserFactory()
     password_login(client, user)
     client.get("/accounts/2fa/totp/activate/")
     secret = client.session[SECRET_SESSION_KEY]
-    code = format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    code = format_hotp_value(
+        hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD)
+    )
     client.post("/accounts/2fa/totp/activate/", {"code": code})
     response = client.get("/accounts/2fa/recovery-codes/generate/")
     assert response.status_code == 200  # not a redirect to re-authenticate

@@ -26,7 +26,10 @@ def _msgids(po_text: str) -> set[str]:
 def test_japanese_catalogue_has_no_untranslated_or_fuzzy_entry():
     result = subprocess.run(
         [sys.executable, "scripts/check_translations.py"],
-        cwd=ROOT, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -41,12 +44,27 @@ def test_catalogue_is_up_to_date_with_the_source(tmp_path):
     shutil.copytree(ROOT, copy, ignore=ignore)
     committed = (ROOT / "locale/ja/LC_MESSAGES/django.po").read_text()
     result = subprocess.run(
-        [sys.executable, "manage.py", "makemessages", "-l", "ja", "--no-location",
-         "--ignore=.venv", "--ignore=var", "--ignore=staticfiles", "--ignore=node_modules"],
-        cwd=copy, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "manage.py",
+            "makemessages",
+            "-l",
+            "ja",
+            "--no-location",
+            "--ignore=.venv",
+            "--ignore=var",
+            "--ignore=staticfiles",
+            "--ignore=node_modules",
+        ],
+        cwd=copy,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={**__import__("os").environ, "DJANGO_DEBUG": "1"},
     )
     assert result.returncode == 0, result.stderr
     fresh = (copy / "locale/ja/LC_MESSAGES/django.po").read_text()
     missing = _msgids(fresh) - _msgids(committed)
-    assert not missing, f"{len(missing)} strings are not in the catalogue, e.g. {sorted(missing)[:10]}"
+    assert not missing, (
+        f"{len(missing)} strings are not in the catalogue, e.g. {sorted(missing)[:10]}"
+    )
