@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -326,6 +328,29 @@ class ForeignNational(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name} {self.given_name}".strip()
+
+    SNAPSHOT_FIELDS = (
+        "family_name", "given_name", "name_kanji", "sex", "nationality",
+        "passport_number", "residence_card_number", "current_period",
+        "address_in_japan", "current_status_id", "current_subcategory_id",
+    )
+    SNAPSHOT_DATES = ("date_of_birth", "passport_expiry", "period_expiry")
+
+    def snapshot(self) -> dict[str, str | int | None]:
+        """The person's details as sent, for the application's record."""
+        data: dict[str, str | int | None] = {f: getattr(self, f) for f in self.SNAPSHOT_FIELDS}
+        for name in self.SNAPSHOT_DATES:
+            value = getattr(self, name)
+            data[name] = value.isoformat() if value else None
+        return data
+
+    @classmethod
+    def from_snapshot(cls, data: dict[str, Any], **extra: Any) -> ForeignNational:
+        """An unsaved instance showing the details as they were sent."""
+        values = {f: data.get(f) for f in cls.SNAPSHOT_FIELDS if f in data}
+        for name in cls.SNAPSHOT_DATES:
+            values[name] = date.fromisoformat(data[name]) if data.get(name) else None
+        return cls(**values, **extra)
 
 
 class Application(models.Model):

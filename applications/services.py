@@ -223,8 +223,12 @@ def application_submit(*, application: Application, actor: User, expected_versio
             raise NotEligible(failures)
         office = locked.office or locked.organization.office
         now = timezone.now()
+        # The person's details are frozen as sent: later edits of the person
+        # (for the next application) must not rewrite this one's record.
+        answers = {**locked.answers, "person": locked.foreign_national.snapshot()}
         fields = {"office": office, "submitted_at": now, "received_on": timezone.localdate(),
-                  "submitted_by": actor, "receipt_number": _receipt_number(office.code)}
+                  "submitted_by": actor, "receipt_number": _receipt_number(office.code),
+                  "answers": answers}
         for companion in locked.companions.select_for_update():
             companion.office = office
             companion.submitted_at = now

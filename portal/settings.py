@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.render_missing_receipts",
         "schedule": timedelta(minutes=10),
     },
+    "issuance-sweep": {
+        "task": "review.tasks.sweep_issuance",
+        "schedule": timedelta(minutes=10),
+    },
     "document-request-reminders": {
         "task": "review.tasks.send_document_request_reminders",
         "schedule": crontab(hour=7, minute=0),

@@ -66,6 +66,14 @@ AFTER_GRANT = (
 )
 AFTER_DECISION = (*AFTER_GRANT, Status.DENIED)
 
+CLERK_ACTIONS = (
+    "can_assess",
+    "can_record_stamps",
+    "can_record_card",
+    "can_issue",
+    "can_dispatch",
+)
+
 ERRORS: dict[str, Any] = {
     "fee_unknown": msg.FEE_UNKNOWN,
     "fee_not_assessed": msg.FEE_NOT_ASSESSED,
@@ -123,7 +131,12 @@ def issuance_panel_context(
     False to keep its query budget."""
     status = application.status
     if status not in AFTER_DECISION:
-        return {"application": application, "after_grant": False}
+        return {
+            "application": application,
+            "after_grant": False,
+            "is_clerk": False,
+            **dict.fromkeys(CLERK_ACTIONS, False),
+        }
     if decisions is None:
         decision = svc.approved_decision(application)
     else:

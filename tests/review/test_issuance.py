@@ -845,3 +845,21 @@ def test_case_panel_costs_two_queries_on_the_case_page(
     before = case(org, user, status=Status.EXAMINING)
     with django_assert_max_num_queries(0):
         issuance_panel_context(application=before, user=the_clerk)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["review:issuance_stamps", "review:issuance_issue", "review:issuance_dispatch"],
+)
+def test_clerk_pages_before_a_decision_send_back_to_the_issuance(
+    client, settings, org_user, the_clerk, name
+):
+    org, user = org_user
+    application = case(org, user, status=Status.EXAMINING)
+    login(client, the_clerk, settings)
+    response = client.get(reverse(name, args=[application.code]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("review:issuance", args=[application.code])
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "no approved decision" in page.content.decode()
