@@ -89,19 +89,25 @@ def applications_for_user(*, user: Any) -> QuerySet[Application]:
     )
 
 
-def application_get_for_user(*, user: Any, code: Any, for_write: bool = False) -> Application:
+def application_get_for_user(
+    *, user: Any, code: Any, for_write: bool = False
+) -> Application:
     """The application if it belongs to one of the user's organisations, else
     404 (also for companions addressed directly: they are reached through
     their main application).  ``for_write`` additionally requires an active
     account (403 for suspended or expired users, who may only read)."""
     try:
-        application = (
-            Application.objects.select_related(
-                "application_type", "foreign_national", "organization", "office",
-                "target_status", "target_subcategory",
-            )
-            .get(code=code, main__isnull=True,
-                 organization_id__in=user_organization_ids(user=user))
+        application = Application.objects.select_related(
+            "application_type",
+            "foreign_national",
+            "organization",
+            "office",
+            "target_status",
+            "target_subcategory",
+        ).get(
+            code=code,
+            main__isnull=True,
+            organization_id__in=user_organization_ids(user=user),
         )
     except (Application.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
@@ -127,7 +133,9 @@ def foreign_national_get_for_user(*, user: Any, code: Any) -> ForeignNational:
 
 
 def document_slots_for(
-    *, application_type: ApplicationType, status: StatusOfResidence | None,
+    *,
+    application_type: ApplicationType,
+    status: StatusOfResidence | None,
     org_category: int | None,
 ) -> list[DocumentSlot]:
     """The document slots for a filing.  Rows match when each of their keys is
@@ -147,7 +155,9 @@ def document_slots_for(
         )
         if slot.code not in best or score > best[slot.code][0]:
             best[slot.code] = (score, slot)
-    return sorted((slot for _, slot in best.values()), key=lambda s: (s.sort_order, s.code))
+    return sorted(
+        (slot for _, slot in best.values()), key=lambda s: (s.sort_order, s.code)
+    )
 
 
 # --- The user's cases (after submission) -------------------------------------------
@@ -234,8 +244,9 @@ def cases_keyset_page(
     key = Tuple(F("submitted_at"), F("id"))
     if before is not None:
         rows = list(
-            cases.filter(TupleGreaterThan(key, before))
-            .order_by("submitted_at", "id")[: size + 1]
+            cases.filter(TupleGreaterThan(key, before)).order_by("submitted_at", "id")[
+                : size + 1
+            ]
         )
         more = len(rows) > size
         return list(reversed(rows[:size])), more
@@ -279,7 +290,9 @@ def case_documents(*, application: Application) -> list[ApplicationDocument]:
 
 
 def case_events(*, application: Application) -> list[StatusEvent]:
-    return list(StatusEvent.objects.filter(application=application).order_by("at", "id"))
+    return list(
+        StatusEvent.objects.filter(application=application).order_by("at", "id")
+    )
 
 
 def case_receipt_languages(*, application: Application) -> set[str]:
@@ -291,12 +304,16 @@ def case_receipt_languages(*, application: Application) -> set[str]:
     )
 
 
-def application_receipt_get(*, application: Application, language: str) -> GeneratedDocument:
+def application_receipt_get(
+    *, application: Application, language: str
+) -> GeneratedDocument:
     """The receipt of an application the caller already may see, in
     ``language``; 404 while it is not rendered (or for another language)."""
     try:
         return GeneratedDocument.objects.select_related("file").get(
-            application=application, kind=GeneratedDocument.Kind.RECEIPT, language=language
+            application=application,
+            kind=GeneratedDocument.Kind.RECEIPT,
+            language=language,
         )
     except GeneratedDocument.DoesNotExist:
         raise Http404 from None
@@ -361,7 +378,10 @@ def drafts_for_user(*, user: Any) -> QuerySet[Application]:
 
 
 def foreign_national_duplicate(
-    *, organization_id: int, nationality: str, passport_number: str,
+    *,
+    organization_id: int,
+    nationality: str,
+    passport_number: str,
     exclude_pk: int | None = None,
 ) -> ForeignNational | None:
     """The person of the organisation with the same nationality and passport
@@ -395,3 +415,14 @@ def application_document_get(
         return application.documents.select_related("file").get(file__code=file_code)
     except (ApplicationDocument.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
+
+
+def sent_person(*, application: Application) -> ForeignNational:
+    """The person as they were when the application was sent (a draft, or an
+    older case without a snapshot, shows the current record)."""
+    snapshot = (application.answers or {}).get("person")
+    if not snapshot:
+        return application.foreign_national
+    return ForeignNational.from_snapshot(
+        snapshot, code=application.foreign_national.code
+    )

@@ -28,3 +28,9 @@ class ReviewConfig(AppConfig):
 
         register_panel(12, organization_panel)
         register_panel(25, officer_panel)
+
+        # The review side of the user's case page (documents, fee, card, timing).
+        from applications.panels import case_panels
+        from review.selectors import user_case_panel
+
+        case_panels.register(10, user_case_panel)

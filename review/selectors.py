@@ -544,3 +544,46 @@ def document_response_file_access(user: Any, stored_file: Any) -> Access:
     if facts["item__request__application__office_id"] in case_office_ids(user):
         return "view_inline"
     return "none"
+
+
+def user_case_panel(
+    request: Any, application: Application
+) -> tuple[str, dict[str, Any]] | None:
+    """The review side of the user's case page: an open request for
+    documents, the fee and issuance steps after a decision, and the office's
+    processing time for this type."""
+    from applications.workflow import Status
+    from review.models import DocumentRequest, Payment
+    from review.processing_times import processing_time_for
+
+    open_request = None
+    if application.status == Status.AWAITING_DOCUMENTS:
+        open_request = DocumentRequest.objects.filter(
+            application=application, state=DocumentRequest.State.OPEN
+        ).first()
+    decided = application.status in (
+        Status.GRANTED,
+        Status.FEE_PAID,
+        Status.ISSUED,
+        Status.DISPATCHED,
+        Status.COMPLETED,
+        Status.DENIED,
+    )
+    payment = (
+        Payment.objects.filter(application=application).first() if decided else None
+    )
+    figure = processing_time_for(
+        office_id=application.office_id, type_code=application.application_type.code
+    )
+    if not (open_request or decided or figure):
+        return None
+    return (
+        "review/_user_case_panel.html",
+        {
+            "application": application,
+            "open_request": open_request,
+            "show_issuance": decided,
+            "payment": payment,
+            "figure": figure,
+        },
+    )

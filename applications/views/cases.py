@@ -39,7 +39,8 @@ from applications.forms_cases import (
     CaseFilterForm,
     WithdrawForm,
 )
-from applications.models import Application, ApplicationType, ForeignNational, StatusEvent
+from applications.models import Application, ApplicationType, StatusEvent
+from applications.panels import case_panels
 from applications.workflow import (
     BEFORE_DECISION,
     PUBLIC_STAGE,
@@ -301,22 +302,13 @@ def timeline(
     return items
 
 
-def sent_person(application: Application) -> ForeignNational:
-    """The person as they were when the application was sent (older cases
-    without a snapshot show the current record)."""
-    snapshot = application.answers.get("person")
-    if not snapshot:
-        return application.foreign_national
-    return ForeignNational.from_snapshot(snapshot, code=application.foreign_national.code)
-
-
 def special_period(application: Application) -> date | None:
     """The last day of the special period the person may stay until (or the
     decision, if earlier) while a change or extension is examined; None when
     it does not apply or the case is no longer before a decision."""
     if application.status not in BEFORE_DECISION:
         return None
-    person = sent_person(application)
+    person = selectors.sent_person(application=application)
     expiry = person.period_expiry
     if expiry is None or (application.received_on and application.received_on > expiry):
         return None
@@ -362,7 +354,8 @@ def case_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         "applications/cases/detail.html",
         {
             "application": application,
-            "person": sent_person(application),
+            "person": selectors.sent_person(application=application),
+            "panels": case_panels.render(request, application),
             "state": case_state(application.status),
             "timeline": timeline(application, events),
             "companions": [

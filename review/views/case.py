@@ -39,7 +39,7 @@ from allauth.account.decorators import reauthentication_required
 from accounts.permissions import can_file, is_portal_user
 from applications.eligibility import OTHER_ACTIVITY, REENTRY, special_period_end
 from applications.models import Application, DocumentSlot
-from applications.selectors import user_organization_ids
+from applications.selectors import sent_person, user_organization_ids
 from applications.workflow import CLOSED, Status
 from portal.audit.services import audit_record
 from review import messages_examination as msg
@@ -59,6 +59,7 @@ from review.models import Decision, DocumentRequest, DocumentRequestFile
 from review.permissions import Role, case_office_ids, has_role, officer_roles_preload
 from review.services import examination as services
 from review.services.examination import ExaminationError, StaleEdit
+from review.views.issuance import issuance_panel_context
 from review.views.queue import STATUS_COLOURS
 
 View = Callable[..., HttpResponse]
@@ -220,7 +221,14 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
     codes = {c.application_type.code for c in companions}
     context = {
         "application": application,
-        "person": application.foreign_national,
+        "person": sent_person(application=application),
+        "issuance": issuance_panel_context(
+            application=application,
+            user=user,
+            decisions=decisions,
+            companions=companions,
+            with_fee_items=False,
+        ),
         "status_colour": STATUS_COLOURS.get(status, "blue"),
         "assignment": assignment,
         "companions": companions,
