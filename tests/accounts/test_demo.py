@@ -130,3 +130,22 @@ def test_command_loads_everything_when_debug_is_on(settings, reference_data, cap
     assert "accounts: demo data already loaded" in out
     assert "applications: demo data already loaded" in out
     assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 7
+
+
+@pytest.mark.django_db
+def test_demo_has_people_and_cases_in_each_state_for_the_roles(settings):
+    from accounts.demo import load_demo_data as load_accounts
+    from applications.demo import load_demo_data as load_applications
+    from applications.models import Application, ForeignNational
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    load_accounts()
+    load_applications()
+    assert ForeignNational.objects.count() == 4
+    statuses = sorted(
+        Application.objects.filter(main__isnull=True).values_list("status", flat=True)
+    )
+    assert statuses == ["draft", "submitted", "submitted"]
+    # A second run adds nothing.
+    assert not load_applications().created
+    assert Application.objects.count() == 4  # the re-entry companion included
