@@ -13,10 +13,11 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
-from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+
+from dateutil.relativedelta import relativedelta
 
 from accounts.demo import DemoSummary
 from accounts.models import Organization, User
@@ -213,14 +214,14 @@ def load_demo_data() -> DemoSummary:
         and not Application.objects.filter(organization=sakura).exists()
     ):
         staff = User.objects.get(username="demo-staff")
-        people = {
+        by_name = {
             p.family_name: p
             for p in ForeignNational.objects.filter(organization=sakura)
         }
         # Two cases waiting in the Tokyo bureau's queue (one with a re-entry
         # permit), and a draft a colleague can continue.
         _file_demo_case(
-            person=people["NGUYEN"],
+            person=by_name["NGUYEN"],
             actor=staff,
             type_code="extension",
             requested_period="3y",
@@ -228,7 +229,7 @@ def load_demo_data() -> DemoSummary:
             submit=True,
         )
         _file_demo_case(
-            person=people["SANTOS"],
+            person=by_name["SANTOS"],
             actor=staff,
             type_code="extension",
             requested_period="5y",
@@ -236,7 +237,7 @@ def load_demo_data() -> DemoSummary:
             submit=True,
         )
         _file_demo_case(
-            person=people["CHEN"],
+            person=by_name["CHEN"],
             actor=staff,
             type_code="authorized_employment",
             requested_period="",

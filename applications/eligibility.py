@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from dateutil.relativedelta import relativedelta
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from dateutil.relativedelta import relativedelta
 
 from applications.periods import parse_period
 
@@ -146,7 +147,11 @@ def rule_companions_only_with_main(f: Filing) -> Failure | None:
 
 def rule_other_activity_not_table_ii(f: Filing) -> Failure | None:
     status = _status_after(f)
-    if OTHER_ACTIVITY in f.companions and status is not None and not status.activity_restricted:
+    if (
+        OTHER_ACTIVITY in f.companions
+        and status is not None
+        and not status.activity_restricted
+    ):
         return Failure(
             "other_activity_table_ii",
             _(
@@ -194,7 +199,9 @@ def rule_reentry_validity(f: Filing) -> Failure | None:
     if f.reentry_until > f.today + relativedelta(years=REENTRY_MAX_YEARS):
         return Failure(
             "reentry_max_5_years",
-            _("A re-entry permit is valid for at most 5 years. Choose an earlier date."),
+            _(
+                "A re-entry permit is valid for at most 5 years. Choose an earlier date."
+            ),
             "reentry_until",
         )
     end = _period_end(f)
@@ -211,7 +218,11 @@ def rule_reentry_validity(f: Filing) -> Failure | None:
 
 
 def rule_not_after_expiry(f: Filing) -> Failure | None:
-    if f.application_type in EXPIRY_BOUND_TYPES and f.expiry is not None and f.today > f.expiry:
+    if (
+        f.application_type in EXPIRY_BOUND_TYPES
+        and f.expiry is not None
+        and f.today > f.expiry
+    ):
         return Failure(
             "after_expiry",
             _(
@@ -297,12 +308,16 @@ def rule_requested_period_allowed(f: Filing) -> Failure | None:
         return None
     if not f.requested_period:
         return Failure(
-            "period_missing", _("Choose the period of stay you apply for."), "requested_period"
+            "period_missing",
+            _("Choose the period of stay you apply for."),
+            "requested_period",
         )
     if f.requested_period not in status.periods:
         return Failure(
             "period_not_allowed",
-            _("This period of stay is not one of those allowed for the status. Choose one of the listed periods."),
+            _(
+                "This period of stay is not one of those allowed for the status. Choose one of the listed periods."
+            ),
             "requested_period",
         )
     return None
@@ -313,7 +328,9 @@ def rule_residence_card(f: Filing) -> Failure | None:
     if needs_card and not f.has_residence_card:
         return Failure(
             "card_required",
-            _("Enter the person's residence card number: it is needed for applications made in Japan."),
+            _(
+                "Enter the person's residence card number: it is needed for applications made in Japan."
+            ),
             "residence_card_number",
         )
     if f.application_type == COE and f.has_residence_card:
@@ -360,7 +377,9 @@ def check(filing: Filing) -> list[Failure]:
     return [failure for rule in RULES if (failure := rule(filing)) is not None]
 
 
-def special_period_end(*, application_type: str, expiry: date | None, current_period: str | None) -> date | None:
+def special_period_end(
+    *, application_type: str, expiry: date | None, current_period: str | None
+) -> date | None:
     """The last day of the special period (特例期間) a timely change or
     extension gives: the person may stay until the decision or this day,
     whichever is earlier.  None when it does not apply (other types, stays of

@@ -231,12 +231,20 @@ class DocumentSlot(models.Model):
 
     code = models.SlugField(_("code"), max_length=64)
     application_type = models.ForeignKey(
-        ApplicationType, verbose_name=_("application type"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="document_slots",
+        ApplicationType,
+        verbose_name=_("application type"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_slots",
     )
     status = models.ForeignKey(
-        StatusOfResidence, verbose_name=_("status of residence"), null=True, blank=True,
-        on_delete=models.CASCADE, related_name="document_slots",
+        StatusOfResidence,
+        verbose_name=_("status of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="document_slots",
     )
     org_category = models.PositiveSmallIntegerField(
         _("organisation category"), null=True, blank=True
@@ -280,32 +288,53 @@ class ForeignNational(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organization = models.ForeignKey(
-        "accounts.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        "accounts.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="foreign_nationals",
     )
     roster_entry = models.ForeignKey(
-        "accounts.RosterEntry", null=True, blank=True, on_delete=models.SET_NULL,
+        "accounts.RosterEntry",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     family_name = models.CharField(_("family name (as in passport)"), max_length=60)
-    given_name = models.CharField(_("given names (as in passport)"), max_length=60, blank=True)
+    given_name = models.CharField(
+        _("given names (as in passport)"), max_length=60, blank=True
+    )
     name_kanji = models.CharField(_("name in kanji"), max_length=60, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     date_of_birth = models.DateField(_("date of birth"))
     nationality = models.CharField(_("nationality"), max_length=2)
     passport_number = models.CharField(_("passport number"), max_length=20, blank=True)
     passport_expiry = models.DateField(_("passport expiry date"), null=True, blank=True)
-    residence_card_number = models.CharField(_("residence card number"), max_length=12, blank=True)
+    residence_card_number = models.CharField(
+        _("residence card number"), max_length=12, blank=True
+    )
     current_status = models.ForeignKey(
-        StatusOfResidence, verbose_name=_("current status of residence"), null=True,
-        blank=True, on_delete=models.PROTECT, related_name="+",
+        StatusOfResidence,
+        verbose_name=_("current status of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     current_subcategory = models.ForeignKey(
-        StatusSubCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        StatusSubCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    current_period = models.CharField(_("current period of stay"), max_length=24, blank=True)
+    current_period = models.CharField(
+        _("current period of stay"), max_length=24, blank=True
+    )
     period_expiry = models.DateField(_("period of stay expires"), null=True, blank=True)
-    address_in_japan = models.CharField(_("address in Japan"), max_length=200, blank=True)
+    address_in_japan = models.CharField(
+        _("address in Japan"), max_length=200, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -330,15 +359,25 @@ class ForeignNational(models.Model):
         return f"{self.family_name} {self.given_name}".strip()
 
     SNAPSHOT_FIELDS = (
-        "family_name", "given_name", "name_kanji", "sex", "nationality",
-        "passport_number", "residence_card_number", "current_period",
-        "address_in_japan", "current_status_id", "current_subcategory_id",
+        "family_name",
+        "given_name",
+        "name_kanji",
+        "sex",
+        "nationality",
+        "passport_number",
+        "residence_card_number",
+        "current_period",
+        "address_in_japan",
+        "current_status_id",
+        "current_subcategory_id",
     )
     SNAPSHOT_DATES = ("date_of_birth", "passport_expiry", "period_expiry")
 
     def snapshot(self) -> dict[str, str | int | None]:
         """The person's details as sent, for the application's record."""
-        data: dict[str, str | int | None] = {f: getattr(self, f) for f in self.SNAPSHOT_FIELDS}
+        data: dict[str, str | int | None] = {
+            f: getattr(self, f) for f in self.SNAPSHOT_FIELDS
+        }
         for name in self.SNAPSHOT_DATES:
             value = getattr(self, name)
             data[name] = value.isoformat() if value else None
@@ -364,39 +403,71 @@ class Application(models.Model):
         _("receipt number"), max_length=24, null=True, blank=True, unique=True
     )
     status = models.CharField(
-        _("status"), max_length=24, choices=Status.choices, default=Status.DRAFT, db_index=True
+        _("status"),
+        max_length=24,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
     application_type = models.ForeignKey(
-        ApplicationType, verbose_name=_("application type"), on_delete=models.PROTECT,
+        ApplicationType,
+        verbose_name=_("application type"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     main = models.ForeignKey(
-        "self", verbose_name=_("filed with"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("filed with"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="companions",
     )
     organization = models.ForeignKey(
-        "accounts.Organization", verbose_name=_("organisation"), on_delete=models.PROTECT,
+        "accounts.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     foreign_national = models.ForeignKey(
-        ForeignNational, verbose_name=_("foreign national"), on_delete=models.PROTECT,
+        ForeignNational,
+        verbose_name=_("foreign national"),
+        on_delete=models.PROTECT,
         related_name="applications",
     )
     office = models.ForeignKey(
-        "accounts.Office", verbose_name=_("office"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="applications",
+        "accounts.Office",
+        verbose_name=_("office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
     )
     target_status = models.ForeignKey(
-        StatusOfResidence, verbose_name=_("status applied for"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        StatusOfResidence,
+        verbose_name=_("status applied for"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     target_subcategory = models.ForeignKey(
-        StatusSubCategory, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        StatusSubCategory,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    requested_period = models.CharField(_("period of stay applied for"), max_length=24, blank=True)
+    requested_period = models.CharField(
+        _("period of stay applied for"), max_length=24, blank=True
+    )
     reentry_variant = models.CharField(_("re-entry permit"), max_length=16, blank=True)
-    reentry_until = models.DateField(_("re-entry permit valid until"), null=True, blank=True)
-    other_activity_kind = models.CharField(_("kind of permission"), max_length=16, blank=True)
+    reentry_until = models.DateField(
+        _("re-entry permit valid until"), null=True, blank=True
+    )
+    other_activity_kind = models.CharField(
+        _("kind of permission"), max_length=16, blank=True
+    )
     other_activity_details = models.TextField(_("activity"), blank=True)
     event_date = models.DateField(_("date of the event"), null=True, blank=True)
     answers = models.JSONField(_("answers"), default=dict, blank=True)
@@ -405,7 +476,10 @@ class Application(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     version = models.PositiveIntegerField(default=1)
@@ -422,23 +496,30 @@ class Application(models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["organization", "-created_at", "-id"], name="app_org_list"),
-            models.Index(fields=["office", "status", "submitted_at"], name="app_office_queue"),
+            models.Index(
+                fields=["organization", "-created_at", "-id"], name="app_org_list"
+            ),
+            models.Index(
+                fields=["office", "status", "submitted_at"], name="app_office_queue"
+            ),
             # The user's case list: keyset pages by (-submitted_at, -id) per
             # organisation, main applications only (drafts have no submitted_at).
             models.Index(
-                fields=["organization", "-submitted_at", "-id"], name="app_case_list",
+                fields=["organization", "-submitted_at", "-id"],
+                name="app_case_list",
                 condition=Q(main__isnull=True, submitted_at__isnull=False),
             ),
         ]
         constraints = [
             models.CheckConstraint(
                 name="app_submitted_has_receipt",
-                condition=Q(status="draft") | Q(receipt_number__isnull=False, submitted_at__isnull=False),
+                condition=Q(status="draft")
+                | Q(receipt_number__isnull=False, submitted_at__isnull=False),
             ),
             models.CheckConstraint(
                 name="app_dates_ordered",
-                condition=Q(decided_at__isnull=True) | Q(decided_at__gte=models.F("submitted_at")),
+                condition=Q(decided_at__isnull=True)
+                | Q(decided_at__gte=models.F("submitted_at")),
             ),
         ]
 
@@ -451,23 +532,33 @@ class ApplicationDocument(models.Model):
         Application, on_delete=models.CASCADE, related_name="documents"
     )
     slot = models.ForeignKey(DocumentSlot, on_delete=models.PROTECT, related_name="+")
-    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("application document")
         verbose_name_plural = _("application documents")
 
+    def __str__(self) -> str:
+        return f"{self.slot_id} of {self.application_id}"
+
 
 class StatusEvent(models.Model):
     """One transition of an application: the case history and timeline."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="events"
+    )
     action = models.CharField(_("action"), max_length=32)
     from_status = models.CharField(max_length=24)
     to_status = models.CharField(max_length=24)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     at = models.DateTimeField(_("time"), auto_now_add=True)
@@ -477,6 +568,8 @@ class StatusEvent(models.Model):
         ordering = ["at", "id"]
         indexes = [models.Index(fields=["application", "at"], name="event_history")]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.from_status} → {self.to_status}"
 
 
 class GeneratedDocument(models.Model):
@@ -493,7 +586,9 @@ class GeneratedDocument(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=8)
-    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -503,7 +598,9 @@ class GeneratedDocument(models.Model):
             models.UniqueConstraint(
                 fields=["application", "kind", "language"], name="gendoc_unique"
             ),
-            models.CheckConstraint(name="gendoc_kind_valid", condition=Q(kind__in=["receipt"])),
+            models.CheckConstraint(
+                name="gendoc_kind_valid", condition=Q(kind__in=["receipt"])
+            ),
         ]
 
     def __str__(self) -> str:

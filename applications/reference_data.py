@@ -397,192 +397,367 @@ def _slot(
 def _document_slots() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = [
         # The generic default: every application.
-        _slot("photo", "写真（縦4cm×横3cm）", "Photograph (4 cm high × 3 cm wide)",
-              photo=True, order=10,
-              hint_ja="申請人のみ、正面、無帽、無背景で、申請前6か月以内に撮影したもの。"
-                      "JPEG又はPNG。",
-              hint_en="The applicant alone, facing the camera, no hat, plain "
-                      "background, taken within the last 6 months. JPEG or PNG."),
-        _slot("passport", "旅券の写し", "Copy of the passport", required=False,
-              order=20,
-              hint_ja="身分事項のページ。", hint_en="The page with the personal details."),
-        _slot("other", "その他の資料", "Other supporting documents", required=False,
-              order=900,
-              hint_ja="上記以外に提出する資料があれば。",
-              hint_en="Anything else you want to send with the application."),
+        _slot(
+            "photo",
+            "写真（縦4cm×横3cm）",
+            "Photograph (4 cm high × 3 cm wide)",
+            photo=True,
+            order=10,
+            hint_ja="申請人のみ、正面、無帽、無背景で、申請前6か月以内に撮影したもの。"
+            "JPEG又はPNG。",
+            hint_en="The applicant alone, facing the camera, no hat, plain "
+            "background, taken within the last 6 months. JPEG or PNG.",
+        ),
+        _slot(
+            "passport",
+            "旅券の写し",
+            "Copy of the passport",
+            required=False,
+            order=20,
+            hint_ja="身分事項のページ。",
+            hint_en="The page with the personal details.",
+        ),
+        _slot(
+            "other",
+            "その他の資料",
+            "Other supporting documents",
+            required=False,
+            order=900,
+            hint_ja="上記以外に提出する資料があれば。",
+            hint_en="Anything else you want to send with the application.",
+        ),
         # Acquisition: proof of the event (domain-facts §2.3).
-        _slot("acquisition_event", "取得事由を証する文書",
-              "Proof of the event (birth, loss of Japanese nationality …)",
-              type_code="acquisition", order=40,
-              hint_ja="出生届受理証明書、除籍謄本、国籍喪失届受理証明書など。",
-              hint_en="For example the certificate of acceptance of the birth "
-                      "notification, or of the loss of Japanese nationality."),
+        _slot(
+            "acquisition_event",
+            "取得事由を証する文書",
+            "Proof of the event (birth, loss of Japanese nationality …)",
+            type_code="acquisition",
+            order=40,
+            hint_ja="出生届受理証明書、除籍謄本、国籍喪失届受理証明書など。",
+            hint_en="For example the certificate of acceptance of the birth "
+            "notification, or of the loss of Japanese nationality.",
+        ),
         # Certificate of authorised employment at a job change (§2.6).
-        _slot("employment_contract", "新しい勤務先との契約書の写し",
-              "Copy of the contract with the new employer",
-              type_code="authorized_employment", order=300,
-              hint_ja="活動内容、期間、地位及び報酬が記載されたもの。",
-              hint_en="Showing the activity, period, position and pay."),
-        _slot("previous_employment", "前職の源泉徴収票及び退職証明書",
-              "Withholding slip and certificate of leaving from the previous employer",
-              type_code="authorized_employment", required=False, order=310),
+        _slot(
+            "employment_contract",
+            "新しい勤務先との契約書の写し",
+            "Copy of the contract with the new employer",
+            type_code="authorized_employment",
+            order=300,
+            hint_ja="活動内容、期間、地位及び報酬が記載されたもの。",
+            hint_en="Showing the activity, period, position and pay.",
+        ),
+        _slot(
+            "previous_employment",
+            "前職の源泉徴収票及び退職証明書",
+            "Withholding slip and certificate of leaving from the previous employer",
+            type_code="authorized_employment",
+            required=False,
+            order=310,
+        ),
     ]
     for type_code in _IN_JAPAN:
         rows += [
-            _slot("passport", "旅券の写し", "Copy of the passport", type_code=type_code,
-                  order=20, hint_ja="身分事項のページ。",
-                  hint_en="The page with the personal details."),
-            _slot("residence_card", "在留カードの写し（表面・裏面）",
-                  "Copy of the residence card (both sides)", type_code=type_code,
-                  order=30),
+            _slot(
+                "passport",
+                "旅券の写し",
+                "Copy of the passport",
+                type_code=type_code,
+                order=20,
+                hint_ja="身分事項のページ。",
+                hint_en="The page with the personal details.",
+            ),
+            _slot(
+                "residence_card",
+                "在留カードの写し（表面・裏面）",
+                "Copy of the residence card (both sides)",
+                type_code=type_code,
+                order=30,
+            ),
         ]
 
     # Engineer/Specialist in Humanities/International Services (§6.3, §5.7).
     proofs = {
-        1: ("所属機関がカテゴリー1に該当することを証する文書",
+        1: (
+            "所属機関がカテゴリー1に該当することを証する文書",
             "Proof that the organisation is in category 1",
             "四季報の写し、上場を証明する文書、設立の許可を証明する文書など。",
             "For example a copy of the Japan Company Handbook page, proof of "
-            "listing on a stock exchange, or the approval of establishment."),
-        2: ("前年分の給与所得の源泉徴収票等の法定調書合計表（受付印のあるものの写し）",
+            "listing on a stock exchange, or the approval of establishment.",
+        ),
+        2: (
+            "前年分の給与所得の源泉徴収票等の法定調書合計表（受付印のあるものの写し）",
             "Last year's summary of legal records on employment income "
             "(copy with the tax office's receipt stamp)",
             "電子申告の場合は受信通知。利用申出の承認を受けた機関はその承認を証する文書でも可。",
             "For e-filing, the receipt notice. An organisation whose request for "
-            "use was approved may send proof of the approval instead."),
-        3: ("前年分の給与所得の源泉徴収票等の法定調書合計表（受付印のあるものの写し）",
+            "use was approved may send proof of the approval instead.",
+        ),
+        3: (
+            "前年分の給与所得の源泉徴収票等の法定調書合計表（受付印のあるものの写し）",
             "Last year's summary of legal records on employment income "
             "(copy with the tax office's receipt stamp)",
-            "電子申告の場合は受信通知。", "For e-filing, the receipt notice."),
-        4: ("法定調書合計表を提出できない理由を明らかにする文書",
+            "電子申告の場合は受信通知。",
+            "For e-filing, the receipt notice.",
+        ),
+        4: (
+            "法定調書合計表を提出できない理由を明らかにする文書",
             "Why the summary of legal records cannot be submitted",
             "源泉徴収の免除を受ける機関の場合は免除を証する文書、それ以外は給与支払事務所等の"
             "開設届出書の写し及び直近3か月分の給与所得・退職所得等の所得税徴収高計算書など。",
             "For example the certificate of exemption from withholding, or the "
             "notice of opening a salary payment office with the last 3 months' "
-            "withholding tax payment slips."),
+            "withholding tax payment slips.",
+        ),
     }
     for category, (name_ja, name_en, hint_ja, hint_en) in proofs.items():
-        rows.append(_slot("category_proof", name_ja, name_en, status=EHI,
-                          category=category, order=100, hint_ja=hint_ja,
-                          hint_en=hint_en))
+        rows.append(
+            _slot(
+                "category_proof",
+                name_ja,
+                name_en,
+                status=EHI,
+                category=category,
+                order=100,
+                hint_ja=hint_ja,
+                hint_en=hint_en,
+            )
+        )
     for category in (1, 2):
         for type_code in _WORK_NEW:
-            rows.append(_slot(
-                "diploma", "専門士・高度専門士の称号を証する文書",
-                "Certificate of the title of specialist or advanced specialist",
-                type_code=type_code, status=EHI, category=category, required=False,
-                order=120,
-                hint_ja="専門学校を卒業し、専門士又は高度専門士の称号を付与された場合のみ。",
-                hint_en="Only for graduates of a specialised training college with "
-                        "this title."))
+            rows.append(
+                _slot(
+                    "diploma",
+                    "専門士・高度専門士の称号を証する文書",
+                    "Certificate of the title of specialist or advanced specialist",
+                    type_code=type_code,
+                    status=EHI,
+                    category=category,
+                    required=False,
+                    order=120,
+                    hint_ja="専門学校を卒業し、専門士又は高度専門士の称号を付与された場合のみ。",
+                    hint_en="Only for graduates of a specialised training college with "
+                    "this title.",
+                )
+            )
     for category in (3, 4):
         for type_code in _WORK_NEW:
             rows += [
-                _slot("labour_contract", "労働契約書又は労働条件通知書の写し",
-                      "Copy of the labour contract or notice of working conditions",
-                      type_code=type_code, status=EHI, category=category, order=110,
-                      hint_ja="活動内容、期間、地位及び報酬が記載されたもの（労働基準法第15条）。",
-                      hint_en="Showing the activity, period, position and pay "
-                              "(Labour Standards Act, Art. 15)."),
-                _slot("cv_diploma", "履歴書及び学歴・職歴を証する文書",
-                      "CV and proof of education or professional experience",
-                      type_code=type_code, status=EHI, category=category, order=120,
-                      hint_ja="卒業証明書、学位記の写し、又は10年（翻訳・通訳・語学指導は3年）"
-                              "以上の実務経験を証する文書。",
-                      hint_en="A diploma or degree certificate, or proof of 10 years' "
-                              "experience (3 years for translation, interpretation "
-                              "or language teaching)."),
-                _slot("employer_registry", "勤務先の登記事項証明書",
-                      "Certificate of registered matters of the employer",
-                      type_code=type_code, status=EHI, category=category, order=130),
-                _slot("business_description", "勤務先の事業内容を明らかにする資料",
-                      "Description of the employer's business",
-                      type_code=type_code, status=EHI, category=category, order=140,
-                      hint_ja="会社案内、ホームページの写しなど。",
-                      hint_en="For example a company brochure or a printout of its "
-                              "website."),
-                _slot("financial_statements", "直近年度の決算文書の写し",
-                      "Copy of the latest financial statements",
-                      type_code=type_code, status=EHI, category=category, order=150,
-                      hint_ja="新規事業の場合は事業計画書。",
-                      hint_en="For a new business, the business plan."),
+                _slot(
+                    "labour_contract",
+                    "労働契約書又は労働条件通知書の写し",
+                    "Copy of the labour contract or notice of working conditions",
+                    type_code=type_code,
+                    status=EHI,
+                    category=category,
+                    order=110,
+                    hint_ja="活動内容、期間、地位及び報酬が記載されたもの（労働基準法第15条）。",
+                    hint_en="Showing the activity, period, position and pay "
+                    "(Labour Standards Act, Art. 15).",
+                ),
+                _slot(
+                    "cv_diploma",
+                    "履歴書及び学歴・職歴を証する文書",
+                    "CV and proof of education or professional experience",
+                    type_code=type_code,
+                    status=EHI,
+                    category=category,
+                    order=120,
+                    hint_ja="卒業証明書、学位記の写し、又は10年（翻訳・通訳・語学指導は3年）"
+                    "以上の実務経験を証する文書。",
+                    hint_en="A diploma or degree certificate, or proof of 10 years' "
+                    "experience (3 years for translation, interpretation "
+                    "or language teaching).",
+                ),
+                _slot(
+                    "employer_registry",
+                    "勤務先の登記事項証明書",
+                    "Certificate of registered matters of the employer",
+                    type_code=type_code,
+                    status=EHI,
+                    category=category,
+                    order=130,
+                ),
+                _slot(
+                    "business_description",
+                    "勤務先の事業内容を明らかにする資料",
+                    "Description of the employer's business",
+                    type_code=type_code,
+                    status=EHI,
+                    category=category,
+                    order=140,
+                    hint_ja="会社案内、ホームページの写しなど。",
+                    hint_en="For example a company brochure or a printout of its "
+                    "website.",
+                ),
+                _slot(
+                    "financial_statements",
+                    "直近年度の決算文書の写し",
+                    "Copy of the latest financial statements",
+                    type_code=type_code,
+                    status=EHI,
+                    category=category,
+                    order=150,
+                    hint_ja="新規事業の場合は事業計画書。",
+                    hint_en="For a new business, the business plan.",
+                ),
             ]
         rows += [
-            _slot("tax_certificates", "住民税の課税（又は非課税）証明書及び納税証明書",
-                  "Resident tax certificates of taxation and of payment",
-                  type_code="extension", status=EHI, category=category, order=110,
-                  hint_ja="1年間の総所得及び納税状況が記載されたもの。どちらも記載された"
-                          "証明書1通で足ります。",
-                  hint_en="Showing a year's income and the tax paid; one certificate "
-                          "showing both is enough."),
-            _slot("labour_contract", "労働契約書又は労働条件通知書の写し",
-                  "Copy of the labour contract or notice of working conditions",
-                  type_code="extension", status=EHI, category=category,
-                  required=False, order=120,
-                  hint_ja="契約内容に変更があった場合のみ。",
-                  hint_en="Only if the terms have changed."),
+            _slot(
+                "tax_certificates",
+                "住民税の課税（又は非課税）証明書及び納税証明書",
+                "Resident tax certificates of taxation and of payment",
+                type_code="extension",
+                status=EHI,
+                category=category,
+                order=110,
+                hint_ja="1年間の総所得及び納税状況が記載されたもの。どちらも記載された"
+                "証明書1通で足ります。",
+                hint_en="Showing a year's income and the tax paid; one certificate "
+                "showing both is enough.",
+            ),
+            _slot(
+                "labour_contract",
+                "労働契約書又は労働条件通知書の写し",
+                "Copy of the labour contract or notice of working conditions",
+                type_code="extension",
+                status=EHI,
+                category=category,
+                required=False,
+                order=120,
+                hint_ja="契約内容に変更があった場合のみ。",
+                hint_en="Only if the terms have changed.",
+            ),
         ]
 
     # Student (留学).
     rows += [
-        _slot("admission_certificate", "入学許可書の写し", "Copy of the letter of admission",
-              type_code="coe", status="student", order=110),
-        _slot("admission_certificate", "入学許可書の写し", "Copy of the letter of admission",
-              type_code="change", status="student", order=110),
-        _slot("financial_support", "経費支弁能力を証する文書",
-              "Proof of the means to pay for the stay", status="student", order=130,
-              hint_ja="本人名義の預金残高証明書、奨学金給付証明書、経費支弁者の"
-                      "預金残高証明書など。",
-              hint_en="For example a bank balance certificate, a scholarship "
-                      "certificate or the sponsor's bank balance certificate."),
-        _slot("enrolment_certificate", "在学証明書", "Certificate of enrolment",
-              type_code="extension", status="student", order=110),
-        _slot("transcript", "成績証明書及び出席証明書",
-              "Academic transcript and attendance record",
-              type_code="extension", status="student", order=120),
+        _slot(
+            "admission_certificate",
+            "入学許可書の写し",
+            "Copy of the letter of admission",
+            type_code="coe",
+            status="student",
+            order=110,
+        ),
+        _slot(
+            "admission_certificate",
+            "入学許可書の写し",
+            "Copy of the letter of admission",
+            type_code="change",
+            status="student",
+            order=110,
+        ),
+        _slot(
+            "financial_support",
+            "経費支弁能力を証する文書",
+            "Proof of the means to pay for the stay",
+            status="student",
+            order=130,
+            hint_ja="本人名義の預金残高証明書、奨学金給付証明書、経費支弁者の"
+            "預金残高証明書など。",
+            hint_en="For example a bank balance certificate, a scholarship "
+            "certificate or the sponsor's bank balance certificate.",
+        ),
+        _slot(
+            "enrolment_certificate",
+            "在学証明書",
+            "Certificate of enrolment",
+            type_code="extension",
+            status="student",
+            order=110,
+        ),
+        _slot(
+            "transcript",
+            "成績証明書及び出席証明書",
+            "Academic transcript and attendance record",
+            type_code="extension",
+            status="student",
+            order=120,
+        ),
     ]
     # Dependent (家族滞在).
     rows += [
-        _slot("relationship_proof", "扶養者との身分関係を証する文書",
-              "Proof of the relationship with the supporting person",
-              status="dependent", order=110,
-              hint_ja="戸籍謄本、婚姻証明書、出生証明書など。",
-              hint_en="For example a family register, marriage certificate or "
-                      "birth certificate."),
-        _slot("supporter_card", "扶養者の在留カード又は旅券の写し",
-              "Copy of the supporting person's residence card or passport",
-              status="dependent", order=120),
-        _slot("supporter_employment", "扶養者の在職証明書又は営業許可書の写し",
-              "Supporting person's certificate of employment or business licence",
-              status="dependent", order=130),
-        _slot("supporter_income", "扶養者の住民税の課税（又は非課税）証明書及び納税証明書",
-              "Supporting person's resident tax certificates of taxation and payment",
-              status="dependent", order=140),
+        _slot(
+            "relationship_proof",
+            "扶養者との身分関係を証する文書",
+            "Proof of the relationship with the supporting person",
+            status="dependent",
+            order=110,
+            hint_ja="戸籍謄本、婚姻証明書、出生証明書など。",
+            hint_en="For example a family register, marriage certificate or "
+            "birth certificate.",
+        ),
+        _slot(
+            "supporter_card",
+            "扶養者の在留カード又は旅券の写し",
+            "Copy of the supporting person's residence card or passport",
+            status="dependent",
+            order=120,
+        ),
+        _slot(
+            "supporter_employment",
+            "扶養者の在職証明書又は営業許可書の写し",
+            "Supporting person's certificate of employment or business licence",
+            status="dependent",
+            order=130,
+        ),
+        _slot(
+            "supporter_income",
+            "扶養者の住民税の課税（又は非課税）証明書及び納税証明書",
+            "Supporting person's resident tax certificates of taxation and payment",
+            status="dependent",
+            order=140,
+        ),
     ]
     # Specified Skilled Worker (特定技能).
     ssw = "specified_skilled_worker"
     for type_code in _WORK_NEW:
         rows += [
-            _slot("ssw_contract", "特定技能雇用契約書の写し",
-                  "Copy of the specified skilled worker employment contract",
-                  type_code=type_code, status=ssw, order=110),
-            _slot("ssw_tests", "技能試験及び日本語試験の合格証明書の写し",
-                  "Certificates of passing the skills test and the Japanese test",
-                  type_code=type_code, status=ssw, order=120,
-                  hint_ja="技能実習2号を良好に修了した者はその証明書。",
-                  hint_en="Or proof of completing Technical Intern Training (ii) "
-                          "in good standing."),
-            _slot("ssw_support_plan", "1号特定技能外国人支援計画書",
-                  "Support plan for the Specified Skilled Worker (i)",
-                  type_code=type_code, status=ssw, order=130),
+            _slot(
+                "ssw_contract",
+                "特定技能雇用契約書の写し",
+                "Copy of the specified skilled worker employment contract",
+                type_code=type_code,
+                status=ssw,
+                order=110,
+            ),
+            _slot(
+                "ssw_tests",
+                "技能試験及び日本語試験の合格証明書の写し",
+                "Certificates of passing the skills test and the Japanese test",
+                type_code=type_code,
+                status=ssw,
+                order=120,
+                hint_ja="技能実習2号を良好に修了した者はその証明書。",
+                hint_en="Or proof of completing Technical Intern Training (ii) "
+                "in good standing.",
+            ),
+            _slot(
+                "ssw_support_plan",
+                "1号特定技能外国人支援計画書",
+                "Support plan for the Specified Skilled Worker (i)",
+                type_code=type_code,
+                status=ssw,
+                order=130,
+            ),
         ]
     rows += [
-        _slot("health_certificate", "健康診断個人票", "Medical examination record",
-              status=ssw, order=140),
-        _slot("ssw_public_dues", "住民税・国民健康保険・国民年金の納付を証する文書",
-              "Proof of payment of resident tax, health insurance and pension",
-              type_code="extension", status=ssw, order=150),
+        _slot(
+            "health_certificate",
+            "健康診断個人票",
+            "Medical examination record",
+            status=ssw,
+            order=140,
+        ),
+        _slot(
+            "ssw_public_dues",
+            "住民税・国民健康保険・国民年金の納付を証する文書",
+            "Proof of payment of resident tax, health insurance and pension",
+            type_code="extension",
+            status=ssw,
+            order=150,
+        ),
     ]
     return rows
 
@@ -602,7 +777,9 @@ def load_document_slots(apps: Registry) -> int:
     status_pk = dict(StatusOfResidence.objects.values_list("code", "pk"))
     rows = [
         {
-            **{k: v for k, v in slot.items() if k not in ("application_type", "status")},
+            **{
+                k: v for k, v in slot.items() if k not in ("application_type", "status")
+            },
             "application_type_id": type_pk[slot["application_type"]]
             if slot["application_type"]
             else None,

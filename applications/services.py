@@ -73,9 +73,11 @@ def application_transition(
     a no-op (a double click)."""
     fields = fields or {}
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related(
-            "organization", "application_type"
-        ).get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update()
+            .select_related("organization", "application_type")
+            .get(pk=application.pk)
+        )
         if expected_status is not None and locked.status != expected_status:
             target = _target_or_none(expected_status, action)
             if target is not None and locked.status == target:
@@ -99,11 +101,17 @@ def application_transition(
         # Companions share the main application's lifecycle.
         locked.companions.exclude(status=new).update(status=new, version=locked.version)
         StatusEvent.objects.create(
-            application=locked, action=action, from_status=old, to_status=new,
-            actor=actor if getattr(actor, "pk", None) else None, note=note,
+            application=locked,
+            action=action,
+            from_status=old,
+            to_status=new,
+            actor=actor if getattr(actor, "pk", None) else None,
+            note=note,
         )
         audit_record(
-            actor=actor, action=f"application.{action}", obj=locked,
+            actor=actor,
+            action=f"application.{action}",
+            obj=locked,
             organization_code=locked.organization.code,
             data={"from": old, "to": new},
         )
@@ -123,7 +131,8 @@ def organization_users(application: Application) -> list[User]:
     """Who hears about a case: the user who submitted it and every active
     member of the organisation."""
     users = {
-        m.user for m in Membership.objects.filter(
+        m.user
+        for m in Membership.objects.filter(
             organization=application.organization, user__is_active=True
         ).select_related("user")
     }
@@ -132,7 +141,9 @@ def organization_users(application: Application) -> list[User]:
     return sorted(users, key=lambda u: u.pk)
 
 
-def _notify_organization(application: Application, kind: str, context: dict[str, Any]) -> None:
+def _notify_organization(
+    application: Application, kind: str, context: dict[str, Any]
+) -> None:
     ctx = {
         "receipt_number": application.receipt_number,
         "application_type_ja": application.application_type.name_ja,
@@ -157,13 +168,20 @@ def filing_facts(application: Application, *, user: Any) -> eligibility.Filing:
             return None
         periods = sub.effective_periods if sub is not None else list(status.periods)
         return eligibility.StatusFacts(
-            code=status.code, table=status.table, online_eligible=status.online_eligible,
-            activity_restricted=status.activity_restricted, periods=tuple(periods),
-            subcategory_online_eligible=sub.online_eligible if sub is not None else True,
+            code=status.code,
+            table=status.table,
+            online_eligible=status.online_eligible,
+            activity_restricted=status.activity_restricted,
+            periods=tuple(periods),
+            subcategory_online_eligible=sub.online_eligible
+            if sub is not None
+            else True,
         )
 
     companions = list(application.companions.select_related("application_type"))
-    reentry = next((c for c in companions if c.application_type.code == eligibility.REENTRY), None)
+    reentry = next(
+        (c for c in companions if c.application_type.code == eligibility.REENTRY), None
+    )
     slots = document_slots_for(
         application_type=application.application_type,
         status=application.target_status or current,
@@ -179,7 +197,8 @@ def filing_facts(application: Application, *, user: Any) -> eligibility.Filing:
         companions=tuple(c.application_type.code for c in companions),
         current_status=facts(current, fn.current_subcategory),
         target_status=facts(application.target_status, application.target_subcategory)
-        if application.target_status else None,
+        if application.target_status
+        else None,
         current_period=fn.current_period or None,
         expiry=fn.period_expiry,
         requested_period=application.requested_period or None,
@@ -199,7 +218,9 @@ def _receipt_number(office_code: str) -> str:
     raise RuntimeError("could not allocate a receipt number")
 
 
-def application_submit(*, application: Application, actor: User, expected_version: int | None = None) -> Application:
+def application_submit(
+    *, application: Application, actor: User, expected_version: int | None = None
+) -> Application:
     """Submit a draft with its companions, atomically.
 
     Checks every eligibility rule (NotEligible), assigns a receipt number to
@@ -209,11 +230,20 @@ def application_submit(*, application: Application, actor: User, expected_versio
     with transaction.atomic():
         # of=("self",): PostgreSQL cannot lock the nullable side of the outer
         # joins (office, statuses); only the application row needs the lock.
-        locked = Application.objects.select_for_update(of=("self",)).select_related(
-            "organization", "foreign_national", "application_type", "office",
-            "foreign_national__current_status", "foreign_national__current_subcategory",
-            "target_status", "target_subcategory",
-        ).get(pk=application.pk)
+        locked = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related(
+                "organization",
+                "foreign_national",
+                "application_type",
+                "office",
+                "foreign_national__current_status",
+                "foreign_national__current_subcategory",
+                "target_status",
+                "target_subcategory",
+            )
+            .get(pk=application.pk)
+        )
         if locked.status != Status.DRAFT:
             return locked
         if expected_version is not None and locked.version != expected_version:
@@ -226,20 +256,36 @@ def application_submit(*, application: Application, actor: User, expected_versio
         # The person's details are frozen as sent: later edits of the person
         # (for the next application) must not rewrite this one's record.
         answers = {**locked.answers, "person": locked.foreign_national.snapshot()}
-        fields = {"office": office, "submitted_at": now, "received_on": timezone.localdate(),
-                  "submitted_by": actor, "receipt_number": _receipt_number(office.code),
-                  "answers": answers}
+        fields = {
+            "office": office,
+            "submitted_at": now,
+            "received_on": timezone.localdate(),
+            "submitted_by": actor,
+            "receipt_number": _receipt_number(office.code),
+            "answers": answers,
+        }
         for companion in locked.companions.select_for_update():
             companion.office = office
             companion.submitted_at = now
-            companion.received_on = fields["received_on"]
+            companion.received_on = timezone.localdate()
             companion.submitted_by = actor
             companion.receipt_number = _receipt_number(office.code)
             companion.status = Status.SUBMITTED
-            companion.save(update_fields=["office", "submitted_at", "received_on",
-                                          "submitted_by", "receipt_number", "status"])
+            companion.save(
+                update_fields=[
+                    "office",
+                    "submitted_at",
+                    "received_on",
+                    "submitted_by",
+                    "receipt_number",
+                    "status",
+                ]
+            )
         locked = application_transition(
-            application=locked, action=Action.SUBMIT, actor=actor, fields=fields,
+            application=locked,
+            action=Action.SUBMIT,
+            actor=actor,
+            fields=fields,
             notify_kind="application_submitted",
         )
         transaction.on_commit(lambda: _queue_receipt(locked.pk))
@@ -259,27 +305,39 @@ def _queue_receipt(application_id: int) -> None:
         )
 
 
-def application_withdraw(*, application: Application, actor: User, reason: str) -> Application:
+def application_withdraw(
+    *, application: Application, actor: User, reason: str
+) -> Application:
     """Withdraw before a decision, with a reason; the office is told."""
     if not reason.strip():
         raise ValueError("a reason is required")
     with transaction.atomic():
         withdrawn = application_transition(
-            application=application, action=Action.WITHDRAW, actor=actor,
+            application=application,
+            action=Action.WITHDRAW,
+            actor=actor,
             fields={"withdrawal_reason": reason.strip()},
             notify_kind="application_withdrawn",
         )
         officers = User.objects.filter(
-            officer_roles__office_id=withdrawn.office_id,
-            officer_roles__role__in=[OfficerRole.Role.EXAMINER, OfficerRole.Role.SUPERVISOR],
+            officer_roles__office=withdrawn.office,
+            officer_roles__role__in=[
+                OfficerRole.Role.EXAMINER,
+                OfficerRole.Role.SUPERVISOR,
+            ],
             is_active=True,
         ).distinct()
         for officer in officers:
-            notify(recipient=officer, kind="application_withdrawn",
-                   context={"receipt_number": withdrawn.receipt_number,
-                            "application_type_ja": withdrawn.application_type.name_ja,
-                            "application_type_en": withdrawn.application_type.name_en,
-                            "reason": withdrawn.withdrawal_reason})
+            notify(
+                recipient=officer,
+                kind="application_withdrawn",
+                context={
+                    "receipt_number": withdrawn.receipt_number,
+                    "application_type_ja": withdrawn.application_type.name_ja,
+                    "application_type_en": withdrawn.application_type.name_en,
+                    "reason": withdrawn.withdrawal_reason,
+                },
+            )
     return withdrawn
 
 
@@ -422,10 +480,14 @@ def foreign_national_from_roster(*, entry: RosterEntry, actor: User) -> ForeignN
         if linked is not None:
             return linked
         if entry.residence_card_number:
-            same_card = ForeignNational.objects.select_for_update().filter(
-                organization_id=entry.organization_id,
-                residence_card_number=entry.residence_card_number,
-            ).first()
+            same_card = (
+                ForeignNational.objects.select_for_update()
+                .filter(
+                    organization_id=entry.organization_id,
+                    residence_card_number=entry.residence_card_number,
+                )
+                .first()
+            )
             if same_card is not None:
                 same_card.roster_entry = entry
                 same_card.save(update_fields=["roster_entry", "updated_at"])
@@ -519,7 +581,9 @@ def _lock_draft(
     return locked
 
 
-def _bump(locked: Application, fields: dict[str, Any], section: str | None) -> Application:
+def _bump(
+    locked: Application, fields: dict[str, Any], section: str | None
+) -> Application:
     for name, value in fields.items():
         setattr(locked, name, value)
     update = ["version", "updated_at", *fields]
@@ -661,15 +725,13 @@ def application_documents_add(
         locked = _lock_draft(application, expected_version)
         used = (
             StoredFile.objects.filter(
-                pk__in=ApplicationDocument.objects.filter(
-                    application=locked
-                ).values("file_id")
+                pk__in=ApplicationDocument.objects.filter(application=locked).values(
+                    "file_id"
+                )
             ).aggregate(total=Sum("size"))["total"]
             or 0
         )
-        check_total_size(
-            current_bytes=used, adding_bytes=sum(u.size for u in uploads)
-        )
+        check_total_size(current_bytes=used, adding_bytes=sum(u.size for u in uploads))
         added = []
         for upload in uploads:
             stored = store_upload(

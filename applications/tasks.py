@@ -3,7 +3,9 @@ from __future__ import annotations
 from celery import shared_task
 
 
-@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5
+)
 def render_receipt(application_id: int) -> bool:
     """Render the receipt PDFs (ja and en) of a submitted application; skips
     work already done.  Implemented in applications.documents."""

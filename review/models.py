@@ -20,17 +20,23 @@ class Assignment(models.Model):
     application = models.OneToOneField(
         "applications.Application", on_delete=models.CASCADE, related_name="assignment"
     )
-    examiner = models.ForeignKey(USER, verbose_name=_("examiner"), on_delete=models.PROTECT,
-                                 related_name="+")
+    examiner = models.ForeignKey(
+        USER, verbose_name=_("examiner"), on_delete=models.PROTECT, related_name="+"
+    )
     assigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id} → {self.examiner_id}"
 
 
 class InternalNote(models.Model):
     """An officer's note on a case; never shown to portal users."""
 
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.CASCADE, related_name="internal_notes"
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="internal_notes",
     )
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("note"))
@@ -38,6 +44,9 @@ class InternalNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"note on {self.application_id}"
 
 
 class DocumentRequest(models.Model):
@@ -49,15 +58,18 @@ class DocumentRequest(models.Model):
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.CASCADE, related_name="document_requests"
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="document_requests",
     )
     state = models.CharField(max_length=16, choices=State.choices, default=State.OPEN)
     due_date = models.DateField(_("due date"))
     message = models.TextField(_("message to the applicant"), blank=True)
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
-    answered_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    answered_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     answered_at = models.DateTimeField(null=True, blank=True)
     extension_reason = models.TextField(_("reason for the new due date"), blank=True)
     reminded_7 = models.BooleanField(default=False)
@@ -68,7 +80,9 @@ class DocumentRequest(models.Model):
         indexes = [models.Index(fields=["state", "due_date"], name="docreq_due")]
         constraints = [
             models.UniqueConstraint(
-                fields=["application"], condition=Q(state="open"), name="docreq_one_open"
+                fields=["application"],
+                condition=Q(state="open"),
+                name="docreq_one_open",
             ),
             models.CheckConstraint(
                 name="docreq_answered_has_time",
@@ -76,9 +90,14 @@ class DocumentRequest(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"documents for {self.application_id} by {self.due_date}"
+
 
 class DocumentRequestItem(models.Model):
-    request = models.ForeignKey(DocumentRequest, on_delete=models.CASCADE, related_name="items")
+    request = models.ForeignKey(
+        DocumentRequest, on_delete=models.CASCADE, related_name="items"
+    )
     text = models.TextField(_("what is needed"))
     document_type = models.CharField(_("document type"), max_length=100, blank=True)
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -86,10 +105,20 @@ class DocumentRequestItem(models.Model):
     class Meta:
         ordering = ["sort_order", "id"]
 
+    def __str__(self) -> str:
+        return self.text[:60]
+
 
 class DocumentRequestFile(models.Model):
-    item = models.ForeignKey(DocumentRequestItem, on_delete=models.CASCADE, related_name="files")
-    file = models.OneToOneField("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(
+        DocumentRequestItem, on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.OneToOneField(
+        "files.StoredFile", on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"file for item {self.item_id}"
 
 
 class Decision(models.Model):
@@ -108,19 +137,29 @@ class Decision(models.Model):
         "applications.Application", on_delete=models.CASCADE, related_name="decisions"
     )
     outcome = models.CharField(_("decision"), max_length=8, choices=Outcome.choices)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PROPOSED)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.PROPOSED
+    )
     granted_status = models.ForeignKey(
-        "applications.StatusOfResidence", null=True, blank=True, on_delete=models.PROTECT,
+        "applications.StatusOfResidence",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     granted_period = models.CharField(_("period of stay"), max_length=24, blank=True)
-    reentry_until = models.DateField(_("re-entry permit valid until"), null=True, blank=True)
-    activity_terms = models.TextField(_("terms of the permission for other activity"), blank=True)
+    reentry_until = models.DateField(
+        _("re-entry permit valid until"), null=True, blank=True
+    )
+    activity_terms = models.TextField(
+        _("terms of the permission for other activity"), blank=True
+    )
     denial_reasons = models.TextField(_("reasons"), blank=True)
     proposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    approved_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    approved_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     supervisor_comment = models.TextField(_("comment"), blank=True)
 
@@ -128,16 +167,19 @@ class Decision(models.Model):
         ordering = ["-proposed_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["application"], condition=Q(state__in=["proposed", "approved"]),
+                fields=["application"],
+                condition=Q(state__in=["proposed", "approved"]),
                 name="decision_one_active",
             ),
             models.CheckConstraint(  # four eyes, enforced by the database too
                 name="decision_four_eyes",
-                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("proposed_by")),
+                condition=Q(approved_by__isnull=True)
+                | ~Q(approved_by=F("proposed_by")),
             ),
             models.CheckConstraint(
                 name="decision_approved_has_approver",
-                condition=~Q(state="approved") | Q(approved_by__isnull=False, approved_at__isnull=False),
+                condition=~Q(state="approved")
+                | Q(approved_by__isnull=False, approved_at__isnull=False),
             ),
             models.CheckConstraint(
                 name="decision_grant_has_period",
@@ -148,6 +190,9 @@ class Decision(models.Model):
                 condition=~Q(outcome="deny") | ~Q(denial_reasons=""),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} ({self.state}) for {self.application_id}"
 
 
 class Payment(models.Model):
@@ -167,31 +212,44 @@ class Payment(models.Model):
     )
     amount_due = models.PositiveIntegerField(_("amount due (yen)"))
     method = models.CharField(max_length=16, choices=Method.choices, blank=True)
-    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.PENDING
+    )
     amount_received = models.PositiveIntegerField(null=True, blank=True)
-    provider_reference = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    recorded_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    provider_reference = models.CharField(
+        max_length=64, null=True, blank=True, unique=True
+    )
+    recorded_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     paid_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # What the user declares sending with the fee slip (the consignment to
     # the office): how the result comes back, and that the current card is
     # enclosed; then the clerk's record of the card's arrival.
-    return_method = models.CharField(_("how the result is returned"), max_length=20,
-                                     blank=True)
-    current_card_sent = models.BooleanField(_("current residence card sent"), default=False)
-    declared_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    return_method = models.CharField(
+        _("how the result is returned"), max_length=20, blank=True
+    )
+    current_card_sent = models.BooleanField(
+        _("current residence card sent"), default=False
+    )
+    declared_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     declared_at = models.DateTimeField(null=True, blank=True)
-    card_received_by = models.ForeignKey(USER, null=True, blank=True,
-                                         on_delete=models.PROTECT, related_name="+")
-    card_received_at = models.DateTimeField(_("current card received"), null=True, blank=True)
+    card_received_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    card_received_at = models.DateTimeField(
+        _("current card received"), null=True, blank=True
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 name="payment_paid_matches_due",
-                condition=~Q(state="paid") | Q(amount_received=F("amount_due"), paid_at__isnull=False),
+                condition=~Q(state="paid")
+                | Q(amount_received=F("amount_due"), paid_at__isnull=False),
             ),
             models.CheckConstraint(
                 name="payment_declaration_complete",
@@ -200,20 +258,27 @@ class Payment(models.Model):
             ),
             models.CheckConstraint(
                 name="payment_card_received_has_clerk",
-                condition=Q(card_received_at__isnull=True) | Q(card_received_by__isnull=False),
+                condition=Q(card_received_at__isnull=True)
+                | Q(card_received_by__isnull=False),
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"¥{self.amount_due} ({self.state}) for {self.application_id}"
 
 
 class ResidenceCard(models.Model):
     """A residence card issued on grant.  The number is unique (database)."""
 
     application = models.OneToOneField(
-        "applications.Application", on_delete=models.PROTECT, related_name="residence_card"
+        "applications.Application",
+        on_delete=models.PROTECT,
+        related_name="residence_card",
     )
     number = models.CharField(_("residence card number"), max_length=12, unique=True)
-    status = models.ForeignKey("applications.StatusOfResidence", on_delete=models.PROTECT,
-                               related_name="+")
+    status = models.ForeignKey(
+        "applications.StatusOfResidence", on_delete=models.PROTECT, related_name="+"
+    )
     period = models.CharField(_("period of stay"), max_length=24)
     expiry = models.DateField(_("date of expiration"))
     issued_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
@@ -226,6 +291,9 @@ class ResidenceCard(models.Model):
                 condition=Q(number__regex=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"),
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.number
 
 
 class Dispatch(models.Model):
@@ -246,6 +314,9 @@ class Dispatch(models.Model):
         _("current card received"), null=True, blank=True
     )
 
+    def __str__(self) -> str:
+        return f"{self.method} {self.tracking_number}".strip()
+
 
 class Certificate(models.Model):
     """An issued certificate or notice with an optional public verification
@@ -254,25 +325,47 @@ class Certificate(models.Model):
     class Kind(models.TextChoices):
         DECISION_NOTICE = "decision_notice", _("Decision notice")
         COE = "coe", _("Certificate of Eligibility")
-        AUTHORIZED_EMPLOYMENT = "authorized_employment", _("Certificate of Authorized Employment")
+        AUTHORIZED_EMPLOYMENT = (
+            "authorized_employment",
+            _("Certificate of Authorized Employment"),
+        )
         OTHER_ACTIVITY = "other_activity", _("Permission for other activity")
         REENTRY = "reentry", _("Re-entry permit")
         DOCUMENT_REQUEST = "document_request", _("Request for additional documents")
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     application = models.ForeignKey(
-        "applications.Application", on_delete=models.CASCADE, related_name="certificates"
+        "applications.Application",
+        on_delete=models.CASCADE,
+        related_name="certificates",
     )
     kind = models.CharField(max_length=32, choices=Kind.choices)
-    verification_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
+    verification_code = models.CharField(
+        max_length=16, null=True, blank=True, unique=True
+    )
     valid_until = models.DateField(null=True, blank=True)
-    file_ja = models.OneToOneField("files.StoredFile", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
-    file_en = models.OneToOneField("files.StoredFile", null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    file_ja = models.OneToOneField(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    file_en = models.OneToOneField(
+        "files.StoredFile",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["application", "kind"], name="certificate_once"),
+            models.UniqueConstraint(
+                fields=["application", "kind"], name="certificate_once"
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.application_id}"

@@ -6,4 +6,9 @@ from __future__ import annotations
 from review.views import case, issuance, public, queue
 
 app_name = "review"
-urlpatterns = [*queue.urlpatterns, *case.urlpatterns, *issuance.urlpatterns, *public.urlpatterns]
+urlpatterns = [
+    *queue.urlpatterns,
+    *case.urlpatterns,
+    *issuance.urlpatterns,
+    *public.urlpatterns,
+]

@@ -6,48 +6,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_one_open_periodic_report'),
-        ('applications', '0004_document_slots'),
-        ('files', '0001_initial'),
+        ("accounts", "0004_one_open_periodic_report"),
+        ("applications", "0004_document_slots"),
+        ("files", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GeneratedDocument',
+            name="GeneratedDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt', 'Receipt')], max_length=16, verbose_name='kind')),
-                ('language', models.CharField(max_length=8, verbose_name='language')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("receipt", "Receipt")],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("language", models.CharField(max_length=8, verbose_name="language")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'generated document',
-                'verbose_name_plural': 'generated documents',
+                "verbose_name": "generated document",
+                "verbose_name_plural": "generated documents",
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(condition=models.Q(('main__isnull', True), ('submitted_at__isnull', False)), fields=['organization', '-submitted_at', '-id'], name='app_case_list'),
+            model_name="application",
+            index=models.Index(
+                condition=models.Q(
+                    ("main__isnull", True), ("submitted_at__isnull", False)
+                ),
+                fields=["organization", "-submitted_at", "-id"],
+                name="app_case_list",
+            ),
         ),
         migrations.AddField(
-            model_name='generateddocument',
-            name='application',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='generated_documents', to='applications.application'),
+            model_name="generateddocument",
+            name="application",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="generated_documents",
+                to="applications.application",
+            ),
         ),
         migrations.AddField(
-            model_name='generateddocument',
-            name='file',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='files.storedfile'),
+            model_name="generateddocument",
+            name="file",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="files.storedfile",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='generateddocument',
-            constraint=models.UniqueConstraint(fields=('application', 'kind', 'language'), name='gendoc_unique'),
+            model_name="generateddocument",
+            constraint=models.UniqueConstraint(
+                fields=("application", "kind", "language"), name="gendoc_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='generateddocument',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['receipt'])), name='gendoc_kind_valid'),
+            model_name="generateddocument",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["receipt"])), name="gendoc_kind_valid"
+            ),
         ),
     ]

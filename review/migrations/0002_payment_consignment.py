@@ -6,50 +6,84 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0004_generated_documents_case_list'),
-        ('review', '0001_initial'),
+        ("applications", "0004_generated_documents_case_list"),
+        ("review", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='payment',
-            name='card_received_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='current card received'),
+            model_name="payment",
+            name="card_received_at",
+            field=models.DateTimeField(
+                blank=True, null=True, verbose_name="current card received"
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='card_received_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="payment",
+            name="card_received_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='current_card_sent',
-            field=models.BooleanField(default=False, verbose_name='current residence card sent'),
+            model_name="payment",
+            name="current_card_sent",
+            field=models.BooleanField(
+                default=False, verbose_name="current residence card sent"
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='declared_at',
+            model_name="payment",
+            name="declared_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='declared_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="payment",
+            name="declared_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='payment',
-            name='return_method',
-            field=models.CharField(blank=True, max_length=20, verbose_name='how the result is returned'),
+            model_name="payment",
+            name="return_method",
+            field=models.CharField(
+                blank=True, max_length=20, verbose_name="how the result is returned"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('declared_at__isnull', True), models.Q(('declared_by__isnull', False), models.Q(('return_method', ''), _negated=True)), _connector='OR'), name='payment_declaration_complete'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("declared_at__isnull", True),
+                    models.Q(
+                        ("declared_by__isnull", False),
+                        models.Q(("return_method", ""), _negated=True),
+                    ),
+                    _connector="OR",
+                ),
+                name="payment_declaration_complete",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('card_received_at__isnull', True), ('card_received_by__isnull', False), _connector='OR'), name='payment_card_received_has_clerk'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("card_received_at__isnull", True),
+                    ("card_received_by__isnull", False),
+                    _connector="OR",
+                ),
+                name="payment_card_received_has_clerk",
+            ),
         ),
     ]
