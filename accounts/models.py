@@ -141,7 +141,9 @@ class User(AbstractUser):
         _("firm or corporation"),
         max_length=200,
         blank=True,
-        help_text="For categories 2–4: the requester's own law office, corporation or support organisation.",
+        help_text=_(
+            "For categories 2–4: the requester's own law office, corporation or support organisation."
+        ),
     )
     language = models.CharField(
         _("language for emails"),
@@ -402,7 +404,7 @@ class UseRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The reception officer who registered a paper request.",
+        help_text=_("The reception officer who registered a paper request."),
     )
     filed_by = models.ForeignKey(
         User,
@@ -410,7 +412,7 @@ class UseRequest(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="The user who filed a periodic report.",
+        help_text=_("The user who filed a periodic report."),
     )
     resulting_user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
