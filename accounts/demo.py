@@ -197,7 +197,10 @@ def load_demo_data(*, today: date | None = None) -> DemoSummary:
     today = today or timezone.localdate()
     summary = DemoSummary()
     with transaction.atomic():
-        summary.reference_rows = load_offices(apps)
+        # Migrations load the offices; reload them only into an emptied
+        # database, so that edits made in the admin survive `make run`.
+        if not Office.objects.exists():
+            summary.reference_rows = load_offices(apps)
         orgs = {
             "SAKURA_TECH": _ensure_organization(SAKURA_TECH, summary),
             "MINATO_FOODS": _ensure_organization(MINATO_FOODS, summary),

@@ -25,6 +25,7 @@ from applications import services
 from applications.models import (
     Application,
     ApplicationType,
+    DocumentSlot,
     ForeignNational,
     StatusOfResidence,
 )
@@ -178,9 +179,13 @@ def _file_demo_case(
 
 def load_demo_data() -> DemoSummary:
     """Ensure the reference data, the demo people and the demo cases."""
-    summary = DemoSummary(
-        reference_rows=load_reference_data(apps) + load_document_slots(apps)
-    )
+    # Migrations load the reference data; reload it only into an emptied
+    # database, so that edits made in the admin survive `make run`.
+    summary = DemoSummary()
+    if not ApplicationType.objects.exists():
+        summary.reference_rows += load_reference_data(apps)
+    if not DocumentSlot.objects.exists():
+        summary.reference_rows += load_document_slots(apps)
     today = timezone.localdate()
     engineer = StatusOfResidence.objects.get(code=EHI)
     for corporate_number, people in _people(today).items():

@@ -218,7 +218,8 @@ def reference_data(db: None) -> None:
     from django.apps import apps
 
     from accounts.reference_data import load_offices
-    from applications.reference_data import load_reference_data
+    from applications.reference_data import load_document_slots, load_reference_data
 
     load_offices(apps)
     load_reference_data(apps)
+    load_document_slots(apps)
