@@ -73,7 +73,7 @@ check "ruff check" .venv/bin/ruff check .
 check "ruff format" .venv/bin/ruff format --check .
 check "mypy" .venv/bin/mypy portal accounts applications review
 check "compilemessages" compile_messages
-check "makemigrations --check" .venv/bin/python manage.py makemigrations --check --dry-run -v 0
+check "makemigrations --check" env -u DATABASE_URL .venv/bin/python manage.py makemigrations --check --dry-run -v 0
 check "check --deploy" env -u ZAIRYU_TESTING -u DATABASE_URL -u DJANGO_ALLOW_ASYNC_UNSAFE \
   DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp SMTP_HOST=smtp.example.jp \
   DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-production-like" \
