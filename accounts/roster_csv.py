@@ -271,10 +271,39 @@ def _countries() -> tuple[frozenset[str], dict[str, str]]:
     return frozenset(alpha2), aliases
 
 
-def country_choices(language: str | None = None) -> list[tuple[str, str]]:
+def country_choices(
+    language: str | None = None, *, include_japan: bool = False
+) -> list[tuple[str, str]]:
     """(alpha-2, name) pairs sorted by name, in ``language`` (default: the
-    active one), Japan excluded — for the roster form's select."""
-    return list(_country_choices(language or translation.get_language() or "ja"))
+    active one) — the one country list of the portal (forms, filters, pages).
+    Japan is left out unless asked for (foreign nationals are not Japanese)."""
+    pairs = _country_choices(language or translation.get_language() or "ja")
+    return [p for p in pairs if include_japan or p[0] != "JP"]
+
+
+def country_name(code: str | None, language: str | None = None) -> str:
+    """The name of an ISO 3166 alpha-2 code in ``language``; the code itself
+    when unknown."""
+    if not code:
+        return ""
+    names = dict(_country_choices(language or translation.get_language() or "ja"))
+    return names.get(code.upper(), code)
+
+
+# pycountry's Japanese names: the usual short names, as the Foreign Ministry
+# and ISA write them (and one misspelling upstream, タニザニア).
+_JA_NAMES = {
+    "TZ": "タンザニア",
+    "TW": "台湾",
+    "KR": "韓国",
+    "KP": "北朝鮮",
+    "GE": "ジョージア",
+    "CN": "中国",
+    "VN": "ベトナム",
+    "RU": "ロシア",
+    "US": "アメリカ合衆国",
+    "GB": "英国",
+}
 
 
 @cache
@@ -290,11 +319,20 @@ def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
         )
     except OSError:
         names = gettext.NullTranslations()
-    pairs = [
-        (c.alpha_2, names.gettext(getattr(c, "common_name", c.name)))
-        for c in pycountry.countries
-        if c.alpha_2 != "JP"
-    ]
+    pairs = []
+    for c in pycountry.countries:
+        english = getattr(c, "common_name", None) or c.name
+        if lang == "en":
+            name = english
+        elif lang == "ja" and c.alpha_2 in _JA_NAMES:
+            name = _JA_NAMES[c.alpha_2]
+        else:
+            name = (
+                names.gettext(english)
+                if names.gettext(english) != english
+                else names.gettext(c.name)
+            )
+        pairs.append((c.alpha_2, name))
     return tuple(sorted(pairs, key=lambda pair: pair[1]))
 
 

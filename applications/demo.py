@@ -78,7 +78,7 @@ def _people(today: date) -> dict[str, list[dict[str, Any]]]:
                 "passport_expiry": date(2032, 1, 10),
                 "residence_card_number": "JK34567890LM",
                 "current_period": "1y",
-                "period_expiry": today + timedelta(days=200),
+                "period_expiry": today + timedelta(days=80),
                 "address_in_japan": "東京都新宿区西新宿1-1-1",
             },
         ],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -72,7 +73,9 @@ CLOSED = {S.COMPLETED, S.DENIED, S.WITHDRAWN}
 class Stage(models.TextChoices):
     """The five steps of the user's timeline (ISA's own words in Japanese)."""
 
-    RECEIVED = "received", _("Application completed")  # 申請完了
+    # ISA calls this step 申請完了 ("application completed"); in English that
+    # reads like the end of the case, so the English label says "received".
+    RECEIVED = "received", pgettext_lazy("timeline stage", "Application received")
     EXAMINATION = "examination", _("Under examination")  # 審査中
     DOCUMENTS = "documents", _("Awaiting additional documents")  # 追完待ち
     ISSUANCE = "issuance", _("Awaiting issuance")  # 発行待ち

@@ -5,8 +5,6 @@ which check the domain rules again.  (Issuance forms: ``forms_issuance``.)"""
 
 from __future__ import annotations
 
-import functools
-import gettext
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -16,8 +14,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-import pycountry
-
+from accounts.roster_csv import country_choices
 from applications.forms import DateInputField
 from applications.validators import period_label
 from applications.workflow import Status
@@ -50,19 +47,8 @@ def _nfkc(value: str | None) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value or "")).strip()
 
 
-@functools.cache
 def _country_choices(language: str) -> list[tuple[str, str]]:
-    names = gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-    rows = []
-    for country in pycountry.countries:
-        if language == "en":
-            name = getattr(country, "common_name", None) or country.name
-        else:
-            name = names.gettext(country.name)
-        rows.append((country.alpha_2, name))
-    return sorted(rows, key=lambda row: row[1])
+    return country_choices(language, include_japan=True)
 
 
 def _expected_status() -> forms.ChoiceField:

@@ -441,7 +441,10 @@ def case_history_and_notes(
         )
         .values_list(*columns)
     )
-    rows = [HistoryRow(*row) for row in events.union(notes, all=True).order_by("at")]
+    # The parts must be unordered (the models have a default ordering): SQLite
+    # refuses ORDER BY inside a compound statement.
+    combined = events.order_by().union(notes.order_by(), all=True).order_by("at")
+    rows = [HistoryRow(*row) for row in combined]
     return (
         [r for r in rows if r.kind == "event"],
         [r for r in rows if r.kind == "note"],

@@ -3,12 +3,13 @@
 source "$(dirname "$0")/common.sh"
 export DJANGO_DEBUG=1
 unset DATABASE_URL REDIS_URL
+HOST=${HOST:-127.0.0.1} PORT=${PORT:-8000}
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://$HOST:$PORT}  # links in emails
 ensure_venv requirements.txt
 require_gettext
 compile_messages
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py load_demo_data
-HOST=${HOST:-127.0.0.1} PORT=${PORT:-8000}
 cat <<MSG
 
   Zairyu is running at http://$HOST:$PORT/   (Ctrl+C stops it)

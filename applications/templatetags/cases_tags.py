@@ -4,14 +4,12 @@ language being rendered."""
 
 from __future__ import annotations
 
-import functools
-import gettext
 from typing import Any
 
 from django import template
 from django.utils.translation import get_language
 
-import pycountry
+from accounts import roster_csv
 
 register = template.Library()
 
@@ -33,25 +31,11 @@ def localized(obj: Any, attribute: str = "name") -> str:
     return str(getattr(obj, f"{attribute}_ja", "") or "")
 
 
-@functools.cache
-def _country_translation(language: str) -> gettext.NullTranslations:
-    return gettext.translation(
-        "iso3166-1", pycountry.LOCALES_DIR, languages=[language], fallback=True
-    )
-
-
 @register.filter
 def country_name(code: str | None) -> str:
     """The country's name for an ISO 3166 alpha-2 code, in the page's
     language; the code itself when unknown."""
-    if not code:
-        return ""
-    country = pycountry.countries.get(alpha_2=code.upper())
-    if country is None:
-        return code
-    if _language() == "en":
-        return str(getattr(country, "common_name", None) or country.name)
-    return _country_translation("ja").gettext(country.name)
+    return roster_csv.country_name(code, _language())
 
 
 @register.filter

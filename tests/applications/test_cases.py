@@ -122,7 +122,7 @@ def test_list_row_shows_type_companions_person_stage_date_and_organisation(
     assert "+ Re-entry Permit" in html
     assert "+ Permission to Engage in Activity Other Than That Permitted" in html
     assert "TRAN VAN AN" in html
-    assert "Application completed" in html  # 申請完了
+    assert "Application received" in html  # 申請完了
     assert org.name_en in html
     submitted = timezone.localtime(application.submitted_at)
     assert f'<time datetime="{submitted.isoformat()}">' in html
@@ -401,7 +401,7 @@ def test_case_page_shows_the_timeline_at_received(alice_client, org, alice):
     assert items[0]["date"] is not None
     html = text_of(response)
     assert 'aria-current="step"' in html
-    assert "Application completed" in html and "Awaiting issuance" in html
+    assert "Application received" in html and "Awaiting issuance" in html
 
 
 def test_timeline_ticks_done_stages_with_dates(alice_client, org, alice):
