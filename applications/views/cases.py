@@ -291,13 +291,16 @@ def timeline(
             item["state"] = "done"
             if stage not in reached:
                 item["text"] = _("Not needed") if stage == Stage.DOCUMENTS else ""
+        elif stage == Stage.DOCUMENTS and answered_at is not None:
+            # Documents were requested and sent; examination goes on, so this
+            # step is done although it comes after the current one.
+            item["state"] = "done"
+            item["text"] = _("Additional documents were sent on %(date)s.") % {
+                "date": date_format(timezone.localtime(answered_at), "DATE_FORMAT")
+            }
         else:
             item["state"] = "future"
             item["date"] = None
-            if stage == Stage.DOCUMENTS and answered_at is not None:
-                item["text"] = _("Additional documents were sent on %(date)s.") % {
-                    "date": date_format(timezone.localtime(answered_at), "DATE_FORMAT")
-                }
         items.append(item)
     return items
 
