@@ -775,7 +775,10 @@ def officer_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         return None
     return (
         "review/queue/_dashboard_panel.html",
-        {"is_examiner": any(has_role(user, Role.EXAMINER, o) for o in offices)},
+        {
+            "is_examiner": any(has_role(user, Role.EXAMINER, o) for o in offices),
+            "is_clerk": any(has_role(user, Role.CLERK, o) for o in offices),
+        },
     )
 
 
