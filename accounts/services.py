@@ -930,27 +930,8 @@ def use_request_documents_add(
     UseRequestDocument.Slot(slot)  # ValueError for an unknown slot
     with transaction.atomic():
         locked = _lock_editable(use_request, expected_version)
-        check_total_size(
-            current_bytes=use_request_documents_size(locked),
-            adding_bytes=sum(u.size for u in uploads),
-        )
-        documents = []
-        for cleaned in uploads:
-            stored = store_upload(
-                cleaned=cleaned, uploaded_by=actor, purpose="use_request"
-            )
-            documents.append(
-                UseRequestDocument.objects.create(
-                    use_request=locked, slot=slot, file=stored
-                )
-            )
+        documents = _attach_documents(locked, slot, uploads, actor)
         _bump_version(locked)
-        audit_record(
-            actor=actor,
-            action="use_request.documents_add",
-            obj=locked,
-            data={"slot": slot, "count": len(documents)},
-        )
     return documents
 
 
@@ -971,16 +952,53 @@ def use_request_document_remove(
         )
         if document is None:
             return
-        stored = document.file
-        document.delete()
-        stored_file_delete(stored_file=stored, actor=actor)
+        _detach_document(locked, document, actor)
         _bump_version(locked)
-        audit_record(
-            actor=actor,
-            action="use_request.document_remove",
-            obj=locked,
-            data={"slot": document.slot},
+
+
+def _attach_documents(
+    locked: UseRequest, slot: str, uploads: list[CleanedUpload], actor: User | None
+) -> list[UseRequestDocument]:
+    """Store ``uploads`` in ``slot`` of a locked, editable request or report,
+    under the per-request size cap (ValidationError ``too_large_total``)."""
+    check_total_size(
+        current_bytes=use_request_documents_size(locked),
+        adding_bytes=sum(u.size for u in uploads),
+    )
+    documents = [
+        UseRequestDocument.objects.create(
+            use_request=locked,
+            slot=slot,
+            file=store_upload(
+                cleaned=cleaned, uploaded_by=actor, purpose="use_request"
+            ),
         )
+        for cleaned in uploads
+    ]
+    audit_record(
+        actor=actor,
+        action="use_request.documents_add",
+        obj=locked,
+        organization_code=locked.organization.code if locked.organization else None,
+        data={"slot": slot, "count": len(documents)},
+    )
+    return documents
+
+
+def _detach_document(
+    locked: UseRequest, document: UseRequestDocument, actor: User | None
+) -> None:
+    """Take a file out of a locked request or report (bytes deleted on commit)."""
+    stored = document.file
+    UseRequestDocument.objects.filter(pk=document.pk).delete()
+    stored_file_delete(stored_file=stored, actor=actor)
+    audit_record(
+        actor=actor,
+        action="use_request.document_remove",
+        obj=locked,
+        organization_code=locked.organization.code if locked.organization else None,
+        data={"slot": document.slot},
+    )
 
 
 def use_request_documents_size(use_request: UseRequest) -> int:
@@ -1171,13 +1189,11 @@ def _lock_editable_report(report: UseRequest) -> UseRequest:
 
 
 def periodic_report_document_add(
-    *, report: UseRequest, slot: str, cleaned: Any, actor: User
+    *, report: UseRequest, slot: str, cleaned: CleanedUpload, actor: User
 ) -> UseRequestDocument:
-    """Store a validated upload (``portal.lib.files.CleanedUpload``) in one of
-    the report's document slots.  Raises StaleEdit once the report is no
-    longer editable."""
-    from portal.files.services import store_upload
-
+    """Store a validated upload in one of the report's document slots (same
+    size cap as a request).  Raises StaleEdit once the report is no longer
+    editable."""
     if slot not in (
         UseRequestDocument.Slot.CATEGORY,
         UseRequestDocument.Slot.USER_LIST,
@@ -1185,17 +1201,7 @@ def periodic_report_document_add(
         raise ValueError(f"not a periodic report slot: {slot}")
     with transaction.atomic():
         locked = _lock_editable_report(report)
-        stored = store_upload(cleaned=cleaned, uploaded_by=actor, purpose="use_request")
-        document = UseRequestDocument.objects.create(
-            use_request=locked, slot=slot, file=stored
-        )
-        audit_record(
-            actor=actor,
-            action="use_request.document_add",
-            obj=locked,
-            organization_code=locked.organization.code if locked.organization else None,
-            data={"slot": slot},
-        )
+        (document,) = _attach_documents(locked, slot, [cleaned], actor)
     return document
 
 
@@ -1203,20 +1209,9 @@ def periodic_report_document_remove(
     *, document: UseRequestDocument, actor: User
 ) -> None:
     """Take a file out of an editable report (and delete its bytes)."""
-    from portal.files.services import stored_file_delete
-
     with transaction.atomic():
         locked = _lock_editable_report(document.use_request)
-        stored = document.file
-        UseRequestDocument.objects.filter(pk=document.pk).delete()
-        stored_file_delete(stored_file=stored, actor=actor)
-        audit_record(
-            actor=actor,
-            action="use_request.document_remove",
-            obj=locked,
-            organization_code=locked.organization.code if locked.organization else None,
-            data={"slot": document.slot},
-        )
+        _detach_document(locked, document, actor)
 
 
 def periodic_report_submit(
