@@ -429,3 +429,19 @@ def periodic_report_get_for_organization(
         ).get(organization=organization, kind=UseRequest.Kind.PERIODIC, code=code)
     except (UseRequest.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
+
+
+def officers_of_office(*, office_id: int | None, roles: list[str]) -> list[User]:
+    """Active officers holding any of ``roles`` at the office (for
+    notifications), in a stable order."""
+    if office_id is None:
+        return []
+    return list(
+        User.objects.filter(
+            officer_roles__office_id=office_id,
+            officer_roles__role__in=roles,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

@@ -35,6 +35,7 @@ from accounts.models import (
     UseRequestAppointer,
     UseRequestDocument,
 )
+from accounts.selectors import officers_of_office
 from accounts.workflow import (
     AccountAction,
     RequestAction,
@@ -353,7 +354,9 @@ def use_request_submit(
             )
         elif r.filed_by is not None:
             notify(recipient=r.filed_by, kind="use_request_submitted", context=context)
-        for officer in _reception_officers(office.pk):
+        for officer in officers_of_office(
+            office_id=office.pk, roles=[OfficerRole.Role.RECEPTION]
+        ):
             notify(
                 recipient=officer,
                 kind="use_request_received",
@@ -361,16 +364,6 @@ def use_request_submit(
                 link=reverse("accounts:reception_detail", args=[r.code]),
             )
     return r
-
-
-def _reception_officers(office_id: int) -> list[User]:
-    return list(
-        User.objects.filter(
-            officer_roles__office_id=office_id,
-            officer_roles__role=OfficerRole.Role.RECEPTION,
-            is_active=True,
-        ).distinct()
-    )
 
 
 def _lock_for_decision(use_request: UseRequest, action: str) -> tuple[UseRequest, str]:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, OfficerRole, Organization, RosterEntry, User
 from accounts.permissions import can_file
+from accounts.selectors import officers_of_office
 from applications import eligibility
 from applications.models import (
     Application,
@@ -319,14 +320,10 @@ def application_withdraw(
             fields={"withdrawal_reason": reason.strip()},
             notify_kind="application_withdrawn",
         )
-        officers = User.objects.filter(
-            officer_roles__office=withdrawn.office,
-            officer_roles__role__in=[
-                OfficerRole.Role.EXAMINER,
-                OfficerRole.Role.SUPERVISOR,
-            ],
-            is_active=True,
-        ).distinct()
+        officers = officers_of_office(
+            office_id=withdrawn.office_id,
+            roles=[OfficerRole.Role.EXAMINER, OfficerRole.Role.SUPERVISOR],
+        )
         for officer in officers:
             notify(
                 recipient=officer,

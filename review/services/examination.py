@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from accounts.models import OfficerRole, User
 from accounts.permissions import can_file
+from accounts.selectors import officers_of_office
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, StatusOfResidence
 from applications.selectors import user_organization_ids
@@ -138,15 +139,7 @@ def _notify_officers(
 
 
 def _office_users(application: Application, role: str) -> list[User]:
-    return list(
-        User.objects.filter(
-            officer_roles__office_id=cast(int, application.office_id),
-            officer_roles__role=role,
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
+    return officers_of_office(office_id=application.office_id, roles=[role])
 
 
 def documents_request_path(application: Application) -> str:
