@@ -30,21 +30,49 @@ def can_file(user: Any, today: date | None = None) -> bool:
     )
 
 
-def officer_office_ids(user: Any, role: str) -> set[int]:
+_ROLES_CACHE = "_zairyu_officer_offices"
+
+
+def officer_offices_by_role(user: Any) -> dict[str, set[int]]:
+    """{role: office ids} for the user, loaded with one query and kept on the
+    user object for the rest of the request."""
     if not user.is_authenticated:
-        return set()
-    cache_attr = f"_officer_offices_{role}"
-    if not hasattr(user, cache_attr):
-        setattr(
-            user,
-            cache_attr,
-            set(
-                OfficerRole.objects.filter(user=user, role=role).values_list(
-                    "office_id", flat=True
-                )
-            ),
-        )
-    return set(getattr(user, cache_attr))
+        return {}
+    cached = getattr(user, _ROLES_CACHE, None)
+    if cached is None:
+        cached = {}
+        for role, office_id in OfficerRole.objects.filter(user=user).values_list(
+            "role", "office_id"
+        ):
+            cached.setdefault(role, set()).add(office_id)
+        setattr(user, _ROLES_CACHE, cached)
+    return cached
+
+
+def prime_officer_offices(user: Any, roles: Any) -> None:
+    """Fill the cache from OfficerRole rows already loaded (no query)."""
+    cached: dict[str, set[int]] = {}
+    for r in roles:
+        if r.user_id == user.pk:
+            cached.setdefault(r.role, set()).add(r.office_id)
+    setattr(user, _ROLES_CACHE, cached)
+
+
+def officer_office_ids(user: Any, role: str) -> set[int]:
+    return set(officer_offices_by_role(user).get(role, set()))
+
+
+CASE_ROLES = (
+    OfficerRole.Role.EXAMINER,
+    OfficerRole.Role.SUPERVISOR,
+    OfficerRole.Role.CLERK,
+)
+
+
+def case_office_ids(user: Any) -> set[int]:
+    """Offices whose cases the user may see (any case-handling role)."""
+    by_role = officer_offices_by_role(user)
+    return set().union(*(by_role.get(role, set()) for role in CASE_ROLES))
 
 
 def is_reception_officer(user: Any) -> bool:

@@ -15,8 +15,8 @@ from django.db.models.fields.tuple_lookups import (
 )
 from django.http import Http404
 
-from accounts.models import OfficerRole, Organization
-from accounts.permissions import can_file, officer_office_ids
+from accounts.models import Organization
+from accounts.permissions import can_file, case_office_ids
 from accounts.selectors import organizations_for_user
 from applications.models import (
     Application,
@@ -350,14 +350,9 @@ def application_file_access(user: Any, stored_file: Any) -> Access:
         return "none"
     if facts["organization_id"] in user_organization_ids(user=user):
         return "view"
-    # The case roles (review.permissions.CASE_ROLES; applications cannot import
-    # review): the clerk checks the photo and the documents at issuance.
-    officer_offices = (
-        officer_office_ids(user, OfficerRole.Role.EXAMINER)
-        | officer_office_ids(user, OfficerRole.Role.SUPERVISOR)
-        | officer_office_ids(user, OfficerRole.Role.CLERK)
-    )
-    if facts["status"] != Status.DRAFT and facts["office_id"] in officer_offices:
+    # Officers of the case's office (the clerk checks the photo and the
+    # documents at issuance).
+    if facts["status"] != Status.DRAFT and facts["office_id"] in case_office_ids(user):
         return "view_inline"
     return "none"
 

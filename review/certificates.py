@@ -38,8 +38,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import OfficerRole
-from accounts.permissions import officer_office_ids
+from accounts.permissions import case_office_ids
 from applications.models import Application, StatusOfResidence
 from applications.selectors import user_organization_ids
 from portal.files.access import Access
@@ -245,14 +244,7 @@ def certificate_file_access(user: Any, stored_file: Any) -> Access:
         return "none"
     if facts["application__organization_id"] in user_organization_ids(user=user):
         return "view"
-    offices: set[int] = set()
-    for role in (
-        OfficerRole.Role.EXAMINER,
-        OfficerRole.Role.SUPERVISOR,
-        OfficerRole.Role.CLERK,
-    ):
-        offices |= officer_office_ids(user, role)
-    if facts["application__office_id"] in offices:
+    if facts["application__office_id"] in case_office_ids(user):
         return "view_inline"
     return "none"
 

@@ -7,18 +7,17 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import OfficerRole
-from accounts.permissions import officer_office_ids
+from accounts.permissions import (
+    CASE_ROLES,
+    case_office_ids,
+    officer_office_ids,
+    prime_officer_offices,
+)
+
+# Re-exported: the review app's views and selectors take them from here.
+__all__ = ["CASE_ROLES", "Role", "case_office_ids", "has_role", "officer_roles_preload"]
 
 Role = OfficerRole.Role
-CASE_ROLES = (Role.EXAMINER, Role.SUPERVISOR, Role.CLERK)
-
-
-def case_office_ids(user: Any) -> set[int]:
-    """Offices whose cases the user may see (any case-handling role)."""
-    ids: set[int] = set()
-    for role in CASE_ROLES:
-        ids |= officer_office_ids(user, role)
-    return ids
 
 
 def has_role(user: Any, role: str, office_id: int | None) -> bool:
@@ -28,10 +27,9 @@ def has_role(user: Any, role: str, office_id: int | None) -> bool:
 def officer_roles_preload(
     user: Any, *, with_examiners: bool = False
 ) -> list[OfficerRole]:
-    """Load the user's officer roles in one query and fill the per-role cache
-    that ``accounts.permissions.officer_office_ids`` keeps on the user object
-    (attribute ``_officer_offices_<role>``), so that the role checks later in
-    the request cost no query.
+    """Load the user's officer roles in one query and prime the role cache of
+    ``accounts.permissions``, so that the role checks later in the request
+    cost no query.
 
     Returns the roles (user and office selected); with ``with_examiners``, in
     the same query, also the examiner roles of every office where the user
@@ -49,10 +47,5 @@ def officer_roles_preload(
         .select_related("user", "office")
         .order_by("office__sort_order", "user__username", "pk")
     )
-    for role in Role.values:
-        setattr(
-            user,
-            f"_officer_offices_{role}",
-            {r.office_id for r in roles if r.role == role and r.user_id == user.pk},
-        )
+    prime_officer_offices(user, roles)
     return roles
