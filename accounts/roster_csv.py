@@ -286,8 +286,13 @@ def country_name(code: str | None, language: str | None = None) -> str:
     when unknown."""
     if not code:
         return ""
-    names = dict(_country_choices(language or translation.get_language() or "ja"))
+    names = _country_names(language or translation.get_language() or "ja")
     return names.get(code.upper(), code)
+
+
+@cache
+def _country_names(language: str) -> dict[str, str]:
+    return dict(_country_choices(language))
 
 
 # pycountry's Japanese names: the usual short names, as the Foreign Ministry

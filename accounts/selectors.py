@@ -22,6 +22,7 @@ from accounts.models import (
     UseRequestDocument,
 )
 from accounts.permissions import officer_office_ids
+from accounts.workflow import EDITABLE_STATUSES
 from portal.audit.models import AuditEvent
 from portal.files.access import Access
 
@@ -101,7 +102,7 @@ def use_request_get_for_requester(*, email: str, code: Any) -> UseRequest:
             code=code,
             email__iexact=email,
             kind=UseRequest.Kind.NEW,
-            status__in=[UseRequest.Status.DRAFT, UseRequest.Status.RETURNED],
+            status__in=EDITABLE_STATUSES,
         )
     except (UseRequest.DoesNotExist, ValueError, ValidationError):
         raise Http404 from None
@@ -243,8 +244,6 @@ def organizations_of_user(*, user: User) -> QuerySet[Organization]:
 
 
 # --- The requester's side -------------------------------------------------------------
-
-EDITABLE_STATUSES = (UseRequest.Status.DRAFT, UseRequest.Status.RETURNED)
 
 
 def use_request_get_for_counter_officer(*, user: Any, code: Any) -> UseRequest:

@@ -37,6 +37,7 @@ from accounts.models import (
 )
 from accounts.selectors import officers_of_office
 from accounts.workflow import (
+    EDITABLE_STATUSES,
     AccountAction,
     RequestAction,
     next_account_status,
@@ -189,11 +190,7 @@ def use_request_update(
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     with transaction.atomic():
-        locked = UseRequest.objects.select_for_update().get(pk=use_request.pk)
-        if locked.status not in (UseRequest.Status.DRAFT, UseRequest.Status.RETURNED):
-            raise StaleEdit
-        if locked.version != expected_version:
-            raise StaleEdit
+        locked = _lock_editable(use_request, expected_version)
         for name, value in fields.items():
             setattr(locked, name, value)
         locked.version += 1
@@ -849,9 +846,7 @@ def _lock_editable(use_request: UseRequest, expected_version: int) -> UseRequest
     """Lock the draft and check it is still the version the page showed
     (the same rule as use_request_update)."""
     locked = UseRequest.objects.select_for_update().get(pk=use_request.pk)
-    if locked.status not in (UseRequest.Status.DRAFT, UseRequest.Status.RETURNED):
-        raise StaleEdit
-    if locked.version != expected_version:
+    if locked.status not in EDITABLE_STATUSES or locked.version != expected_version:
         raise StaleEdit
     return locked
 
@@ -1173,9 +1168,9 @@ def periodic_report_start(*, organization: Organization, actor: User) -> UseRequ
 
 def _lock_editable_report(report: UseRequest) -> UseRequest:
     locked = UseRequest.objects.select_for_update().get(pk=report.pk)
-    if locked.kind != UseRequest.Kind.PERIODIC or locked.status not in (
-        UseRequest.Status.DRAFT,
-        UseRequest.Status.RETURNED,
+    if (
+        locked.kind != UseRequest.Kind.PERIODIC
+        or locked.status not in EDITABLE_STATUSES
     ):
         raise StaleEdit
     return locked

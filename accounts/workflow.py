@@ -25,6 +25,11 @@ REQUEST_TRANSITIONS: dict[tuple[str, str], str] = {
     (RS.SUBMITTED, RequestAction.REJECT): RS.REJECTED,
 }
 
+# A request can be edited exactly in the states from which it can be submitted.
+EDITABLE_STATUSES = frozenset(
+    state for (state, action) in REQUEST_TRANSITIONS if action == RequestAction.SUBMIT
+)
+
 US = User.Status
 
 

@@ -361,7 +361,6 @@ def load_reference_data(apps: Registry) -> int:
 
 _IN_JAPAN = ("change", "extension", "authorized_employment")
 _WORK_NEW = ("coe", "change")  # "COE and change": the full work set
-_MAIN_TYPES = ("coe", "change", "extension", "acquisition", "authorized_employment")
 EHI = "engineer_humanities_international"
 
 

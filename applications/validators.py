@@ -52,7 +52,6 @@ PASSPORT_FORMAT = _(
     "Enter the passport number with letters A–Z and digits 0–9 only, as printed in "
     "the passport (at most 20 characters), for example TZ1234567."
 )
-PASSPORT_EXPIRY_REQUIRED = _("Enter the date the passport expires.")
 CARD_FORMAT = _(
     "Enter the residence card number as 2 letters, 8 digits and 2 letters, for "
     "example AB12345678CD. It is printed at the top right of the card."
@@ -60,10 +59,6 @@ CARD_FORMAT = _(
 CARD_REQUIRED = _(
     "Enter the residence card number, for example AB12345678CD: it is needed for "
     "applications made in Japan."
-)
-CARD_NOT_FOR_COE = _(
-    "Leave the residence card number empty: a certificate of eligibility is for "
-    "someone who is not in Japan yet."
 )
 STATUS_REQUIRED = _("Choose the person's current status of residence.")
 SUBCATEGORY_REQUIRED = _("Choose the category of this status of residence.")
@@ -78,7 +73,6 @@ DUPLICATE_PERSON = _(
     "%(name)s, with the same nationality and passport number, is already registered "
     "for this organisation. Open their details instead of adding them again."
 )
-ROSTER_ENTRY_INVALID = _("Choose a person from the list.")
 CHOOSE_PERSON = _("Choose the person the application is for, or add a new person.")
 CHOOSE_ORGANIZATION = _("Choose the organisation you are filing for.")
 CHOOSE_TYPE = _("Choose the type of application.")
@@ -116,13 +110,6 @@ PERSON_STALE = _(
     "change again."
 )
 NOT_A_DRAFT = _("This application has already been submitted and cannot be changed.")
-READ_ONLY = _(
-    "Your account can read but not file: it is suspended or its approval has expired."
-)
-RULES_INTRO = _(
-    "The application cannot be sent yet. Correct the items below; each link opens "
-    "the page where you can change the answer."
-)
 PHOTO_RATIO_TOLERANCE = 0.06
 
 

@@ -45,7 +45,7 @@ from portal.files.access import Access
 from portal.files.services import store_upload
 from portal.lib.files import CleanedUpload, Kind
 from portal.lib.pdf import render_pdf
-from review.models import Certificate, Decision, Dispatch, ResidenceCard
+from review.models import Certificate, Decision, ResidenceCard
 
 logger = logging.getLogger(__name__)
 
@@ -320,7 +320,3 @@ def coe_verify(*, code: str, today: date | None = None) -> Verification:
         status=status,
         holder=mask_name(person.family_name, person.given_name),
     )
-
-
-def dispatch_of(application: Application) -> Dispatch | None:
-    return Dispatch.objects.filter(application=application).first()

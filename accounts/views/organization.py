@@ -46,6 +46,7 @@ from accounts.permissions import (
     is_member,
     is_portal_user,
 )
+from accounts.workflow import EDITABLE_STATUSES
 
 ROSTER_PAGE_SIZE = 50
 # Reminders start 60 days before the approval ends; so does the banner.
@@ -390,7 +391,7 @@ def _report(
 
 
 def _editable(report: UseRequest) -> bool:
-    return report.status in (UseRequest.Status.DRAFT, UseRequest.Status.RETURNED)
+    return report.status in EDITABLE_STATUSES
 
 
 def _confirmations(request: HttpRequest, report: UseRequest) -> dict[str, bool]:

@@ -7,15 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
 from accounts import roster_csv
+from portal.lib.i18n import page_language
 
 register = template.Library()
-
-
-def _language() -> str:
-    return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
 @register.filter
@@ -24,7 +20,7 @@ def localized(obj: Any, attribute: str = "name") -> str:
     ``obj.<attribute>_ja``; "" for None."""
     if obj is None:
         return ""
-    if _language() == "en":
+    if page_language() == "en":
         value = getattr(obj, f"{attribute}_en", "")
         if value:
             return str(value)
@@ -35,7 +31,7 @@ def localized(obj: Any, attribute: str = "name") -> str:
 def country_name(code: str | None) -> str:
     """The country's name for an ISO 3166 alpha-2 code, in the page's
     language; the code itself when unknown."""
-    return roster_csv.country_name(code, _language())
+    return roster_csv.country_name(code, page_language())
 
 
 @register.filter

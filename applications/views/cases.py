@@ -26,8 +26,8 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.http import urlencode
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.models import User
@@ -50,6 +50,7 @@ from applications.workflow import (
     Status,
 )
 from portal.audit.services import audit_record
+from portal.lib.i18n import page_language
 
 PAGE_SIZE = 50
 DASHBOARD_RECENT = 5
@@ -107,10 +108,6 @@ def case_state(status: str) -> CaseState:
         value = PUBLIC_STAGE.get(status, Stage.RECEIVED)
         label = str(Stage(value).label)
     return CaseState(value=value, label=label, colour=STATE_COLOURS[value])
-
-
-def _language() -> str:
-    return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
 def _local(value: datetime | None) -> datetime | None:
@@ -172,7 +169,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     also scope the list), the application types, one page of rows (+1 to
     know whether there is a next page) and their companions.  No COUNT, no
     OFFSET."""
-    language = _language()
+    language = page_language()
     organizations = selectors.case_list_organizations(user=request.user)
     types = list(ApplicationType.objects.order_by("sort_order", "number"))
     form = CaseFilterForm(

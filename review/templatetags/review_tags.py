@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import template
 
-from applications.validators import period_label as _period_label
+from applications.templatetags.cases_tags import period
 from applications.workflow import Action, Status
 
 register = template.Library()
 
 
-@register.filter
-def period_label(value: str | None) -> str:
-    """A period of stay (``"3y"``, ``"designated-5y"``) in words, in the
-    language being rendered."""
-    return _period_label(value) if value else ""
+# The same filter as applications' ``period`` (one implementation).
+register.filter("period_label", period)
 
 
 @register.filter
@@ -33,11 +28,3 @@ def action_label(value: str | None) -> str:
         return str(Action(value or "").label)
     except ValueError:
         return str(value or "")
-
-
-@register.filter
-def get_item(mapping: Any, key: Any) -> Any:
-    try:
-        return mapping.get(key)
-    except AttributeError:
-        return None

@@ -60,7 +60,7 @@ from review.permissions import Role, case_office_ids, has_role, officer_roles_pr
 from review.services import examination as services
 from review.services.examination import ExaminationError, StaleEdit
 from review.views.issuance import issuance_panel_context
-from review.views.queue import STATUS_COLOURS
+from review.views.queue import STATUS_COLOURS, _assignment, _changed
 
 View = Callable[..., HttpResponse]
 
@@ -97,27 +97,11 @@ def _with_case(
     return decorator
 
 
-def _assignment(application: Application) -> Any:
-    try:
-        return application.assignment
-    except Exception:  # RelatedObjectDoesNotExist: nobody has it yet
-        return None
-
-
 def _require_assigned(request: HttpRequest, application: Application) -> None:
     """Only the examiner the case is assigned to acts on it (403 otherwise)."""
     assignment = _assignment(application)
     if assignment is None or assignment.examiner_id != request.user.pk:
         raise PermissionDenied(str(msg.CLAIM_FIRST))
-
-
-def _changed(request: HttpRequest, application: Application) -> HttpResponse:
-    application.refresh_from_db(fields=["status"])
-    messages.error(
-        request,
-        msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label},
-    )
-    return redirect("review:case", application.code)
 
 
 def _not_now(request: HttpRequest, application: Application) -> HttpResponse:

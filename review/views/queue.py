@@ -22,12 +22,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import ApplicationType, StatusOfResidence
 from applications.workflow import Status
+from portal.lib.i18n import page_language
 from review import messages_examination as msg
 from review import selectors
 from review.forms import AssignForm, QueueFilterForm
@@ -55,10 +55,6 @@ STATUS_COLOURS: dict[str, str] = {
     Status.DENIED: "red",
     Status.WITHDRAWN: "grey",
 }
-
-
-def _language() -> str:
-    return "en" if (get_language() or "ja").startswith("en") else "ja"
 
 
 def reference_choices(
@@ -111,7 +107,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         }.values()
     )
     examiners.sort(key=lambda u: u.username)
-    language = _language()
+    language = page_language()
     types, statuses = reference_choices(language)
     form = QueueFilterForm(
         request.GET or None,
