@@ -117,7 +117,7 @@ def application_transition(
             data={"from": old, "to": new},
         )
         if notify_kind:
-            _notify_organization(locked, notify_kind, notify_context or {})
+            notify_organization(locked, notify_kind, notify_context)
     return locked
 
 
@@ -142,16 +142,26 @@ def organization_users(application: Application) -> list[User]:
     return sorted(users, key=lambda u: u.pk)
 
 
-def _notify_organization(
-    application: Application, kind: str, context: dict[str, Any]
-) -> None:
-    ctx = {
+def case_context(application: Application) -> dict[str, Any]:
+    """What every notification about a case names (no personal values)."""
+    return {
         "receipt_number": application.receipt_number,
         "application_type_ja": application.application_type.name_ja,
         "application_type_en": application.application_type.name_en,
-        **context,
     }
-    link = reverse("applications:case", args=[application.code])
+
+
+def notify_organization(
+    application: Application,
+    kind: str,
+    context: dict[str, Any] | None = None,
+    *,
+    link: str | None = None,
+) -> None:
+    """Queue ``kind`` for the organisation's users (inbox + email), in the
+    caller's transaction; the link defaults to the user's case page."""
+    ctx = {**case_context(application), **(context or {})}
+    link = link or reverse("applications:case", args=[application.code])
     for user in organization_users(application):
         notify(recipient=user, kind=kind, context=ctx, link=link)
 

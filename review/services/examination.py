@@ -34,7 +34,12 @@ from accounts.selectors import officers_of_office
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, StatusOfResidence
 from applications.selectors import user_organization_ids
-from applications.services import StaleEdit, application_transition, organization_users
+from applications.services import (
+    StaleEdit,
+    application_transition,
+    case_context,
+    notify_organization,
+)
 from applications.workflow import CLOSED, Action, Status
 from portal.audit.services import audit_record
 from portal.files.models import StoredFile
@@ -117,14 +122,6 @@ def _require_assigned(actor: Any, application: Application) -> None:
         raise PermissionDenied(str(msg.CLAIM_FIRST))
 
 
-def _case_context(application: Application) -> dict[str, Any]:
-    return {
-        "receipt_number": application.receipt_number,
-        "application_type_ja": application.application_type.name_ja,
-        "application_type_en": application.application_type.name_en,
-    }
-
-
 def _notify_officers(
     application: Application, users: Sequence[Any], kind: str, context: dict[str, Any]
 ) -> None:
@@ -133,7 +130,7 @@ def _notify_officers(
         notify(
             recipient=user,
             kind=kind,
-            context={**_case_context(application), **context},
+            context={**case_context(application), **context},
             link=link,
         )
 
@@ -385,20 +382,16 @@ def document_request_extend(
             organization_code=application.organization.code,
             data={"from": old.isoformat(), "to": due_date.isoformat()},
         )
-        link = reverse("applications:case", args=[application.code])
-        for user in organization_users(application):
-            notify(
-                recipient=user,
-                kind="document_request_extended",
-                link=link,
-                context={
-                    **_case_context(application),
-                    "due_date": due_date.isoformat(),
-                    "previous_due_date": old.isoformat(),
-                    "reason": reason,
-                    "respond_link": documents_request_path(application),
-                },
-            )
+        notify_organization(
+            application,
+            "document_request_extended",
+            {
+                "due_date": due_date.isoformat(),
+                "previous_due_date": old.isoformat(),
+                "reason": reason,
+                "respond_link": documents_request_path(application),
+            },
+        )
     return locked_request
 
 
@@ -547,19 +540,15 @@ def document_request_send_reminders(*, today: date | None = None) -> int:
                 if not claimed:
                     continue
                 application = document_request.application
-                link = reverse("applications:case", args=[application.code])
-                for user in organization_users(application):
-                    notify(
-                        recipient=user,
-                        kind="document_request_reminder",
-                        link=link,
-                        context={
-                            **_case_context(application),
-                            "due_date": document_request.due_date.isoformat(),
-                            "days_left": (document_request.due_date - today).days,
-                            "respond_link": documents_request_path(application),
-                        },
-                    )
+                notify_organization(
+                    application,
+                    "document_request_reminder",
+                    {
+                        "due_date": document_request.due_date.isoformat(),
+                        "days_left": (document_request.due_date - today).days,
+                        "respond_link": documents_request_path(application),
+                    },
+                )
                 sent += 1
     return sent
 

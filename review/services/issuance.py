@@ -47,10 +47,12 @@ from accounts.permissions import can_file
 from applications.models import Application, Fee
 from applications.periods import parse_period
 from applications.selectors import fee_for, user_organization_ids
-from applications.services import application_transition, organization_users
+from applications.services import (
+    application_transition,
+    notify_organization,
+)
 from applications.workflow import Action, Status
 from portal.audit.services import audit_record
-from portal.notifications.services import notify
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.payments import CallbackResult
 from review.permissions import has_role
@@ -290,21 +292,6 @@ def _lock(application: Application) -> Application:
     )
 
 
-def _notify(
-    application: Application, kind: str, context: dict[str, Any], link: str
-) -> None:
-    """Notify the organisation's users outside a transition (same context
-    shape as ``application_transition``'s notifications)."""
-    ctx = {
-        "receipt_number": application.receipt_number,
-        "application_type_ja": application.application_type.name_ja,
-        "application_type_en": application.application_type.name_en,
-        **context,
-    }
-    for user in organization_users(application):
-        notify(recipient=user, kind=kind, context=ctx, link=link)
-
-
 def payment_link(application: Application) -> str:
     return reverse("review:payment", args=[application.code])
 
@@ -374,7 +361,7 @@ def fee_assess(*, application: Application, actor: Any) -> Payment:
             organization_code=locked.organization.code,
             data={"amount_due": total, "items": len(items)},
         )
-        _notify(
+        notify_organization(
             locked,
             "fee_due",
             {
@@ -392,7 +379,7 @@ def fee_assess(*, application: Application, actor: Any) -> Payment:
                 "card_exchange": needs_current_card(locked),
                 "certificate_only": electronic_only(locked),
             },
-            payment_link(locked),
+            link=payment_link(locked),
         )
         if total == 0:
             application_transition(
