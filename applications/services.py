@@ -38,6 +38,7 @@ from portal.audit.services import audit_record
 from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
 from portal.lib.files import CleanedUpload, check_total_size
+from portal.lib.tasks import enqueue_on_commit
 from portal.notifications.services import notify
 
 
@@ -299,21 +300,8 @@ def application_submit(
             fields=fields,
             notify_kind="application_submitted",
         )
-        transaction.on_commit(lambda: _queue_receipt(locked.pk))
+        enqueue_on_commit("applications.tasks.render_receipt", locked.pk)
     return locked
-
-
-def _queue_receipt(application_id: int) -> None:
-    from applications.tasks import render_receipt
-
-    try:
-        render_receipt.apply_async(args=[application_id], retry=False)
-    except Exception:  # the broker is down: the sweep renders missing receipts
-        import logging
-
-        logging.getLogger(__name__).warning(
-            "could not queue receipt for application %s", application_id, exc_info=True
-        )
 
 
 def application_withdraw(

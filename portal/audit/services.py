@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import models
 
+from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.lib.middleware import current_request_id
 
@@ -13,7 +14,7 @@ from portal.lib.middleware import current_request_id
 def audit_record(
     *,
     actor: Any | None,
-    action: str,
+    action: AuditAction | str,
     obj: models.Model | None = None,
     organization_code: Any | None = None,
     data: dict[str, str | int | bool | None] | None = None,
@@ -25,6 +26,7 @@ def audit_record(
     reasons chosen from a list) — callers must not put names or numbers of
     people here.
     """
+    action = AuditAction(action)  # ValueError on a name missing from the list
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     object_type = obj._meta.label_lower if obj is not None else ""
     object_code = (

@@ -23,6 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from portal.lib.emails import render_email
+from portal.lib.tasks import enqueue_on_commit
+from portal.notifications.kinds import NotificationKind
 from portal.notifications.models import EmailState, Notification
 
 logger = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ SWEEP_BATCH = 100
 def notify(
     *,
     recipient: Any | None = None,
-    kind: str,
+    kind: NotificationKind | str,
     context: dict[str, Any] | None = None,
     link: str = "",
     to_email: str = "",
@@ -49,6 +51,7 @@ def notify(
     """
     if recipient is None and not to_email:
         raise ValueError("a notification needs a recipient or an address")
+    kind = NotificationKind(kind)  # ValueError on a kind with no templates
     notification = Notification.objects.create(
         recipient=recipient,
         to_email=to_email,
@@ -57,23 +60,10 @@ def notify(
         context=context or {},
         link=link,
     )
-    transaction.on_commit(lambda: kick_relay(notification.pk))
+    enqueue_on_commit(
+        "portal.notifications.tasks.deliver_notification", notification.pk
+    )
     return notification
-
-
-def kick_relay(notification_id: int) -> None:
-    """Ask a worker to send one notification now.  Never raises: the request
-    that caused the notification has committed and must succeed."""
-    from portal.notifications.tasks import deliver_notification
-
-    try:
-        deliver_notification.apply_async(args=[notification_id], retry=False)
-    except Exception:
-        logger.warning(
-            "Could not queue notification %s; the sweep will send it.",
-            notification_id,
-            exc_info=True,
-        )
 
 
 def _claim(queryset: Any, now: Any) -> int:

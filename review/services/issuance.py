@@ -53,6 +53,7 @@ from applications.services import (
 )
 from applications.workflow import Action, Status
 from portal.audit.services import audit_record
+from portal.lib.tasks import enqueue_on_commit
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.payments import CallbackResult
 from review.permissions import has_role
@@ -316,7 +317,7 @@ def decision_approved_follow_up(
         _certificate_ensure(
             locked, Kind.DECISION_NOTICE, issued_on=timezone.localdate()
         )
-        _render_on_commit(locked.pk)
+        enqueue_on_commit("review.tasks.render_certificates", locked.pk)
         if locked.status != Status.GRANTED:
             return None
         try:
@@ -775,24 +776,8 @@ def application_issue(*, application: Application, actor: Any) -> Application:
                 "return_method": payment.return_method,
             },
         )
-        _render_on_commit(locked.pk)
+        enqueue_on_commit("review.tasks.render_certificates", locked.pk)
     return updated
-
-
-def _render_on_commit(application_id: int) -> None:
-    def queue() -> None:
-        from review.tasks import render_certificates
-
-        try:
-            render_certificates.apply_async(args=[application_id], retry=False)
-        except Exception:  # broker down: the periodic sweep renders what is missing
-            logger.warning(
-                "could not queue certificates for application %s",
-                application_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(queue)
 
 
 # --- Dispatch and handover ---------------------------------------------------------------------
@@ -907,5 +892,5 @@ def issuance_sweep() -> dict[str, int]:
         .distinct()[:200]
     )
     for application_id in sorted(set(pending)):
-        _render_on_commit(application_id)
+        enqueue_on_commit("review.tasks.render_certificates", application_id)
     return {"assessed": assessed, "render": len(set(pending))}
