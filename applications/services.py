@@ -221,6 +221,31 @@ def filing_facts(application: Application, *, user: Any) -> eligibility.Filing:
     )
 
 
+def lock_case(
+    application: Application,
+    *,
+    related: tuple[str, ...] = (
+        "application_type",
+        "foreign_national",
+        "organization",
+        "office",
+    ),
+) -> Application:
+    """Lock the case's application row for the rest of the transaction and
+    return it fresh.
+
+    The lock order rule: a service that locks several rows of one case locks
+    the application row first, through this function, and only then the rows
+    that hang off it (requests for documents, decisions, payments, companions).
+    Two services acting on one case then queue on the same row instead of
+    each holding what the other waits for (a deadlock)."""
+    return (
+        Application.objects.select_for_update(of=("self",))
+        .select_related(*related)
+        .get(pk=application.pk)
+    )
+
+
 def _receipt_number(office_code: str) -> str:
     year = timezone.localdate().year
     for _attempt in range(20):
