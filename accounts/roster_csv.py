@@ -36,6 +36,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.validators import CARD_NUMBER_RE
+
 # Columns in file order: the English key (the RosterEntry field name) and its
 # Japanese heading.  Both are accepted on import.
 HEADERS: tuple[str, ...] = (
@@ -91,7 +93,6 @@ MAX_LENGTHS = {
     "name_kanji": 60,
     "status_of_residence": 64,
 }
-CARD_NUMBER_RE = re.compile(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")
 _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _CARD_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－]")
 _SPACES = re.compile(r"\s+")

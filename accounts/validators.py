@@ -21,6 +21,11 @@ from stdnum.jp import cn as corporate_number
 
 from accounts import messages as m
 
+# A residence card number: two letters, eight digits, two letters (one pattern
+# for forms, imports and the database constraints).
+CARD_NUMBER_PATTERN = r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"
+CARD_NUMBER_RE = re.compile(CARD_NUMBER_PATTERN)
+
 # Characters people type for a hyphen in numbers.  NFKC already turns the
 # full-width hyphen-minus (U+FF0D) into "-" and the half-width prolonged sound
 # mark (U+FF70) into "ー"; the katakana prolonged sound mark "ー" is what an IME

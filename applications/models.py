@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import CARD_NUMBER_PATTERN
 from applications.periods import validate_periods
 from applications.workflow import Status
 
@@ -351,7 +352,7 @@ class ForeignNational(models.Model):
             models.CheckConstraint(
                 name="fn_card_shape",
                 condition=Q(residence_card_number="")
-                | Q(residence_card_number__regex=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"),
+                | Q(residence_card_number__regex=CARD_NUMBER_PATTERN),
             ),
         ]
 

@@ -19,10 +19,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
-from accounts.validators import normalize_number, normalize_text
+from accounts.validators import CARD_NUMBER_RE, normalize_number, normalize_text
 from applications.periods import parse_period
 
-CARD_NUMBER_RE = re.compile(r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$")
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{1,20}$")
 # Names as in the passport's machine-readable zone and visual zone: Roman
 # letters, with the separators passports print (space, hyphen, apostrophe).

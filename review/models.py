@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import CARD_NUMBER_PATTERN
+
 USER = settings.AUTH_USER_MODEL
 
 
@@ -288,7 +290,7 @@ class ResidenceCard(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="card_number_shape",
-                condition=Q(number__regex=r"^[A-Z]{2}[0-9]{8}[A-Z]{2}$"),
+                condition=Q(number__regex=CARD_NUMBER_PATTERN),
             ),
         ]
 

@@ -50,6 +50,7 @@ class AuditAction(models.TextChoices):
     ROSTER_EXPORT = "roster.export"
     # People and applications
     FOREIGN_NATIONAL_ADD = "foreign_national.add"
+    FOREIGN_NATIONAL_UPDATE = "foreign_national.update"
     FOREIGN_NATIONAL_FROM_ROSTER = "foreign_national.from_roster"
     APPLICATION_CREATE = "application.create"
     APPLICATION_VIEW = "application.view"

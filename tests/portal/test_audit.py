@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_record_names_actor_object_and_request_id_without_personal_values():
     user = UserFactory()
-    event = audit_record(actor=user, action="test.action", obj=user, data={"count": 2})
+    event = audit_record(actor=user, action="account.view", obj=user, data={"count": 2})
     event.refresh_from_db()
     assert event.actor_id == user.pk
     assert event.actor_username == user.username
@@ -25,9 +25,9 @@ def test_record_names_actor_object_and_request_id_without_personal_values():
 
 def test_record_is_written_in_the_callers_transaction():
     with pytest.raises(RuntimeError), transaction.atomic():
-        audit_record(actor=None, action="test.rolled_back")
+        audit_record(actor=None, action="roster.export")
         raise RuntimeError
-    assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
+    assert not AuditEvent.objects.filter(action="roster.export").exists()
 
 
 @pytest.mark.skipif(
@@ -41,7 +41,7 @@ def test_record_is_written_in_the_callers_transaction():
     ],
 )
 def test_postgres_refuses_update_and_delete(sql):
-    event = audit_record(actor=None, action="test.immutable")
+    event = audit_record(actor=None, action="certificate.verify")
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
@@ -49,14 +49,14 @@ def test_postgres_refuses_update_and_delete(sql):
     ):
         cursor.execute(sql, [event.pk])
     event.refresh_from_db()
-    assert event.action == "test.immutable"
+    assert event.action == "certificate.verify"
 
 
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="trigger is PostgreSQL-only"
 )
 def test_orm_update_is_refused_too():
-    event = audit_record(actor=None, action="test.immutable")
+    event = audit_record(actor=None, action="certificate.verify")
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).update(action="forged")
 
@@ -79,7 +79,7 @@ def test_admin_is_read_only(client):
     admin = UserFactory(is_staff=True, is_superuser=True, mfa=True)
     client.force_login(admin)
     admin_client = client
-    event = audit_record(actor=None, action="test.admin")
+    event = audit_record(actor=None, action="case.note_add")
     assert (
         admin_client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code
         == 200
