@@ -9,7 +9,8 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Applications")
 
     def ready(self) -> None:
-        from applications.selectors import application_file_access
+        from applications import messages  # noqa: F401 - registers the codes
+        from applications.rules import application_file_access
         from portal.files.access import register_file_access
 
         register_file_access("application_document", application_file_access)
@@ -17,7 +18,7 @@ class ApplicationsConfig(AppConfig):
         register_file_access("application_receipt", application_file_access)
 
         from applications.views.cases import dashboard_panel
-        from applications.views.filing import filing_panel
+        from applications.views.start import filing_panel
         from portal.lib.dashboard import register_panel
 
         register_panel(12, filing_panel)

@@ -6,18 +6,20 @@ from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.fields.tuple_lookups import (
     Tuple,
     TupleGreaterThan,
     TupleLessThan,
 )
-from django.http import Http404
+from django.utils import timezone
 
-from accounts.models import Organization
-from accounts.permissions import can_file, case_office_ids
+from accounts.models import Membership, Organization, RosterEntry, User
+from accounts.permissions import can_file
 from accounts.selectors import organizations_for_user
+from accounts.validators import normalize_text
+from applications import eligibility
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -30,7 +32,7 @@ from applications.models import (
     StatusOfResidence,
 )
 from applications.workflow import Status
-from portal.files.access import Access
+from portal.lib.access import get_or_404
 
 
 def fee_for(
@@ -96,21 +98,19 @@ def application_get_for_user(
     404 (also for companions addressed directly: they are reached through
     their main application).  ``for_write`` additionally requires an active
     account (403 for suspended or expired users, who may only read)."""
-    try:
-        application = Application.objects.select_related(
+    application = get_or_404(
+        Application.objects.select_related(
             "application_type",
             "foreign_national",
             "organization",
             "office",
             "target_status",
             "target_subcategory",
-        ).get(
-            code=code,
-            main__isnull=True,
-            organization_id__in=user_organization_ids(user=user),
-        )
-    except (Application.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+        ),
+        code=code,
+        main__isnull=True,
+        organization_id__in=user_organization_ids(user=user),
+    )
     if for_write and not can_file(user):
         raise PermissionDenied
     return application
@@ -123,10 +123,8 @@ def foreign_nationals_for_user(*, user: Any) -> QuerySet[ForeignNational]:
 
 
 def foreign_national_get_for_user(*, user: Any, code: Any) -> ForeignNational:
-    try:
-        return foreign_nationals_for_user(user=user).get(code=code)
-    except (ForeignNational.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    """A person of one of the user's organisations; else 404."""
+    return get_or_404(foreign_nationals_for_user(user=user), code=code)
 
 
 # --- Reference data lookups ---------------------------------------------------------
@@ -309,52 +307,37 @@ def application_receipt_get(
 ) -> GeneratedDocument:
     """The receipt of an application the caller already may see, in
     ``language``; 404 while it is not rendered (or for another language)."""
-    try:
-        return GeneratedDocument.objects.select_related("file").get(
-            application=application,
-            kind=GeneratedDocument.Kind.RECEIPT,
-            language=language,
-        )
-    except GeneratedDocument.DoesNotExist:
-        raise Http404 from None
+    return get_or_404(
+        GeneratedDocument.objects.select_related("file"),
+        application=application,
+        kind=GeneratedDocument.Kind.RECEIPT,
+        language=language,
+    )
 
 
-def application_file_access(user: Any, stored_file: Any) -> Access:
-    """File-access checker for the purposes "application_document" (files
-    attached to an application) and "application_receipt" (the receipt PDFs),
-    registered in ApplicationsConfig.ready.
-
-    The users of the application's organisation may download them (suspended
-    and expired users too: they keep read access); examiners, supervisors and clerks
-    of the application's office may also view them inline once it is
-    submitted.  Everybody else: "none" (the download view answers 404)."""
+def application_file_facts(*, stored_file_id: int) -> dict[str, Any] | None:
+    """The organisation, office and status of the application a stored file
+    belongs to (an attached document or a receipt PDF); None for another
+    file.  What ``rules.application_file_access`` decides on."""
     application_id = (
-        ApplicationDocument.objects.filter(file_id=stored_file.pk)
+        ApplicationDocument.objects.filter(file_id=stored_file_id)
         .values_list("application_id", flat=True)
         .first()
     )
     if application_id is None:
         application_id = (
-            GeneratedDocument.objects.filter(file_id=stored_file.pk)
+            GeneratedDocument.objects.filter(file_id=stored_file_id)
             .values_list("application_id", flat=True)
             .first()
         )
     if application_id is None:
-        return "none"
+        return None
     facts = (
         Application.objects.filter(pk=application_id)
         .values("organization_id", "office_id", "status")
         .first()
     )
-    if facts is None:
-        return "none"
-    if facts["organization_id"] in user_organization_ids(user=user):
-        return "view"
-    # Officers of the case's office (the clerk checks the photo and the
-    # documents at issuance).
-    if facts["status"] != Status.DRAFT and facts["office_id"] in case_office_ids(user):
-        return "view_inline"
-    return "none"
+    return dict(facts) if facts is not None else None
 
 
 # --- The filing flow ------------------------------------------------------------------
@@ -406,10 +389,9 @@ def application_document_get(
     *, application: Application, file_code: Any
 ) -> ApplicationDocument:
     """One file of an application the caller already may see; else 404."""
-    try:
-        return application.documents.select_related("file").get(file__code=file_code)
-    except (ApplicationDocument.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        application.documents.select_related("file"), file__code=file_code
+    )
 
 
 def sent_person(*, application: Application) -> ForeignNational:
@@ -420,4 +402,134 @@ def sent_person(*, application: Application) -> ForeignNational:
         return application.foreign_national
     return ForeignNational.from_snapshot(
         snapshot, code=application.foreign_national.code
+    )
+
+
+def application_types() -> list[ApplicationType]:
+    """Every application type in the catalogue's order."""
+    return list(ApplicationType.objects.order_by("sort_order", "number"))
+
+
+def person_choices(
+    *, organization: Organization, query: str, limit: int
+) -> tuple[list[ForeignNational], list[RosterEntry], bool]:
+    """Who an application can be started for: the organisation's people and
+    the people on its roster without a record yet, matching every word of
+    the name ``query`` (Roman letters or kanji); at most ``limit`` in all,
+    and whether there are more."""
+    people = organization.foreign_nationals.order_by("family_name", "given_name", "pk")
+    roster = (
+        RosterEntry.objects.filter(organization=organization)
+        .exclude(
+            pk__in=organization.foreign_nationals.filter(
+                roster_entry__isnull=False
+            ).values("roster_entry_id")
+        )
+        .order_by("family_name", "given_name", "pk")
+    )
+    if query:
+        for word in normalize_text(query).upper().split():
+            match = (
+                Q(family_name__icontains=word)
+                | Q(given_name__icontains=word)
+                | Q(name_kanji__icontains=word)
+            )
+            people = people.filter(match)
+            roster = roster.filter(match)
+    found_people = list(people[: limit + 1])
+    found_roster = list(roster[: limit + 1])
+    more = len(found_people) + len(found_roster) > limit
+    found_people = found_people[:limit]
+    found_roster = found_roster[: limit - len(found_people)]
+    return found_people, found_roster, more
+
+
+def organization_person(
+    *, organization: Organization, code: Any
+) -> ForeignNational | None:
+    """The organisation's person ``code``, or None."""
+    return organization.foreign_nationals.filter(code=code).first()
+
+
+def organization_roster_entry(
+    *, organization: Organization, code: Any
+) -> RosterEntry | None:
+    """The entry ``code`` of the organisation's roster, or None."""
+    return RosterEntry.objects.filter(organization=organization, code=code).first()
+
+
+# --- Who hears about a case, and what the eligibility rules read -----------------------
+
+
+def organization_users(application: Application) -> list[User]:
+    """Who hears about a case: the user who submitted it and every active
+    member of the organisation."""
+    users = {
+        membership.user
+        for membership in Membership.objects.filter(
+            organization=application.organization, user__is_active=True
+        ).select_related("user")
+    }
+    if application.submitted_by is not None:
+        users.add(application.submitted_by)
+    return sorted(users, key=lambda u: u.pk)
+
+
+def case_context(application: Application) -> dict[str, Any]:
+    """What every notification about a case names (no personal values)."""
+    return {
+        "receipt_number": application.receipt_number,
+        "application_type_ja": application.application_type.name_ja,
+        "application_type_en": application.application_type.name_en,
+    }
+
+
+def _status_facts(status: Any, sub: Any) -> eligibility.StatusFacts | None:
+    if status is None:
+        return None
+    periods = sub.effective_periods if sub is not None else list(status.periods)
+    return eligibility.StatusFacts(
+        code=status.code,
+        table=status.table,
+        online_eligible=status.online_eligible,
+        activity_restricted=status.activity_restricted,
+        periods=tuple(periods),
+        subcategory_online_eligible=sub.online_eligible if sub is not None else True,
+    )
+
+
+def filing_facts(application: Application, *, user: Any) -> eligibility.Filing:
+    """Gather what the eligibility rules need from the database."""
+    person = application.foreign_national
+    current = person.current_status
+    companions = list(application.companions.select_related("application_type"))
+    reentry = next(
+        (c for c in companions if c.application_type.code == eligibility.REENTRY), None
+    )
+    slots = document_slots_for(
+        application_type=application.application_type,
+        status=application.target_status or current,
+        org_category=application.organization.category,
+    )
+    present = set(application.documents.values_list("slot__code", flat=True))
+    missing = tuple(s.name_ja for s in slots if s.required and s.code not in present)
+    return eligibility.Filing(
+        application_type=application.application_type.code,
+        today=timezone.localdate(),
+        user_in_scope=application.organization_id in user_organization_ids(user=user),
+        user_can_file=can_file(user),
+        companions=tuple(c.application_type.code for c in companions),
+        current_status=_status_facts(current, person.current_subcategory),
+        target_status=_status_facts(
+            application.target_status, application.target_subcategory
+        )
+        if application.target_status
+        else None,
+        current_period=person.current_period or None,
+        expiry=person.period_expiry,
+        requested_period=application.requested_period or None,
+        event_date=application.event_date,
+        has_residence_card=bool(person.residence_card_number),
+        reentry_until=reentry.reentry_until if reentry else None,
+        missing_documents=missing,
     )

@@ -1,8 +1,15 @@
-"""The filing flow (drafts, documents, submission) and the user's cases."""
+"""The filing flow (people, starting, drafts, check and submission) and the
+user's cases."""
 
 from __future__ import annotations
 
-from applications.views import cases, filing
+from applications.views import cases, check, drafts, people, start
 
 app_name = "applications"
-urlpatterns = [*filing.urlpatterns, *cases.urlpatterns]
+urlpatterns = [
+    *people.urlpatterns,
+    *start.urlpatterns,
+    *drafts.urlpatterns,
+    *check.urlpatterns,
+    *cases.urlpatterns,
+]

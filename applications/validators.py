@@ -1,6 +1,5 @@
-"""Normalisers and validators for foreign nationals and the filing flow, and
-the user-facing texts of the filing flow (one place, so wording and
-translation are reviewed together).
+"""Normalisers and validators for foreign nationals and the filing flow (their
+texts are in ``applications.messages``).
 
 Each ``clean_*`` function takes what a person typed and returns the value to
 store, or raises ``ValidationError`` with a ``code``.  They read no database,
@@ -20,6 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from accounts.validators import CARD_NUMBER_RE, normalize_number, normalize_text
+from applications.messages import (
+    BIRTH_FUTURE,
+    BIRTH_TOO_OLD,
+    CARD_FORMAT,
+    DATE_FORMAT,
+    DATE_IMPOSSIBLE,
+    FAMILY_NAME_REQUIRED,
+    NAME_ROMAN,
+    NAME_TOO_LONG,
+    PASSPORT_FORMAT,
+    PHOTO_RATIO,
+)
 from applications.periods import parse_period
 
 PASSPORT_RE = re.compile(r"^[A-Z0-9]{1,20}$")
@@ -29,86 +40,6 @@ ROMAN_NAME_RE = re.compile(r"^[A-Z]+(?:[ '\-.][A-Z]+)*\.?$")
 NAME_MAX = 60
 EARLIEST_BIRTH_YEAR = 1900
 
-# --- Messages ---------------------------------------------------------------------
-
-NAME_ROMAN = _(
-    "Enter the name in Roman letters (A–Z) exactly as in the passport, for example "
-    "NGUYEN VAN AN. Letters with accents are written without them, as in the "
-    "passport's machine-readable lines."
-)
-NAME_TOO_LONG = _("The name can be at most %(limit)s characters long.")
-FAMILY_NAME_REQUIRED = _("Enter the family name as in the passport.")
-SEX_REQUIRED = _("Choose the person's sex.")
-BIRTH_REQUIRED = _("Enter the date of birth.")
-BIRTH_FUTURE = _("The date of birth cannot be in the future.")
-BIRTH_TOO_OLD = _("The date of birth is before 1900. Check the year.")
-NATIONALITY_REQUIRED = _("Choose the person's nationality.")
-DATE_FORMAT = _(
-    "“%(value)s” is not a date in the form YYYY-MM-DD, for example 2027-03-31."
-)
-DATE_IMPOSSIBLE = _("“%(value)s” is not a real date. Check the month and the day.")
-PASSPORT_FORMAT = _(
-    "Enter the passport number with letters A–Z and digits 0–9 only, as printed in "
-    "the passport (at most 20 characters), for example TZ1234567."
-)
-CARD_FORMAT = _(
-    "Enter the residence card number as 2 letters, 8 digits and 2 letters, for "
-    "example AB12345678CD. It is printed at the top right of the card."
-)
-CARD_REQUIRED = _(
-    "Enter the residence card number, for example AB12345678CD: it is needed for "
-    "applications made in Japan."
-)
-STATUS_REQUIRED = _("Choose the person's current status of residence.")
-SUBCATEGORY_REQUIRED = _("Choose the category of this status of residence.")
-SUBCATEGORY_MISMATCH = _(
-    "This category belongs to another status of residence. Choose a category of the "
-    "status you chose."
-)
-PERIOD_REQUIRED = _("Choose the period of stay the person was granted.")
-EXPIRY_REQUIRED = _("Enter the date the period of stay ends.")
-EXPIRY_BEFORE_BIRTH = _("The period of stay cannot end before the date of birth.")
-DUPLICATE_PERSON = _(
-    "%(name)s, with the same nationality and passport number, is already registered "
-    "for this organisation. Open their details instead of adding them again."
-)
-CHOOSE_PERSON = _("Choose the person the application is for, or add a new person.")
-CHOOSE_ORGANIZATION = _("Choose the organisation you are filing for.")
-CHOOSE_TYPE = _("Choose the type of application.")
-TARGET_STATUS_REQUIRED = _("Choose the status of residence you apply for.")
-REQUESTED_PERIOD_REQUIRED = _("Choose the period of stay you apply for.")
-EVENT_DATE_REQUIRED = _(
-    "Enter the date of the event (birth, loss of Japanese nationality …)."
-)
-EVENT_DATE_FUTURE = _("The date of the event cannot be in the future.")
-ACTIVITY_REQUIRED = _("Describe the activity the certificate should cover.")
-REENTRY_VARIANT_REQUIRED = _("Choose a single or a multiple re-entry permit.")
-REENTRY_UNTIL_REQUIRED = _("Enter until when the re-entry permit should be valid.")
-OTHER_KIND_REQUIRED = _("Choose comprehensive or individual permission.")
-OTHER_DETAILS_REQUIRED = _(
-    "Describe the other activity: the employer or school, where, the work and the "
-    "hours per week."
-)
-DECLARATION_REQUIRED = _(
-    "Confirm that the information is true and correct to send the application."
-)
-DOCUMENT_REQUIRED = _("Choose at least one file to upload.")
-MISSING_DOCUMENT = _("Upload the %(document)s.")
-PHOTO_RATIO = _(
-    "“%(name)s” is %(width)s × %(height)s pixels. The photograph must be 4 cm high "
-    "and 3 cm wide (4:3, upright). Crop it to that shape and upload it again."
-)
-STALE_EDIT = _(
-    "This application was changed in another tab or by someone else after you opened "
-    "this page. Nothing you entered here was saved. The page now shows the latest "
-    "saved answers: make your change again."
-)
-PERSON_STALE = _(
-    "These details were changed by someone else after you opened this page. Nothing "
-    "you entered here was saved. The page now shows the latest details: make your "
-    "change again."
-)
-NOT_A_DRAFT = _("This application has already been submitted and cannot be changed.")
 PHOTO_RATIO_TOLERANCE = 0.06
 
 

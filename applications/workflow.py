@@ -1,6 +1,8 @@
 """The lifecycle of an application: statuses, actions and the one table of
-allowed transitions.  ``applications.services.application_transition`` is the
-only code that applies it; ``review`` calls that service, never assigns a status.
+allowed transitions (read by ``portal.lib.errors.next_state``, which raises
+``IllegalTransition``).  ``applications.services.application_transition`` is
+the only code that applies it, to a main application and its companions;
+``review`` calls that service, never assigns a status.
 
 What the filing user sees is coarser than the internal status: the timeline
 申請完了 → 審査中 → 追完待ち → 発行待ち → 完了 (``PUBLIC_STAGE``).
@@ -96,16 +98,26 @@ PUBLIC_STAGE: dict[str, str] = {
     S.WITHDRAWN: Stage.DONE,
 }
 
+# What the user's case pages show a case as: its public stage, except that a
+# withdrawn or denied case says so (PUBLIC_STAGE files both under "done").
+STATE_WITHDRAWN = "withdrawn"
+STATE_DENIED = "denied"
 
-class IllegalTransition(Exception):
-    def __init__(self, status: str, action: str) -> None:
-        super().__init__(f"{action!r} is not allowed from {status!r}")
-        self.status = status
-        self.action = action
+# The statuses behind each state a user can filter the case list by.
+STATE_STATUSES: dict[str, set[str]] = {
+    stage: {s for s, st in PUBLIC_STAGE.items() if st == stage}
+    for stage in Stage.values
+}
+STATE_STATUSES[Stage.DONE] = {S.COMPLETED}
+STATE_STATUSES[STATE_WITHDRAWN] = {S.WITHDRAWN}
+STATE_STATUSES[STATE_DENIED] = {S.DENIED}
 
-
-def next_status(status: str, action: str) -> str:
-    try:
-        return TRANSITIONS[(status, action)]
-    except KeyError:
-        raise IllegalTransition(status, action) from None
+STATE_COLOURS: dict[str, str] = {
+    Stage.RECEIVED: "blue",
+    Stage.EXAMINATION: "blue",
+    Stage.DOCUMENTS: "orange",
+    Stage.ISSUANCE: "yellow",
+    Stage.DONE: "green",
+    STATE_WITHDRAWN: "grey",
+    STATE_DENIED: "red",
+}

@@ -12,112 +12,53 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.models import User
+from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_file, is_portal_user
-from applications import eligibility, selectors, services
-from applications.forms_cases import (
-    STATE_DENIED,
-    STATE_WITHDRAWN,
-    CaseFilterForm,
-    WithdrawForm,
+from applications import rules, selectors, services
+from applications.forms import CaseFilterForm, WithdrawForm
+from applications.messages import (
+    ALREADY_WITHDRAWN,
+    NOT_WITHDRAWABLE,
+    WITHDRAWAL_RACED,
 )
-from applications.models import Application, ApplicationType, StatusEvent
+from applications.models import Application, ApplicationType
 from applications.panels import case_panels
+from applications.presenters import (
+    case_state,
+    companion_rows,
+    document_groups,
+    local,
+    special_period,
+    timeline,
+)
 from applications.workflow import (
     BEFORE_DECISION,
-    PUBLIC_STAGE,
-    Action,
-    IllegalTransition,
+    STATE_DENIED,
+    STATE_STATUSES,
+    STATE_WITHDRAWN,
     Stage,
     Status,
 )
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
+from portal.lib.errors import IllegalTransition
 from portal.lib.i18n import page_language
 
 PAGE_SIZE = 50
 DASHBOARD_RECENT = 5
-STAGE_ORDER: list[str] = list(Stage.values)
-
-# The statuses behind each state a user can filter by.
-STATE_STATUSES: dict[str, set[str]] = {
-    stage: {s for s, st in PUBLIC_STAGE.items() if st == stage}
-    for stage in Stage.values
-}
-STATE_STATUSES[Stage.DONE] = {Status.COMPLETED}
-STATE_STATUSES[STATE_WITHDRAWN] = {Status.WITHDRAWN}
-STATE_STATUSES[STATE_DENIED] = {Status.DENIED}
-
-STATE_COLOURS = {
-    Stage.RECEIVED: "blue",
-    Stage.EXAMINATION: "blue",
-    Stage.DOCUMENTS: "orange",
-    Stage.ISSUANCE: "yellow",
-    Stage.DONE: "green",
-    STATE_WITHDRAWN: "grey",
-    STATE_DENIED: "red",
-}
-
-REENTRY_VARIANTS = {
-    "single": gettext_lazy("Single"),
-    "multiple": gettext_lazy("Multiple"),
-}
-OTHER_ACTIVITY_KINDS = {
-    "comprehensive": gettext_lazy("Comprehensive permission"),
-    "individual": gettext_lazy("Individual permission"),
-}
-
-
-# --- Helpers -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CaseState:
-    """How a case's status reads to its filing user."""
-
-    value: str
-    label: str
-    colour: str
-
-
-def case_state(status: str) -> CaseState:
-    if status == Status.WITHDRAWN:
-        value = STATE_WITHDRAWN
-        label = str(Status.WITHDRAWN.label)
-    elif status == Status.DENIED:
-        value = STATE_DENIED
-        label = str(Status.DENIED.label)
-    else:
-        value = PUBLIC_STAGE.get(status, Stage.RECEIVED)
-        label = str(Stage(value).label)
-    return CaseState(value=value, label=label, colour=STATE_COLOURS[value])
-
-
-def _local(value: datetime | None) -> datetime | None:
-    return timezone.localtime(value) if value is not None else None
-
-
-def _actor(request: HttpRequest) -> User:
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
 
 
 def _case_url(application: Application) -> str:
@@ -225,7 +166,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
                     "application": a,
                     "state": case_state(a.status),
                     "companions": list(a.companions.all()),
-                    "submitted_at": _local(a.submitted_at),
+                    "submitted_at": local(a.submitted_at),
                 }
                 for a in rows
             ],
@@ -242,95 +183,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # --- The case page --------------------------------------------------------------------
 
 
-def timeline(
-    application: Application, events: list[StatusEvent]
-) -> list[dict[str, Any]]:
-    """The five public stages for the template's timeline: each ``done``,
-    ``current`` or ``future`` with the time it was (last) reached.  A
-    withdrawn or denied case ends in that state instead of "Completed";
-    stages it never reached are ``skipped``."""
-    reached: dict[str, datetime] = {}
-    answered_at: datetime | None = None
-    for event in events:
-        stage = PUBLIC_STAGE.get(event.to_status)
-        if stage is not None:
-            reached[stage] = event.at
-        if event.action == Action.RESPOND_DOCUMENTS:
-            answered_at = event.at
-    if Stage.RECEIVED not in reached and application.submitted_at:
-        reached[Stage.RECEIVED] = application.submitted_at
-
-    status = application.status
-    closed_early = status in (Status.WITHDRAWN, Status.DENIED)
-    current = PUBLIC_STAGE.get(status, Stage.RECEIVED)
-    current_index = STAGE_ORDER.index(current)
-    items = []
-    for index, stage in enumerate(STAGE_ORDER):
-        item: dict[str, Any] = {
-            "stage": stage,
-            "title": str(Stage(stage).label),
-            "date": _local(reached.get(stage)),
-            "text": "",
-        }
-        if stage == Stage.DONE and closed_early:
-            item["title"] = str(Status(status).label)
-            item["date"] = _local(application.closed_at or reached.get(stage))
-            item["state"] = "current"
-            if status == Status.WITHDRAWN and application.withdrawal_reason:
-                item["text"] = _("Reason: %(reason)s") % {
-                    "reason": application.withdrawal_reason
-                }
-        elif index == current_index:
-            item["state"] = "current"
-        elif closed_early:
-            item["state"] = "done" if stage in reached else "skipped"
-        elif index < current_index:
-            item["state"] = "done"
-            if stage not in reached:
-                item["text"] = _("Not needed") if stage == Stage.DOCUMENTS else ""
-        elif stage == Stage.DOCUMENTS and answered_at is not None:
-            # Documents were requested and sent; examination goes on, so this
-            # step is done although it comes after the current one.
-            item["state"] = "done"
-            item["text"] = _("Additional documents were sent on %(date)s.") % {
-                "date": date_format(timezone.localtime(answered_at), "DATE_FORMAT")
-            }
-        else:
-            item["state"] = "future"
-            item["date"] = None
-        items.append(item)
-    return items
-
-
-def special_period(application: Application) -> date | None:
-    """The last day of the special period the person may stay until (or the
-    decision, if earlier) while a change or extension is examined; None when
-    it does not apply or the case is no longer before a decision."""
-    if application.status not in BEFORE_DECISION:
-        return None
-    person = selectors.sent_person(application=application)
-    expiry = person.period_expiry
-    if expiry is None or (application.received_on and application.received_on > expiry):
-        return None
-    return eligibility.special_period_end(
-        application_type=application.application_type.code,
-        expiry=expiry,
-        current_period=person.current_period or None,
-    )
-
-
-def _document_groups(documents: list[Any]) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = []
-    for document in documents:
-        if not groups or groups[-1]["slot"].pk != document.slot_id:
-            groups.append({"slot": document.slot, "documents": []})
-        groups[-1]["documents"].append(document)
-    return groups
-
-
 @login_required
 @require_GET
-def case_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """One case: timeline, notices, downloads and what was sent (read-only).
     Viewing is audited.  Queries are constant in the number of companions,
     documents and events (one each)."""
@@ -344,11 +199,11 @@ def case_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     receipts = selectors.case_receipt_languages(application=application)
     audit_record(
         actor=request.user,
-        action="application.view",
+        action=AuditAction.APPLICATION_VIEW,
         obj=application,
         organization_code=application.organization.code,
     )
-    may_write = can_file(request.user)
+    may_withdraw = rules.may_withdraw(request.user, application)
     return render(
         request,
         "applications/cases/detail.html",
@@ -358,29 +213,18 @@ def case_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             "panels": case_panels.render(request, application),
             "state": case_state(application.status),
             "timeline": timeline(application, events),
-            "companions": [
-                {
-                    "application": c,
-                    "reentry_variant": REENTRY_VARIANTS.get(
-                        c.reentry_variant, c.reentry_variant
-                    ),
-                    "other_activity_kind": OTHER_ACTIVITY_KINDS.get(
-                        c.other_activity_kind, c.other_activity_kind
-                    ),
-                }
-                for c in companions
-            ],
-            "document_groups": _document_groups(documents),
+            "companions": companion_rows(companions),
+            "document_groups": document_groups(documents),
             "receipts": [
                 {"language": lang, "label": label, "ready": lang in receipts}
                 for lang, label in (("ja", _("Japanese")), ("en", _("English")))
             ],
             "special_period_end": special_period(application),
-            "submitted_at": _local(application.submitted_at),
-            "closed_at": _local(application.closed_at),
-            "may_withdraw": application.status in BEFORE_DECISION and may_write,
+            "submitted_at": local(application.submitted_at),
+            "closed_at": local(application.closed_at),
+            "may_withdraw": may_withdraw,
             "read_only_before_decision": application.status in BEFORE_DECISION
-            and not may_write,
+            and not may_withdraw,
         },
     )
 
@@ -390,7 +234,7 @@ def case_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def case_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def case_withdraw(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Confirm with a reason, then withdraw (before a decision only).  The
     organisation and the office's examiners and supervisors are told."""
     application = selectors.application_get_for_user(
@@ -400,37 +244,26 @@ def case_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if application.status == Status.DRAFT:
         raise Http404
     if application.status == Status.WITHDRAWN:
-        messages.info(request, _("This application has already been withdrawn."))
+        messages.info(request, ALREADY_WITHDRAWN)
         return redirect(case_url)
-    if application.status not in BEFORE_DECISION:
-        messages.error(
-            request,
-            _("This application can no longer be withdrawn: a decision has been made."),
-        )
+    if not rules.may_withdraw(request.user, application):
+        messages.error(request, NOT_WITHDRAWABLE)
         return redirect(case_url)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             services.application_withdraw(
                 application=application,
-                actor=_actor(request),
+                actor=request.user,
                 reason=form.cleaned_data["reason"],
             )
         except IllegalTransition:
             # The office decided (or someone withdrew) since the page was loaded.
             application.refresh_from_db(fields=["status"])
             if application.status == Status.WITHDRAWN:
-                messages.info(
-                    request, _("This application has already been withdrawn.")
-                )
+                messages.info(request, ALREADY_WITHDRAWN)
             else:
-                messages.error(
-                    request,
-                    _(
-                        "This application can no longer be withdrawn: its status changed "
-                        "while you were on the page."
-                    ),
-                )
+                messages.error(request, WITHDRAWAL_RACED)
             return redirect(case_url)
         messages.success(
             request,
@@ -452,7 +285,9 @@ def case_withdraw(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_GET
-def case_receipt(request: HttpRequest, code: uuid.UUID, language: str) -> FileResponse:
+def case_receipt(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, language: str
+) -> FileResponse:
     """The receipt PDF in ``language`` as an attachment, for the users of the
     application's organisation; 404 for others and while it is not rendered.
     Every download is audited."""
@@ -468,7 +303,7 @@ def case_receipt(request: HttpRequest, code: uuid.UUID, language: str) -> FileRe
     try:
         audit_record(
             actor=request.user,
-            action="application.download",
+            action=AuditAction.APPLICATION_DOWNLOAD,
             obj=application,
             organization_code=application.organization.code,
             data={"document": "receipt", "language": language},

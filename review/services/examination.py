@@ -35,7 +35,6 @@ from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, StatusOfResidence
 from applications.selectors import user_organization_ids
 from applications.services import (
-    StaleEdit,
     application_transition,
     case_context,
     notify_organization,
@@ -44,6 +43,7 @@ from applications.workflow import CLOSED, Action, Status
 from portal.audit.services import audit_record
 from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
+from portal.lib.errors import StaleEdit
 from portal.lib.files import CleanedUpload
 from portal.notifications.services import notify
 from review import messages_examination as msg

@@ -710,7 +710,12 @@ def test_withdrawal_withdraws_with_companions_and_tells_everyone(
         "examining",
         "withdrawn",
     )
-    assert AuditEvent.objects.filter(action="application.withdraw").count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="application.withdraw", object_code=str(application.code)
+        ).count()
+        == 1
+    )
     recipients = set(
         Notification.objects.filter(kind="application_withdrawn").values_list(
             "recipient_id", flat=True

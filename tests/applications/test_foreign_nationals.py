@@ -13,10 +13,10 @@ from django.utils import timezone
 import pytest
 
 from accounts.models import User
-from applications import services
-from applications import validators as v
+from applications import services, validators
 from applications.forms import ForeignNationalForm
 from applications.models import ForeignNational, StatusOfResidence, StatusSubCategory
+from applications.services import people as people_services
 from tests.accounts import org_helpers
 from tests.applications import filing_data as fd
 
@@ -56,7 +56,7 @@ def _no_language_left_active():
     ],
 )
 def test_roman_names_are_upper_case_half_width(typed, stored):
-    assert v.clean_roman_name(typed, required=False) == stored
+    assert validators.clean_roman_name(typed, required=False) == stored
 
 
 @pytest.mark.parametrize(
@@ -64,12 +64,12 @@ def test_roman_names_are_upper_case_half_width(typed, stored):
 )
 def test_names_not_in_roman_letters_are_refused(typed):
     with pytest.raises(ValidationError):
-        v.clean_roman_name(typed, required=True)
+        validators.clean_roman_name(typed, required=True)
 
 
 def test_the_family_name_is_required():
     with pytest.raises(ValidationError) as exc:
-        v.clean_roman_name("  ", required=True)
+        validators.clean_roman_name("  ", required=True)
     assert exc.value.code == "required"
 
 
@@ -86,13 +86,13 @@ def test_the_family_name_is_required():
     ],
 )
 def test_passport_numbers_are_normalised(typed, stored):
-    assert v.clean_passport_number(typed) == stored
+    assert validators.clean_passport_number(typed) == stored
 
 
 @pytest.mark.parametrize("typed", ["TZ#1234567", "TZ_1234567", "Ä1234567", "A" * 21])
 def test_passport_numbers_with_other_characters_are_refused(typed):
     with pytest.raises(ValidationError) as exc:
-        v.clean_passport_number(typed)
+        validators.clean_passport_number(typed)
     assert exc.value.code == "format"
 
 
@@ -111,7 +111,7 @@ def test_passport_numbers_with_other_characters_are_refused(typed):
     ],
 )
 def test_residence_card_numbers_are_normalised(typed, stored):
-    assert v.clean_residence_card_number(typed) == stored
+    assert validators.clean_residence_card_number(typed) == stored
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_residence_card_numbers_are_normalised(typed, stored):
 )
 def test_a_card_number_in_the_wrong_shape_names_the_shape(typed):
     with pytest.raises(ValidationError) as exc:
-        v.clean_residence_card_number(typed)
+        validators.clean_residence_card_number(typed)
     assert exc.value.code == "format"
     assert "2 letters, 8 digits and 2 letters, for example AB12345678CD" in str(
         exc.value.messages[0]
@@ -147,7 +147,7 @@ def test_a_card_number_in_the_wrong_shape_names_the_shape(typed):
     ],
 )
 def test_dates_are_read_in_the_usual_forms(typed, parsed):
-    assert v.parse_date_input(typed) == parsed
+    assert validators.parse_date_input(typed) == parsed
 
 
 @pytest.mark.parametrize(
@@ -164,16 +164,16 @@ def test_dates_are_read_in_the_usual_forms(typed, parsed):
 )
 def test_impossible_or_unreadable_dates_are_refused(typed, code):
     with pytest.raises(ValidationError) as exc:
-        v.parse_date_input(typed)
+        validators.parse_date_input(typed)
     assert exc.value.code == code
 
 
 def test_a_date_of_birth_is_not_in_the_future_nor_before_1900():
     today = date(2026, 11, 26)
-    assert v.check_date_of_birth(date(2026, 11, 26), today=today)
+    assert validators.check_date_of_birth(date(2026, 11, 26), today=today)
     for born, code in ((date(2026, 11, 27), "future"), (date(1899, 12, 31), "too_old")):
         with pytest.raises(ValidationError) as exc:
-            v.check_date_of_birth(born, today=today)
+            validators.check_date_of_birth(born, today=today)
         assert exc.value.code == code
 
 
@@ -194,7 +194,7 @@ def test_periods_in_words(period, label, settings):
     from django.utils import translation
 
     with translation.override("en"):
-        assert v.period_label(period) == label
+        assert validators.period_label(period) == label
 
 
 @pytest.mark.parametrize(
@@ -209,10 +209,10 @@ def test_periods_in_words(period, label, settings):
 )
 def test_the_photo_is_4_high_by_3_wide(width, height, ok):
     if ok:
-        v.check_photo_ratio(width, height, name="p.png")
+        validators.check_photo_ratio(width, height, name="p.png")
     else:
         with pytest.raises(ValidationError):
-            v.check_photo_ratio(width, height, name="p.png")
+            validators.check_photo_ratio(width, height, name="p.png")
 
 
 # --- The form ---------------------------------------------------------------------------------
@@ -396,7 +396,7 @@ def test_a_concurrent_duplicate_is_caught_by_the_constraint(org, alice, monkeypa
         calls.append(kwargs)
         return None if len(calls) == 1 else existing
 
-    monkeypatch.setattr(services, "foreign_national_duplicate", missed_it)
+    monkeypatch.setattr(people_services, "foreign_national_duplicate", missed_it)
     values = {
         **ForeignNationalForm.initial_from(existing),
         "current_status": None,

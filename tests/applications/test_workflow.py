@@ -14,19 +14,17 @@ import pytest
 from accounts.models import Membership, User
 from applications import services
 from applications.models import Application, StatusEvent
-from applications.services import StaleEdit
 from applications.workflow import (
     BEFORE_DECISION,
     CLOSED,
     PUBLIC_STAGE,
     TRANSITIONS,
     Action,
-    IllegalTransition,
     Stage,
     Status,
-    next_status,
 )
 from portal.audit.models import AuditEvent
+from portal.lib.errors import IllegalTransition, StaleEdit, next_state
 from tests.accounts import org_helpers as h
 from tests.applications import case_helpers as ch
 from tests.factories import UserFactory
@@ -115,25 +113,30 @@ def test_every_status_and_action(org, filer, status, action):
     events = StatusEvent.objects.count()
     audits = AuditEvent.objects.filter(action__startswith="application.").count()
     target = TRANSITIONS.get((status, action))
-    fields = {}
+    submission = None
     if status == Status.DRAFT and action == Action.SUBMIT:
-        # What application_submit passes along (the constraint requires a
-        # receipt number once submitted); it readies the companions itself.
+        # What application_submit passes along; the constraint requires a
+        # receipt number once submitted, which it allocates before.
         now = timezone.now()
-        fields = {
-            "receipt_number": "TKY-2026-0000001",
-            "submitted_at": now,
-            "received_on": timezone.localdate(now),
-            "office": org.office,
-        }
-        application.companions.update(
-            status=Status.SUBMITTED, receipt_number="TKY-2026-0000002", submitted_at=now
+        submission = services.Submission(
+            office=org.office,
+            submitted_at=now,
+            received_on=timezone.localdate(now),
+            submitted_by=filer,
+            answers={},
         )
+        Application.objects.filter(pk=application.pk).update(
+            receipt_number="TKY-2026-0000001"
+        )
+        application.companions.update(receipt_number="TKY-2026-0000002")
 
     if target is None:
         with pytest.raises(IllegalTransition):
             services.application_transition(
-                application=application, action=action, actor=filer, fields=fields
+                application=application,
+                action=action,
+                actor=filer,
+                submission=submission,
             )
         assert snapshot(application) == before
         assert StatusEvent.objects.count() == events
@@ -144,42 +147,57 @@ def test_every_status_and_action(org, filer, status, action):
         return
 
     result = services.application_transition(
-        application=application, action=action, actor=filer, fields=fields, note="n"
+        application=application,
+        action=action,
+        actor=filer,
+        submission=submission,
+        note="n",
     )
     assert result.status == target
     application.refresh_from_db()
     assert application.status == target
     assert application.version == before[1] + 1
-    assert set(application.companions.values_list("status", flat=True)) == {target}
-    event = StatusEvent.objects.get(application=application)
-    assert (
-        event.action,
-        event.from_status,
-        event.to_status,
-        event.actor,
-        event.note,
-    ) == (action, status, target, filer, "n")
-    audit = AuditEvent.objects.get(action=f"application.{action}")
-    assert audit.object_code == str(application.code)
-    assert audit.organization_code == org.code
-    assert audit.data == {"from": status, "to": target}
+    companion = application.companions.get()
+    assert companion.status == target
+    assert companion.version == application.version
+    # The main application and its companion: each its own history event
+    # and audit record, and its own decision and closing times.
+    for row in (application, companion):
+        event = StatusEvent.objects.get(application=row)
+        assert (
+            event.action,
+            event.from_status,
+            event.to_status,
+            event.actor,
+            event.note,
+        ) == (action, status, target, filer, "n")
+        audit = AuditEvent.objects.get(
+            action=f"application.{action}", object_code=str(row.code)
+        )
+        assert audit.organization_code == org.code
+        assert audit.data == {"from": status, "to": target}
     if target in (Status.GRANTED, Status.DENIED):
         assert application.decided_at is not None
+        assert companion.decided_at == application.decided_at
     else:
         assert application.decided_at == before[2]
     if target in CLOSED:
         assert application.closed_at is not None
+        assert companion.closed_at == application.closed_at
     else:
         assert application.closed_at is None
+        assert companion.closed_at is None
 
 
-def test_next_status_is_the_table():
+def test_next_state_is_the_table():
     for status, action in ALL_PAIRS:
         if (status, action) in TRANSITIONS:
-            assert next_status(status, action) == TRANSITIONS[(status, action)]
+            assert (
+                next_state(TRANSITIONS, status, action) == TRANSITIONS[(status, action)]
+            )
         else:
             with pytest.raises(IllegalTransition):
-                next_status(status, action)
+                next_state(TRANSITIONS, status, action)
 
 
 # --- Repeats and concurrent changes -----------------------------------------------------
@@ -204,7 +222,10 @@ def test_repeated_action_with_expected_status_is_a_noop(org, filer):
     assert snapshot(application) == after_first
     assert StatusEvent.objects.filter(application=application).count() == 1
     assert (
-        AuditEvent.objects.filter(action="application.start_examination").count() == 1
+        AuditEvent.objects.filter(
+            action="application.start_examination", object_code=str(application.code)
+        ).count()
+        == 1
     )
 
 

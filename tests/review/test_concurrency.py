@@ -14,8 +14,8 @@ from django.utils import timezone
 
 import pytest
 
-from applications.services import StaleEdit
 from applications.workflow import Status
+from portal.lib.errors import StaleEdit
 from review.models import Assignment, Decision
 from review.services import examination as services
 from tests.accounts.org_helpers import organization, staff

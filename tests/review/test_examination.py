@@ -16,10 +16,10 @@ from django.utils import timezone
 import pytest
 
 from applications.models import Application, StatusEvent
-from applications.services import StaleEdit
-from applications.workflow import TRANSITIONS, Action, IllegalTransition, Status
+from applications.workflow import TRANSITIONS, Action, Status
 from portal.audit.models import AuditEvent
 from portal.lib.emails import render_email
+from portal.lib.errors import IllegalTransition, StaleEdit
 from portal.lib.files import Kind
 from portal.notifications.models import Notification
 from review.models import (

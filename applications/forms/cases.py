@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from applications.messages import REASON_LONG, REASON_REQUIRED, SEARCH_SHORT
 from applications.models import ApplicationType
-from applications.workflow import Stage, Status
-
-# What the case list shows a case as: its public stage, except that a
-# withdrawn or denied case says so (PUBLIC_STAGE files both under "done").
-STATE_WITHDRAWN = "withdrawn"
-STATE_DENIED = "denied"
+from applications.workflow import STATE_DENIED, STATE_WITHDRAWN, Stage, Status
 
 MIN_SEARCH_LENGTH = 3
 MAX_REASON_LENGTH = 1000
-
-MESSAGES = {
-    "search_short": _(
-        "Enter at least %(min)d characters of the receipt number or of the name"
-    ),
-    "reason_required": _("Enter the reason for withdrawing the application"),
-    # Filled in by Django's length validator.
-    "reason_long": _("The reason must be %(limit_value)d characters or fewer"),
-}
 
 
 def state_choices() -> list[tuple[str, Any]]:
@@ -98,13 +85,16 @@ class CaseFilterForm(forms.Form):
         )
 
     def _choice_field(self, name: str) -> forms.ChoiceField:
-        return cast(forms.ChoiceField, self.fields[name])
+        field = self.fields[name]
+        if not isinstance(field, forms.ChoiceField):
+            raise TypeError(f"{name} is not a choice field")
+        return field
 
     def clean_q(self) -> str:
         value = normalize_search(self.cleaned_data.get("q") or "")
         if value and len(value) < MIN_SEARCH_LENGTH:
             raise forms.ValidationError(
-                MESSAGES["search_short"] % {"min": MIN_SEARCH_LENGTH}, code="short"
+                SEARCH_SHORT % {"min": MIN_SEARCH_LENGTH}, code="short"
             )
         return value
 
@@ -122,13 +112,13 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_REASON_LENGTH,
         error_messages={
-            "required": MESSAGES["reason_required"],
-            "max_length": MESSAGES["reason_long"],
+            "required": REASON_REQUIRED,
+            "max_length": REASON_LONG,
         },
     )
 
     def clean_reason(self) -> str:
         value = (self.cleaned_data.get("reason") or "").strip()
         if not value:
-            raise forms.ValidationError(MESSAGES["reason_required"], code="required")
+            raise forms.ValidationError(REASON_REQUIRED, code="required")
         return value

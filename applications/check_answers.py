@@ -1,0 +1,220 @@
+"""Check your answers: the draft's answers page by page as summary rows with
+Change links, and the fees due if it is received online today."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import roster_csv
+from applications import eligibility, selectors
+from applications.models import Application, ApplicationDocument, DocumentSlot, Fee
+from applications.presenters import SECTION_TITLES, name_of, section_url, slot_name
+from applications.validators import period_label
+
+
+def yen(amount: int) -> str:
+    return _("¥%(amount)s") % {"amount": f"{amount:,}"}
+
+
+def fees(application: Application, companions: list[Application]) -> dict[str, Any]:
+    """The fees due if the application is received online today: one row
+    per application (main and companions) and the total."""
+    today = timezone.localdate()
+    rows = []
+    total = 0
+    complete = True
+    for item in [application, *companions]:
+        variant = (
+            item.reentry_variant
+            if item.application_type.code == eligibility.REENTRY
+            else ""
+        )
+        name = name_of(item.application_type)
+        if item.application_type.code == eligibility.REENTRY:
+            if not variant:
+                rows.append({"key": name, "value": _("Depends on single or multiple")})
+                complete = False
+                continue
+            name = f"{name} ({_('multiple') if variant == 'multiple' else _('single')})"
+        try:
+            amount = selectors.fee_for(
+                application_type=item.application_type,
+                variant=variant,
+                channel=Fee.Channel.ONLINE,
+                received_on=today,
+            )
+        except Fee.DoesNotExist:
+            rows.append(
+                {"key": name, "value": _("Not known: ask the immigration office")}
+            )
+            complete = False
+            continue
+        total += amount
+        rows.append({"key": name, "value": yen(amount) if amount else _("No fee")})
+    return {"rows": rows, "total": yen(total), "complete": complete}
+
+
+def _period(value: str) -> str:
+    return period_label(value) if value else ""
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+def _status_text(status: Any, sub: Any) -> str:
+    if status is None:
+        return ""
+    text = name_of(status)
+    if sub is not None:
+        text += f" — {name_of(sub)}"
+    return text
+
+
+def check_sections(
+    application: Application,
+    companions: list[Application],
+    documents: list[ApplicationDocument],
+    slots: list[DocumentSlot],
+    *,
+    language: str,
+) -> list[dict[str, Any]]:
+    """The answers, page by page, as summary-list rows with Change links."""
+    person = application.foreign_national
+    countries = dict(roster_csv.country_choices())
+    code = application.application_type.code
+
+    def href(section: str) -> str:
+        return section_url(application, section) + "?from=check"
+
+    person_rows = [
+        {"key": _("Family name"), "value": person.family_name},
+        {"key": _("Given names"), "value": person.given_name},
+        {"key": _("Name in kanji"), "value": person.name_kanji},
+        {"key": _("Sex"), "value": person.get_sex_display()},
+        {"key": _("Date of birth"), "value": _date(person.date_of_birth)},
+        {
+            "key": _("Nationality"),
+            "value": countries.get(person.nationality, person.nationality),
+        },
+        {"key": _("Passport number"), "value": person.passport_number},
+        {"key": _("Passport expiry date"), "value": _date(person.passport_expiry)},
+        {"key": _("Residence card number"), "value": person.residence_card_number},
+        {
+            "key": _("Current status of residence"),
+            "value": _status_text(person.current_status, person.current_subcategory),
+        },
+        {"key": _("Current period of stay"), "value": _period(person.current_period)},
+        {"key": _("Period of stay ends on"), "value": _date(person.period_expiry)},
+        {"key": _("Address in Japan"), "value": person.address_in_japan},
+    ]
+    application_rows: list[dict[str, Any]] = [
+        {
+            "key": _("Application"),
+            "value": name_of(application.application_type),
+            "no_change": True,
+        }
+    ]
+    if code in (eligibility.COE, eligibility.CHANGE, eligibility.ACQUISITION):
+        application_rows.append(
+            {
+                "key": _("Status of residence applied for"),
+                "value": _status_text(
+                    application.target_status, application.target_subcategory
+                ),
+            }
+        )
+    if code in (
+        eligibility.COE,
+        eligibility.CHANGE,
+        eligibility.EXTENSION,
+        eligibility.ACQUISITION,
+    ):
+        application_rows.append(
+            {
+                "key": _("Period of stay applied for"),
+                "value": _period(application.requested_period),
+            }
+        )
+    if code == eligibility.ACQUISITION:
+        application_rows.append(
+            {"key": _("Date of the event"), "value": _date(application.event_date)}
+        )
+    if code == eligibility.AUTHORIZED_EMPLOYMENT:
+        application_rows.append(
+            {
+                "key": _("Activity the certificate should cover"),
+                "value": (application.answers or {}).get("activity", ""),
+            }
+        )
+    sections = [
+        {"key": "person", "title": SECTION_TITLES["person"], "rows": person_rows},
+        {
+            "key": "application",
+            "title": SECTION_TITLES["application"],
+            "rows": application_rows,
+        },
+    ]
+    if application.application_type.takes_companions:
+        companion_rows = []
+        for c in companions:
+            if c.application_type.code == eligibility.REENTRY:
+                variant = {"single": _("Single"), "multiple": _("Multiple")}.get(
+                    c.reentry_variant, ""
+                )
+                companion_rows.append(
+                    {
+                        "key": name_of(c.application_type),
+                        "value": _("%(variant)s, valid until %(date)s")
+                        % {"variant": variant, "date": _date(c.reentry_until)}
+                        if variant
+                        else "",
+                    }
+                )
+            else:
+                kind = {
+                    "comprehensive": _("Comprehensive"),
+                    "individual": _("Individual"),
+                }.get(c.other_activity_kind, "")
+                companion_rows.append(
+                    {
+                        "key": name_of(c.application_type),
+                        "value": f"{kind}\n{c.other_activity_details}".strip(),
+                    }
+                )
+        if not companion_rows:
+            companion_rows.append(
+                {"key": _("Applied for with it"), "value": _("Nothing")}
+            )
+        sections.append(
+            {
+                "key": "companions",
+                "title": SECTION_TITLES["companions"],
+                "rows": companion_rows,
+            }
+        )
+    document_rows = [
+        {
+            "key": slot_name(slot, language),
+            "value": "\n".join(
+                d.file.original_name for d in documents if d.slot.code == slot.code
+            )
+            or ("" if slot.required else _("None")),
+        }
+        for slot in slots
+    ]
+    sections.append(
+        {
+            "key": "documents",
+            "title": SECTION_TITLES["documents"],
+            "rows": document_rows,
+        }
+    )
+    for section in sections:
+        for row in section["rows"]:
+            if not row.pop("no_change", False):
+                row.setdefault("href", href(section["key"]))
+    return sections

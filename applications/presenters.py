@@ -1,0 +1,266 @@
+"""What the applications pages show, built from the models (no request, no
+writes): how a case's status reads, its timeline and special period, and
+the layout of a draft's pages.  Views pass these to the templates; they are
+testable without a client."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from applications import eligibility, selectors
+from applications.forms import localized_name
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    DocumentSlot,
+    StatusEvent,
+    StatusOfResidence,
+)
+from applications.workflow import (
+    BEFORE_DECISION,
+    PUBLIC_STAGE,
+    STATE_COLOURS,
+    STATE_DENIED,
+    STATE_WITHDRAWN,
+    Action,
+    Stage,
+    Status,
+)
+
+STAGE_ORDER: list[str] = list(Stage.values)
+
+REENTRY_VARIANTS = {
+    "single": gettext_lazy("Single"),
+    "multiple": gettext_lazy("Multiple"),
+}
+OTHER_ACTIVITY_KINDS = {
+    "comprehensive": gettext_lazy("Comprehensive permission"),
+    "individual": gettext_lazy("Individual permission"),
+}
+
+
+def local(value: datetime | None) -> datetime | None:
+    return timezone.localtime(value) if value is not None else None
+
+
+def name_of(obj: Any) -> str:
+    """A catalogue row's name in the page's language; "" for None."""
+    return localized_name(obj) if obj is not None else ""
+
+
+# --- A case ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """How a case's status reads to its filing user."""
+
+    value: str
+    label: str
+    colour: str
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.value == STATE_WITHDRAWN
+
+    @property
+    def denied(self) -> bool:
+        return self.value == STATE_DENIED
+
+
+def case_state(status: str) -> CaseState:
+    if status == Status.WITHDRAWN:
+        value = STATE_WITHDRAWN
+        label = str(Status.WITHDRAWN.label)
+    elif status == Status.DENIED:
+        value = STATE_DENIED
+        label = str(Status.DENIED.label)
+    else:
+        value = PUBLIC_STAGE.get(status, Stage.RECEIVED)
+        label = str(Stage(value).label)
+    return CaseState(value=value, label=label, colour=STATE_COLOURS[value])
+
+
+def timeline(
+    application: Application, events: list[StatusEvent]
+) -> list[dict[str, Any]]:
+    """The five public stages for the template's timeline: each ``done``,
+    ``current`` or ``future`` with the time it was (last) reached.  A
+    withdrawn or denied case ends in that state instead of "Completed";
+    stages it never reached are ``skipped``."""
+    reached: dict[str, datetime] = {}
+    answered_at: datetime | None = None
+    for event in events:
+        stage = PUBLIC_STAGE.get(event.to_status)
+        if stage is not None:
+            reached[stage] = event.at
+        if event.action == Action.RESPOND_DOCUMENTS:
+            answered_at = event.at
+    if Stage.RECEIVED not in reached and application.submitted_at:
+        reached[Stage.RECEIVED] = application.submitted_at
+
+    status = application.status
+    closed_early = status in (Status.WITHDRAWN, Status.DENIED)
+    current = PUBLIC_STAGE.get(status, Stage.RECEIVED)
+    current_index = STAGE_ORDER.index(current)
+    items = []
+    for index, stage in enumerate(STAGE_ORDER):
+        item: dict[str, Any] = {
+            "stage": stage,
+            "title": str(Stage(stage).label),
+            "date": local(reached.get(stage)),
+            "text": "",
+        }
+        if stage == Stage.DONE and closed_early:
+            item["title"] = str(Status(status).label)
+            item["date"] = local(application.closed_at or reached.get(stage))
+            item["state"] = "current"
+            if status == Status.WITHDRAWN and application.withdrawal_reason:
+                item["text"] = _("Reason: %(reason)s") % {
+                    "reason": application.withdrawal_reason
+                }
+        elif index == current_index:
+            item["state"] = "current"
+        elif closed_early:
+            item["state"] = "done" if stage in reached else "skipped"
+        elif index < current_index:
+            item["state"] = "done"
+            if stage not in reached:
+                item["text"] = _("Not needed") if stage == Stage.DOCUMENTS else ""
+        elif stage == Stage.DOCUMENTS and answered_at is not None:
+            # Documents were requested and sent; examination goes on, so this
+            # step is done although it comes after the current one.
+            item["state"] = "done"
+            item["text"] = _("Additional documents were sent on %(date)s.") % {
+                "date": date_format(timezone.localtime(answered_at), "DATE_FORMAT")
+            }
+        else:
+            item["state"] = "future"
+            item["date"] = None
+        items.append(item)
+    return items
+
+
+def special_period(application: Application) -> date | None:
+    """The last day of the special period the person may stay until (or the
+    decision, if earlier) while a change or extension is examined; None when
+    it does not apply or the case is no longer before a decision."""
+    if application.status not in BEFORE_DECISION:
+        return None
+    person = selectors.sent_person(application=application)
+    expiry = person.period_expiry
+    if expiry is None or (application.received_on and application.received_on > expiry):
+        return None
+    return eligibility.special_period_end(
+        application_type=application.application_type.code,
+        expiry=expiry,
+        current_period=person.current_period or None,
+    )
+
+
+def document_groups(documents: list[ApplicationDocument]) -> list[dict[str, Any]]:
+    """The documents sent, grouped by slot (in the order given)."""
+    groups: list[dict[str, Any]] = []
+    for document in documents:
+        if not groups or groups[-1]["slot"].pk != document.slot_id:
+            groups.append({"slot": document.slot, "documents": []})
+        groups[-1]["documents"].append(document)
+    return groups
+
+
+def companion_rows(companions: list[Application]) -> list[dict[str, Any]]:
+    """The companions of a case with their variant or kind in words."""
+    return [
+        {
+            "application": c,
+            "reentry_variant": REENTRY_VARIANTS.get(
+                c.reentry_variant, c.reentry_variant
+            ),
+            "other_activity_kind": OTHER_ACTIVITY_KINDS.get(
+                c.other_activity_kind, c.other_activity_kind
+            ),
+        }
+        for c in companions
+    ]
+
+
+# --- The pages of a draft ------------------------------------------------------------
+
+# The draft's pages in order: (key, URL name, title).
+SECTIONS: list[tuple[str, str, Any]] = [
+    ("person", "applications:draft_person", gettext_lazy("The person")),
+    (
+        "application",
+        "applications:draft_application",
+        gettext_lazy("What is applied for"),
+    ),
+    (
+        "companions",
+        "applications:draft_companions",
+        gettext_lazy("Re-entry permit and other activity"),
+    ),
+    ("documents", "applications:draft_documents", gettext_lazy("Documents")),
+]
+SECTION_URLS = {key: url for key, url, _title in SECTIONS}
+SECTION_TITLES = {key: title for key, _url, title in SECTIONS}
+
+
+def draft_sections(application: Application) -> list[str]:
+    """The keys of the draft's pages (companions only for types that take
+    them)."""
+    keys = ["person", "application", "documents"]
+    if application.application_type.takes_companions:
+        keys.insert(2, "companions")
+    return keys
+
+
+def section_url(application: Application, key: str) -> str:
+    if key == "check":
+        return reverse("applications:draft_check", args=[application.code])
+    return reverse(SECTION_URLS[key], args=[application.code])
+
+
+def section_states(
+    application: Application, missing_documents: bool, has_documents: bool
+) -> dict[str, str]:
+    """The task list: each page ``completed``, ``in_progress`` (documents
+    only) or ``not_started``."""
+    saved = set((application.answers or {}).get("saved", []))
+    states = {}
+    for key in draft_sections(application):
+        if key == "documents":
+            states[key] = (
+                "completed"
+                if not missing_documents
+                else ("in_progress" if has_documents else "not_started")
+            )
+        else:
+            states[key] = "completed" if key in saved else "not_started"
+    return states
+
+
+def draft_slots(application: Application) -> list[DocumentSlot]:
+    """The document slots of the draft as it is answered now."""
+    status_id = (
+        application.target_status_id or application.foreign_national.current_status_id
+    )
+    return selectors.document_slots_for(
+        application_type=application.application_type,
+        # Only the key is needed to match slots: no query for the status row.
+        status=StatusOfResidence(pk=status_id) if status_id else None,
+        org_category=application.organization.category,
+    )
+
+
+def slot_name(slot: DocumentSlot, language: str) -> str:
+    if language == "en" and slot.name_en:
+        return slot.name_en
+    return slot.name_ja
