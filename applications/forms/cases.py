@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from applications.forms.fields import choice_field
 from applications.messages import REASON_LONG, REASON_REQUIRED, SEARCH_SHORT
 from applications.models import ApplicationType
 from applications.workflow import STATE_DENIED, STATE_WITHDRAWN, Stage, Status
@@ -58,7 +59,7 @@ class CaseFilterForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.code): o for o in organizations}
-        self._choice_field("organization").choices = [
+        choice_field(self, "organization").choices = [
             ("", _("All your organisations")),
             *(
                 (
@@ -68,7 +69,7 @@ class CaseFilterForm(forms.Form):
                 for o in organizations
             ),
         ]
-        self._choice_field("type").choices = [
+        choice_field(self, "type").choices = [
             ("", _("All types")),
             *(
                 (t.code, t.name_en if language == "en" else t.name_ja)
@@ -76,19 +77,13 @@ class CaseFilterForm(forms.Form):
                 if not t.is_companion
             ),
         ]
-        self._choice_field("state").choices = [
+        choice_field(self, "state").choices = [
             ("", _("All statuses")),
             *state_choices(),
         ]
         self.fields["q"].widget.attrs.update(
             {"spellcheck": "false", "autocomplete": "off"}
         )
-
-    def _choice_field(self, name: str) -> forms.ChoiceField:
-        field = self.fields[name]
-        if not isinstance(field, forms.ChoiceField):
-            raise TypeError(f"{name} is not a choice field")
-        return field
 
     def clean_q(self) -> str:
         value = normalize_search(self.cleaned_data.get("q") or "")

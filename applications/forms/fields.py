@@ -38,6 +38,14 @@ def localized_name(obj: Any) -> str:
     return str(obj.name_ja)
 
 
+def choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    """The form's choice field ``name``, typed (to set its choices)."""
+    field = form.fields[name]
+    if not isinstance(field, forms.ChoiceField):
+        raise TypeError(f"{name} is not a choice field")
+    return field
+
+
 # --- Fields -------------------------------------------------------------------------
 
 

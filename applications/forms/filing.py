@@ -23,6 +23,7 @@ from applications import eligibility, validators
 from applications.forms.fields import (
     Catalogue,
     DateInputField,
+    choice_field,
     clean_status_pair,
     localized_name,
 )
@@ -65,7 +66,7 @@ class OrganizationChoiceForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.code): o for o in organizations}
-        self.fields["organization"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "organization").choices = [
             (code, o.name_ja) for code, o in self.organizations.items()
         ]
         self.fields["organization"].error_messages["invalid_choice"] = (
@@ -90,7 +91,7 @@ class PersonChoiceForm(forms.Form):
         self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = choices  # type: ignore[attr-defined]
+        choice_field(self, "person").choices = choices
 
 
 COMPANION_CHOICES = [
@@ -139,7 +140,7 @@ class TypeChoiceForm(forms.Form):
     def __init__(self, *args: Any, types: list[ApplicationType], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.types = {t.code: t for t in types}
-        self.fields["application_type"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "application_type").choices = [
             (t.code, f"{t.number}. {localized_name(t)}")
             for t in types
             if not t.is_companion
@@ -287,14 +288,16 @@ class ApplicationStepForm(DraftForm):
             if name not in keep:
                 del self.fields[name]
         if "target_status" in self.fields:
-            self.fields["target_status"].choices = self.catalogue.status_choices()  # type: ignore[attr-defined]
-            self.fields[
-                "target_subcategory"
-            ].choices = self.catalogue.subcategory_choices()  # type: ignore[attr-defined]
+            choice_field(
+                self, "target_status"
+            ).choices = self.catalogue.status_choices()
+            choice_field(
+                self, "target_subcategory"
+            ).choices = self.catalogue.subcategory_choices()
         if "requested_period" in self.fields:
-            self.fields["requested_period"].choices = self.catalogue.period_choices(  # type: ignore[attr-defined]
-                self.allowed_periods()
-            )
+            choice_field(
+                self, "requested_period"
+            ).choices = self.catalogue.period_choices(self.allowed_periods())
 
     def allowed_periods(self) -> list[str] | None:
         """For an extension, the periods of the person's current status (its

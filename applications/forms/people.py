@@ -17,6 +17,7 @@ from applications.forms.fields import (
     TEXT_ATTRS,
     Catalogue,
     DateInputField,
+    choice_field,
     clean_status_pair,
 )
 from applications.messages import (
@@ -166,15 +167,15 @@ class ForeignNationalForm(forms.Form):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
-        self.fields["nationality"].choices = [  # type: ignore[attr-defined]
+        choice_field(self, "nationality").choices = [
             ("", _("Choose a country")),
             *roster_csv.country_choices(),
         ]
-        self.fields["current_status"].choices = self.catalogue.status_choices()  # type: ignore[attr-defined]
-        self.fields[
-            "current_subcategory"
-        ].choices = self.catalogue.subcategory_choices()  # type: ignore[attr-defined]
-        self.fields["current_period"].choices = self.catalogue.period_choices()  # type: ignore[attr-defined]
+        choice_field(self, "current_status").choices = self.catalogue.status_choices()
+        choice_field(
+            self, "current_subcategory"
+        ).choices = self.catalogue.subcategory_choices()
+        choice_field(self, "current_period").choices = self.catalogue.period_choices()
         if in_japan:
             for name in (
                 "residence_card_number",

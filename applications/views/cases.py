@@ -292,6 +292,8 @@ def case_receipt(
     application's organisation; 404 for others and while it is not rendered.
     Every download is audited."""
     application = selectors.application_get_for_user(user=request.user, code=code)
+    if not rules.may_download(request.user, application.organization_id):
+        raise Http404
     receipt = selectors.application_receipt_get(
         application=application, language=language
     )
