@@ -60,6 +60,7 @@ def test_a_collision_with_an_existing_number_draws_another(monkeypatch):
     assert first.receipt_number == TAKEN
 
 
+@pytest.mark.postgres
 def test_two_submissions_drawing_the_same_number_both_succeed(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL")
