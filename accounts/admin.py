@@ -32,9 +32,18 @@ class OfficeAdmin(admin.ModelAdmin):
         "parent",
         "accepts_use_requests",
         "accepts_applications",
+        "is_port",
+        "contact_verified",
         "sort_order",
     ]
-    list_filter = ["kind", "accepts_use_requests", "accepts_applications"]
+    list_filter = [
+        "kind",
+        "accepts_use_requests",
+        "accepts_applications",
+        "accepts_coe",
+        "is_port",
+        "contact_verified",
+    ]
     search_fields = ["code", "name_ja", "name_en"]
     filter_horizontal = ["jurisdiction"]
     list_select_related = ["parent"]

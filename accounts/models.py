@@ -49,6 +49,24 @@ class Office(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=128)
     postal_code = models.CharField(_("postal code"), max_length=8, blank=True)
     address_ja = models.CharField(_("address (Japanese)"), max_length=200, blank=True)
+    phone = models.CharField(_("telephone"), max_length=20, blank=True)
+    contact_verified = models.BooleanField(
+        _("address and telephone checked"),
+        default=False,
+        help_text=_(
+            "Off while the address and telephone await a check against ISA's office list."
+        ),
+    )
+    is_port = models.BooleanField(
+        _("airport or seaport office"),
+        default=False,
+        help_text=_(
+            "Immigration inspection at a port: never a receiving office for applications."
+        ),
+    )
+    accepts_coe = models.BooleanField(
+        _("takes certificate of eligibility applications"), default=True
+    )
     jurisdiction = models.ManyToManyField(
         Prefecture, verbose_name=_("jurisdiction"), blank=True, related_name="offices"
     )

@@ -15,6 +15,8 @@ from typing import Any, Protocol
 
 from django.db import models
 
+from accounts.branch_offices import BRANCH_OFFICES, CONTACTS
+
 
 class Registry(Protocol):
     """What the loaders need of an app registry (``django.apps.apps`` or a
@@ -118,8 +120,12 @@ def _bureau(
         "name_en": f"{city_en} Regional Immigration Services Bureau",
         "postal_code": "",
         "address_ja": "",
+        "phone": "",
+        "contact_verified": False,
+        "is_port": False,
         "accepts_use_requests": True,
         "accepts_applications": True,
+        "accepts_coe": True,
         "sort_order": sort_order,
         **extra,
     }
@@ -143,10 +149,14 @@ def _district(
         "name_en": f"{name_en} District Immigration Services Office",
         "postal_code": "",
         "address_ja": "",
+        "phone": "",
+        "contact_verified": False,
+        "is_port": airport,
         # Airport district offices do immigration inspection; they take neither
         # requests for use nor residence applications (PRODUCT §2.1).
         "accepts_use_requests": not airport,
         "accepts_applications": not airport,
+        "accepts_coe": not airport,
         "jurisdiction": [],
         "sort_order": sort_order,
         **extra,
@@ -233,6 +243,10 @@ OFFICES: list[dict[str, Any]] = [
         "NAH", "FKO", "福岡出入国在留管理局那覇支局", "Naha", 81, jurisdiction=[47]
     ),
 ]
+for _office in OFFICES:
+    _office.update(CONTACTS.get(_office["code"], {}))
+# The branch offices (出張所): no prefecture jurisdiction of their own.
+OFFICES += BRANCH_OFFICES
 
 
 def load_prefectures(apps: Registry) -> int:
@@ -255,17 +269,23 @@ def load_offices(apps: Registry) -> int:
     def fields(row: dict[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in row.items() if k not in ("parent", "jurisdiction")}
 
-    # Bureaus first, so that the district offices' parents exist.
+    # Bureaus first, then every office whose parent exists (district offices,
+    # then the branches under them; one round when everything exists).
     written += sync_rows(
         Office, ["code"], [fields(r) for r in OFFICES if not r["parent"]]
     )
-    bureau_pk = dict(Office.objects.filter(parent=None).values_list("code", "pk"))
-    districts = [
-        {**fields(r), "parent_id": bureau_pk[r["parent"]]}
-        for r in OFFICES
-        if r["parent"]
-    ]
-    written += sync_rows(Office, ["code"], districts)
+    pending = [r for r in OFFICES if r["parent"]]
+    while pending:
+        parent_pk = dict(Office.objects.values_list("code", "pk"))
+        ready = [r for r in pending if r["parent"] in parent_pk]
+        if not ready:
+            raise ValueError(f"unknown parent office in {pending[0]['code']!r}")
+        written += sync_rows(
+            Office,
+            ["code"],
+            [{**fields(r), "parent_id": parent_pk[r["parent"]]} for r in ready],
+        )
+        pending = [r for r in pending if r["parent"] not in parent_pk]
 
     office_pk = dict(
         Office.objects.filter(code__in=[r["code"] for r in OFFICES]).values_list(
