@@ -130,8 +130,10 @@ def _branch(
         "phone": phone,
         "contact_verified": verified,
         "is_port": port,
+        # Requests for use go to the office over the organisation's prefecture
+        # (a bureau or district office), so branches are not offered for them.
+        "accepts_use_requests": False,
         # Port offices do immigration inspection only (domain-facts §5.5).
-        "accepts_use_requests": not port,
         "accepts_applications": not port,
         "accepts_coe": not port,
         "jurisdiction": [],

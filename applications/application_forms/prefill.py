@@ -15,6 +15,27 @@ from applications.application_forms import engine
 from applications.application_forms.schema import FormEdition
 
 SOURCES = ("person", "organisation", "filer")
+# What the organisation's stored profile must provide for the 所属機関等作成用
+# part (``organisation.<field>`` in the definitions).  The first four are
+# ``accounts.Organization`` fields today; the others are for the profile the
+# wiring step adds (kept once per organisation, editable).
+ORGANISATION_PROFILE_FIELDS = frozenset(
+    {
+        "name_ja",
+        "corporate_number",
+        "address",
+        "phone",
+        "employment_insurance_number",
+        "business_type",
+        "capital_yen",
+        "annual_sales_yen",
+        "employees",
+        "foreign_employees",
+        "technical_interns",
+    }
+)
+# The filing user (``accounts.User``), for the agent (取次者) items.
+FILER_FIELDS = frozenset({"full_name", "phone"})
 
 
 def initial_answers(

@@ -30,7 +30,8 @@ def test_data_puts_each_prefecture_in_exactly_one_jurisdiction():
 
 def test_office_codes_are_short_uppercase_and_unique():
     codes = [o["code"] for o in OFFICES]
-    assert len(codes) == len(set(codes)) == 15
+    assert len(codes) == len(set(codes))
+    assert len([o for o in OFFICES if o["kind"] != "branch"]) == 15
     assert all(code.isascii() and code.isupper() and len(code) == 3 for code in codes)
 
 
@@ -66,8 +67,22 @@ def test_airport_offices_take_neither_use_requests_nor_applications(reference_da
         assert not office.accepts_use_requests
         assert not office.accepts_applications
         assert not office.jurisdiction.exists()
-    others = Office.objects.exclude(code__in=AIRPORT_OFFICES)
+        assert office.is_port
+    others = Office.objects.exclude(code__in=AIRPORT_OFFICES).exclude(
+        kind=Office.Kind.BRANCH
+    )
     assert all(o.accepts_use_requests and o.accepts_applications for o in others)
+
+
+@pytest.mark.django_db
+def test_port_branches_take_nothing_and_branches_no_use_requests(reference_data):
+    branches = Office.objects.filter(kind=Office.Kind.BRANCH)
+    assert branches.exists()
+    for office in branches:
+        assert not office.accepts_use_requests
+        assert not office.jurisdiction.exists()
+        assert office.accepts_applications == (not office.is_port)
+        assert office.accepts_coe == (not office.is_port)
 
 
 @pytest.mark.django_db
@@ -75,7 +90,7 @@ def test_load_offices_twice_writes_nothing(django_assert_max_num_queries):
     load_offices(apps)
     with django_assert_max_num_queries(6):
         assert load_offices(apps) == 0
-    assert Office.objects.count() == 15
+    assert Office.objects.count() == len(OFFICES)
 
 
 @pytest.mark.django_db
@@ -85,8 +100,8 @@ def test_load_offices_puts_back_changed_rows_and_keeps_extra_offices():
     tokyo.save()
     tokyo.jurisdiction.remove(13)
     Office.objects.create(
-        code="TCH", kind=Office.Kind.BRANCH, parent=tokyo, name_ja="立川出張所",
-        name_en="Tachikawa Branch Office",
+        code="ZZZ", kind=Office.Kind.BRANCH, parent=tokyo, name_ja="試験出張所",
+        name_en="Added in the admin",
     )  # fmt: skip
 
     assert load_offices(apps) == 2
@@ -94,7 +109,7 @@ def test_load_offices_puts_back_changed_rows_and_keeps_extra_offices():
     tokyo.refresh_from_db()
     assert tokyo.name_en == "Tokyo Regional Immigration Services Bureau"
     assert tokyo.jurisdiction.filter(code=13).exists()
-    assert Office.objects.filter(code="TCH").exists()
+    assert Office.objects.filter(code="ZZZ").exists()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -102,7 +117,7 @@ def test_load_offices_fills_a_flushed_database():
     call_command("flush", interactive=False, verbosity=0)
     assert not Prefecture.objects.exists()
 
-    assert load_offices(apps) == 47 + 15 + 11  # rows + jurisdiction sets
+    assert load_offices(apps) == 47 + len(OFFICES) + 11  # rows + jurisdiction sets
 
     assert Office.objects.get(code="YKH").parent == Office.objects.get(code="TKY")
     assert office_for_prefecture(prefecture=47).code == "NAH"
