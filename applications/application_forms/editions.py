@@ -61,7 +61,7 @@ FORM_NUMBERS = {COE: "別記第六号の三様式", EXTENSION: "別記第三十�
 
 _APPLICANT_1: dict[str, tuple[Section, ...]] = {
     COE: (
-        s.IDENTITY_COE,
+        s.IDENTITY_WITH_PLACE_OF_BIRTH,
         s.CONTACT_COE,
         s.PASSPORT,
         s.COE_ENTRY,
@@ -71,18 +71,18 @@ _APPLICANT_1: dict[str, tuple[Section, ...]] = {
         s.DEPORTATION,
         s.FAMILY_IN_JAPAN_COE,
     ),
+    # Items 1–16 read on ISA's published change form: like the extension form
+    # with the place of birth (5) and the desired status and period (13).
     CHANGE: (
-        s.IDENTITY,
-        s.CONTACT_IN_JAPAN,
+        s.IDENTITY_WITH_PLACE_OF_BIRTH,
+        s.CONTACT_IN_JAPAN.renumbered(
+            {"address_in_japan": "9", "phone": "", "mobile_phone": ""}
+        ),
         s.PASSPORT,
         s.CURRENT_STAY,
         s.CHANGE_REQUEST,
-        s.CRIMINAL_RECORD.renumbered(
-            {"criminal_record": "16", "criminal_record_detail": "16"}
-        ),
-        s.FAMILY_IN_JAPAN.renumbered(
-            {"has_family_in_japan": "17", "family_members": "17"}
-        ),
+        s.CRIMINAL_RECORD,
+        s.FAMILY_IN_JAPAN,
     ),
     EXTENSION: (
         s.IDENTITY,
@@ -230,9 +230,10 @@ def _build() -> list[FormEdition]:
                     valid_until=valid_until,
                     sections=(*applicant_1, *applicant_2, *organisation),
                     form_number=FORM_NUMBERS.get(application_type, ""),
-                    # Part 1 of the extension form was read on ISA's PDF; the
-                    # group pages and the other types follow secondary sources.
-                    unverified=application_type != EXTENSION or group != "work_general",
+                    # Part 1 of the extension and change forms was read on
+                    # ISA's PDFs; the group pages, the organisation part and
+                    # the other forms follow secondary sources.
+                    unverified=True,
                 )
             )
     for application_type, sections in _SINGLE_FORMS.items():

@@ -190,8 +190,9 @@ IDENTITY = Section(
         HOME_TOWN,
     ),
 )
-# The COE form asks the place of birth between sex and marital status.
-IDENTITY_COE = Section(
+# The COE and change forms ask the place of birth between sex and marital
+# status, so the items after it move down by one.
+IDENTITY_WITH_PLACE_OF_BIRTH = Section(
     "identity",
     "申請人の身分事項",
     "About the applicant",
@@ -207,7 +208,7 @@ IDENTITY_COE = Section(
         OCCUPATION,
         HOME_TOWN,
     ),
-)
+).renumbered({"marital_status": "6", "occupation": "7", "home_town": "8"})
 CONTACT_IN_JAPAN = Section(
     "contact",
     "住居地・連絡先",
@@ -319,25 +320,22 @@ CHANGE_REQUEST = Section(
             Kind.CHOICE,
             number="13",
             choices="status_of_residence",
-            unverified=True,
         ),
         Item(
             "desired_period",
             "希望する在留期間",
-            "Desired period of stay",
-            number="14",
+            "Period of stay",
+            number="13",
             max_length=24,
             help_ja=DESIRED_PERIOD.help_ja,
             help_en=DESIRED_PERIOD.help_en,
-            unverified=True,
         ),
         Item(
             "reason_for_change",
             "変更の理由",
             "Reason for change of status of residence",
-            number="15",
+            number="14",
             max_length=400,
-            unverified=True,
         ),
     ),
 )
@@ -392,6 +390,7 @@ COE_ENTRY = Section(
             "Past entry into / departure from Japan",
             Kind.YES_NO,
             number="17",
+            unverified=True,
         ),
         Item(
             "past_entries_count",
@@ -401,6 +400,7 @@ COE_ENTRY = Section(
             number="17",
             when=When("past_entries", equals=True),
             minimum=1,
+            unverified=True,
         ),
         Item(
             "latest_entry_date",
@@ -410,6 +410,7 @@ COE_ENTRY = Section(
             number="17",
             when=When("past_entries", equals=True),
             not_future=True,
+            unverified=True,
         ),
         Item(
             "latest_departure_date",
@@ -419,6 +420,7 @@ COE_ENTRY = Section(
             number="17",
             when=When("past_entries", equals=True),
             not_future=True,
+            unverified=True,
         ),
         Item(
             "past_coe_applications",
@@ -426,6 +428,7 @@ COE_ENTRY = Section(
             "Past history of applying for a certificate of eligibility",
             Kind.YES_NO,
             number="18",
+            unverified=True,
         ),
         Item(
             "past_coe_count",
@@ -435,6 +438,7 @@ COE_ENTRY = Section(
             number="18",
             when=When("past_coe_applications", equals=True),
             minimum=1,
+            unverified=True,
         ),
         Item(
             "past_coe_refused_count",
@@ -444,6 +448,7 @@ COE_ENTRY = Section(
             number="18",
             when=When("past_coe_applications", equals=True),
             minimum=0,
+            unverified=True,
         ),
         Item(
             "receipt_method",

@@ -218,6 +218,22 @@ def test_extension_work_form_follows_the_published_items():
     assert coe.item("family_members").items[4].label_ja == "同居予定の有無"
 
 
+def test_change_form_follows_the_published_items():
+    edition = edition_for(
+        "change", "engineer_humanities_international", on=date(2026, 6, 1)
+    )
+    numbers = {item.key: item.number for item in edition.items()}
+    assert numbers["place_of_birth"] == "5" and numbers["marital_status"] == "6"
+    assert numbers["home_town"] == "8" and numbers["address_in_japan"] == "9"
+    assert numbers["desired_status"] == numbers["desired_period"] == "13"
+    assert numbers["reason_for_change"] == "14"
+    assert numbers["criminal_record"] == "15" and numbers["family_members"] == "16"
+    # The shared section keeps the extension form's numbering there.
+    extension = edition_for("extension", "student", on=date(2026, 6, 1))
+    assert extension.item("marital_status").number == "5"
+    assert "place_of_birth" not in {item.key for item in extension.items()}
+
+
 def test_technical_intern_coe_closes_when_skill_development_starts():
     before = edition_for("coe", "technical_intern_training", on=date(2027, 3, 31))
     assert before.status_group == "technical_intern_training"
