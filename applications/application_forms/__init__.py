@@ -6,7 +6,12 @@ Public API (import from the modules):
 - ``editions.edition_for(application_type, status_code, on=)``,
   ``editions.edition_by_key(key)``, ``editions.all_editions()``
 - ``engine.normalise / clean / validate / sections_status /
-  blocking_sections / diff_against_record``
+  blocking_sections / diff_against_record / applicable_items /
+  controlling_items``
+- ``storage.envelope / read`` (answers stored with their edition key)
+- ``tabular.columns / column_labels / answers_from_row / column_for_path``
+  (batch templates)
+- ``json_schema.json_schema`` (the API's description of the answers)
 - ``prefill.initial_answers``
 - ``messages.problem_message`` (a ``Problem`` in words, naming the field)
 - ``jurisdiction.receiving_office``

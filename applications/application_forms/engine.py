@@ -384,3 +384,31 @@ def diff_against_record(
         if answer != record:
             differences.append(Difference(item.key, answer, record))
     return differences
+
+
+# --- What a page shows ---------------------------------------------------------------
+
+
+def applicable_items(
+    edition: FormEdition, section: str, answers: Mapping[str, Any]
+) -> list[Item]:
+    """The items of ``section`` that apply with these answers, in form order
+    — what a page without JavaScript shows after the answer an item depends
+    on was saved (with JavaScript the page may show them at once and reveal
+    them as the controlling answer changes)."""
+    scope = {
+        item.key: normalise_or_none(item, answers.get(item.key))
+        for item in edition.items()
+    }
+    return [item for item in edition.section(section).items if _holds(item.when, scope)]
+
+
+def controlling_items(edition: FormEdition) -> dict[str, list[str]]:
+    """For each item that others depend on, the items it reveals (for the
+    conditional-reveal markup and for a batch template's notes)."""
+    revealed: dict[str, list[str]] = {}
+    for item in edition.items():
+        for condition in (item.when, item.required):
+            if isinstance(condition, When):
+                revealed.setdefault(condition.item, []).append(item.key)
+    return revealed
