@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dateutil.relativedelta import relativedelta
 
+from applications.application_forms.online_scope import issues_residence_card
 from applications.periods import parse_period
 
 COE = "coe"
@@ -324,8 +325,12 @@ def rule_requested_period_allowed(f: Filing) -> Failure | None:
 
 
 def rule_residence_card(f: Filing) -> Failure | None:
+    # 公用 (and 外交) holders have no residence card (入管法19条の3).
+    holds_card = f.current_status is None or issues_residence_card(
+        f.current_status.code
+    )
     needs_card = f.application_type in (CHANGE, EXTENSION, AUTHORIZED_EMPLOYMENT)
-    if needs_card and not f.has_residence_card:
+    if needs_card and holds_card and not f.has_residence_card:
         return Failure(
             "card_required",
             _(

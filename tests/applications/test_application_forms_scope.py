@@ -151,3 +151,17 @@ def test_refusals_have_messages_with_their_dates():
 )
 def test_official_holders_get_no_residence_card(status, card):
     assert issues_residence_card(status) is card
+
+
+def test_the_card_rule_does_not_apply_to_official_holders():
+    from applications.eligibility import Filing, StatusFacts, rule_residence_card
+
+    official = StatusFacts("official", "I", True, True, ("5y", "3y", "1y"))
+    engineer = StatusFacts("engineer_humanities_international", "I", True, True)
+    for application_type in ("change", "extension", "authorized_employment"):
+        without_card = Filing(application_type, TODAY, current_status=official)
+        assert rule_residence_card(without_card) is None
+        failure = rule_residence_card(
+            Filing(application_type, TODAY, current_status=engineer)
+        )
+        assert failure is not None and failure.rule == "card_required"
