@@ -138,11 +138,22 @@ _PREFECTURE_NAMES: Sequence[tuple[str, int]] = sorted(
 )
 
 
+# The 20 designated cities (政令指定都市): addresses there often leave the
+# prefecture out (``横浜市中区…``).
+DESIGNATED_CITIES: dict[str, int] = {
+    "札幌市": 1, "仙台市": 4, "さいたま市": 11, "千葉市": 12, "横浜市": 14,
+    "川崎市": 14, "相模原市": 14, "新潟市": 15, "静岡市": 22, "浜松市": 22,
+    "名古屋市": 23, "京都市": 26, "大阪市": 27, "堺市": 27, "神戸市": 28,
+    "岡山市": 33, "広島市": 34, "北九州市": 40, "福岡市": 40, "熊本市": 43,
+}  # fmt: skip
+
+
 def prefecture_from_address(address: str | None) -> int | None:
     """The JIS code of the prefecture an address in Japan starts with
-    (``愛知県名古屋市…`` → 23; an English address naming the prefecture, e.g.
+    (``愛知県名古屋市…`` or ``名古屋市…`` → 23; an English address naming the prefecture, e.g.
     ``…, Nagoya, Aichi 450-0002``, is matched on the name).  None when no
-    prefecture is named: the person's record or the page must then ask."""
+    prefecture is named (a designated city such as 名古屋市 stands for its
+    prefecture): the person's record or the page must then ask."""
     from accounts.validators import normalize_text
 
     text = normalize_text(address)
@@ -150,6 +161,9 @@ def prefecture_from_address(address: str | None) -> int | None:
         return None
     for name, code in _PREFECTURE_NAMES:
         if not name.isascii() and text.startswith(name):
+            return code
+    for city, code in DESIGNATED_CITIES.items():
+        if text.startswith(city):
             return code
     lowered = text.lower()
     for name, code in _PREFECTURE_NAMES:

@@ -141,7 +141,10 @@ def test_office_facts_read_the_database(reference_data, django_assert_num_querie
         ("北海道札幌市", 1),
         ("1-2-3 Sakae, Naka-ku, Nagoya, Aichi 460-0008", AICHI),
         ("Umeda 1-1-1, Kita-ku, Osaka-fu", OSAKA),
-        ("名古屋市中区栄1-2-3", None),  # no prefecture named: ask
+        ("名古屋市中区栄1-2-3", AICHI),  # a designated city names its prefecture
+        ("横浜市中区山下町1", KANAGAWA),
+        ("堺市堺区", OSAKA),
+        ("豊田市元城町1", None),  # no prefecture named: ask
         ("", None),
         (None, None),
     ],
