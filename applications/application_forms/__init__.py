@@ -12,6 +12,8 @@ Public API (import from the modules):
 - ``tabular.columns / column_labels / answers_from_row / column_for_path``
   (batch templates)
 - ``json_schema.json_schema`` (the API's description of the answers)
+- ``presenters.form_summary`` (sectioned summary for check answers, the
+  case pages and the PDF; differences from the record marked)
 - ``prefill.initial_answers``
 - ``messages.problem_message`` (a ``Problem`` in words, naming the field)
 - ``jurisdiction.receiving_office``

@@ -10,7 +10,7 @@ and column.
 
 from __future__ import annotations
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, override
 
 from applications.application_forms.engine import Problem
 from applications.application_forms.schema import FormEdition, Item, Kind
@@ -135,11 +135,15 @@ def field_label(edition: FormEdition, path: str, language: str | None = None) ->
         return item.label(language)
     row = int(index.rstrip("]")) + 1 if index else 1
     sub = next((s for s in item.items if s.key == leaf), None)
-    return str(ROW_LABEL) % {
-        "group": item.label(language),
-        "row": row,
-        "item": sub.label(language) if sub else leaf,
-    }
+    return row_label(
+        item.label(language), row, sub.label(language) if sub else leaf, language
+    )
+
+
+def row_label(group: str, row: int, item: str, language: str) -> str:
+    """ "Family members, row 3: Date of birth" in ``language``."""
+    with override(language):
+        return str(ROW_LABEL) % {"group": group, "row": row, "item": item}
 
 
 def _item_at(edition: FormEdition, problem: Problem) -> Item | None:

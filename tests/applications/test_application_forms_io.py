@@ -94,3 +94,52 @@ def test_json_schema_describes_kinds_and_conditions():
     rows = schema["family_members"]
     assert rows["type"] == "array" and rows["maxItems"] == 20
     assert "birth_date" in rows["items"]["required"]
+
+
+def test_summary_shows_sections_rows_and_differences_in_each_language():
+    from types import SimpleNamespace
+
+    from applications.application_forms.presenters import form_summary
+    from tests.applications.test_application_forms_engine import (
+        CODE_LISTS,
+        complete_answers,
+    )
+
+    raw = {
+        **complete_answers(),
+        "residence_card_number": "ZZ99999999ZZ",
+        "has_family_in_japan": "有",
+        "family_members": [
+            {"relationship": "spouse", "name": "NGUYEN THI BINH",
+             "birth_date": "1996/5/6", "nationality": "vn", "lives_together": "有"},
+        ],
+    }  # fmt: skip
+    cleaned = engine.clean(EDITION, raw, code_lists=CODE_LISTS).answers
+    person = SimpleNamespace(residence_card_number="AB12345678CD", family_name="NGUYEN")
+    labels = {"country": {"VN": "ベトナム"}}
+    sections = form_summary(
+        EDITION, cleaned, language="ja", person=person, reference_labels=labels
+    )
+    by_key = {s.key: s for s in sections}
+    assert [s.key for s in sections] == [s.key for s in EDITION.sections]
+    identity = {row.path: row for row in by_key["identity"].rows}
+    assert identity["nationality"].value == "ベトナム"
+    assert identity["date_of_birth"].value == "1995年4月1日"
+    assert identity["sex"].value == "男"
+    card = next(
+        r for r in by_key["current_stay"].rows if r.path == "residence_card_number"
+    )
+    assert card.differs_from_record and card.record_value == "AB12345678CD"
+    assert not identity["family_name"].differs_from_record
+    family = {row.path: row for row in by_key["family_in_japan"].rows}
+    assert family["has_family_in_japan"].value == "有"
+    assert family["family_members[0].lives_together"].label == (
+        "在日親族及び同居者 1行目：同居の有無"
+    )
+    employment = {row.path: row.value for row in by_key["employment"].rows}
+    assert employment["salary_yen"] == "300,000円"
+    english = form_summary(EDITION, cleaned, language="en", with_status=True)
+    employment = {row.path: row.value for row in english[-2].rows}
+    assert employment["salary_yen"] == "¥300,000"
+    assert english[0].title == "About the applicant"
+    assert english[0].status == engine.SectionStatus.COMPLETE
