@@ -141,7 +141,8 @@ def field_label(edition: FormEdition, path: str, language: str | None = None) ->
 
 
 def row_label(group: str, row: int, item: str, language: str) -> str:
-    """ "Family members, row 3: Date of birth" in ``language``."""
+    """A group row's field label ("Family members, row 3: Date of birth") in
+    ``language``."""
     with override(language):
         return str(ROW_LABEL) % {"group": group, "row": row, "item": item}
 
