@@ -4,7 +4,8 @@
 Sources: domain-facts §5.5 (structure: 8 bureaus, 7 district offices, 61
 branch offices; the branches of Sapporo, Hiroshima and Fukuoka by name) and
 public pages read for this list (Sapporo, Sendai and Tokyo addresses and
-telephones; the Shizuoka branch address).  Everything else was taken from
+telephones; the Shizuoka branch address; the names of Nagoya's eight
+branches).  Everything else was taken from
 general knowledge and is marked ``contact_verified=False`` until checked
 against ISA's office list; branches whose address is not known have it
 empty.  The list is not yet complete (ISA counts 61 branches; the Tokyo,
@@ -210,7 +211,7 @@ BRANCH_OFFICES: list[dict[str, Any]] = [
     _branch("KOF", "TKY", "東京出入国在留管理局甲府出張所", "Kofu", 348),
     _branch("NGN", "TKY", "東京出入国在留管理局長野出張所", "Nagano", 349),
     _branch("KWS", "YKH", "東京出入国在留管理局横浜支局川崎出張所", "Kawasaki", 350),
-    # 名古屋 (8 branches; names unverified except 静岡, 浜松, 富山)
+    # 名古屋 (8 branches; the names as listed on a secondary page, 2017)
     _branch("TOY", "NGY", "名古屋出入国在留管理局富山出張所", "Toyama", 421),
     _branch("KMQ", "NGY", "名古屋出入国在留管理局金沢出張所", "Kanazawa", 422),
     _branch("FKI", "NGY", "名古屋出入国在留管理局福井出張所", "Fukui", 423),
