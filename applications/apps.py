@@ -10,6 +10,9 @@ class ApplicationsConfig(AppConfig):
 
     def ready(self) -> None:
         from applications import messages  # noqa: F401 - registers the codes
+        from applications.application_forms import (  # noqa: F401 - and the form's
+            messages as form_messages,
+        )
         from applications.rules import application_file_access
         from portal.files.access import register_file_access
 
