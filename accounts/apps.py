@@ -9,7 +9,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self) -> None:
-        from accounts import receivers  # noqa: F401
+        from accounts import messages, receivers  # noqa: F401
         from accounts.selectors import use_request_file_access
         from portal.files.access import register_file_access
 

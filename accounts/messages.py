@@ -1,9 +1,14 @@
 """User-facing error texts of the accounts app, in one place so wording and
-translation are reviewed together."""
+translation are reviewed together.  The codes of the app's domain errors
+(``accounts/errors.py``) are registered at the end of this module, which
+``AccountsConfig.ready`` imports; views show them with
+``portal.lib.errors.show_error`` / ``message_for``."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+
+from portal.lib.errors import register_messages
 
 MISSING_CATEGORY = _("Choose your user category.")
 MISSING_ORGANIZATION = _("Complete the organisation's details.")
@@ -125,3 +130,33 @@ ENTER_TORITSUGI_NUMBER = _(
 ENTER_TORITSUGI_ISSUER = _("Enter who issued the certificate.")
 ENTER_APPOINTER_NAME = _("Enter the name of the organisation.")
 ENTER_APPOINTER_NUMBER = _("Enter the corporate number of the organisation.")
+
+# --- Reception: accounts and officer roles ---------------------------------------------
+
+PASSWORD_ALREADY_SET = _(
+    "This user has already set a password; they can reset it from the sign-in page."
+)
+REVOKED_NO_LINK = _("A revoked account cannot be given a new link.")
+OFFICER_ROLE_OTHER_BUREAU = _(
+    "You can grant and withdraw roles only at the offices of your own regional bureau."
+)
+OFFICER_ROLE_NOT_GRANTABLE = _(
+    "Only a system administrator can grant or withdraw this role."
+)
+OFFICER_ROLE_PORTAL_USER = _(
+    "This is an organisation's portal account; it cannot be given an officer role."
+)
+
+register_messages(
+    {
+        "token_unknown": TOKEN_UNKNOWN,
+        "token_used": TOKEN_USED,
+        "token_expired": TOKEN_EXPIRED,
+        "roster_conflict": ROSTER_CONFLICT,
+        "password_already_set": PASSWORD_ALREADY_SET,
+        "revoked_no_link": REVOKED_NO_LINK,
+        "officer_role_other_bureau": OFFICER_ROLE_OTHER_BUREAU,
+        "officer_role_not_grantable": OFFICER_ROLE_NOT_GRANTABLE,
+        "officer_role_portal_user": OFFICER_ROLE_PORTAL_USER,
+    }
+)

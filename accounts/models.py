@@ -263,6 +263,9 @@ class OfficerRole(models.Model):
         EXAMINER = "examiner", _("Examiner")
         SUPERVISOR = "supervisor", _("Supervisor")
         CLERK = "clerk", _("Issuance clerk")
+        # Grants and withdraws the roles above at the offices of their own
+        # regional bureau (the role row names the bureau).
+        BUREAU_ADMIN = "bureau_admin", _("Bureau administrator")
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="officer_roles"

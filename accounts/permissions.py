@@ -1,13 +1,30 @@
-"""Small named predicates about users.  Object access lives in selectors."""
+"""The accounts rules: small named predicates answering "may this user do
+this to this request for use / account / organisation / appointment / officer
+role now".  Pages ask them to show a button; the services ask the same
+function to refuse the action (``ensure`` raises PermissionDenied).  Object
+access (404 for strangers) lives in selectors."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from accounts.models import OfficerRole, User
+from accounts.models import Office, OfficerRole, Organization, User, UseRequest
+from accounts.workflow import (
+    ACCOUNT_TRANSITIONS,
+    REQUEST_TRANSITIONS,
+    AccountAction,
+    RequestAction,
+)
+
+
+def ensure(allowed: bool) -> None:
+    """The services' guard: PermissionDenied unless the rule allowed it."""
+    if not allowed:
+        raise PermissionDenied
 
 
 def is_portal_user(user: Any) -> bool:
@@ -52,9 +69,9 @@ def officer_offices_by_role(user: Any) -> dict[str, set[int]]:
 def prime_officer_offices(user: Any, roles: Any) -> None:
     """Fill the cache from OfficerRole rows already loaded (no query)."""
     cached: dict[str, set[int]] = {}
-    for r in roles:
-        if r.user_id == user.pk:
-            cached.setdefault(r.role, set()).add(r.office_id)
+    for officer_role in roles:
+        if officer_role.user_id == user.pk:
+            cached.setdefault(officer_role.role, set()).add(officer_role.office_id)
     setattr(user, _ROLES_CACHE, cached)
 
 
@@ -93,3 +110,124 @@ def can_end_appointments(user: Any, organization: Any) -> bool:
     """Only the organisation's own staff, with write access, end appointments;
     an appointee cannot end anyone's (their own included)."""
     return can_file(user) and is_member(user, organization)
+
+
+def may_change_organization(user: Any, organization: Organization) -> bool:
+    """May change the organisation's roster and file its periodic report: an
+    active, unexpired user who works for or is currently appointed by it."""
+    from accounts.selectors import organizations_for_user
+
+    return (
+        can_file(user)
+        and organizations_for_user(user=user).filter(pk=organization.pk).exists()
+    )
+
+
+# --- Requests for use (reception) ----------------------------------------------------
+
+
+def may_decide_use_request(user: Any, use_request: UseRequest) -> bool:
+    """A reception officer of the office the request is addressed to."""
+    return use_request.office_id is not None and use_request.office_id in (
+        officer_office_ids(user, OfficerRole.Role.RECEPTION)
+    )
+
+
+def use_request_decisions(user: Any, use_request: UseRequest) -> list[str]:
+    """The decisions (approve, return, reject) the user may take on the
+    request now: the table's actions from its status, if they may decide."""
+    if not may_decide_use_request(user, use_request):
+        return []
+    return [
+        action
+        for (state, action) in REQUEST_TRANSITIONS
+        if state == use_request.status and action != RequestAction.SUBMIT
+    ]
+
+
+# --- Accounts of the office's users (reception) -----------------------------------------
+
+
+def may_manage_account(user: Any, subject: User) -> bool:
+    """A reception officer of an office one of the subject's organisations
+    belongs to (by membership or an appointment that has not ended)."""
+    from accounts.selectors import users_of_office
+
+    if not is_reception_officer(user):
+        return False
+    return users_of_office(user=user).filter(pk=subject.pk).exists()
+
+
+def account_actions(user: Any, subject: User) -> list[AccountAction]:
+    """Suspend / reinstate / revoke, as the table allows from the account's
+    status, if the user may manage the account."""
+    if not may_manage_account(user, subject):
+        return []
+    return [
+        AccountAction(action)
+        for (state, action) in ACCOUNT_TRANSITIONS
+        if state == subject.status
+    ]
+
+
+def password_link_refusal(subject: User) -> str | None:
+    """Why no new set-password link can be sent (a message code), or None."""
+    if subject.has_usable_password():
+        return "password_already_set"
+    if subject.status == User.Status.REVOKED:
+        return "revoked_no_link"
+    return None
+
+
+def may_reissue_password_link(user: Any, subject: User) -> bool:
+    return may_manage_account(user, subject) and password_link_refusal(subject) is None
+
+
+# --- Officer roles (bureau administrators) ------------------------------------------------
+
+GRANTABLE_ROLES = (
+    OfficerRole.Role.RECEPTION,
+    OfficerRole.Role.EXAMINER,
+    OfficerRole.Role.SUPERVISOR,
+    OfficerRole.Role.CLERK,
+)
+
+
+def bureau_id_of(office: Office) -> int:
+    """The regional bureau an office belongs to (a bureau is its own)."""
+    return office.parent_id if office.parent_id is not None else office.pk
+
+
+def administered_offices(user: Any) -> list[Office]:
+    """The offices of the bureaus where the user is bureau administrator:
+    each bureau itself and its district and branch offices."""
+    bureaus = officer_office_ids(user, OfficerRole.Role.BUREAU_ADMIN)
+    if not bureaus:
+        return []
+    return list(
+        Office.objects.filter(pk__in=bureaus)
+        .union(Office.objects.filter(parent_id__in=bureaus))
+        .order_by("sort_order", "code")
+    )
+
+
+def is_bureau_admin(user: Any) -> bool:
+    return bool(officer_office_ids(user, OfficerRole.Role.BUREAU_ADMIN))
+
+
+def may_administer_roles_at(user: Any, office: Office) -> bool:
+    """A superuser anywhere; a bureau administrator at the offices of their
+    own regional bureau only."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return bureau_id_of(office) in officer_office_ids(
+        user, OfficerRole.Role.BUREAU_ADMIN
+    )
+
+
+def may_grant_officer_role(user: Any, office: Office, role: str) -> bool:
+    """Grant or withdraw ``role`` at ``office``.  Only a superuser (the
+    admin) handles the bureau administrator role itself."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return role in GRANTABLE_ROLES and may_administer_roles_at(user, office)

@@ -2,29 +2,35 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
-from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.declarations import DECLARATION_FIELDS
+from accounts.errors import Problem, TokenError
 from accounts.models import (
     Appointment,
+    EmailProof,
     Office,
     OfficerRole,
     Organization,
     Prefecture,
     RosterEntry,
+    SetPasswordToken,
     User,
     UseRequest,
     UseRequestDocument,
 )
 from accounts.permissions import officer_office_ids
 from accounts.workflow import EDITABLE_STATUSES
+from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.files.access import Access
+from portal.lib.access import get_or_404
 
 
 def offices_taking_use_requests() -> QuerySet[Office]:
@@ -50,22 +56,19 @@ def use_request_get_for_officer(*, user: Any, code: Any) -> UseRequest:
     """A submitted request (or report) addressed to one of the reception
     officer's offices; 404 for anything else, drafts included."""
     offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
-    try:
-        return (
-            UseRequest.objects.select_related(
-                "office",
-                "org_prefecture",
-                "organization",
-                "decided_by",
-                "registered_by",
-                "resulting_user",
-                "filed_by",
-            )
-            .exclude(status=UseRequest.Status.DRAFT)
-            .get(code=code, office_id__in=offices)
-        )
-    except (UseRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        UseRequest.objects.select_related(
+            "office",
+            "org_prefecture",
+            "organization",
+            "decided_by",
+            "registered_by",
+            "resulting_user",
+            "filed_by",
+        ).exclude(status=UseRequest.Status.DRAFT),
+        code=code,
+        office_id__in=offices,
+    )
 
 
 def use_request_queue(
@@ -94,18 +97,16 @@ def use_request_queue(
     return qs.select_related("office").order_by("submitted_at", "id")
 
 
-def use_request_get_for_requester(*, email: str, code: Any) -> UseRequest:
+def _use_request_get_for_requester(*, email: str, code: Any) -> UseRequest:
     """A new request owned by the proven ``email`` that its requester may still
     edit (draft or returned); 404 otherwise."""
-    try:
-        return UseRequest.objects.get(
-            code=code,
-            email__iexact=email,
-            kind=UseRequest.Kind.NEW,
-            status__in=EDITABLE_STATUSES,
-        )
-    except (UseRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        UseRequest.objects.all(),
+        code=code,
+        email__iexact=email,
+        kind=UseRequest.Kind.NEW,
+        status__in=EDITABLE_STATUSES,
+    )
 
 
 def use_requests_of_requester(*, email: str) -> QuerySet[UseRequest]:
@@ -133,14 +134,10 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
 
 def organization_get_for_user(*, user: Any, code: Any) -> Organization:
     """The organisation if the user belongs to or is appointed by it; else 404."""
-    try:
-        return (
-            organizations_for_user(user=user)
-            .select_related("prefecture", "office")
-            .get(code=code)
-        )
-    except (Organization.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        organizations_for_user(user=user).select_related("prefecture", "office"),
+        code=code,
+    )
 
 
 # --- Reception --------------------------------------------------------------------
@@ -181,12 +178,12 @@ def use_request_waiting_by_kind(*, user: Any) -> dict[str, int]:
 
 # Audit actions that make up a request's history on the review page.
 _HISTORY_ACTIONS = (
-    "use_request.create",
-    "use_request.submit",
-    "use_request.return",
-    "use_request.approve",
-    "use_request.reject",
-    "periodic_report.approve",
+    AuditAction.USE_REQUEST_CREATE,
+    AuditAction.USE_REQUEST_SUBMIT,
+    AuditAction.USE_REQUEST_RETURN,
+    AuditAction.USE_REQUEST_APPROVE,
+    AuditAction.USE_REQUEST_REJECT,
+    AuditAction.PERIODIC_REPORT_APPROVE,
 )
 
 
@@ -224,10 +221,7 @@ def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
 
 def user_get_for_reception(*, user: Any, code: Any) -> User:
     """A portal user of one of the reception officer's offices; 404 otherwise."""
-    try:
-        return users_of_office(user=user).get(code=code)
-    except (User.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(users_of_office(user=user), code=code)
 
 
 def organizations_of_user(*, user: User) -> QuerySet[Organization]:
@@ -246,35 +240,73 @@ def organizations_of_user(*, user: User) -> QuerySet[Organization]:
 # --- The requester's side -------------------------------------------------------------
 
 
-def use_request_get_for_counter_officer(*, user: Any, code: Any) -> UseRequest:
+def _use_request_get_for_counter_officer(*, user: Any, code: Any) -> UseRequest:
     """A paper request that a reception officer registers at the counter of one
     of their offices and may fill in through the requester's wizard (draft or
     returned); 404 for anything else."""
     offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
-    try:
-        return UseRequest.objects.get(
-            code=code,
-            kind=UseRequest.Kind.NEW,
-            channel=UseRequest.Channel.COUNTER,
-            status__in=EDITABLE_STATUSES,
-            office_id__in=offices,
-        )
-    except (UseRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        UseRequest.objects.all(),
+        code=code,
+        kind=UseRequest.Kind.NEW,
+        channel=UseRequest.Channel.COUNTER,
+        status__in=EDITABLE_STATUSES,
+        office_id__in=offices,
+    )
 
 
-def use_request_get_submitted_for_requester(*, email: str, code: Any) -> UseRequest:
+def _use_request_get_submitted_for_requester(*, email: str, code: Any) -> UseRequest:
     """A request of the proven ``email`` that has been submitted (any status
     after the draft), for its confirmation page; 404 otherwise."""
-    try:
-        return UseRequest.objects.select_related("office").get(
-            code=code,
-            email__iexact=email,
-            kind=UseRequest.Kind.NEW,
-            reference_number__isnull=False,
-        )
-    except (UseRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        UseRequest.objects.select_related("office"),
+        code=code,
+        email__iexact=email,
+        kind=UseRequest.Kind.NEW,
+        reference_number__isnull=False,
+    )
+
+
+Purpose = Literal["edit", "confirmation", "review"]
+
+
+def use_request_get_for_visitor(
+    *, user: Any, proven_email: str, code: Any, purpose: Purpose
+) -> UseRequest:
+    """The one access function for requests for use; 404 for anyone else,
+    whether or not the request exists.
+
+    - ``edit``: the requester, by the email address proven in their session
+      (a draft or returned request), or a reception officer of the office for
+      a paper request registered at the counter.
+    - ``confirmation``: the requester of a submitted request, or reception of
+      its office.
+    - ``review``: reception of the request's office, any status but draft.
+    """
+    if purpose != "review" and proven_email:
+        try:
+            if purpose == "edit":
+                return _use_request_get_for_requester(email=proven_email, code=code)
+            return _use_request_get_submitted_for_requester(
+                email=proven_email, code=code
+            )
+        except Http404:
+            pass
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    if purpose == "edit":
+        return _use_request_get_for_counter_officer(user=user, code=code)
+    return use_request_get_for_officer(user=user, code=code)
+
+
+def use_request_acting_user(
+    *, user: Any, proven_email: str, use_request: UseRequest
+) -> User | None:
+    """Who acts on a request reached with ``purpose="edit"``: None for its
+    requester (no account), else the counter officer."""
+    if proven_email and use_request.email.lower() == proven_email.lower():
+        return None
+    return user if isinstance(user, User) else None
 
 
 def use_request_documents(*, use_request: UseRequest) -> QuerySet[UseRequestDocument]:
@@ -287,10 +319,17 @@ def use_request_document_get(
     *, use_request: UseRequest, file_code: Any
 ) -> UseRequestDocument:
     """One file of a request the caller already may see; 404 if it is not one."""
-    try:
-        return use_request.documents.select_related("file").get(file__code=file_code)
-    except (UseRequestDocument.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        use_request.documents.select_related("file"), file__code=file_code
+    )
+
+
+def use_request_documents_size(use_request: UseRequest) -> int:
+    """Bytes of all files attached to the request."""
+    total = UseRequestDocument.objects.filter(use_request=use_request).aggregate(
+        total=Sum("file__size")
+    )["total"]
+    return int(total or 0)
 
 
 def use_request_file_access(user: Any, stored_file: Any) -> Access:
@@ -307,15 +346,16 @@ def use_request_file_access(user: Any, stored_file: Any) -> Access:
     )
     if document is None:
         return "none"
-    r = document.use_request
+    use_request = document.use_request
     officer_may_see = (
-        r.status != UseRequest.Status.DRAFT or r.channel == UseRequest.Channel.COUNTER
+        use_request.status != UseRequest.Status.DRAFT
+        or use_request.channel == UseRequest.Channel.COUNTER
     )
-    if officer_may_see and r.office_id in officer_office_ids(
+    if officer_may_see and use_request.office_id in officer_office_ids(
         user, OfficerRole.Role.RECEPTION
     ):
         return "view_inline"
-    if r.filed_by_id is not None and r.filed_by_id == user.pk:
+    if use_request.filed_by_id is not None and use_request.filed_by_id == user.pk:
         return "view"
     return "none"
 
@@ -360,12 +400,11 @@ def appointment_get_for_organization(
     *, organization: Organization, code: Any
 ) -> Appointment:
     """One appointment of an organisation the caller already may see; else 404."""
-    try:
-        return Appointment.objects.select_related("appointee", "organization").get(
-            organization=organization, code=code
-        )
-    except (Appointment.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        Appointment.objects.select_related("appointee", "organization"),
+        organization=organization,
+        code=code,
+    )
 
 
 def roster_entries(*, organization: Organization) -> QuerySet[RosterEntry]:
@@ -378,12 +417,11 @@ def roster_entry_get_for_organization(
     *, organization: Organization, code: Any
 ) -> RosterEntry:
     """One roster entry of an organisation the caller already may see; else 404."""
-    try:
-        return RosterEntry.objects.select_related("organization").get(
-            organization=organization, code=code
-        )
-    except (RosterEntry.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        RosterEntry.objects.select_related("organization"),
+        organization=organization,
+        code=code,
+    )
 
 
 def periodic_report_open(*, organization: Organization) -> UseRequest | None:
@@ -422,12 +460,12 @@ def periodic_report_get_for_organization(
     *, organization: Organization, code: Any
 ) -> UseRequest:
     """A periodic report of an organisation the caller already may see; else 404."""
-    try:
-        return UseRequest.objects.select_related(
-            "office", "organization", "filed_by"
-        ).get(organization=organization, kind=UseRequest.Kind.PERIODIC, code=code)
-    except (UseRequest.DoesNotExist, ValueError, ValidationError):
-        raise Http404 from None
+    return get_or_404(
+        UseRequest.objects.select_related("office", "organization", "filed_by"),
+        organization=organization,
+        kind=UseRequest.Kind.PERIODIC,
+        code=code,
+    )
 
 
 def officers_of_office(*, office_id: int | None, roles: list[str]) -> list[User]:
@@ -444,3 +482,137 @@ def officers_of_office(*, office_id: int | None, roles: list[str]) -> list[User]
         .distinct()
         .order_by("pk")
     )
+
+
+# --- Tokens and the requester's wizard ----------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    """How link tokens are stored: only their hash."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def email_proof_check(*, token: str) -> EmailProof:
+    """The live proof for ``token`` without using it, or TokenError
+    ('unknown'|'used'|'expired').  The link's page calls this on GET so that a
+    mail scanner opening the link does not use it up; redeeming is a POST."""
+    proof = EmailProof.objects.filter(token_hash=token_hash(token)).first()
+    if proof is None:
+        raise TokenError("unknown")
+    if proof.used_at is not None:
+        raise TokenError("used")
+    if proof.expires_at < timezone.now():
+        raise TokenError("expired")
+    return proof
+
+
+def set_password_token_check(*, token: str) -> SetPasswordToken:
+    """The live token for ``token`` or TokenError('unknown'|'used'|'expired')."""
+    found = (
+        SetPasswordToken.objects.select_related("user")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if found is None:
+        raise TokenError("unknown")
+    if found.used_at is not None:
+        raise TokenError("used")
+    if found.expires_at < timezone.now():
+        raise TokenError("expired")
+    return found
+
+
+# Document slots every request needs; the registry certificate (corporations)
+# and proof of appointment (categories 2–4) are added by use_request_problems.
+REQUIRED_DOCUMENTS = {
+    UseRequest.Kind.NEW: ["org_summary", "pledge", "category"],
+    UseRequest.Kind.PERIODIC: ["user_list", "category"],
+}
+
+ORG_FIELDS = (
+    "org_name_ja",
+    "org_postal_code",
+    "org_prefecture_id",
+    "org_address",
+    "org_representative",
+    "org_phone",
+    "org_category",
+)
+
+
+def use_request_problems(use_request: UseRequest) -> list[Problem]:
+    """What still stops this request from being submitted, as (item, message)
+    pairs for the check-answers page.  Reads the request's documents and any
+    other pending request of the same requester; writes nothing."""
+    from accounts import messages
+
+    problems: list[Problem] = []
+    if use_request.kind == UseRequest.Kind.NEW:
+        problems += _new_request_problems(use_request)
+    if not all(getattr(use_request, name) for name in DECLARATION_FIELDS):
+        problems.append(("declarations", messages.MISSING_DECLARATIONS))
+    slots = set(use_request.documents.values_list("slot", flat=True))
+    required = list(REQUIRED_DOCUMENTS[UseRequest.Kind(use_request.kind)])
+    if use_request.kind == UseRequest.Kind.NEW and use_request.org_is_corporation:
+        required.append("registry")
+    if (
+        use_request.kind == UseRequest.Kind.NEW
+        and use_request.user_category
+        and use_request.user_category > 1
+    ):
+        required.append("appointment")
+    for slot in required:
+        if slot not in slots:
+            label = UseRequestDocument.Slot(slot).label
+            problems.append(
+                ("documents", messages.MISSING_DOCUMENT.format(document=label))
+            )
+    if use_request.office is None:
+        problems.append(("office", messages.MISSING_OFFICE))
+    elif not use_request.office.accepts_use_requests:
+        problems.append(("office", messages.OFFICE_NOT_ACCEPTING))
+    if use_request.kind == UseRequest.Kind.NEW and use_request.org_corporate_number:
+        duplicate = UseRequest.objects.filter(
+            email__iexact=use_request.email,
+            org_corporate_number=use_request.org_corporate_number,
+            status__in=[UseRequest.Status.SUBMITTED, UseRequest.Status.RETURNED],
+        ).exclude(pk=use_request.pk)
+        if duplicate.exists():
+            problems.append(("organization", messages.DUPLICATE_PENDING))
+    return problems
+
+
+def _new_request_problems(use_request: UseRequest) -> list[Problem]:
+    from accounts import messages
+
+    problems: list[Problem] = []
+    if not use_request.user_category:
+        problems.append(("category", messages.MISSING_CATEGORY))
+    if use_request.org_is_corporation is None or any(
+        not getattr(use_request, name) for name in ORG_FIELDS
+    ):
+        problems.append(("organization", messages.MISSING_ORGANIZATION))
+    elif use_request.org_is_corporation and not use_request.org_corporate_number:
+        problems.append(("organization", messages.MISSING_CORPORATE_NUMBER))
+    if not all(
+        [
+            use_request.full_name,
+            use_request.full_name_kana,
+            use_request.phone,
+            use_request.position,
+        ]
+    ):
+        problems.append(("person", messages.MISSING_PERSON))
+    if (
+        use_request.user_category
+        and use_request.user_category > 1
+        and not use_request.affiliation
+    ):
+        problems.append(("person", messages.MISSING_AFFILIATION))
+    if use_request.user_category == User.Category.ATTORNEY and not (
+        use_request.toritsugi_number and use_request.toritsugi_issuer
+    ):
+        problems.append(("person", messages.MISSING_TORITSUGI))
+    if not use_request.roster:
+        problems.append(("roster", messages.MISSING_ROSTER))
+    return problems

@@ -1,4 +1,5 @@
-"""Lifecycles of requests for use and of user accounts: one table each."""
+"""Lifecycles of requests for use and of user accounts: one table each, read
+by ``portal.lib.errors.next_state`` (which raises IllegalTransition)."""
 
 from __future__ import annotations
 
@@ -45,26 +46,3 @@ ACCOUNT_TRANSITIONS: dict[tuple[str, str], str] = {
     (US.ACTIVE, AccountAction.REVOKE): US.REVOKED,
     (US.SUSPENDED, AccountAction.REVOKE): US.REVOKED,
 }
-
-
-class IllegalTransition(Exception):
-    """The action is not allowed from the object's current state."""
-
-    def __init__(self, state: str, action: str) -> None:
-        super().__init__(f"{action!r} is not allowed from {state!r}")
-        self.state = state
-        self.action = action
-
-
-def next_request_status(status: str, action: str) -> str:
-    try:
-        return REQUEST_TRANSITIONS[(status, action)]
-    except KeyError:
-        raise IllegalTransition(status, action) from None
-
-
-def next_account_status(status: str, action: str) -> str:
-    try:
-        return ACCOUNT_TRANSITIONS[(status, action)]
-    except KeyError:
-        raise IllegalTransition(status, action) from None

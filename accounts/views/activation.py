@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from allauth.account.utils import perform_login
 
-from accounts import services
+from accounts import selectors, services
+from accounts.errors import TokenError
 from accounts.forms_reception import SetPasswordForm
-from accounts.services import TokenError
 
 # What happened to a link that no longer works, and the HTTP status that says so.
 _TOKEN_STATUS = {"unknown": 404, "used": 410, "expired": 410}
@@ -36,7 +36,7 @@ def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def set_password(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        found = services.set_password_token_check(token=token)
+        found = selectors.set_password_token_check(token=token)
     except TokenError as exc:
         return _link_problem(request, exc.reason)
     user = found.user

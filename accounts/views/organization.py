@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import messages as m
 from accounts import roster_csv, selectors, services
+from accounts.errors import Problem, RequestIncomplete, RosterConflict
 from accounts.forms_org import (
     PERIODIC_SLOTS,
     ConfirmRosterForm,
@@ -38,6 +39,7 @@ from accounts.forms_org import (
     RosterEntryForm,
     RosterImportForm,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organization, User, UseRequest, UseRequestDocument
 from accounts.permissions import (
     approval_expired,
@@ -47,6 +49,7 @@ from accounts.permissions import (
     is_portal_user,
 )
 from accounts.workflow import EDITABLE_STATUSES
+from portal.lib.errors import StaleEdit
 
 ROSTER_PAGE_SIZE = 50
 # Reminders start 60 days before the approval ends; so does the banner.
@@ -82,18 +85,11 @@ def validity(user: Any, today: date | None = None) -> dict[str, Any]:
     }
 
 
-def _actor(request: HttpRequest) -> User:
-    """The signed-in user (every view here is behind login_required)."""
-    if not isinstance(request.user, User):
-        raise PermissionDenied
-    return request.user
-
-
-def _organization(request: HttpRequest, code: uuid.UUID) -> Organization:
+def _organization(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Organization:
     return selectors.organization_get_for_user(user=request.user, code=code)
 
 
-def _require_write(request: HttpRequest) -> None:
+def _require_write(request: AuthenticatedHttpRequest) -> None:
     if not can_file(request.user):
         raise PermissionDenied
 
@@ -103,7 +99,7 @@ def _relation(user: Any, organization: Organization) -> str:
 
 
 def _page_context(
-    request: HttpRequest, organization: Organization, **extra: Any
+    request: AuthenticatedHttpRequest, organization: Organization, **extra: Any
 ) -> dict[str, Any]:
     return {
         "organization": organization,
@@ -117,16 +113,14 @@ def _page_context(
 
 
 @login_required
-def organizations(request: HttpRequest) -> HttpResponse:
+def organizations(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The user's organisations and their own approval's validity."""
     orgs = list(
         selectors.organizations_for_user(user=request.user)
         .select_related("office")
         .order_by("name_ja")
     )
-    member_of = set(
-        _actor(request).memberships.values_list("organization_id", flat=True)
-    )
+    member_of = set(request.user.memberships.values_list("organization_id", flat=True))
     rows = [
         {
             "organization": org,
@@ -146,7 +140,9 @@ def organizations(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organization_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def organization_detail(
+    request: AuthenticatedHttpRequest, code: uuid.UUID
+) -> HttpResponse:
     organization = _organization(request, code)
     return render(
         request,
@@ -169,7 +165,7 @@ def organization_detail(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def appointment_end(
-    request: HttpRequest, code: uuid.UUID, appointment: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, appointment: uuid.UUID
 ) -> HttpResponse:
     """Confirm, then end an appointment.  Only the organisation's own staff
     may; the appointee loses access to the organisation at once."""
@@ -183,7 +179,7 @@ def appointment_end(
     if found.ended_at is not None:
         return redirect(detail_url)
     if request.method == "POST":
-        services.appointment_end(appointment=found, actor=_actor(request))
+        services.appointment_end(appointment=found, actor=request.user)
         messages.success(
             request,
             _(
@@ -204,7 +200,7 @@ def appointment_end(
 
 
 @login_required
-def roster(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def roster(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     organization = _organization(request, code)
     paginator = Paginator(
         selectors.roster_entries(organization=organization), ROSTER_PAGE_SIZE
@@ -219,7 +215,7 @@ def roster(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def roster_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     organization = _organization(request, code)
     _require_write(request)
     return _roster_form(request, organization, entry=None)
@@ -228,7 +224,7 @@ def roster_add(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_edit(
-    request: HttpRequest, code: uuid.UUID, entry: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, entry: uuid.UUID
 ) -> HttpResponse:
     organization = _organization(request, code)
     found = selectors.roster_entry_get_for_organization(
@@ -239,7 +235,7 @@ def roster_edit(
 
 
 def _roster_form(
-    request: HttpRequest, organization: Organization, entry: Any
+    request: AuthenticatedHttpRequest, organization: Organization, entry: Any
 ) -> HttpResponse:
     roster_url = reverse("accounts:organization_roster", args=[organization.code])
     if request.method == "POST":
@@ -249,10 +245,10 @@ def _roster_form(
                 saved = services.roster_entry_save(
                     organization=organization,
                     values=form.values(),
-                    actor=_actor(request),
+                    actor=request.user,
                     entry=entry,
                 )
-            except services.RosterConflict:
+            except RosterConflict:
                 form.add_error(None, m.ROSTER_CONFLICT)
             else:
                 name = " ".join(filter(None, [saved.family_name, saved.given_name]))
@@ -279,7 +275,7 @@ def _roster_form(
 @login_required
 @require_http_methods(["GET", "POST"])
 def roster_delete(
-    request: HttpRequest, code: uuid.UUID, entry: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, entry: uuid.UUID
 ) -> HttpResponse:
     organization = _organization(request, code)
     found = selectors.roster_entry_get_for_organization(
@@ -288,7 +284,7 @@ def roster_delete(
     _require_write(request)
     roster_url = reverse("accounts:organization_roster", args=[organization.code])
     if request.method == "POST":
-        services.roster_entry_delete(entry=found, actor=_actor(request))
+        services.roster_entry_delete(entry=found, actor=request.user)
         name = " ".join(filter(None, [found.family_name, found.given_name]))
         messages.success(
             request, _("%(name)s was removed from the list.") % {"name": name}
@@ -303,7 +299,7 @@ def roster_delete(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def roster_import(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def roster_import(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """Upload a CSV: every line is checked first; if any line is wrong nothing
     is imported and every problem is listed by line and column."""
     organization = _organization(request, code)
@@ -319,7 +315,7 @@ def roster_import(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 form.add_error("csv_file", m.ROSTER_NOT_IMPORTED)
             else:
                 count = services.roster_import(
-                    organization=organization, rows=result.rows, actor=_actor(request)
+                    organization=organization, rows=result.rows, actor=request.user
                 )
                 messages.success(
                     request,
@@ -365,17 +361,17 @@ def _csv_response(data: bytes, filename: str) -> HttpResponse:
 
 
 @login_required
-def roster_template(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def roster_template(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     _organization(request, code)
     return _csv_response(roster_csv.roster_csv_template(), "roster-template.csv")
 
 
 @login_required
-def roster_export(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def roster_export(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """The roster as CSV (the import format).  Reading, so read-only users may
     export too; every export is audited."""
     organization = _organization(request, code)
-    data = services.roster_export(organization=organization, actor=_actor(request))
+    data = services.roster_export(organization=organization, actor=request.user)
     return _csv_response(data, f"roster-{timezone.localdate():%Y%m%d}.csv")
 
 
@@ -383,7 +379,7 @@ def roster_export(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def _report(
-    request: HttpRequest, organization: Organization, report: uuid.UUID
+    request: AuthenticatedHttpRequest, organization: Organization, report: uuid.UUID
 ) -> UseRequest:
     return selectors.periodic_report_get_for_organization(
         organization=organization, code=report
@@ -394,13 +390,15 @@ def _editable(report: UseRequest) -> bool:
     return report.status in EDITABLE_STATUSES
 
 
-def _confirmations(request: HttpRequest, report: UseRequest) -> dict[str, bool]:
+def _confirmations(
+    request: AuthenticatedHttpRequest, report: UseRequest
+) -> dict[str, bool]:
     """What the filer confirmed in this session.  Kept in the session, not the
     report: the lists may change, so the confirmation must be fresh."""
     return dict(request.session.get(f"periodic:{report.code}", {}))
 
 
-def _confirm(request: HttpRequest, report: UseRequest, item: str) -> None:
+def _confirm(request: AuthenticatedHttpRequest, report: UseRequest, item: str) -> None:
     key = f"periodic:{report.code}"
     request.session[key] = {**request.session.get(key, {}), item: True}
 
@@ -410,7 +408,10 @@ def _step_url(step: str, organization: Organization, report: UseRequest) -> str:
 
 
 def _next_url(
-    request: HttpRequest, step: str, organization: Organization, report: UseRequest
+    request: AuthenticatedHttpRequest,
+    step: str,
+    organization: Organization,
+    report: UseRequest,
 ) -> str:
     """The next step, or back to check answers when the user came from there."""
     if request.POST.get("from_check") == "1":
@@ -420,7 +421,7 @@ def _next_url(
 
 
 def _step_context(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     organization: Organization,
     report: UseRequest,
     step: str,
@@ -447,14 +448,14 @@ def _step_context(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def periodic(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
+def periodic(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     """The periodic report's start page: what it is, the report in progress
     and past reports.  POST starts (or continues) the one open report."""
     organization = _organization(request, code)
     if request.method == "POST":
         _require_write(request)
         report = services.periodic_report_start(
-            organization=organization, actor=_actor(request)
+            organization=organization, actor=request.user
         )
         if _editable(report):
             return redirect(_step_url("users", organization, report))
@@ -476,7 +477,7 @@ def periodic(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def _periodic_step(
-    request: HttpRequest, code: uuid.UUID, report_code: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report_code: uuid.UUID
 ) -> tuple[Organization, UseRequest] | HttpResponse:
     organization = _organization(request, code)
     report = _report(request, organization, report_code)
@@ -490,7 +491,7 @@ def _periodic_step(
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic_users(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
@@ -520,7 +521,7 @@ def periodic_users(
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic_roster(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
@@ -552,7 +553,7 @@ def periodic_roster(
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic_declarations(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
@@ -566,9 +567,9 @@ def periodic_declarations(
                     use_request=r,
                     fields=form.changes(),
                     expected_version=int(request.POST.get("version") or 0),
-                    actor=_actor(request),
+                    actor=request.user,
                 )
-            except services.StaleEdit:
+            except StaleEdit:
                 messages.error(request, str(m.STALE_EDIT))
                 return redirect(request.path)
             return redirect(_next_url(request, "declarations", organization, r))
@@ -593,7 +594,7 @@ def _documents_by_slot(report: UseRequest) -> dict[str, list[UseRequestDocument]
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic_documents(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
@@ -607,9 +608,9 @@ def periodic_documents(
             try:
                 for slot, upload in form.uploads():
                     services.periodic_report_document_add(
-                        report=r, slot=slot, cleaned=upload, actor=_actor(request)
+                        report=r, slot=slot, cleaned=upload, actor=request.user
                     )
-            except services.StaleEdit:
+            except StaleEdit:
                 messages.info(request, str(m.PERIODIC_NOT_EDITABLE))
                 return redirect("accounts:organization_periodic", organization.code)
             return redirect(_next_url(request, "documents", organization, r))
@@ -629,7 +630,10 @@ def periodic_documents(
 @login_required
 @require_POST
 def periodic_document_remove(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID, file: uuid.UUID
+    request: AuthenticatedHttpRequest,
+    code: uuid.UUID,
+    report: uuid.UUID,
+    file: uuid.UUID,
 ) -> HttpResponse:
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
@@ -637,10 +641,8 @@ def periodic_document_remove(
     organization, r = found
     document = selectors.use_request_document_get(use_request=r, file_code=file)
     try:
-        services.periodic_report_document_remove(
-            document=document, actor=_actor(request)
-        )
-    except services.StaleEdit:
+        services.periodic_report_document_remove(document=document, actor=request.user)
+    except StaleEdit:
         messages.info(request, str(m.PERIODIC_NOT_EDITABLE))
         return redirect("accounts:organization_periodic", organization.code)
     messages.success(
@@ -652,7 +654,7 @@ def periodic_document_remove(
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic_check(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     """Check answers, then submit (services.periodic_report_submit)."""
     found = _periodic_step(request, code, report)
@@ -660,16 +662,16 @@ def periodic_check(
         return found
     organization, r = found
     confirmed = _confirmations(request, r)
-    problems: list[services.Problem] = []
+    problems: list[Problem] = []
     if request.method == "POST":
         try:
             services.periodic_report_submit(
                 report=r,
-                actor=_actor(request),
+                actor=request.user,
                 users_confirmed=confirmed.get("users", False),
                 roster_confirmed=confirmed.get("roster", False),
             )
-        except services.RequestIncomplete as exc:
+        except RequestIncomplete as exc:
             problems = exc.problems
         else:
             request.session.pop(f"periodic:{r.code}", None)
@@ -721,7 +723,7 @@ def periodic_check(
 
 @login_required
 def periodic_done(
-    request: HttpRequest, code: uuid.UUID, report: uuid.UUID
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     organization = _organization(request, code)
     r = _report(request, organization, report)

@@ -32,6 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allauth.account.decorators import reauthentication_required
 
 from accounts import selectors, services
+from accounts.errors import PasswordLinkRefused
 from accounts.forms_reception import (
     RETURN_ITEMS,
     ApproveForm,
@@ -40,6 +41,7 @@ from accounts.forms_reception import (
     ReasonForm,
     ReturnForm,
 )
+from accounts.http import AuthenticatedHttpRequest
 from accounts.models import (
     Office,
     OfficerRole,
@@ -49,12 +51,16 @@ from accounts.models import (
     UseRequestDocument,
 )
 from accounts.permissions import (
+    account_actions,
     approval_expired,
     is_reception_officer,
+    may_reissue_password_link,
     officer_office_ids,
+    use_request_decisions,
 )
-from accounts.workflow import ACCOUNT_TRANSITIONS, IllegalTransition
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
+from portal.lib.errors import IllegalTransition, StaleEdit, show_error
 
 QUEUE_PAGE_SIZE = 50
 USERS_PAGE_SIZE = 50
@@ -324,12 +330,12 @@ def _roster(r: UseRequest) -> list[dict[str, Any]]:
 
 
 HISTORY_LABELS: dict[str, Any] = {
-    "use_request.create": gettext_lazy("Registered at the counter"),
-    "use_request.submit": gettext_lazy("Submitted"),
-    "use_request.return": gettext_lazy("Returned for correction"),
-    "use_request.approve": gettext_lazy("Approved"),
-    "periodic_report.approve": gettext_lazy("Approved"),
-    "use_request.reject": gettext_lazy("Rejected"),
+    AuditAction.USE_REQUEST_CREATE: gettext_lazy("Registered at the counter"),
+    AuditAction.USE_REQUEST_SUBMIT: gettext_lazy("Submitted"),
+    AuditAction.USE_REQUEST_RETURN: gettext_lazy("Returned for correction"),
+    AuditAction.USE_REQUEST_APPROVE: gettext_lazy("Approved"),
+    AuditAction.PERIODIC_REPORT_APPROVE: gettext_lazy("Approved"),
+    AuditAction.USE_REQUEST_REJECT: gettext_lazy("Rejected"),
 }
 
 
@@ -337,12 +343,14 @@ def _history(r: UseRequest) -> list[dict[str, Any]]:
     events = []
     for event in selectors.use_request_history(use_request=r):
         if (
-            event.action == "use_request.create"
+            event.action == AuditAction.USE_REQUEST_CREATE
             and r.channel != UseRequest.Channel.COUNTER
         ):
             continue
         label: Any = HISTORY_LABELS[event.action]
-        if event.action == "use_request.submit" and event.data.get("resubmission"):
+        if event.action == AuditAction.USE_REQUEST_SUBMIT and event.data.get(
+            "resubmission"
+        ):
             label = _("Resubmitted after correction")
         items = [
             str(RETURN_ITEMS.get(item, item))
@@ -370,7 +378,9 @@ def _organization_users(r: UseRequest) -> list[dict[str, Any]]:
     ]
 
 
-def _detail_context(r: UseRequest, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    r: UseRequest, decisions: list[str], **extra: Any
+) -> dict[str, Any]:
     return {
         "organization_users": _organization_users(r),
         "use_request": r,
@@ -383,7 +393,7 @@ def _detail_context(r: UseRequest, **extra: Any) -> dict[str, Any]:
             {"label": RETURN_ITEMS.get(key, key), "text": text}
             for key, text in (r.return_comments or {}).items()
         ],
-        "can_decide": r.status == UseRequest.Status.SUBMITTED,
+        "can_decide": bool(decisions),
         **extra,
     }
 
@@ -395,11 +405,16 @@ def detail(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
     r = use_request
     audit_record(
         actor=request.user,
-        action="use_request.view",
+        action=AuditAction.USE_REQUEST_VIEW,
         obj=r,
         organization_code=r.organization.code if r.organization else None,
     )
-    return render(request, "accounts/reception/detail.html", _detail_context(r))
+    return render(
+        request,
+        "accounts/reception/detail.html",
+        # The same rule the decision services check before acting.
+        _detail_context(r, use_request_decisions(request.user, r)),
+    )
 
 
 DECISIONS = ("approve", "return", "reject")
@@ -433,7 +448,7 @@ def decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
     r = selectors.use_request_get_for_officer(user=request.user, code=code)
     if action not in DECISIONS:
         raise Http404
-    if r.status != UseRequest.Status.SUBMITTED:
+    if action not in use_request_decisions(request.user, r):
         messages.info(request, _("This request is not waiting for a decision."))
         return redirect("accounts:reception_detail", r.code)
     return _render_decision(request, r, action, _decision_form(action, r))
@@ -461,11 +476,9 @@ def _decide(
     form = _decision_form(action, r, request.POST)
     if not form.is_valid():
         return _render_decision(request, r, action, form)
-    if form.cleaned_data.get("version") != r.version:
-        return _decided_elsewhere(request, r)
     try:
         act(form)
-    except IllegalTransition:
+    except (IllegalTransition, StaleEdit):
         r.refresh_from_db(fields=["status"])
         return _decided_elsewhere(request, r)
     messages.success(request, done)
@@ -482,7 +495,11 @@ def approve(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
         request,
         use_request,
         "approve",
-        lambda form: services.use_request_approve(use_request=use_request, actor=user),
+        lambda form: services.use_request_approve(
+            use_request=use_request,
+            actor=user,
+            expected_version=form.cleaned_data["version"],
+        ),
         _(
             "The request is approved. The user ID and a link to set a password are being emailed."
         )
@@ -505,7 +522,10 @@ def return_for_correction(
         use_request,
         "return",
         lambda form: services.use_request_return(
-            use_request=use_request, actor=user, comments=form.comments()
+            use_request=use_request,
+            actor=user,
+            comments=form.comments(),
+            expected_version=form.cleaned_data["version"],
         ),
         _(
             "The request is returned for correction. The requester has been told what to correct."
@@ -524,7 +544,10 @@ def reject(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
         use_request,
         "reject",
         lambda form: services.use_request_reject(
-            use_request=use_request, actor=user, reason=form.cleaned_data["reason"]
+            use_request=use_request,
+            actor=user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
         ),
         _("The request is rejected. The requester has been sent the reasons."),
     )
@@ -604,35 +627,24 @@ def users(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _account_actions(subject: User) -> list[str]:
-    return [
-        action for (state, action) in ACCOUNT_TRANSITIONS if state == subject.status
-    ]
-
-
 @login_required
 @require_GET
 @_with_office_user
-def user_detail(request: HttpRequest, *, subject: User) -> HttpResponse:
-    audit_record(actor=request.user, action="account.view", obj=subject)
+def user_detail(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
+    audit_record(actor=request.user, action=AuditAction.ACCOUNT_VIEW, obj=subject)
     return render(
         request,
         "accounts/reception/user_detail.html",
-        _user_context(subject),
+        {
+            "subject": subject,
+            "colour": STATUS_COLOURS.get(subject.status, "blue"),
+            "expired": approval_expired(subject),
+            "organizations": selectors.organizations_of_user(user=subject),
+            # The same rules the services check before acting.
+            "actions": account_actions(request.user, subject),
+            "needs_password": may_reissue_password_link(request.user, subject),
+        },
     )
-
-
-def _user_context(subject: User, **extra: Any) -> dict[str, Any]:
-    return {
-        "subject": subject,
-        "colour": STATUS_COLOURS.get(subject.status, "blue"),
-        "expired": approval_expired(subject),
-        "organizations": selectors.organizations_of_user(user=subject),
-        "actions": _account_actions(subject),
-        "needs_password": not subject.has_usable_password()
-        and subject.status != User.Status.REVOKED,
-        **extra,
-    }
 
 
 ACCOUNT_ACTIONS: dict[str, dict[str, Any]] = {
@@ -678,11 +690,13 @@ def _render_account_action(
 
 @login_required
 @require_GET
-def user_decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
+def user_decide(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, action: str
+) -> HttpResponse:
     subject = selectors.user_get_for_reception(user=request.user, code=code)
     if action not in ACCOUNT_ACTIONS:
         raise Http404
-    if action not in _account_actions(subject):
+    if action not in account_actions(request.user, subject):
         messages.info(
             request,
             _("This action is not possible for the account in its current status."),
@@ -739,20 +753,14 @@ def user_revoke(request: HttpRequest, *, subject: User) -> HttpResponse:
 @login_required
 @require_POST
 @_with_office_user
-def user_send_link(request: HttpRequest, *, subject: User) -> HttpResponse:
+def user_send_link(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     """A new set-password link, for a user who never set a password (the
     first link expired or was lost)."""
-    if subject.has_usable_password() or subject.status == User.Status.REVOKED:
-        messages.error(
-            request,
-            _(
-                "This user has already set a password; they can reset it from the sign-in page."
-            )
-            if subject.has_usable_password()
-            else _("A revoked account cannot be given a new link."),
-        )
+    try:
+        services.set_password_link_reissue(user=subject, actor=request.user)
+    except PasswordLinkRefused as exc:
+        show_error(request, exc)
     else:
-        services.set_password_link_reissue(user=subject, actor=request.user)  # type: ignore[arg-type]
         messages.success(
             request, _("A new link to set a password is being emailed to the user.")
         )

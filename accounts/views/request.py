@@ -14,14 +14,12 @@ No personal data goes into a URL: requests and files are addressed by UUIDs.
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import (
     FileResponse,
@@ -37,10 +35,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from allauth.account.adapter import get_adapter
-
 from accounts import messages as m
 from accounts import roster_csv, selectors, services
+from accounts.errors import RequestIncomplete, TokenError
 from accounts.forms import (
     DECLARATIONS,
     ORG_CATEGORY_HINTS,
@@ -61,6 +58,8 @@ from accounts.forms import (
 from accounts.models import OfficerRole, User, UseRequest, UseRequestDocument
 from accounts.permissions import officer_office_ids
 from portal.audit.services import audit_record
+from portal.lib import ratelimit
+from portal.lib.errors import StaleEdit
 
 SESSION_EMAIL = "zairyu_requester_email"
 SESSION_SENT_TO = "zairyu_requester_sent_to"
@@ -69,6 +68,7 @@ SESSION_SENT_TO = "zairyu_requester_sent_to"
 # typos and lost mails, too few to flood someone's mailbox.
 LINKS_PER_EMAIL_PER_HOUR = 5
 LINKS_PER_CLIENT_PER_HOUR = 30
+RATE_WINDOW = 3600  # seconds
 
 # The wizard's sections in order: (key, URL name, title).  The keys are the
 # items reception comments on when returning a request (return_comments).
@@ -121,44 +121,32 @@ def _proven_email(request: HttpRequest) -> str:
 def _editable_request(
     request: HttpRequest, code: Any
 ) -> tuple[UseRequest, User | None]:
-    """The request ``code`` and the acting user, if the visitor may edit it:
-
-    (a) the requester, by the email address proven in this session (the
-        request is a draft or returned, acting user None); or
-    (b) a reception officer of the request's office, for a paper request
-        registered at the counter (acting user the officer).
-
-    Anyone else: Http404, whether or not the request exists.
-    """
+    """The request ``code`` and the acting user, if the visitor may edit it
+    (``selectors.use_request_get_for_visitor``, purpose "edit"): its
+    requester by the proven email (acting user None) or a reception officer
+    of its office for a paper request.  Anyone else: Http404."""
     email = _proven_email(request)
-    if email:
-        try:
-            return selectors.use_request_get_for_requester(email=email, code=code), None
-        except Http404:
-            pass
-    if request.user.is_authenticated:
-        user = request.user
-        return selectors.use_request_get_for_counter_officer(user=user, code=code), user
-    raise Http404
+    use_request = selectors.use_request_get_for_visitor(
+        user=request.user, proven_email=email, code=code, purpose="edit"
+    )
+    actor = selectors.use_request_acting_user(
+        user=request.user, proven_email=email, use_request=use_request
+    )
+    return use_request, actor
 
 
 def _submitted_request(request: HttpRequest, code: Any) -> UseRequest | None:
     """The request if it has been submitted and the visitor may see its
     confirmation (its proven requester, or reception of its office)."""
-    email = _proven_email(request)
-    if email:
-        try:
-            return selectors.use_request_get_submitted_for_requester(
-                email=email, code=code
-            )
-        except Http404:
-            pass
-    if request.user.is_authenticated:
-        try:
-            return selectors.use_request_get_for_officer(user=request.user, code=code)
-        except Http404:
-            pass
-    return None
+    try:
+        return selectors.use_request_get_for_visitor(
+            user=request.user,
+            proven_email=_proven_email(request),
+            code=code,
+            purpose="confirmation",
+        )
+    except Http404:
+        return None
 
 
 def _need_email(request: HttpRequest) -> HttpResponse | None:
@@ -169,30 +157,6 @@ def _need_email(request: HttpRequest) -> HttpResponse | None:
 
 
 # --- Helpers ------------------------------------------------------------------------------
-
-
-def _allow(key: str, limit: int) -> bool:
-    """Count one event in a one-hour window (shared cache); False over the limit."""
-    cache.add(key, 0, 3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 3600)
-        count = 1
-    return count <= limit
-
-
-def _client_ip(request: HttpRequest) -> str:
-    """The client's address as the sign-in throttle sees it (allauth's adapter
-    knows the trusted proxies), so both limits count the same clients."""
-    try:
-        return str(get_adapter(request).get_client_ip(request))
-    except PermissionDenied:
-        return ""
-
-
-def _hashed(value: str) -> str:
-    return hashlib.sha256(value.lower().encode()).hexdigest()[:32]
 
 
 def _next_url(request: HttpRequest, r: UseRequest, section: str) -> str:
@@ -260,10 +224,18 @@ def start(request: HttpRequest) -> HttpResponse:
     form = EmailForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
-        client = _client_ip(request)
+        client = ratelimit.client_ip(request)
         if not (
-            _allow(f"usereq-proof:email:{_hashed(email)}", LINKS_PER_EMAIL_PER_HOUR)
-            and _allow(f"usereq-proof:ip:{_hashed(client)}", LINKS_PER_CLIENT_PER_HOUR)
+            ratelimit.hit(
+                f"usereq-proof:email:{ratelimit.hashed(email)}",
+                limit=LINKS_PER_EMAIL_PER_HOUR,
+                window=RATE_WINDOW,
+            )
+            and ratelimit.hit(
+                f"usereq-proof:ip:{ratelimit.hashed(client)}",
+                limit=LINKS_PER_CLIENT_PER_HOUR,
+                window=RATE_WINDOW,
+            )
         ):
             form.add_error("email", m.EMAIL_RATE_LIMITED)
         else:
@@ -314,13 +286,13 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     links, and must not use up a single-use link; the POST redeems it."""
     if request.method == "GET":
         try:
-            services.email_proof_check(token=token)
-        except services.TokenError as exc:
+            selectors.email_proof_check(token=token)
+        except TokenError as exc:
             return _token_error(request, exc.reason)
         return render(request, "accounts/request/verify.html")
     try:
         email = services.email_proof_redeem(token=token)
-    except services.TokenError as exc:
+    except TokenError as exc:
         return _token_error(request, exc.reason)
     # A new session key: whoever knew the old one does not inherit the proof.
     request.session.cycle_key()
@@ -411,7 +383,7 @@ def _section_states(r: UseRequest, problems: list[tuple[str, Any]]) -> dict[str,
 @require_GET
 def hub(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     r, actor = _editable_request(request, code)
-    problems = services.use_request_problems(r)
+    problems = selectors.use_request_problems(r)
     states = _section_states(r, problems)
     comments = r.return_comments if r.status == UseRequest.Status.RETURNED else {}
     sections = [
@@ -470,7 +442,7 @@ def _step(
                     expected_version=form.cleaned_data["version"],
                     actor=actor,
                 )
-            except services.StaleEdit:
+            except StaleEdit:
                 reloaded = _stale(request, code)
                 if reloaded is None:
                     return _not_editable(request)
@@ -594,7 +566,7 @@ def appointers(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                     expected_version=form.cleaned_data["version"],
                     actor=actor,
                 )
-            except services.StaleEdit:
+            except StaleEdit:
                 reloaded = _stale(request, code)
                 if reloaded is None:
                     return _not_editable(request)
@@ -633,7 +605,7 @@ def appointer_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             actor=actor,
         )
-    except services.StaleEdit:
+    except StaleEdit:
         messages.error(request, m.STALE_EDIT)
     else:
         messages.success(request, _("The organisation was removed."))
@@ -718,7 +690,7 @@ def documents(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                     expected_version=bound.cleaned_data["version"],
                     actor=actor,
                 )
-            except services.StaleEdit:
+            except StaleEdit:
                 reloaded = _stale(request, code)
                 if reloaded is None:
                     return _not_editable(request)
@@ -762,7 +734,7 @@ def document_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
             actor=actor,
         )
-    except services.StaleEdit:
+    except StaleEdit:
         messages.error(request, m.STALE_EDIT)
     else:
         messages.success(request, _("The file was removed."))
@@ -852,7 +824,7 @@ def roster(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                         expected_version=form.cleaned_data["version"],
                         actor=actor,
                     )
-                except services.StaleEdit:
+                except StaleEdit:
                     reloaded = _stale(request, code)
                     if reloaded is None:
                         return _not_editable(request)
@@ -1068,15 +1040,15 @@ def check(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 actor=actor,
                 expected_version=form.cleaned_data["version"],
             )
-        except services.StaleEdit:
+        except StaleEdit:
             stale = True
             status = 409
             r.refresh_from_db()
-        except services.RequestIncomplete:
+        except RequestIncomplete:
             status = 200  # the problems are shown below, from the fresh state
         else:
             return redirect("accounts:request_done", r.code)
-    problems = services.use_request_problems(r)
+    problems = selectors.use_request_problems(r)
     page_errors = _stale_errors() if stale else []
     page_errors += _problem_errors(r, problems)
     ctx = _base_context(

@@ -17,10 +17,12 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from accounts import services
 from accounts.models import SetPasswordToken, User
 from accounts.permissions import can_file
-from accounts.workflow import ACCOUNT_TRANSITIONS, AccountAction, IllegalTransition
+from accounts.workflow import ACCOUNT_TRANSITIONS, AccountAction
 from portal.celery import app as celery_app
 from portal.lib.emails import render_email
+from portal.lib.errors import IllegalTransition
 from portal.notifications.models import Notification
+from tests.accounts.org_helpers import organization, staff
 from tests.accounts.use_request_data import reception_officer, submitted_request
 from tests.factories import PASSWORD, UserFactory
 
@@ -101,7 +103,9 @@ SERVICES = {
     [(s, a) for s in User.Status.values for a in AccountAction.values],
 )
 def test_every_account_transition_pair(status, action):
-    user = UserFactory(status=status, user_category=1)
+    # A user of an organisation of the officer's office (the officer may
+    # manage the account; the table alone decides).
+    user = staff(organization(), status=status)
     actor = reception_officer()
     target = ACCOUNT_TRANSITIONS.get((status, action))
     if target is None:
@@ -121,7 +125,7 @@ def test_every_account_transition_pair(status, action):
 
 
 def test_an_account_action_needs_a_reason():
-    user = UserFactory(user_category=1)
+    user = staff(organization())
     with pytest.raises(ValueError):
         services.account_suspend(user=user, actor=reception_officer(), reason="  ")
 
@@ -136,7 +140,7 @@ def _password_step(client, user: User):
 
 
 def test_revoked_user_cannot_sign_in(client):
-    user = UserFactory(mfa=True, user_category=1)
+    user = staff(organization())
     services.account_revoke(user=user, actor=reception_officer(), reason="Shared ID.")
     user.refresh_from_db()
     assert user.is_active is False
@@ -148,7 +152,7 @@ def test_revoked_user_cannot_sign_in(client):
 
 @pytest.mark.parametrize("state", ["suspended", "expired"])
 def test_suspended_and_expired_users_can_sign_in_but_not_file(client, state):
-    user = UserFactory(mfa=True, user_category=1, valid_until=timezone.localdate())
+    user = staff(organization(), valid_days=0)
     if state == "suspended":
         services.account_suspend(user=user, actor=reception_officer(), reason="Check.")
     else:

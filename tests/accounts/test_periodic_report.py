@@ -23,8 +23,8 @@ from accounts.models import (
     UseRequest,
     UseRequestDocument,
 )
-from accounts.workflow import IllegalTransition
 from portal.audit.models import AuditEvent
+from portal.lib.errors import IllegalTransition, StaleEdit
 from portal.lib.files import Kind, validate_upload
 from portal.notifications.models import Notification
 from tests.accounts import org_helpers as h
@@ -212,12 +212,12 @@ def test_documents_cannot_change_after_submission(org, alice):
         complete(services.periodic_report_start(organization=org, actor=alice), alice),
         alice,
     )
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.periodic_report_document_add(
             report=report, slot="category", cleaned=pdf(), actor=alice
         )
     document = report.documents.first()
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.periodic_report_document_remove(document=document, actor=alice)
     assert report.documents.count() == 2
 

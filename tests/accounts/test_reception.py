@@ -25,10 +25,12 @@ from accounts.models import (
     User,
     UseRequest,
 )
-from accounts.workflow import REQUEST_TRANSITIONS, IllegalTransition, RequestAction
+from accounts.services.use_request_decisions import _ID_ALPHABET, _new_user_id
+from accounts.workflow import REQUEST_TRANSITIONS, RequestAction
 from portal.audit.models import AuditEvent
 from portal.celery import app as celery_app
 from portal.lib.dashboard import panels_for
+from portal.lib.errors import IllegalTransition
 from portal.notifications.models import Notification
 from tests.accounts.use_request_data import (
     corporate_number,
@@ -209,9 +211,9 @@ def test_approval_of_an_attorney_appoints_them_to_each_appointing_organisation(o
 
 
 def test_generated_user_ids_are_unique_ten_characters_and_not_sequential():
-    ids = [services._new_user_id() for _ in range(200)]
+    ids = [_new_user_id() for _ in range(200)]
     assert len(set(ids)) == 200
-    alphabet = services._ID_ALPHABET
+    alphabet = _ID_ALPHABET
     assert all(len(i) == 10 and set(i) <= set(alphabet) for i in ids)
 
     def as_number(user_id: str) -> int:
