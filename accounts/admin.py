@@ -1,11 +1,23 @@
-"""Admin for reference data (prefectures, offices) and for accounts."""
+"""Admin for reference data (prefectures, offices) and for accounts.
+
+No side doors: lifecycle fields (an account's status, an appointment's end)
+are read-only here — they change only through the audited services, and so
+do officer roles (granted and withdrawn by ``officer_role_grant`` /
+``officer_role_revoke``, never edited in place)."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
+from accounts.errors import OfficerRoleRefused
 from accounts.models import (
     Appointment,
     Membership,
@@ -15,6 +27,15 @@ from accounts.models import (
     Prefecture,
     User,
 )
+from portal.lib.errors import message_for
+
+
+def _admin_user(request: HttpRequest) -> User:
+    """The signed-in staff user (the admin site requires one)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 @admin.register(Prefecture)
@@ -60,6 +81,7 @@ class AppointmentInline(admin.TabularInline):
     fk_name = "organization"
     extra = 0
     autocomplete_fields = ["appointee"]
+    readonly_fields = ["ended_at"]  # ended only by services.appointment_end
 
 
 @admin.register(Organization)
@@ -73,8 +95,22 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 class OfficerRoleInline(admin.TabularInline):
+    """Shown for reference; roles are granted and withdrawn in the officer
+    role admin (through the audited services)."""
+
     model = OfficerRole
     extra = 0
+    fields = ["office", "role"]
+    readonly_fields = ["office", "role"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
@@ -90,7 +126,8 @@ class UserAdmin(DjangoUserAdmin):
     ]
     list_filter = ["user_category", "status", "is_staff", "is_superuser", "is_active"]
     search_fields = ["username", "full_name", "full_name_kana", "email"]
-    readonly_fields = ["code", "last_login", "date_joined"]
+    # status moves only through account_suspend / reinstate / revoke.
+    readonly_fields = ["code", "status", "last_login", "date_joined"]
     fieldsets = (
         (None, {"fields": ("username", "password", "code")}),
         (
@@ -148,14 +185,51 @@ class AppointmentAdmin(admin.ModelAdmin):
         "organization__name_ja",
     ]
     autocomplete_fields = ["appointee", "organization"]
-    readonly_fields = ["code"]
+    readonly_fields = ["code", "ended_at"]  # ended only by services.appointment_end
     list_select_related = ["appointee", "organization"]
 
 
 @admin.register(OfficerRole)
 class OfficerRoleAdmin(admin.ModelAdmin):
+    """Add = grant, delete = withdraw, both through the audited services;
+    a role is never edited in place."""
+
     list_display = ["user", "office", "role"]
     list_filter = ["role", "office"]
     search_fields = ["user__username", "user__full_name"]
     autocomplete_fields = ["user"]
     list_select_related = ["user", "office"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Viewing an existing role is fine; changing it is not (withdraw and
+        # grant another instead).
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: OfficerRole, form: Any, change: bool
+    ) -> None:
+        granted = services.officer_role_grant(
+            user=obj.user,
+            office=obj.office,
+            role=obj.role,
+            actor=_admin_user(request),
+        )
+        obj.pk = granted.pk
+
+    def delete_model(self, request: HttpRequest, obj: OfficerRole) -> None:
+        self._revoke(request, obj)
+
+    def delete_queryset(
+        self, request: HttpRequest, queryset: QuerySet[OfficerRole]
+    ) -> None:
+        for officer_role in queryset.select_related("user", "office"):
+            self._revoke(request, officer_role)
+
+    def _revoke(self, request: HttpRequest, officer_role: OfficerRole) -> None:
+        try:
+            services.officer_role_revoke(
+                officer_role=officer_role,
+                actor=_admin_user(request),
+            )
+        except OfficerRoleRefused as exc:
+            self.message_user(request, message_for(exc), messages.ERROR)

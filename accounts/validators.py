@@ -19,7 +19,13 @@ from django.core.exceptions import ValidationError
 
 from stdnum.jp import cn as corporate_number
 
-from accounts import messages as m
+from accounts.messages import (
+    CORPORATE_NUMBER_CHECK_DIGIT,
+    CORPORATE_NUMBER_FORMAT,
+    KANA_INVALID,
+    PHONE_INVALID,
+    POSTAL_CODE_INVALID,
+)
 
 # A residence card number: two letters, eight digits, two letters (one pattern
 # for forms, imports and the database constraints).
@@ -74,9 +80,9 @@ def clean_corporate_number(value: str | None) -> str:
     9 − (Σ weighted digits mod 9), domain-facts §5.2)."""
     digits = normalize_number(value).replace("-", "")
     if not _DIGITS.fullmatch(digits) or len(digits) != 13:
-        raise ValidationError(m.CORPORATE_NUMBER_FORMAT, code="format")
+        raise ValidationError(CORPORATE_NUMBER_FORMAT, code="format")
     if not corporate_number.is_valid(digits):
-        raise ValidationError(m.CORPORATE_NUMBER_CHECK_DIGIT, code="check_digit")
+        raise ValidationError(CORPORATE_NUMBER_CHECK_DIGIT, code="check_digit")
     return digits
 
 
@@ -86,7 +92,7 @@ def clean_postal_code(value: str | None) -> str:
     text = normalize_number(value).removeprefix("〒")
     match = _POSTAL.fullmatch(text)
     if match is None:
-        raise ValidationError(m.POSTAL_CODE_INVALID, code="invalid")
+        raise ValidationError(POSTAL_CODE_INVALID, code="invalid")
     return f"{match[1]}-{match[2]}"
 
 
@@ -107,7 +113,7 @@ def clean_phone(value: str | None) -> str:
         or not digits.startswith("0")
         or len(digits) not in (10, 11)
     ):
-        raise ValidationError(m.PHONE_INVALID, code="invalid")
+        raise ValidationError(PHONE_INVALID, code="invalid")
     return text
 
 
@@ -127,5 +133,5 @@ def clean_kana(value: str | None) -> str:
     anything else (kanji, Latin letters, digits) is refused."""
     text = to_katakana(normalize_text(value))
     if not _KANA.fullmatch(text):
-        raise ValidationError(m.KANA_INVALID, code="invalid")
+        raise ValidationError(KANA_INVALID, code="invalid")
     return "\u3000".join(text.split(" "))

@@ -16,7 +16,7 @@ from allauth.account.utils import perform_login
 
 from accounts import selectors, services
 from accounts.errors import TokenError
-from accounts.forms_reception import SetPasswordForm
+from accounts.forms.reception import SetPasswordForm
 
 # What happened to a link that no longer works, and the HTTP status that says so.
 _TOKEN_STATUS = {"unknown": 404, "used": 410, "expired": 410}

@@ -27,10 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import messages as m
 from accounts import roster_csv, selectors, services
 from accounts.errors import Problem, RequestIncomplete, RosterConflict
-from accounts.forms_org import (
+from accounts.forms.organization import (
     PERIODIC_SLOTS,
     ConfirmRosterForm,
     ConfirmUsersForm,
@@ -40,6 +39,15 @@ from accounts.forms_org import (
     RosterImportForm,
 )
 from accounts.http import AuthenticatedHttpRequest
+from accounts.messages import (
+    ONLY_MEMBERS_END_APPOINTMENTS,
+    PERIODIC_NOT_EDITABLE,
+    READ_ONLY_EXPIRED,
+    READ_ONLY_SUSPENDED,
+    ROSTER_CONFLICT,
+    ROSTER_NOT_IMPORTED,
+    STALE_EDIT,
+)
 from accounts.models import Organization, User, UseRequest, UseRequestDocument
 from accounts.permissions import (
     approval_expired,
@@ -72,9 +80,9 @@ def validity(user: Any, today: date | None = None) -> dict[str, Any]:
     expired = approval_expired(user, today)
     read_only = ""
     if getattr(user, "status", None) == User.Status.SUSPENDED:
-        read_only = str(m.READ_ONLY_SUSPENDED)
+        read_only = str(READ_ONLY_SUSPENDED)
     elif expired and until is not None:
-        read_only = str(m.READ_ONLY_EXPIRED).format(date=until.isoformat())
+        read_only = str(READ_ONLY_EXPIRED).format(date=until.isoformat())
     return {
         "valid_until": until,
         "days_left": days_left,
@@ -174,7 +182,7 @@ def appointment_end(
         organization=organization, code=appointment
     )
     if not can_end_appointments(request.user, organization):
-        raise PermissionDenied(m.ONLY_MEMBERS_END_APPOINTMENTS)
+        raise PermissionDenied(ONLY_MEMBERS_END_APPOINTMENTS)
     detail_url = reverse("accounts:organization_detail", args=[organization.code])
     if found.ended_at is not None:
         return redirect(detail_url)
@@ -249,7 +257,7 @@ def _roster_form(
                     entry=entry,
                 )
             except RosterConflict:
-                form.add_error(None, m.ROSTER_CONFLICT)
+                form.add_error(None, ROSTER_CONFLICT)
             else:
                 name = " ".join(filter(None, [saved.family_name, saved.given_name]))
                 text = (
@@ -312,7 +320,7 @@ def roster_import(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
             result = roster_csv.parse_roster_csv(form.cleaned_data["csv_file"])
             if result.errors:
                 row_errors = result.errors
-                form.add_error("csv_file", m.ROSTER_NOT_IMPORTED)
+                form.add_error("csv_file", ROSTER_NOT_IMPORTED)
             else:
                 count = services.roster_import(
                     organization=organization, rows=result.rows, actor=request.user
@@ -483,7 +491,7 @@ def _periodic_step(
     report = _report(request, organization, report_code)
     _require_write(request)
     if not _editable(report):
-        messages.info(request, str(m.PERIODIC_NOT_EDITABLE))
+        messages.info(request, str(PERIODIC_NOT_EDITABLE))
         return redirect("accounts:organization_periodic", organization.code)
     return organization, report
 
@@ -570,7 +578,7 @@ def periodic_declarations(
                     actor=request.user,
                 )
             except StaleEdit:
-                messages.error(request, str(m.STALE_EDIT))
+                messages.error(request, str(STALE_EDIT))
                 return redirect(request.path)
             return redirect(_next_url(request, "declarations", organization, r))
     else:
@@ -611,7 +619,7 @@ def periodic_documents(
                         report=r, slot=slot, cleaned=upload, actor=request.user
                     )
             except StaleEdit:
-                messages.info(request, str(m.PERIODIC_NOT_EDITABLE))
+                messages.info(request, str(PERIODIC_NOT_EDITABLE))
                 return redirect("accounts:organization_periodic", organization.code)
             return redirect(_next_url(request, "documents", organization, r))
     else:
@@ -643,7 +651,7 @@ def periodic_document_remove(
     try:
         services.periodic_report_document_remove(document=document, actor=request.user)
     except StaleEdit:
-        messages.info(request, str(m.PERIODIC_NOT_EDITABLE))
+        messages.info(request, str(PERIODIC_NOT_EDITABLE))
         return redirect("accounts:organization_periodic", organization.code)
     messages.success(
         request, _("“%(name)s” was removed.") % {"name": document.file.original_name}

@@ -33,7 +33,7 @@ from allauth.account.decorators import reauthentication_required
 
 from accounts import selectors, services
 from accounts.errors import PasswordLinkRefused
-from accounts.forms_reception import (
+from accounts.forms.reception import (
     RETURN_ITEMS,
     ApproveForm,
     PaperRequestForm,

@@ -35,10 +35,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import messages as m
 from accounts import roster_csv, selectors, services
 from accounts.errors import RequestIncomplete, TokenError
-from accounts.forms import (
+from accounts.forms.request import (
     DECLARATIONS,
     ORG_CATEGORY_HINTS,
     USER_CATEGORY_HINTS,
@@ -54,6 +53,18 @@ from accounts.forms import (
     RosterUploadForm,
     StepForm,
     SubmitForm,
+)
+from accounts.messages import (
+    DUPLICATE_PENDING,
+    EMAIL_RATE_LIMITED,
+    NOT_EDITABLE,
+    ROSTER_LINE_ERROR,
+    ROSTER_NOT_IMPORTED,
+    SESSION_NEEDED,
+    STALE_EDIT,
+    TOKEN_EXPIRED,
+    TOKEN_UNKNOWN,
+    TOKEN_USED,
 )
 from accounts.models import OfficerRole, User, UseRequest, UseRequestDocument
 from accounts.permissions import officer_office_ids
@@ -152,7 +163,7 @@ def _submitted_request(request: HttpRequest, code: Any) -> UseRequest | None:
 def _need_email(request: HttpRequest) -> HttpResponse | None:
     if _proven_email(request):
         return None
-    messages.info(request, m.SESSION_NEEDED)
+    messages.info(request, SESSION_NEEDED)
     return redirect("accounts:request_start")
 
 
@@ -191,11 +202,11 @@ def _stale(request: HttpRequest, code: Any) -> tuple[UseRequest, User | None] | 
 
 
 def _stale_errors() -> list[dict[str, str]]:
-    return [{"href": "", "message": str(m.STALE_EDIT)}]
+    return [{"href": "", "message": str(STALE_EDIT)}]
 
 
 def _not_editable(request: HttpRequest) -> HttpResponse:
-    messages.error(request, m.NOT_EDITABLE)
+    messages.error(request, NOT_EDITABLE)
     if _proven_email(request):
         return redirect("accounts:request_mine")
     return redirect("home")
@@ -237,7 +248,7 @@ def start(request: HttpRequest) -> HttpResponse:
                 window=RATE_WINDOW,
             )
         ):
-            form.add_error("email", m.EMAIL_RATE_LIMITED)
+            form.add_error("email", EMAIL_RATE_LIMITED)
         else:
             services.email_proof_send(email=email, language=get_language() or "ja")
             request.session[SESSION_SENT_TO] = email
@@ -264,9 +275,9 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 
 _TOKEN_MESSAGES = {
-    "unknown": m.TOKEN_UNKNOWN,
-    "used": m.TOKEN_USED,
-    "expired": m.TOKEN_EXPIRED,
+    "unknown": TOKEN_UNKNOWN,
+    "used": TOKEN_USED,
+    "expired": TOKEN_EXPIRED,
 }
 
 
@@ -274,7 +285,7 @@ def _token_error(request: HttpRequest, reason: str) -> HttpResponse:
     return render(
         request,
         "accounts/request/token_error.html",
-        {"reason": reason, "message": _TOKEN_MESSAGES.get(reason, m.TOKEN_UNKNOWN)},
+        {"reason": reason, "message": _TOKEN_MESSAGES.get(reason, TOKEN_UNKNOWN)},
         status=404 if reason == "unknown" else 410,
     )
 
@@ -345,7 +356,7 @@ def _section_states(r: UseRequest, problems: list[tuple[str, Any]]) -> dict[str,
     """not_started / in_progress / completed per section.  A duplicate pending
     request is a problem of the whole request, not of the section's answers."""
     open_items = {
-        item for item, message in problems if str(message) != str(m.DUPLICATE_PENDING)
+        item for item, message in problems if str(message) != str(DUPLICATE_PENDING)
     }
     started = {
         "category": bool(r.user_category),
@@ -606,7 +617,7 @@ def appointer_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             actor=actor,
         )
     except StaleEdit:
-        messages.error(request, m.STALE_EDIT)
+        messages.error(request, STALE_EDIT)
     else:
         messages.success(request, _("The organisation was removed."))
     return redirect(reverse("accounts:request_appointers", args=[r.code]))
@@ -735,7 +746,7 @@ def document_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             actor=actor,
         )
     except StaleEdit:
-        messages.error(request, m.STALE_EDIT)
+        messages.error(request, STALE_EDIT)
     else:
         messages.success(request, _("The file was removed."))
     return redirect("accounts:request_documents", r.code)
@@ -809,9 +820,9 @@ def roster(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
         if form.is_valid():
             result = roster_csv.parse_roster_csv(form.cleaned_data["csv_file"])
             if result.errors:
-                form.add_error("csv_file", m.ROSTER_NOT_IMPORTED)
+                form.add_error("csv_file", ROSTER_NOT_IMPORTED)
                 line_errors = [
-                    str(m.ROSTER_LINE_ERROR).format(
+                    str(ROSTER_LINE_ERROR).format(
                         line=e.line, column=e.column or "—", message=e.message
                     )
                     for e in result.errors

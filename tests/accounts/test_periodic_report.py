@@ -301,7 +301,7 @@ def test_filing_the_report_through_the_pages(client, org, alice):
 
     # 3. declarations (same texts as the request for use)
     page = client.get(url("periodic_declarations", org.code, report.code))
-    from accounts.forms import DECLARATIONS as TEXTS
+    from accounts.forms.request import DECLARATIONS as TEXTS
 
     for _name, text in TEXTS:
         assert str(text) in page.content.decode()

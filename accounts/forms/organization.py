@@ -14,8 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import messages as m
-from accounts import roster_csv
+from accounts import messages, roster_csv
+from accounts.declarations import DECLARATIONS
 from accounts.models import RosterEntry, UseRequestDocument
 from portal.lib.files import PrivateFileField
 
@@ -177,7 +177,7 @@ class RosterImportForm(forms.Form):
             "template. People already on the list (same name, date of birth and "
             "nationality) are updated."
         ),
-        error_messages={"required": m.ROSTER_FILE_REQUIRED},
+        error_messages={"required": messages.ROSTER_FILE_REQUIRED},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -185,7 +185,9 @@ class RosterImportForm(forms.Form):
         uploaded = self.cleaned_data["csv_file"]
         if uploaded.size is not None and uploaded.size > ROSTER_CSV_MAX_BYTES:
             raise ValidationError(
-                str(m.ROSTER_FILE_TOO_LARGE).format(limit=ROSTER_CSV_MAX_BYTES // 2**20)
+                str(messages.ROSTER_FILE_TOO_LARGE).format(
+                    limit=ROSTER_CSV_MAX_BYTES // 2**20
+                )
             )
         uploaded.seek(0)
         return bytes(uploaded.read(ROSTER_CSV_MAX_BYTES + 1))
@@ -194,22 +196,20 @@ class RosterImportForm(forms.Form):
 class ConfirmUsersForm(forms.Form):
     confirmed = forms.BooleanField(
         label=_("This list of portal users is correct"),
-        error_messages={"required": m.PERIODIC_CONFIRM_USERS},
+        error_messages={"required": messages.PERIODIC_CONFIRM_USERS},
     )
 
 
 class ConfirmRosterForm(forms.Form):
     confirmed = forms.BooleanField(
         label=_("This list of foreign employees and planned hires is correct"),
-        error_messages={"required": m.PERIODIC_CONFIRM_ROSTER},
+        error_messages={"required": messages.PERIODIC_CONFIRM_ROSTER},
     )
 
 
 def _declarations() -> list[tuple[str, Any]]:
     # The same texts as the request for use (the requester's wizard).
-    from accounts.forms import DECLARATIONS
-
-    return list(DECLARATIONS)
+    return [(declaration.field, declaration.text) for declaration in DECLARATIONS]
 
 
 class PeriodicDeclarationsForm(forms.Form):
@@ -219,7 +219,7 @@ class PeriodicDeclarationsForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, text in _declarations():
             self.fields[name] = forms.BooleanField(
-                label=text, error_messages={"required": m.DECLARATION_REQUIRED}
+                label=text, error_messages={"required": messages.DECLARATION_REQUIRED}
             )
 
     @staticmethod
@@ -272,7 +272,9 @@ class PeriodicDocumentsForm(forms.Form):
                 and slot not in self.filled
             ):
                 label = UseRequestDocument.Slot(slot).label
-                self.add_error(slot, str(m.MISSING_DOCUMENT).format(document=label))
+                self.add_error(
+                    slot, str(messages.MISSING_DOCUMENT).format(document=label)
+                )
         return cleaned
 
     def uploads(self) -> list[tuple[str, Any]]:

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from accounts import messages as m
-from accounts import validators
+from accounts import messages, validators
+from accounts.declarations import DECLARATIONS as ALL_DECLARATIONS
 from accounts.models import Office, Organization, Prefecture, User, UseRequest
 from portal.lib.files import PrivateFileField
 
@@ -64,41 +64,10 @@ ORG_CATEGORY_HINTS = {
     ),
 }
 
-# The leaflet's five requirements (2020), each declared on its own.
+# The leaflet's five requirements (2020), each declared on its own: the one
+# list in accounts/declarations.py, as (field, wording) pairs.
 DECLARATIONS: list[tuple[str, Any]] = [
-    (
-        "decl_no_punishment",
-        _(
-            "The organisation has not been sentenced to a punishment for a violation of "
-            "immigration or labour laws within the past 5 years."
-        ),
-    ),
-    (
-        "decl_notifications_filed",
-        _(
-            "The organisation has submitted the notifications required under the "
-            "Immigration Control and Refugee Recognition Act and the Act on the "
-            "Comprehensive Promotion of Labour Policies."
-        ),
-    ),
-    (
-        "decl_lawful_acceptance",
-        _(
-            "The organisation has accepted foreign nationals in compliance with the laws "
-            "and regulations over the last 3 years."
-        ),
-    ),
-    (
-        "decl_no_id_lending",
-        _(
-            "The organisation will not allow a person whose request for use has not been "
-            "approved to use a user ID or password."
-        ),
-    ),
-    (
-        "decl_periodic_report",
-        _("The organisation will submit the required periodic report."),
-    ),
+    (declaration.field, declaration.text) for declaration in ALL_DECLARATIONS
 ]
 
 
@@ -213,7 +182,7 @@ class CategoryForm(StepForm):
         choices=User.Category.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": m.CHOOSE_CATEGORY},
+        error_messages={"required": messages.CHOOSE_CATEGORY},
     )
 
     def category_choices(self) -> list[tuple[Any, Any]]:
@@ -227,11 +196,11 @@ class PrefectureChoiceField(forms.ModelChoiceField):
 
 class OrganizationForm(StepForm):
     required_messages = {
-        "org_name_ja": m.ENTER_ORG_NAME,
-        "org_postal_code": m.ENTER_POSTAL_CODE,
-        "org_address": m.ENTER_ADDRESS,
-        "org_representative": m.ENTER_REPRESENTATIVE,
-        "org_phone": m.ENTER_ORG_PHONE,
+        "org_name_ja": messages.ENTER_ORG_NAME,
+        "org_postal_code": messages.ENTER_POSTAL_CODE,
+        "org_address": messages.ENTER_ADDRESS,
+        "org_representative": messages.ENTER_REPRESENTATIVE,
+        "org_phone": messages.ENTER_ORG_PHONE,
     }
 
     org_name_ja = _text(
@@ -254,7 +223,7 @@ class OrganizationForm(StepForm):
         choices=YES_NO,
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": m.CHOOSE_CORPORATION},
+        error_messages={"required": messages.CHOOSE_CORPORATION},
     )
     org_corporate_number = TextField(
         label=_("Corporate number"),
@@ -291,8 +260,8 @@ class OrganizationForm(StepForm):
         empty_label=_("Choose the prefecture"),
         widget=forms.Select(attrs={"autocomplete": "section-org address-level1"}),
         error_messages={
-            "required": m.CHOOSE_PREFECTURE,
-            "invalid_choice": m.CHOOSE_PREFECTURE,
+            "required": messages.CHOOSE_PREFECTURE,
+            "invalid_choice": messages.CHOOSE_PREFECTURE,
         },
     )
     org_address = _text(
@@ -324,7 +293,7 @@ class OrganizationForm(StepForm):
         choices=Organization.Category.choices,
         coerce=int,
         widget=forms.RadioSelect,
-        error_messages={"required": m.CHOOSE_ORG_CATEGORY},
+        error_messages={"required": messages.CHOOSE_ORG_CATEGORY},
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -349,7 +318,9 @@ class OrganizationForm(StepForm):
         if data.get("org_is_corporation") is True:
             raw = data.get("org_corporate_number", "")
             if not raw:
-                self.add_error("org_corporate_number", m.MISSING_CORPORATE_NUMBER)
+                self.add_error(
+                    "org_corporate_number", messages.MISSING_CORPORATE_NUMBER
+                )
             else:
                 try:
                     data["org_corporate_number"] = validators.clean_corporate_number(
@@ -366,13 +337,13 @@ class OrganizationForm(StepForm):
 
 class PersonForm(StepForm):
     required_messages = {
-        "full_name": m.ENTER_FULL_NAME,
-        "full_name_kana": m.ENTER_KANA,
-        "phone": m.ENTER_PHONE,
-        "position": m.ENTER_POSITION,
-        "affiliation": m.MISSING_AFFILIATION,
-        "toritsugi_number": m.ENTER_TORITSUGI_NUMBER,
-        "toritsugi_issuer": m.ENTER_TORITSUGI_ISSUER,
+        "full_name": messages.ENTER_FULL_NAME,
+        "full_name_kana": messages.ENTER_KANA,
+        "phone": messages.ENTER_PHONE,
+        "position": messages.ENTER_POSITION,
+        "affiliation": messages.MISSING_AFFILIATION,
+        "toritsugi_number": messages.ENTER_TORITSUGI_NUMBER,
+        "toritsugi_issuer": messages.ENTER_TORITSUGI_ISSUER,
     }
 
     full_name = _text(_("Your full name"), max_length=100, autocomplete="name")
@@ -456,8 +427,8 @@ class AppointerForm(StepForm):
     already use the portal (matched by corporate number)."""
 
     required_messages = {
-        "name_ja": m.ENTER_APPOINTER_NAME,
-        "corporate_number": m.ENTER_APPOINTER_NUMBER,
+        "name_ja": messages.ENTER_APPOINTER_NAME,
+        "corporate_number": messages.ENTER_APPOINTER_NUMBER,
     }
 
     name_ja = _text(_("Name of the organisation"), max_length=200, autocomplete="off")
@@ -484,10 +455,12 @@ class AppointerForm(StepForm):
         )
         organization = Organization.objects.filter(corporate_number=number).first()
         if organization is None:
-            raise ValidationError(m.APPOINTER_NOT_REGISTERED, code="not_registered")
+            raise ValidationError(
+                messages.APPOINTER_NOT_REGISTERED, code="not_registered"
+            )
         listed = {a.corporate_number for a in self.use_request.appointers.all()}
         if number in listed or number == self.use_request.org_corporate_number:
-            raise ValidationError(m.APPOINTER_DUPLICATE, code="duplicate")
+            raise ValidationError(messages.APPOINTER_DUPLICATE, code="duplicate")
         self.organization = organization
         return number
 
@@ -499,7 +472,7 @@ class DeclarationsForm(StepForm):
             self.fields[name] = forms.BooleanField(
                 label=label,
                 required=True,
-                error_messages={"required": m.DECLARATION_REQUIRED},
+                error_messages={"required": messages.DECLARATION_REQUIRED},
             )
             if not self.is_bound:
                 self.initial[name] = getattr(self.use_request, name)
@@ -511,7 +484,7 @@ class DocumentUploadForm(StepForm):
     upload = PrivateFileField(
         label=_("Upload files"),
         multiple=True,
-        error_messages={"required": m.DOCUMENT_REQUIRED},
+        error_messages={"required": messages.DOCUMENT_REQUIRED},
     )
 
     def initial_from(self, use_request: UseRequest) -> dict[str, Any]:
@@ -526,7 +499,7 @@ class RosterUploadForm(StepForm):
         help_text=_(
             "UTF-8 (with or without BOM) or Shift_JIS, in the columns of the template."
         ),
-        error_messages={"required": m.ROSTER_FILE_REQUIRED},
+        error_messages={"required": messages.ROSTER_FILE_REQUIRED},
         widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -537,7 +510,9 @@ class RosterUploadForm(StepForm):
         upload = self.cleaned_data["csv_file"]
         if upload.size > self.MAX_BYTES:
             raise ValidationError(
-                m.ROSTER_FILE_TOO_LARGE.format(limit=self.MAX_BYTES // (1024 * 1024)),
+                messages.ROSTER_FILE_TOO_LARGE.format(
+                    limit=self.MAX_BYTES // (1024 * 1024)
+                ),
                 code="too_large",
             )
         return bytes(upload.read())
@@ -555,7 +530,7 @@ class OfficeForm(StepForm):
             "offices do not take requests for use."
         ),
         widget=forms.RadioSelect,
-        error_messages={"required": m.CHOOSE_OFFICE},
+        error_messages={"required": messages.CHOOSE_OFFICE},
     )
 
     def __init__(
@@ -591,11 +566,11 @@ class OfficeForm(StepForm):
         code = self.cleaned_data["office"]
         office = Office.objects.filter(code=code).first()
         if office is None:
-            raise ValidationError(m.CHOOSE_OFFICE, code="invalid_choice")
+            raise ValidationError(messages.CHOOSE_OFFICE, code="invalid_choice")
         if not office.accepts_use_requests:
-            raise ValidationError(m.OFFICE_NOT_ACCEPTING, code="not_accepting")
+            raise ValidationError(messages.OFFICE_NOT_ACCEPTING, code="not_accepting")
         if office not in self.offices:
-            raise ValidationError(m.CHOOSE_OFFICE, code="invalid_choice")
+            raise ValidationError(messages.CHOOSE_OFFICE, code="invalid_choice")
         return office
 
 
