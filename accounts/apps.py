@@ -23,3 +23,7 @@ class AccountsConfig(AppConfig):
         from accounts.views.organization import dashboard_panel as organization_panel
 
         register_panel(10, organization_panel)
+
+        from accounts.views.officer_roles import dashboard_panel as bureau_panel
+
+        register_panel(25, bureau_panel)

@@ -125,6 +125,15 @@ DEMO_USERS: list[dict[str, Any]] = [
         "position": "交付担当",
         "role": OfficerRole.Role.CLERK,
     },
+    {
+        # Grants and withdraws officer roles at the Tokyo bureau's offices.
+        "username": "demo-bureau-admin",
+        "last_name": "小林",
+        "first_name": "恵",
+        "full_name_kana": "コバヤシ メグミ",
+        "position": "総務課長",
+        "role": OfficerRole.Role.BUREAU_ADMIN,
+    },
 ]
 DEMO_USERNAMES = frozenset(u["username"] for u in DEMO_USERS)
 OFFICER_OFFICE = "TKY"
@@ -191,7 +200,7 @@ def _ensure_mfa(user: User, has: set[str], summary: DemoSummary) -> None:
 
 
 def load_demo_data(*, today: date | None = None) -> DemoSummary:
-    """Ensure the offices, the two demo organisations and the seven demo
+    """Ensure the offices, the two demo organisations and the eight demo
     accounts (PRODUCT §5) with password, TOTP and recovery codes, memberships,
     appointments and officer roles.  Creates only what is missing."""
     today = today or timezone.localdate()

@@ -616,3 +616,20 @@ def _new_request_problems(use_request: UseRequest) -> list[Problem]:
     if not use_request.roster:
         problems.append(("roster", messages.MISSING_ROSTER))
     return problems
+
+
+# --- Officer roles (bureau administrators) --------------------------------------------
+
+
+def officer_roles_at(*, office_ids: list[int]) -> QuerySet[OfficerRole]:
+    """The officer roles held at these offices, by office, role and user."""
+    return (
+        OfficerRole.objects.filter(office_id__in=office_ids)
+        .select_related("user", "office")
+        .order_by("office__sort_order", "office__code", "role", "user__username")
+    )
+
+
+def officer_role_get_at(*, office_ids: list[int], pk: int) -> OfficerRole:
+    """One officer role at these offices; 404 for any other."""
+    return get_or_404(officer_roles_at(office_ids=office_ids), pk=pk)

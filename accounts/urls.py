@@ -4,7 +4,13 @@ side."""
 
 from __future__ import annotations
 
-from accounts.views import activation, organization, reception, request
+from accounts.views import (
+    activation,
+    officer_roles,
+    organization,
+    reception,
+    request,
+)
 
 app_name = "accounts"
 urlpatterns = [
@@ -12,4 +18,5 @@ urlpatterns = [
     *reception.urlpatterns,
     *activation.urlpatterns,
     *organization.urlpatterns,
+    *officer_roles.urlpatterns,
 ]

@@ -24,6 +24,7 @@ cat <<MSG
     demo-examiner    examiner, Tokyo bureau
     demo-supervisor  supervisor, Tokyo bureau
     demo-clerk       issuance clerk, Tokyo bureau
+    demo-bureau-admin  bureau administrator (officer roles), Tokyo bureau
 
 MSG
 exec .venv/bin/python manage.py runserver "$HOST:$PORT" --noreload

@@ -4,7 +4,7 @@ and normalise input; the views call the services."""
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import (
@@ -193,7 +193,9 @@ class PaperRequestForm(forms.Form):
 
     def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["office"])
+        field = self.fields["office"]
+        if not isinstance(field, forms.ModelChoiceField):
+            raise TypeError("office is a ModelChoiceField")
         field.queryset = offices
         only = list(offices[:2])
         if len(only) == 1:

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import roster_csv, selectors, services
+from accounts import permissions, roster_csv, selectors, services
 from accounts.errors import Problem, RequestIncomplete, RosterConflict
 from accounts.forms.organization import (
     PERIODIC_SLOTS,
@@ -164,7 +164,9 @@ def organization_detail(
             ),
             roster_count=selectors.roster_entries(organization=organization).count(),
             open_report=selectors.periodic_report_open(organization=organization),
-            may_end_appointments=can_end_appointments(request.user, organization),
+            may_end_appointments=permissions.can_end_appointments(
+                request.user, organization
+            ),
             relation=_relation(request.user, organization),
         ),
     )
@@ -181,7 +183,7 @@ def appointment_end(
     found = selectors.appointment_get_for_organization(
         organization=organization, code=appointment
     )
-    if not can_end_appointments(request.user, organization):
+    if not permissions.can_end_appointments(request.user, organization):
         raise PermissionDenied(ONLY_MEMBERS_END_APPOINTMENTS)
     detail_url = reverse("accounts:organization_detail", args=[organization.code])
     if found.ended_at is not None:

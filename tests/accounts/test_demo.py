@@ -28,7 +28,7 @@ TODAY = date(2026, 11, 26)
 
 @pytest.fixture(autouse=True)
 def _fast_hasher(settings):
-    # Seven accounts per run: the production hasher would make this module slow.
+    # Eight accounts per run: the production hasher would make this module slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
@@ -69,6 +69,7 @@ def test_loads_organisations_and_one_account_per_role(reference_data):
         ("demo-examiner", "examiner"),
         ("demo-supervisor", "supervisor"),
         ("demo-clerk", "clerk"),
+        ("demo-bureau-admin", "bureau_admin"),
     }
     for officer in User.objects.filter(username__in=[r.user.username for r in roles]):
         assert officer.user_category is None
