@@ -9,12 +9,16 @@ from accounts.views import (
     officer_roles,
     organization,
     reception,
-    request,
+    request_access,
+    request_check,
+    request_wizard,
 )
 
 app_name = "accounts"
 urlpatterns = [
-    *request.urlpatterns,
+    *request_access.urlpatterns,
+    *request_wizard.urlpatterns,
+    *request_check.urlpatterns,
     *reception.urlpatterns,
     *activation.urlpatterns,
     *organization.urlpatterns,

@@ -51,7 +51,6 @@ from accounts.messages import (
 from accounts.models import Organization, User, UseRequest, UseRequestDocument
 from accounts.permissions import (
     approval_expired,
-    can_end_appointments,
     can_file,
     is_member,
     is_portal_user,
@@ -506,21 +505,23 @@ def periodic_users(
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
-    organization, r = found
-    initial = {"confirmed": _confirmations(request, r).get("users", False)}
+    organization, periodic_report = found
+    initial = {
+        "confirmed": _confirmations(request, periodic_report).get("users", False)
+    }
     form = ConfirmUsersForm(
         request.POST if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        _confirm(request, r, "users")
-        return redirect(_next_url(request, "users", organization, r))
+        _confirm(request, periodic_report, "users")
+        return redirect(_next_url(request, "users", organization, periodic_report))
     return render(
         request,
         "accounts/organization/periodic_users.html",
         _step_context(
             request,
             organization,
-            r,
+            periodic_report,
             "users",
             form=form,
             users=selectors.organization_users(organization=organization),
@@ -536,14 +537,16 @@ def periodic_roster(
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
-    organization, r = found
-    initial = {"confirmed": _confirmations(request, r).get("roster", False)}
+    organization, periodic_report = found
+    initial = {
+        "confirmed": _confirmations(request, periodic_report).get("roster", False)
+    }
     form = ConfirmRosterForm(
         request.POST if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        _confirm(request, r, "roster")
-        return redirect(_next_url(request, "roster", organization, r))
+        _confirm(request, periodic_report, "roster")
+        return redirect(_next_url(request, "roster", organization, periodic_report))
     entries = selectors.roster_entries(organization=organization)
     return render(
         request,
@@ -551,7 +554,7 @@ def periodic_roster(
         _step_context(
             request,
             organization,
-            r,
+            periodic_report,
             "roster",
             form=form,
             roster_count=entries.count(),
@@ -568,13 +571,13 @@ def periodic_declarations(
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
-    organization, r = found
+    organization, periodic_report = found
     if request.method == "POST":
         form = PeriodicDeclarationsForm(request.POST)
         if form.is_valid():
             try:
                 services.use_request_update(
-                    use_request=r,
+                    use_request=periodic_report,
                     fields=form.changes(),
                     expected_version=int(request.POST.get("version") or 0),
                     actor=request.user,
@@ -582,15 +585,19 @@ def periodic_declarations(
             except StaleEdit:
                 messages.error(request, str(STALE_EDIT))
                 return redirect(request.path)
-            return redirect(_next_url(request, "declarations", organization, r))
+            return redirect(
+                _next_url(request, "declarations", organization, periodic_report)
+            )
     else:
         form = PeriodicDeclarationsForm(
-            initial=PeriodicDeclarationsForm.initial_from(r)
+            initial=PeriodicDeclarationsForm.initial_from(periodic_report)
         )
     return render(
         request,
         "accounts/organization/periodic_declarations.html",
-        _step_context(request, organization, r, "declarations", form=form),
+        _step_context(
+            request, organization, periodic_report, "declarations", form=form
+        ),
     )
 
 
@@ -609,8 +616,8 @@ def periodic_documents(
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
-    organization, r = found
-    by_slot = _documents_by_slot(r)
+    organization, periodic_report = found
+    by_slot = _documents_by_slot(periodic_report)
     filled = {slot for slot, documents in by_slot.items() if documents}
     if request.method == "POST":
         form = PeriodicDocumentsForm(request.POST, request.FILES, filled=filled)
@@ -618,12 +625,17 @@ def periodic_documents(
             try:
                 for slot, upload in form.uploads():
                     services.periodic_report_document_add(
-                        report=r, slot=slot, cleaned=upload, actor=request.user
+                        report=periodic_report,
+                        slot=slot,
+                        cleaned=upload,
+                        actor=request.user,
                     )
             except StaleEdit:
                 messages.info(request, str(PERIODIC_NOT_EDITABLE))
                 return redirect("accounts:organization_periodic", organization.code)
-            return redirect(_next_url(request, "documents", organization, r))
+            return redirect(
+                _next_url(request, "documents", organization, periodic_report)
+            )
     else:
         form = PeriodicDocumentsForm(filled=filled)
     slots = [
@@ -633,7 +645,9 @@ def periodic_documents(
     return render(
         request,
         "accounts/organization/periodic_documents.html",
-        _step_context(request, organization, r, "documents", form=form, slots=slots),
+        _step_context(
+            request, organization, periodic_report, "documents", form=form, slots=slots
+        ),
     )
 
 
@@ -648,8 +662,10 @@ def periodic_document_remove(
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
-    organization, r = found
-    document = selectors.use_request_document_get(use_request=r, file_code=file)
+    organization, periodic_report = found
+    document = selectors.use_request_document_get(
+        use_request=periodic_report, file_code=file
+    )
     try:
         services.periodic_report_document_remove(document=document, actor=request.user)
     except StaleEdit:
@@ -658,7 +674,7 @@ def periodic_document_remove(
     messages.success(
         request, _("“%(name)s” was removed.") % {"name": document.file.original_name}
     )
-    return redirect(_step_url("documents", organization, r))
+    return redirect(_step_url("documents", organization, periodic_report))
 
 
 @login_required
@@ -670,13 +686,13 @@ def periodic_check(
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
-    organization, r = found
-    confirmed = _confirmations(request, r)
+    organization, periodic_report = found
+    confirmed = _confirmations(request, periodic_report)
     problems: list[Problem] = []
     if request.method == "POST":
         try:
             services.periodic_report_submit(
-                report=r,
+                report=periodic_report,
                 actor=request.user,
                 users_confirmed=confirmed.get("users", False),
                 roster_confirmed=confirmed.get("roster", False),
@@ -684,10 +700,10 @@ def periodic_check(
         except RequestIncomplete as exc:
             problems = exc.problems
         else:
-            request.session.pop(f"periodic:{r.code}", None)
-            return redirect(_step_url("done", organization, r))
+            request.session.pop(f"periodic:{periodic_report.code}", None)
+            return redirect(_step_url("done", organization, periodic_report))
     users = selectors.organization_users(organization=organization)
-    by_slot = _documents_by_slot(r)
+    by_slot = _documents_by_slot(periodic_report)
     declarations = PeriodicDeclarationsForm()
     step_for = {
         "users": "users",
@@ -697,7 +713,9 @@ def periodic_check(
     }
     errors = [
         {
-            "href": _step_url(step_for.get(item, "check"), organization, r)
+            "href": _step_url(
+                step_for.get(item, "check"), organization, periodic_report
+            )
             + "?from=check",
             "message": str(message),
         }
@@ -709,13 +727,13 @@ def periodic_check(
         _step_context(
             request,
             organization,
-            r,
+            periodic_report,
             "check",
             confirmed=confirmed,
             users=users,
             roster_count=selectors.roster_entries(organization=organization).count(),
             declarations=[
-                {"text": field.label, "value": getattr(r, name)}
+                {"text": field.label, "value": getattr(periodic_report, name)}
                 for name, field in declarations.fields.items()
             ],
             slots=[
@@ -736,13 +754,13 @@ def periodic_done(
     request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
     organization = _organization(request, code)
-    r = _report(request, organization, report)
-    if r.status == UseRequest.Status.DRAFT:
-        return redirect(_step_url("check", organization, r))
+    periodic_report = _report(request, organization, report)
+    if periodic_report.status == UseRequest.Status.DRAFT:
+        return redirect(_step_url("check", organization, periodic_report))
     return render(
         request,
         "accounts/organization/periodic_done.html",
-        _page_context(request, organization, report=r),
+        _page_context(request, organization, report=periodic_report),
     )
 
 

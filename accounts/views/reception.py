@@ -34,7 +34,6 @@ from allauth.account.decorators import reauthentication_required
 from accounts import selectors, services
 from accounts.errors import PasswordLinkRefused
 from accounts.forms.reception import (
-    RETURN_ITEMS,
     ApproveForm,
     PaperRequestForm,
     QueueFilterForm,
@@ -45,10 +44,8 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.models import (
     Office,
     OfficerRole,
-    RosterEntry,
     User,
     UseRequest,
-    UseRequestDocument,
 )
 from accounts.permissions import (
     account_actions,
@@ -58,6 +55,7 @@ from accounts.permissions import (
     officer_office_ids,
     use_request_decisions,
 )
+from accounts.presenters import STATUS_COLOURS, use_request_review
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import IllegalTransition, StaleEdit, show_error
@@ -116,13 +114,15 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     rows = [
         {
-            "request": r,
-            "organization": r.org_name_ja
-            or (r.organization.name_ja if r.organization else ""),
-            "days": (now - r.submitted_at).days if r.submitted_at else None,
-            "colour": STATUS_COLOURS.get(r.status, "blue"),
+            "request": use_request,
+            "organization": use_request.org_name_ja
+            or (use_request.organization.name_ja if use_request.organization else ""),
+            "days": (now - use_request.submitted_at).days
+            if use_request.submitted_at
+            else None,
+            "colour": STATUS_COLOURS.get(use_request.status, "blue"),
         }
-        for r in page.object_list
+        for use_request in page.object_list
     ]
     counts = selectors.use_request_status_counts(user=request.user)
     status_counts = [
@@ -144,298 +144,54 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-STATUS_COLOURS: dict[str, str] = {
-    UseRequest.Status.SUBMITTED: "blue",
-    UseRequest.Status.RETURNED: "yellow",
-    UseRequest.Status.APPROVED: "green",
-    UseRequest.Status.REJECTED: "red",
-    User.Status.ACTIVE: "green",
-    User.Status.SUSPENDED: "orange",
-    User.Status.REVOKED: "red",
-}
-
-
 # --- The review page ------------------------------------------------------------------
-
-
-def _yes_no(value: bool | None) -> str:
-    if value is None:
-        return ""
-    return _("Yes") if value else _("No")
-
-
-DECLARATIONS = [
-    (
-        "decl_no_punishment",
-        gettext_lazy(
-            "No punishment under immigration or labour law in the last 5 years"
-        ),
-    ),
-    (
-        "decl_notifications_filed",
-        gettext_lazy("Required notifications have been filed"),
-    ),
-    (
-        "decl_lawful_acceptance",
-        gettext_lazy("Foreign nationals accepted lawfully for the last 3 years"),
-    ),
-    ("decl_no_id_lending", gettext_lazy("User IDs will not be lent to anyone")),
-    (
-        "decl_periodic_report",
-        gettext_lazy("A periodic report will be filed every year"),
-    ),
-]
-
-
-def _sections(r: UseRequest) -> list[dict[str, Any]]:
-    """The request as summary lists, one per item, in the order of the
-    requester's steps (keys of RETURN_ITEMS, so comments line up)."""
-    sections: list[dict[str, Any]] = []
-    if r.kind == UseRequest.Kind.NEW:
-        sections.append(
-            {
-                "key": "category",
-                "title": RETURN_ITEMS["category"],
-                "rows": [
-                    {
-                        "key": _("User category"),
-                        "value": User.Category(r.user_category).label
-                        if r.user_category
-                        else "",
-                    }
-                ],
-            }
-        )
-        org_rows = [
-            {"key": _("Name (Japanese)"), "value": r.org_name_ja},
-            {"key": _("Name (English)"), "value": r.org_name_en},
-            {"key": _("Corporation"), "value": _yes_no(r.org_is_corporation)},
-            {"key": _("Corporate number"), "value": r.org_corporate_number},
-            {"key": _("Postal code"), "value": r.org_postal_code},
-            {
-                "key": _("Prefecture"),
-                "value": r.org_prefecture.name_ja if r.org_prefecture else "",
-            },
-            {"key": _("Address"), "value": r.org_address},
-            {"key": _("Representative"), "value": r.org_representative},
-            {"key": _("Phone"), "value": r.org_phone},
-            {
-                "key": _("Organisation category"),
-                "value": r.get_org_category_display() if r.org_category else "",
-            },
-        ]
-        if r.organization is not None:
-            org_rows.append(
-                {
-                    "key": _("Already known to the portal"),
-                    "value": _("Yes — approval reuses this organisation"),
-                }
-            )
-        sections.append(
-            {
-                "key": "organization",
-                "title": RETURN_ITEMS["organization"],
-                "rows": org_rows,
-            }
-        )
-        person_rows = [
-            {"key": _("Name"), "value": r.full_name},
-            {"key": _("Name (kana)"), "value": r.full_name_kana},
-            {"key": _("Email address"), "value": r.email},
-            {"key": _("Phone"), "value": r.phone},
-            {"key": _("Position"), "value": r.position},
-        ]
-        if r.user_category and r.user_category > 1:
-            person_rows += [
-                {"key": _("Firm or corporation"), "value": r.affiliation},
-                {
-                    "key": _("Appointing organisations"),
-                    "value": "\n".join(
-                        f"{a.name_ja} ({a.corporate_number})"
-                        if a.corporate_number
-                        else a.name_ja
-                        for a in r.appointers.all()
-                    ),
-                },
-            ]
-        if r.user_category == User.Category.ATTORNEY:
-            person_rows += [
-                {
-                    "key": _("Filing-agent notification certificate number"),
-                    "value": r.toritsugi_number,
-                },
-                {"key": _("Issued by"), "value": r.toritsugi_issuer},
-            ]
-        sections.append(
-            {"key": "person", "title": RETURN_ITEMS["person"], "rows": person_rows}
-        )
-    else:
-        org = r.organization
-        sections.append(
-            {
-                "key": "organization",
-                "title": RETURN_ITEMS["organization"],
-                "rows": [
-                    {"key": _("Organisation"), "value": org.name_ja if org else ""},
-                    {
-                        "key": _("Corporate number"),
-                        "value": (org.corporate_number or "") if org else "",
-                    },
-                    {
-                        "key": _("Filed by"),
-                        "value": f"{r.filed_by.display_name} ({r.filed_by.username})"
-                        if r.filed_by
-                        else "",
-                    },
-                ],
-            }
-        )
-    sections.append(
-        {
-            "key": "declarations",
-            "title": RETURN_ITEMS["declarations"],
-            "rows": [
-                {
-                    "key": label,
-                    "value": _("Declared") if getattr(r, field) else _("Not declared"),
-                }
-                for field, label in DECLARATIONS
-            ],
-        }
-    )
-    return sections
-
-
-def _documents(r: UseRequest) -> list[dict[str, Any]]:
-    by_slot: dict[str, list[Any]] = {}
-    for document in r.documents.select_related("file").order_by("slot", "id"):
-        by_slot.setdefault(document.slot, []).append(document.file)
-    order = list(UseRequestDocument.Slot.values)  # the requester's order
-    return [
-        {"label": UseRequestDocument.Slot(slot).label, "files": by_slot[slot]}
-        for slot in sorted(by_slot, key=order.index)
-    ]
-
-
-def _roster(r: UseRequest) -> list[dict[str, Any]]:
-    sexes = dict(RosterEntry.Sex.choices)
-    return [
-        {
-            **row,
-            "sex_label": sexes.get(row.get("sex") or "", row.get("sex") or ""),
-            "planned_label": _yes_no(bool(row.get("planned_hire"))),
-        }
-        for row in (r.roster or [])
-    ]
-
-
-HISTORY_LABELS: dict[str, Any] = {
-    AuditAction.USE_REQUEST_CREATE: gettext_lazy("Registered at the counter"),
-    AuditAction.USE_REQUEST_SUBMIT: gettext_lazy("Submitted"),
-    AuditAction.USE_REQUEST_RETURN: gettext_lazy("Returned for correction"),
-    AuditAction.USE_REQUEST_APPROVE: gettext_lazy("Approved"),
-    AuditAction.PERIODIC_REPORT_APPROVE: gettext_lazy("Approved"),
-    AuditAction.USE_REQUEST_REJECT: gettext_lazy("Rejected"),
-}
-
-
-def _history(r: UseRequest) -> list[dict[str, Any]]:
-    events = []
-    for event in selectors.use_request_history(use_request=r):
-        if (
-            event.action == AuditAction.USE_REQUEST_CREATE
-            and r.channel != UseRequest.Channel.COUNTER
-        ):
-            continue
-        label: Any = HISTORY_LABELS[event.action]
-        if event.action == AuditAction.USE_REQUEST_SUBMIT and event.data.get(
-            "resubmission"
-        ):
-            label = _("Resubmitted after correction")
-        items = [
-            str(RETURN_ITEMS.get(item, item))
-            for item in str(event.data.get("items", "")).split(",")
-            if item
-        ]
-        events.append(
-            {"label": label, "at": event.at, "by": event.actor_username, "items": items}
-        )
-    return events
-
-
-def _organization_users(r: UseRequest) -> list[dict[str, Any]]:
-    """For a periodic report: the users whose approval it renews."""
-    if r.kind != UseRequest.Kind.PERIODIC or r.organization is None:
-        return []
-    today = timezone.localdate()
-    return [
-        {
-            **item,
-            "colour": STATUS_COLOURS.get(item["user"].status, "blue"),
-            "expired": approval_expired(item["user"], today),
-        }
-        for item in selectors.organization_users(organization=r.organization)
-    ]
-
-
-def _detail_context(
-    r: UseRequest, decisions: list[str], **extra: Any
-) -> dict[str, Any]:
-    return {
-        "organization_users": _organization_users(r),
-        "use_request": r,
-        "status_colour": STATUS_COLOURS.get(r.status, "blue"),
-        "sections": _sections(r),
-        "documents": _documents(r),
-        "roster": _roster(r),
-        "history": _history(r),
-        "return_comments": [
-            {"label": RETURN_ITEMS.get(key, key), "text": text}
-            for key, text in (r.return_comments or {}).items()
-        ],
-        "can_decide": bool(decisions),
-        **extra,
-    }
 
 
 @login_required
 @require_GET
 @_with_use_request
 def detail(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
-    r = use_request
     audit_record(
         actor=request.user,
         action=AuditAction.USE_REQUEST_VIEW,
-        obj=r,
-        organization_code=r.organization.code if r.organization else None,
+        obj=use_request,
+        organization_code=use_request.organization.code
+        if use_request.organization
+        else None,
     )
     return render(
         request,
         "accounts/reception/detail.html",
         # The same rule the decision services check before acting.
-        _detail_context(r, use_request_decisions(request.user, r)),
+        use_request_review(
+            use_request, decisions=use_request_decisions(request.user, use_request)
+        ),
     )
 
 
 DECISIONS = ("approve", "return", "reject")
 
 
-def _decision_form(action: str, r: UseRequest, data: Any = None) -> Any:
-    initial = {"version": r.version}
+def _decision_form(action: str, use_request: UseRequest, data: Any = None) -> Any:
+    initial = {"version": use_request.version}
     if action == "approve":
         return ApproveForm(data, initial=initial)
     if action == "return":
-        return ReturnForm(data, initial=initial, kind=r.kind)
+        return ReturnForm(data, initial=initial, kind=use_request.kind)
     return ReasonForm(data, initial=initial)
 
 
 def _render_decision(
-    request: HttpRequest, r: UseRequest, action: str, form: Any, status: int = 200
+    request: HttpRequest,
+    use_request: UseRequest,
+    action: str,
+    form: Any,
+    status: int = 200,
 ) -> HttpResponse:
     return render(
         request,
         f"accounts/reception/decide_{action}.html",
-        {"use_request": r, "form": form, "action": action},
+        {"use_request": use_request, "form": form, "action": action},
         status=status,
     )
 
@@ -445,44 +201,46 @@ def _render_decision(
 def decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
     """The form of one decision (approve / return / reject); it posts to the
     action's own URL."""
-    r = selectors.use_request_get_for_officer(user=request.user, code=code)
+    use_request = selectors.use_request_get_for_officer(user=request.user, code=code)
     if action not in DECISIONS:
         raise Http404
-    if action not in use_request_decisions(request.user, r):
+    if action not in use_request_decisions(request.user, use_request):
         messages.info(request, _("This request is not waiting for a decision."))
-        return redirect("accounts:reception_detail", r.code)
-    return _render_decision(request, r, action, _decision_form(action, r))
+        return redirect("accounts:reception_detail", use_request.code)
+    return _render_decision(
+        request, use_request, action, _decision_form(action, use_request)
+    )
 
 
-def _decided_elsewhere(request: HttpRequest, r: UseRequest) -> HttpResponse:
+def _decided_elsewhere(request: HttpRequest, use_request: UseRequest) -> HttpResponse:
     messages.error(
         request,
         _(
             "This request was changed by someone else since you opened it "
             "(it is now “%(status)s”). Check it again before you decide."
         )
-        % {"status": UseRequest.Status(r.status).label},
+        % {"status": UseRequest.Status(use_request.status).label},
     )
-    return redirect("accounts:reception_detail", r.code)
+    return redirect("accounts:reception_detail", use_request.code)
 
 
 def _decide(
     request: HttpRequest,
-    r: UseRequest,
+    use_request: UseRequest,
     action: str,
     act: Callable[[Any], UseRequest],
     done: str,
 ) -> HttpResponse:
-    form = _decision_form(action, r, request.POST)
+    form = _decision_form(action, use_request, request.POST)
     if not form.is_valid():
-        return _render_decision(request, r, action, form)
+        return _render_decision(request, use_request, action, form)
     try:
         act(form)
     except (IllegalTransition, StaleEdit):
-        r.refresh_from_db(fields=["status"])
-        return _decided_elsewhere(request, r)
+        use_request.refresh_from_db(fields=["status"])
+        return _decided_elsewhere(request, use_request)
     messages.success(request, done)
-    return redirect("accounts:reception_detail", r.code)
+    return redirect("accounts:reception_detail", use_request.code)
 
 
 @login_required
@@ -573,7 +331,7 @@ def register_paper(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, offices=offices
     )
     if request.method == "POST" and form.is_valid():
-        r = services.use_request_create(
+        use_request = services.use_request_create(
             email=form.cleaned_data["email"],
             language=form.cleaned_data["language"],
             channel=UseRequest.Channel.COUNTER,
@@ -584,7 +342,7 @@ def register_paper(request: HttpRequest) -> HttpResponse:
             request,
             _("A draft request is started. Enter the details from the paper request."),
         )
-        return redirect(REQUEST_HUB, r.code)
+        return redirect(REQUEST_HUB, use_request.code)
     return render(request, "accounts/reception/register_paper.html", {"form": form})
 
 

@@ -124,7 +124,7 @@ def test_command_refuses_when_debug_is_off(settings):
 def test_command_loads_everything_when_debug_is_on(settings, reference_data, capsys):
     settings.DEBUG = True
     call_command("load_demo_data")
-    assert "accounts: 31 objects created" in capsys.readouterr().out
+    assert "accounts: 35 objects created" in capsys.readouterr().out
 
     call_command("load_demo_data")
     out = capsys.readouterr().out

@@ -28,7 +28,7 @@ from accounts.models import (
     UseRequestDocument,
 )
 from accounts.selectors import use_request_file_access
-from accounts.views.request import SESSION_EMAIL
+from accounts.views.request_access import SESSION_EMAIL
 from portal.celery import app as celery_app
 from portal.files.models import StoredFile
 from tests.accounts.use_request_data import (

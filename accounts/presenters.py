@@ -1,0 +1,381 @@
+"""What the accounts pages show, built from the models without a request:
+the summary of a request for use (one builder for the requester's check
+answers and for reception's review), its documents, roster and history, and
+the colours of statuses.  Views call these; tests can too, without a client."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from accounts import selectors
+from accounts.declarations import DECLARATIONS
+from accounts.forms.reception import RETURN_ITEMS
+from accounts.models import Office, RosterEntry, User, UseRequest, UseRequestDocument
+from accounts.permissions import approval_expired
+from portal.audit.events import AuditAction
+
+STATUS_COLOURS: dict[str, str] = {
+    UseRequest.Status.SUBMITTED: "blue",
+    UseRequest.Status.RETURNED: "yellow",
+    UseRequest.Status.APPROVED: "green",
+    UseRequest.Status.REJECTED: "red",
+    User.Status.ACTIVE: "green",
+    User.Status.SUSPENDED: "orange",
+    User.Status.REVOKED: "red",
+}
+
+# The wizard's sections in order: (key, URL name, title).  The keys are the
+# items reception comments on when returning a request (return_comments).
+SECTIONS: list[tuple[str, str, Any]] = [
+    ("category", "accounts:request_category", gettext_lazy("User category")),
+    ("organization", "accounts:request_organization", gettext_lazy("Organisation")),
+    ("person", "accounts:request_person", gettext_lazy("Your details")),
+    ("declarations", "accounts:request_declarations", gettext_lazy("Declarations")),
+    ("documents", "accounts:request_documents", gettext_lazy("Documents")),
+    (
+        "roster",
+        "accounts:request_roster",
+        gettext_lazy("Foreign employees and planned hires"),
+    ),
+    ("office", "accounts:request_office", gettext_lazy("Immigration office")),
+]
+SECTION_URLS = {key: url for key, url, _title in SECTIONS}
+
+Audience = Literal["requester", "reception"]
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return str(_("Yes") if value else _("No"))
+
+
+def choice_label(choices: Any, value: Any) -> str:
+    return str(dict(choices).get(value, "")) if value else ""
+
+
+def office_name(office: Office | None) -> str:
+    if office is None:
+        return ""
+    return str(office.name_en if get_language() == "en" else office.name_ja)
+
+
+def document_slots(use_request: UseRequest) -> list[str]:
+    """The document slots the requester is asked for, in the wizard's order."""
+    slots = [UseRequestDocument.Slot.ORG_SUMMARY, UseRequestDocument.Slot.PLEDGE]
+    if use_request.org_is_corporation is not False:
+        slots.append(UseRequestDocument.Slot.REGISTRY)
+    slots.append(UseRequestDocument.Slot.CATEGORY)
+    if use_request.user_category and use_request.user_category > 1:
+        slots.append(UseRequestDocument.Slot.APPOINTMENT)
+    return [str(slot) for slot in slots]
+
+
+# --- The summary of a request: one builder, two audiences ---------------------------------
+
+
+def use_request_sections(
+    use_request: UseRequest, *, audience: Audience
+) -> list[dict[str, Any]]:
+    """The request as summary lists, one per item, in the order of the
+    requester's steps; keys are those of RETURN_ITEMS (so reception's
+    comments line up).  For the requester (check answers) every row has a
+    Change link and the documents, roster and office follow; reception sees
+    the documents and roster in their own lists and, for a periodic report,
+    the organisation and who filed it."""
+    sections: list[tuple[str, list[dict[str, Any]]]] = []
+    if use_request.kind == UseRequest.Kind.NEW:
+        sections += [
+            (
+                "category",
+                [
+                    {
+                        "key": _("User category"),
+                        "value": choice_label(
+                            User.Category.choices, use_request.user_category
+                        ),
+                    }
+                ],
+            ),
+            ("organization", _organization_rows(use_request, audience)),
+            ("person", _person_rows(use_request)),
+        ]
+    else:
+        sections.append(("organization", _report_rows(use_request)))
+    sections.append(("declarations", _declaration_rows(use_request, audience)))
+    if audience == "reception":
+        titles = RETURN_ITEMS
+        return [
+            {"key": key, "title": titles[key], "rows": rows} for key, rows in sections
+        ]
+    sections += [
+        ("documents", _document_rows(use_request)),
+        ("roster", _roster_count_rows(use_request)),
+        ("office", [{"key": _("Office"), "value": office_name(use_request.office)}]),
+    ]
+    titles = {key: title for key, _url, title in SECTIONS}
+    out = []
+    for key, rows in sections:
+        for row in rows:
+            if row.pop("no_change", False):
+                continue
+            row.setdefault(
+                "href",
+                reverse(SECTION_URLS[key], args=[use_request.code]) + "?from=check",
+            )
+        out.append({"key": key, "title": titles[key], "rows": rows})
+    return out
+
+
+def _organization_rows(
+    use_request: UseRequest, audience: Audience
+) -> list[dict[str, Any]]:
+    prefecture = use_request.org_prefecture
+    rows: list[dict[str, Any]] = [
+        {"key": _("Name in Japanese"), "value": use_request.org_name_ja},
+        {"key": _("Name in English"), "value": use_request.org_name_en},
+        {"key": _("Corporation"), "value": yes_no(use_request.org_is_corporation)},
+    ]
+    if use_request.org_is_corporation:
+        rows.append(
+            {"key": _("Corporate number"), "value": use_request.org_corporate_number}
+        )
+    rows += [
+        {"key": _("Postal code"), "value": use_request.org_postal_code},
+        {
+            "key": _("Prefecture"),
+            "value": (
+                prefecture.name_en if get_language() == "en" else prefecture.name_ja
+            )
+            if prefecture
+            else "",
+        },
+        {"key": _("Address"), "value": use_request.org_address},
+        {"key": _("Representative"), "value": use_request.org_representative},
+        {"key": _("Phone number"), "value": use_request.org_phone},
+        {
+            "key": _("Category of the organisation"),
+            "value": choice_label(
+                UseRequest._meta.get_field("org_category").choices,
+                use_request.org_category,
+            ),
+        },
+    ]
+    if audience == "reception" and use_request.organization is not None:
+        rows.append(
+            {
+                "key": _("Already known to the portal"),
+                "value": _("Yes — approval reuses this organisation"),
+            }
+        )
+    return rows
+
+
+def _person_rows(use_request: UseRequest) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = [
+        {"key": _("Email address"), "value": use_request.email, "no_change": True},
+        {"key": _("Name"), "value": use_request.full_name},
+        {"key": _("Name in kana"), "value": use_request.full_name_kana},
+        {"key": _("Phone number"), "value": use_request.phone},
+        {"key": _("Position"), "value": use_request.position},
+    ]
+    appointed = bool(use_request.user_category and use_request.user_category > 1)
+    if appointed:
+        rows.append(
+            {
+                "key": _("Law office, corporation or support organisation"),
+                "value": use_request.affiliation,
+            }
+        )
+    if use_request.user_category == User.Category.ATTORNEY:
+        rows += [
+            {
+                "key": _("Filing-agent notification certificate number"),
+                "value": use_request.toritsugi_number,
+            },
+            {"key": _("Issued by"), "value": use_request.toritsugi_issuer},
+        ]
+    if appointed:
+        rows.append(
+            {
+                "key": _("Other appointing organisations"),
+                "value": "\n".join(
+                    f"{appointer.name_ja} ({appointer.corporate_number})"
+                    if appointer.corporate_number
+                    else appointer.name_ja
+                    for appointer in use_request.appointers.order_by("pk")
+                )
+                or _("None"),
+                "href": reverse("accounts:request_appointers", args=[use_request.code])
+                + "?from=check",
+            }
+        )
+    return rows
+
+
+def _report_rows(report: UseRequest) -> list[dict[str, Any]]:
+    organization = report.organization
+    filed_by = report.filed_by
+    return [
+        {
+            "key": _("Organisation"),
+            "value": organization.name_ja if organization else "",
+        },
+        {
+            "key": _("Corporate number"),
+            "value": (organization.corporate_number or "") if organization else "",
+        },
+        {
+            "key": _("Filed by"),
+            "value": f"{filed_by.display_name} ({filed_by.username})"
+            if filed_by
+            else "",
+        },
+    ]
+
+
+def _declaration_rows(
+    use_request: UseRequest, audience: Audience
+) -> list[dict[str, Any]]:
+    """The requester reads the wording they confirmed; reception the short
+    label of the same declaration."""
+    if audience == "requester":
+        return [
+            {
+                "key": declaration.text,
+                "value": _("Confirmed")
+                if getattr(use_request, declaration.field)
+                else "",
+            }
+            for declaration in DECLARATIONS
+        ]
+    return [
+        {
+            "key": declaration.short,
+            "value": _("Declared")
+            if getattr(use_request, declaration.field)
+            else _("Not declared"),
+        }
+        for declaration in DECLARATIONS
+    ]
+
+
+def _document_rows(use_request: UseRequest) -> list[dict[str, Any]]:
+    documents = list(selectors.use_request_documents(use_request=use_request))
+    return [
+        {
+            "key": UseRequestDocument.Slot(slot).label,
+            "value": "\n".join(
+                document.file.original_name
+                for document in documents
+                if document.slot == slot
+            ),
+        }
+        for slot in document_slots(use_request)
+    ]
+
+
+def _roster_count_rows(use_request: UseRequest) -> list[dict[str, Any]]:
+    count = len(use_request.roster or [])
+    return [{"key": _("People on the list"), "value": str(count) if count else ""}]
+
+
+# --- Reception's review page ---------------------------------------------------------------
+
+
+def use_request_documents_by_slot(use_request: UseRequest) -> list[dict[str, Any]]:
+    by_slot: dict[str, list[Any]] = {}
+    for document in use_request.documents.select_related("file").order_by("slot", "id"):
+        by_slot.setdefault(document.slot, []).append(document.file)
+    order = list(UseRequestDocument.Slot.values)  # the requester's order
+    return [
+        {"label": UseRequestDocument.Slot(slot).label, "files": by_slot[slot]}
+        for slot in sorted(by_slot, key=order.index)
+    ]
+
+
+def use_request_roster(use_request: UseRequest) -> list[dict[str, Any]]:
+    sexes = dict(RosterEntry.Sex.choices)
+    return [
+        {
+            **row,
+            "sex_label": sexes.get(row.get("sex") or "", row.get("sex") or ""),
+            "planned_label": yes_no(bool(row.get("planned_hire"))),
+        }
+        for row in (use_request.roster or [])
+    ]
+
+
+HISTORY_LABELS: dict[str, Any] = {
+    AuditAction.USE_REQUEST_CREATE: gettext_lazy("Registered at the counter"),
+    AuditAction.USE_REQUEST_SUBMIT: gettext_lazy("Submitted"),
+    AuditAction.USE_REQUEST_RETURN: gettext_lazy("Returned for correction"),
+    AuditAction.USE_REQUEST_APPROVE: gettext_lazy("Approved"),
+    AuditAction.PERIODIC_REPORT_APPROVE: gettext_lazy("Approved"),
+    AuditAction.USE_REQUEST_REJECT: gettext_lazy("Rejected"),
+}
+
+
+def use_request_history(use_request: UseRequest) -> list[dict[str, Any]]:
+    events = []
+    for event in selectors.use_request_history(use_request=use_request):
+        if (
+            event.action == AuditAction.USE_REQUEST_CREATE
+            and use_request.channel != UseRequest.Channel.COUNTER
+        ):
+            continue
+        label: Any = HISTORY_LABELS[event.action]
+        if event.action == AuditAction.USE_REQUEST_SUBMIT and event.data.get(
+            "resubmission"
+        ):
+            label = _("Resubmitted after correction")
+        items = [
+            str(RETURN_ITEMS.get(item, item))
+            for item in str(event.data.get("items", "")).split(",")
+            if item
+        ]
+        events.append(
+            {"label": label, "at": event.at, "by": event.actor_username, "items": items}
+        )
+    return events
+
+
+def organization_users_renewed(use_request: UseRequest) -> list[dict[str, Any]]:
+    """For a periodic report: the users whose approval it renews."""
+    if use_request.kind != UseRequest.Kind.PERIODIC or use_request.organization is None:
+        return []
+    today = timezone.localdate()
+    return [
+        {
+            **item,
+            "colour": STATUS_COLOURS.get(item["user"].status, "blue"),
+            "expired": approval_expired(item["user"], today),
+        }
+        for item in selectors.organization_users(organization=use_request.organization)
+    ]
+
+
+def use_request_review(
+    use_request: UseRequest, *, decisions: list[str]
+) -> dict[str, Any]:
+    """Everything reception's review page shows; ``decisions`` are the
+    decisions the officer may take now (``permissions.use_request_decisions``)."""
+    return {
+        "organization_users": organization_users_renewed(use_request),
+        "use_request": use_request,
+        "status_colour": STATUS_COLOURS.get(use_request.status, "blue"),
+        "sections": use_request_sections(use_request, audience="reception"),
+        "documents": use_request_documents_by_slot(use_request),
+        "roster": use_request_roster(use_request),
+        "history": use_request_history(use_request),
+        "return_comments": [
+            {"label": RETURN_ITEMS.get(key, key), "text": text}
+            for key, text in (use_request.return_comments or {}).items()
+        ],
+        "can_decide": bool(decisions),
+    }
