@@ -130,7 +130,7 @@ def test_command_loads_everything_when_debug_is_on(settings, reference_data, cap
     out = capsys.readouterr().out
     assert "accounts: demo data already loaded" in out
     assert "applications: demo data already loaded" in out
-    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 7
+    assert User.objects.filter(username__in=DEMO_USERNAMES).count() == 8
 
 
 @pytest.mark.django_db
