@@ -8,6 +8,7 @@ from django.dispatch import receiver
 
 from allauth.mfa import signals as mfa_signals
 
+from portal.notifications.kinds import NotificationKind
 from portal.notifications.services import notify
 
 
@@ -16,4 +17,4 @@ def _tell_user_mfa_added(
     sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
 ) -> None:
     if authenticator.type == "totp":
-        notify(recipient=user, kind="mfa_enabled", link="/accounts/2fa/")
+        notify(recipient=user, kind=NotificationKind.MFA_ENABLED, link="/accounts/2fa/")

@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.validators import CARD_NUMBER_RE
+from portal.lib.countries import country_lookup
 
 # Columns in file order: the English key (the RosterEntry field name) and its
 # Japanese heading.  Both are accepted on import.
@@ -238,110 +239,6 @@ class RosterParseResult:
         return not self.errors
 
 
-# --- Reference data ---------------------------------------------------------------
-
-
-@cache
-def _countries() -> tuple[frozenset[str], dict[str, str]]:
-    """ISO 3166-1 (from pycountry): the alpha-2 codes, and every other accepted
-    spelling (alpha-3, English and Japanese names), normalised, to alpha-2."""
-    import gettext
-
-    import pycountry
-
-    alpha2: set[str] = set()
-    aliases: dict[str, str] = {}
-    try:
-        ja: gettext.NullTranslations = gettext.translation(
-            "iso3166-1", pycountry.LOCALES_DIR, languages=["ja"]
-        )
-    except OSError:  # a trimmed installation without locales: codes still work
-        ja = gettext.NullTranslations()
-    for country in pycountry.countries:
-        code = country.alpha_2
-        alpha2.add(code)
-        aliases[country.alpha_3] = code
-        names = {
-            country.name,
-            getattr(country, "common_name", country.name),
-            getattr(country, "official_name", country.name),
-        }
-        names |= {ja.gettext(name) for name in list(names)}
-        for name in names:
-            aliases.setdefault(_key(name), code)
-    return frozenset(alpha2), aliases
-
-
-def country_choices(
-    language: str | None = None, *, include_japan: bool = False
-) -> list[tuple[str, str]]:
-    """(alpha-2, name) pairs sorted by name, in ``language`` (default: the
-    active one) — the one country list of the portal (forms, filters, pages).
-    Japan is left out unless asked for (foreign nationals are not Japanese)."""
-    pairs = _country_choices(language or translation.get_language() or "ja")
-    return [p for p in pairs if include_japan or p[0] != "JP"]
-
-
-def country_name(code: str | None, language: str | None = None) -> str:
-    """The name of an ISO 3166 alpha-2 code in ``language``; the code itself
-    when unknown."""
-    if not code:
-        return ""
-    names = _country_names(language or translation.get_language() or "ja")
-    return names.get(code.upper(), code)
-
-
-@cache
-def _country_names(language: str) -> dict[str, str]:
-    return dict(_country_choices(language))
-
-
-# pycountry's Japanese names: the usual short names, as the Foreign Ministry
-# and ISA write them (and one misspelling upstream, タニザニア).
-_JA_NAMES = {
-    "TZ": "タンザニア",
-    "TW": "台湾",
-    "KR": "韓国",
-    "KP": "北朝鮮",
-    "GE": "ジョージア",
-    "CN": "中国",
-    "VN": "ベトナム",
-    "RU": "ロシア",
-    "US": "アメリカ合衆国",
-    "GB": "英国",
-}
-
-
-@cache
-def _country_choices(language: str) -> tuple[tuple[str, str], ...]:
-    import gettext
-
-    import pycountry
-
-    lang = language.split("-")[0]
-    try:
-        names: gettext.NullTranslations = gettext.translation(
-            "iso3166-1", pycountry.LOCALES_DIR, languages=[lang]
-        )
-    except OSError:
-        names = gettext.NullTranslations()
-    pairs = []
-    for c in pycountry.countries:
-        english = getattr(c, "common_name", None) or c.name
-        if lang == "en":
-            name = english
-        elif lang == "ja" and c.alpha_2 in _JA_NAMES:
-            name = _JA_NAMES[c.alpha_2]
-        else:
-            name = (
-                names.gettext(english)
-                if names.gettext(english) != english
-                else names.gettext(c.name)
-            )
-        pairs.append((c.alpha_2, name))
-    return tuple(sorted(pairs, key=lambda pair: pair[1]))
-
-
 def _key(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
 
@@ -442,7 +339,7 @@ def clean_nationality(value: str, column: str = "") -> str:
     key = _key(value)
     if not key:
         raise RosterValueError(_msg("required", column=column or _("nationality")))
-    alpha2, aliases = _countries()
+    alpha2, aliases = country_lookup()
     upper = key.upper()
     code = upper if upper in alpha2 else aliases.get(upper) or aliases.get(key)
     if code is None:

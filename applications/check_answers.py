@@ -8,11 +8,11 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import roster_csv
 from applications import eligibility, selectors
 from applications.models import Application, ApplicationDocument, DocumentSlot, Fee
 from applications.presenters import SECTION_TITLES, name_of, section_url, slot_name
 from applications.validators import period_label
+from portal.lib.countries import country_choices
 
 
 def yen(amount: int) -> str:
@@ -84,7 +84,7 @@ def check_sections(
 ) -> list[dict[str, Any]]:
     """The answers, page by page, as summary-list rows with Change links."""
     person = application.foreign_national
-    countries = dict(roster_csv.country_choices())
+    countries = dict(country_choices())
     code = application.application_type.code
 
     def href(section: str) -> str:

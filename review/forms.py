@@ -14,10 +14,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roster_csv import country_choices
 from applications.forms import DateInputField
 from applications.validators import period_label
 from applications.workflow import Status
+from portal.lib.countries import country_choices
 from portal.lib.files import PrivateFileField
 from review import messages_examination as msg
 from review.models import Decision

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import messages, roster_csv
 from accounts.declarations import DECLARATIONS
 from accounts.models import RosterEntry, UseRequestDocument
+from portal.lib.countries import country_choices
 from portal.lib.files import PrivateFileField
 
 ROSTER_CSV_MAX_BYTES = 5 * 1024 * 1024  # 10,000 people take about 1.2 MB
@@ -115,7 +116,7 @@ class RosterEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["nationality"]
         if isinstance(field, forms.ChoiceField):
-            field.choices = [("", _("Choose a country")), *roster_csv.country_choices()]
+            field.choices = [("", _("Choose a country")), *country_choices()]
 
     @classmethod
     def initial_from(cls, entry: RosterEntry) -> dict[str, Any]:

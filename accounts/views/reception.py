@@ -66,7 +66,7 @@ USERS_PAGE_SIZE = 50
 View = Callable[..., HttpResponse]
 
 
-def _require_reception(request: HttpRequest) -> None:
+def _require_reception(request: AuthenticatedHttpRequest) -> None:
     if not is_reception_officer(request.user):
         raise PermissionDenied
 
@@ -99,7 +99,7 @@ def _with_office_user(view: View) -> View:
 
 @login_required
 @require_GET
-def queue(request: HttpRequest) -> HttpResponse:
+def queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reception(request)
     form = QueueFilterForm(request.GET)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
@@ -150,7 +150,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 @_with_use_request
-def detail(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
+def detail(
+    request: AuthenticatedHttpRequest, *, use_request: UseRequest
+) -> HttpResponse:
     audit_record(
         actor=request.user,
         action=AuditAction.USE_REQUEST_VIEW,
@@ -182,7 +184,7 @@ def _decision_form(action: str, use_request: UseRequest, data: Any = None) -> An
 
 
 def _render_decision(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     use_request: UseRequest,
     action: str,
     form: Any,
@@ -198,7 +200,9 @@ def _render_decision(
 
 @login_required
 @require_GET
-def decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
+def decide(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, action: str
+) -> HttpResponse:
     """The form of one decision (approve / return / reject); it posts to the
     action's own URL."""
     use_request = selectors.use_request_get_for_officer(user=request.user, code=code)
@@ -212,7 +216,9 @@ def decide(request: HttpRequest, code: uuid.UUID, action: str) -> HttpResponse:
     )
 
 
-def _decided_elsewhere(request: HttpRequest, use_request: UseRequest) -> HttpResponse:
+def _decided_elsewhere(
+    request: AuthenticatedHttpRequest, use_request: UseRequest
+) -> HttpResponse:
     messages.error(
         request,
         _(
@@ -225,7 +231,7 @@ def _decided_elsewhere(request: HttpRequest, use_request: UseRequest) -> HttpRes
 
 
 def _decide(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     use_request: UseRequest,
     action: str,
     act: Callable[[Any], UseRequest],
@@ -247,8 +253,10 @@ def _decide(
 @require_POST
 @_with_use_request
 @reauthentication_required
-def approve(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
-    user: Any = request.user
+def approve(
+    request: AuthenticatedHttpRequest, *, use_request: UseRequest
+) -> HttpResponse:
+    user = request.user
     return _decide(
         request,
         use_request,
@@ -272,9 +280,9 @@ def approve(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
 @require_POST
 @_with_use_request
 def return_for_correction(
-    request: HttpRequest, *, use_request: UseRequest
+    request: AuthenticatedHttpRequest, *, use_request: UseRequest
 ) -> HttpResponse:
-    user: Any = request.user
+    user = request.user
     return _decide(
         request,
         use_request,
@@ -295,8 +303,10 @@ def return_for_correction(
 @require_POST
 @_with_use_request
 @reauthentication_required
-def reject(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
-    user: Any = request.user
+def reject(
+    request: AuthenticatedHttpRequest, *, use_request: UseRequest
+) -> HttpResponse:
+    user = request.user
     return _decide(
         request,
         use_request,
@@ -314,7 +324,7 @@ def reject(request: HttpRequest, *, use_request: UseRequest) -> HttpResponse:
 # --- Paper requests at the counter ---------------------------------------------------------
 
 
-def _reception_offices(request: HttpRequest) -> QuerySet[Office]:
+def _reception_offices(request: AuthenticatedHttpRequest) -> QuerySet[Office]:
     return Office.objects.filter(
         pk__in=officer_office_ids(request.user, OfficerRole.Role.RECEPTION)
     ).order_by("sort_order", "code")
@@ -322,7 +332,7 @@ def _reception_offices(request: HttpRequest) -> QuerySet[Office]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def register_paper(request: HttpRequest) -> HttpResponse:
+def register_paper(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Start a draft on a requester's behalf from a paper request; the officer
     then fills in the steps in the requester's wizard."""
     _require_reception(request)
@@ -335,7 +345,7 @@ def register_paper(request: HttpRequest) -> HttpResponse:
             email=form.cleaned_data["email"],
             language=form.cleaned_data["language"],
             channel=UseRequest.Channel.COUNTER,
-            registered_by=request.user,  # type: ignore[arg-type]
+            registered_by=request.user,
             office=form.cleaned_data["office"],
         )
         messages.success(
@@ -356,7 +366,7 @@ REQUEST_HUB = "accounts:request_hub"
 
 @login_required
 @require_GET
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_reception(request)
     status = request.GET.get("status") or None
     if status not in (None, *User.Status.values):
@@ -437,7 +447,7 @@ ACCOUNT_ACTIONS: dict[str, dict[str, Any]] = {
 
 
 def _render_account_action(
-    request: HttpRequest, subject: User, action: str, form: ReasonForm
+    request: AuthenticatedHttpRequest, subject: User, action: str, form: ReasonForm
 ) -> HttpResponse:
     return render(
         request,
@@ -463,7 +473,9 @@ def user_decide(
     return _render_account_action(request, subject, action, ReasonForm())
 
 
-def _account_action(request: HttpRequest, subject: User, action: str) -> HttpResponse:
+def _account_action(
+    request: AuthenticatedHttpRequest, subject: User, action: str
+) -> HttpResponse:
     form = ReasonForm(request.POST)
     if not form.is_valid():
         return _render_account_action(request, subject, action, form)
@@ -488,7 +500,7 @@ def _account_action(request: HttpRequest, subject: User, action: str) -> HttpRes
 @require_POST
 @_with_office_user
 @reauthentication_required
-def user_suspend(request: HttpRequest, *, subject: User) -> HttpResponse:
+def user_suspend(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     return _account_action(request, subject, "suspend")
 
 
@@ -496,7 +508,7 @@ def user_suspend(request: HttpRequest, *, subject: User) -> HttpResponse:
 @require_POST
 @_with_office_user
 @reauthentication_required
-def user_reinstate(request: HttpRequest, *, subject: User) -> HttpResponse:
+def user_reinstate(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     return _account_action(request, subject, "reinstate")
 
 
@@ -504,7 +516,7 @@ def user_reinstate(request: HttpRequest, *, subject: User) -> HttpResponse:
 @require_POST
 @_with_office_user
 @reauthentication_required
-def user_revoke(request: HttpRequest, *, subject: User) -> HttpResponse:
+def user_revoke(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     return _account_action(request, subject, "revoke")
 
 

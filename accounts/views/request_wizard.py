@@ -61,6 +61,7 @@ from accounts.views.request_access import (
     editable_request,
     proven_email,
 )
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import StaleEdit
 
@@ -578,7 +579,7 @@ def document_file(
         raise Http404 from exc
     audit_record(
         actor=actor,
-        action="file.download",
+        action=AuditAction.FILE_DOWNLOAD,
         obj=stored,
         data={"inline": False, "via": "use_request"},
     )

@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import roster_csv
 from accounts.models import Organization
 from applications import validators
 from applications.forms.fields import (
@@ -37,6 +36,7 @@ from applications.models import (
     ForeignNational,
 )
 from applications.selectors import foreign_national_duplicate
+from portal.lib.countries import country_choices
 
 # --- Foreign nationals ----------------------------------------------------------------
 
@@ -169,7 +169,7 @@ class ForeignNationalForm(forms.Form):
         super().__init__(*args, **kwargs)
         choice_field(self, "nationality").choices = [
             ("", _("Choose a country")),
-            *roster_csv.country_choices(),
+            *country_choices(),
         ]
         choice_field(self, "current_status").choices = self.catalogue.status_choices()
         choice_field(

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from accounts import roster_csv
+from portal.lib import countries
 from portal.lib.i18n import page_language
 
 register = template.Library()
@@ -31,7 +31,7 @@ def localized(obj: Any, attribute: str = "name") -> str:
 def country_name(code: str | None) -> str:
     """The country's name for an ISO 3166 alpha-2 code, in the page's
     language; the code itself when unknown."""
-    return roster_csv.country_name(code, page_language())
+    return countries.country_name(code, page_language())
 
 
 @register.filter

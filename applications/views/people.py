@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts import roster_csv
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organization
 from accounts.permissions import can_file
@@ -32,6 +31,7 @@ from applications.errors import DuplicatePerson
 from applications.forms import ForeignNationalForm, OrganizationChoiceForm
 from applications.models import ForeignNational
 from applications.presenters import name_of
+from portal.lib.countries import country_choices
 from portal.lib.errors import StaleEdit, message_for
 
 PEOPLE_PAGE_SIZE = 50
@@ -57,7 +57,7 @@ def foreign_nationals(request: AuthenticatedHttpRequest) -> HttpResponse:
         "family_name", "given_name", "pk"
     )
     page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
-    countries = dict(roster_csv.country_choices())
+    countries = dict(country_choices())
     return render(
         request,
         "applications/foreign_nationals/list.html",
