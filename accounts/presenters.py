@@ -5,6 +5,7 @@ the colours of statuses.  Views call these; tests can too, without a client."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from django.urls import reverse
@@ -13,10 +14,15 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from accounts import selectors
-from accounts.declarations import DECLARATIONS
+from accounts.declarations import DECLARATION_FIELDS, DECLARATIONS
 from accounts.forms.reception import RETURN_ITEMS
+from accounts.messages import (
+    DUPLICATE_PENDING,
+    READ_ONLY_EXPIRED,
+    READ_ONLY_SUSPENDED,
+)
 from accounts.models import Office, RosterEntry, User, UseRequest, UseRequestDocument
-from accounts.permissions import approval_expired
+from accounts.permissions import approval_expired, can_file
 from portal.audit.events import AuditAction
 
 STATUS_COLOURS: dict[str, str] = {
@@ -74,6 +80,78 @@ def document_slots(use_request: UseRequest) -> list[str]:
     if use_request.user_category and use_request.user_category > 1:
         slots.append(UseRequestDocument.Slot.APPOINTMENT)
     return [str(slot) for slot in slots]
+
+
+# --- The requester's wizard ------------------------------------------------------------
+
+DOCUMENT_HINTS = {
+    UseRequestDocument.Slot.ORG_SUMMARY: gettext_lazy(
+        "A document that gives a summary of the organisation, for example a company "
+        "brochure or the organisation summary form."
+    ),
+    UseRequestDocument.Slot.PLEDGE: gettext_lazy(
+        "The written pledge (誓約書), signed by the organisation."
+    ),
+    UseRequestDocument.Slot.REGISTRY: gettext_lazy(
+        "Only for corporations: the certificate of registered matters (登記事項証明書) "
+        "issued within the last 3 months."
+    ),
+    UseRequestDocument.Slot.CATEGORY: gettext_lazy(
+        "Evidence of the category you chose for the organisation, for example a copy "
+        "of last year's summary of legal records on employment income with the tax "
+        "office's receipt stamp, or proof of listing on a stock exchange."
+    ),
+    UseRequestDocument.Slot.APPOINTMENT: gettext_lazy(
+        "A document showing that the organisation appointed you, for example a "
+        "contract or a letter of appointment."
+    ),
+}
+
+
+def use_request_section_states(
+    use_request: UseRequest, problems: list[tuple[str, Any]]
+) -> dict[str, str]:
+    """not_started / in_progress / completed per section.  A duplicate pending
+    request is a problem of the whole request, not of the section's answers."""
+    open_items = {
+        item for item, message in problems if str(message) != str(DUPLICATE_PENDING)
+    }
+    started = {
+        "category": bool(use_request.user_category),
+        "organization": any(
+            [
+                use_request.org_name_ja,
+                use_request.org_name_en,
+                use_request.org_is_corporation is not None,
+                use_request.org_corporate_number,
+                use_request.org_postal_code,
+                use_request.org_prefecture_id,
+                use_request.org_address,
+                use_request.org_representative,
+                use_request.org_phone,
+                use_request.org_category,
+            ]
+        ),
+        "person": any(
+            [
+                use_request.full_name,
+                use_request.full_name_kana,
+                use_request.phone,
+                use_request.position,
+                use_request.affiliation,
+            ]
+        ),
+        "declarations": any(getattr(use_request, name) for name in DECLARATION_FIELDS),
+        "documents": use_request.documents.exists(),
+        "roster": bool(use_request.roster),
+        "office": use_request.office_id is not None,
+    }
+    return {
+        key: ("completed" if key not in open_items else "in_progress")
+        if started[key]
+        else "not_started"
+        for key, _url, _title in SECTIONS
+    }
 
 
 # --- The summary of a request: one builder, two audiences ---------------------------------
@@ -378,4 +456,33 @@ def use_request_review(
             for key, text in (use_request.return_comments or {}).items()
         ],
         "can_decide": bool(decisions),
+    }
+
+
+# --- The organisation side ------------------------------------------------------------
+
+# Reminders start 60 days before the approval ends; so does the banner.
+EXPIRY_WARNING_DAYS = 60
+
+
+def validity(user: Any, today: date | None = None) -> dict[str, Any]:
+    """The user's approval for the templates: ``valid_until``, ``days_left``,
+    ``expired``, ``expiring`` (≤ 60 days) and, for read-only users, the
+    ``read_only`` message saying why and what to do."""
+    today = today or timezone.localdate()
+    until = getattr(user, "valid_until", None)
+    days_left = (until - today).days if until else None
+    expired = approval_expired(user, today)
+    read_only = ""
+    if getattr(user, "status", None) == User.Status.SUSPENDED:
+        read_only = str(READ_ONLY_SUSPENDED)
+    elif expired and until is not None:
+        read_only = str(READ_ONLY_EXPIRED).format(date=until.isoformat())
+    return {
+        "valid_until": until,
+        "days_left": days_left,
+        "expired": expired,
+        "expiring": days_left is not None and 0 <= days_left <= EXPIRY_WARNING_DAYS,
+        "read_only": read_only,
+        "can_write": can_file(user, today),
     }

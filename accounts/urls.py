@@ -8,6 +8,7 @@ from accounts.views import (
     activation,
     officer_roles,
     organization,
+    periodic_report,
     reception,
     request_access,
     request_check,
@@ -22,5 +23,6 @@ urlpatterns = [
     *reception.urlpatterns,
     *activation.urlpatterns,
     *organization.urlpatterns,
+    *periodic_report.urlpatterns,
     *officer_roles.urlpatterns,
 ]

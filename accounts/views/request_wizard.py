@@ -24,13 +24,12 @@ from django.http import (
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts import roster_csv, selectors, services
 from accounts.forms.request import (
-    DECLARATIONS,
     ORG_CATEGORY_HINTS,
     AppointerForm,
     CategoryForm,
@@ -44,7 +43,6 @@ from accounts.forms.request import (
     StepForm,
 )
 from accounts.messages import (
-    DUPLICATE_PENDING,
     NOT_EDITABLE,
     ROSTER_LINE_ERROR,
     ROSTER_NOT_IMPORTED,
@@ -53,9 +51,11 @@ from accounts.messages import (
 from accounts.models import OfficerRole, User, UseRequest, UseRequestDocument
 from accounts.permissions import officer_office_ids
 from accounts.presenters import (
+    DOCUMENT_HINTS,
     SECTION_URLS,
     SECTIONS,
     document_slots,
+    use_request_section_states,
 )
 from accounts.views.request_access import (
     editable_request,
@@ -64,30 +64,6 @@ from accounts.views.request_access import (
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import StaleEdit
-
-DOCUMENT_HINTS = {
-    UseRequestDocument.Slot.ORG_SUMMARY: gettext_lazy(
-        "A document that gives a summary of the organisation, for example a company "
-        "brochure or the organisation summary form."
-    ),
-    UseRequestDocument.Slot.PLEDGE: gettext_lazy(
-        "The written pledge (誓約書), signed by the organisation."
-    ),
-    UseRequestDocument.Slot.REGISTRY: gettext_lazy(
-        "Only for corporations: the certificate of registered matters (登記事項証明書) "
-        "issued within the last 3 months."
-    ),
-    UseRequestDocument.Slot.CATEGORY: gettext_lazy(
-        "Evidence of the category you chose for the organisation, for example a copy "
-        "of last year's summary of legal records on employment income with the tax "
-        "office's receipt stamp, or proof of listing on a stock exchange."
-    ),
-    UseRequestDocument.Slot.APPOINTMENT: gettext_lazy(
-        "A document showing that the organisation appointed you, for example a "
-        "contract or a letter of appointment."
-    ),
-}
-
 
 # --- Helpers ------------------------------------------------------------------------------
 
@@ -148,58 +124,12 @@ def base_context(use_request: UseRequest, section: str, **extra: Any) -> dict[st
 # --- The hub: a task list ---------------------------------------------------------------
 
 
-def _section_states(
-    use_request: UseRequest, problems: list[tuple[str, Any]]
-) -> dict[str, str]:
-    """not_started / in_progress / completed per section.  A duplicate pending
-    request is a problem of the whole request, not of the section's answers."""
-    open_items = {
-        item for item, message in problems if str(message) != str(DUPLICATE_PENDING)
-    }
-    started = {
-        "category": bool(use_request.user_category),
-        "organization": any(
-            [
-                use_request.org_name_ja,
-                use_request.org_name_en,
-                use_request.org_is_corporation is not None,
-                use_request.org_corporate_number,
-                use_request.org_postal_code,
-                use_request.org_prefecture_id,
-                use_request.org_address,
-                use_request.org_representative,
-                use_request.org_phone,
-                use_request.org_category,
-            ]
-        ),
-        "person": any(
-            [
-                use_request.full_name,
-                use_request.full_name_kana,
-                use_request.phone,
-                use_request.position,
-                use_request.affiliation,
-            ]
-        ),
-        "declarations": any(getattr(use_request, name) for name, _text in DECLARATIONS),
-        "documents": use_request.documents.exists(),
-        "roster": bool(use_request.roster),
-        "office": use_request.office_id is not None,
-    }
-    return {
-        key: ("completed" if key not in open_items else "in_progress")
-        if started[key]
-        else "not_started"
-        for key, _url, _title in SECTIONS
-    }
-
-
 @never_cache
 @require_GET
 def hub(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     use_request, actor = editable_request(request, code)
     problems = selectors.use_request_problems(use_request)
-    states = _section_states(use_request, problems)
+    states = use_request_section_states(use_request, problems)
     comments = (
         use_request.return_comments
         if use_request.status == UseRequest.Status.RETURNED
