@@ -187,9 +187,13 @@ def use_request_sections(
         sections.append(("organization", _report_rows(use_request)))
     sections.append(("declarations", _declaration_rows(use_request, audience)))
     if audience == "reception":
-        titles = RETURN_ITEMS
+        for _key, rows in sections:
+            for row in rows:  # reception reads; it does not change answers
+                row.pop("href", None)
+                row.pop("no_change", None)
         return [
-            {"key": key, "title": titles[key], "rows": rows} for key, rows in sections
+            {"key": key, "title": RETURN_ITEMS[key], "rows": rows}
+            for key, rows in sections
         ]
     sections += [
         ("documents", _document_rows(use_request)),

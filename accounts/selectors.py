@@ -52,7 +52,7 @@ def office_for_prefecture(*, prefecture: Prefecture | int) -> Office | None:
 # --- Requests for use -----------------------------------------------------------
 
 
-def use_request_get_for_officer(*, user: Any, code: Any) -> UseRequest:
+def _use_request_get_for_officer(*, user: Any, code: Any) -> UseRequest:
     """A submitted request (or report) addressed to one of the reception
     officer's offices; 404 for anything else, drafts included."""
     offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
@@ -306,7 +306,7 @@ def use_request_get_for_visitor(
         raise Http404
     if purpose == "edit":
         return _use_request_get_for_counter_officer(user=user, code=code)
-    return use_request_get_for_officer(user=user, code=code)
+    return _use_request_get_for_officer(user=user, code=code)
 
 
 def use_request_acting_user(

@@ -35,7 +35,6 @@ from accounts.forms.organization import (
 from accounts.http import AuthenticatedHttpRequest
 from accounts.messages import (
     ONLY_MEMBERS_END_APPOINTMENTS,
-    ROSTER_CONFLICT,
     ROSTER_NOT_IMPORTED,
 )
 from accounts.models import Organization
@@ -45,6 +44,7 @@ from accounts.permissions import (
     is_portal_user,
 )
 from accounts.presenters import validity
+from portal.lib.errors import message_for
 
 ROSTER_PAGE_SIZE = 50
 # An import with thousands of bad lines shows the first ones only.
@@ -221,8 +221,8 @@ def _roster_form(
                     actor=request.user,
                     entry=entry,
                 )
-            except RosterConflict:
-                form.add_error(None, ROSTER_CONFLICT)
+            except RosterConflict as exc:
+                form.add_error(None, message_for(exc))
             else:
                 name = " ".join(filter(None, [saved.family_name, saved.given_name]))
                 text = (

@@ -77,8 +77,8 @@ def _with_use_request(view: View) -> View:
 
     @wraps(view)
     def wrapper(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-        use_request = selectors.use_request_get_for_officer(
-            user=request.user, code=code
+        use_request = selectors.use_request_get_for_visitor(
+            user=request.user, proven_email="", code=code, purpose="review"
         )
         return view(request, use_request=use_request)
 
@@ -205,7 +205,9 @@ def decide(
 ) -> HttpResponse:
     """The form of one decision (approve / return / reject); it posts to the
     action's own URL."""
-    use_request = selectors.use_request_get_for_officer(user=request.user, code=code)
+    use_request = selectors.use_request_get_for_visitor(
+        user=request.user, proven_email="", code=code, purpose="review"
+    )
     if action not in DECISIONS:
         raise Http404
     if action not in use_request_decisions(request.user, use_request):

@@ -34,12 +34,10 @@ from accounts.forms.request import (
 from accounts.messages import (
     EMAIL_RATE_LIMITED,
     SESSION_NEEDED,
-    TOKEN_EXPIRED,
-    TOKEN_UNKNOWN,
-    TOKEN_USED,
 )
 from accounts.models import User, UseRequest
 from portal.lib import ratelimit
+from portal.lib.errors import message_for
 
 SESSION_EMAIL = "zairyu_requester_email"
 SESSION_SENT_TO = "zairyu_requester_sent_to"
@@ -142,19 +140,12 @@ def sent(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/request/sent.html", {"email": email})
 
 
-_TOKEN_MESSAGES = {
-    "unknown": TOKEN_UNKNOWN,
-    "used": TOKEN_USED,
-    "expired": TOKEN_EXPIRED,
-}
-
-
-def _token_error(request: HttpRequest, reason: str) -> HttpResponse:
+def _token_error(request: HttpRequest, exc: TokenError) -> HttpResponse:
     return render(
         request,
         "accounts/request/token_error.html",
-        {"reason": reason, "message": _TOKEN_MESSAGES.get(reason, TOKEN_UNKNOWN)},
-        status=404 if reason == "unknown" else 410,
+        {"reason": exc.reason, "message": message_for(exc)},
+        status=404 if exc.reason == "unknown" else 410,
     )
 
 
@@ -167,12 +158,12 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
         try:
             selectors.email_proof_check(token=token)
         except TokenError as exc:
-            return _token_error(request, exc.reason)
+            return _token_error(request, exc)
         return render(request, "accounts/request/verify.html")
     try:
         email = services.email_proof_redeem(token=token)
     except TokenError as exc:
-        return _token_error(request, exc.reason)
+        return _token_error(request, exc)
     # A new session key: whoever knew the old one does not inherit the proof.
     request.session.cycle_key()
     request.session[SESSION_EMAIL] = email
