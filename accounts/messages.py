@@ -29,7 +29,7 @@ DUPLICATE_PENDING = _(
     "Wait for its result or correct the returned one."
 )
 
-# --- The requester's side (accounts/views/request.py, forms, validators) ---------------
+# --- The requester's side (accounts/views/request_*.py, forms/request.py, validators) -
 
 CORPORATE_NUMBER_FORMAT = _(
     "Enter the corporate number as 13 digits, for example 4011001098993."
@@ -89,7 +89,7 @@ ROSTER_NOT_IMPORTED = _(
 ROSTER_LINE_ERROR = _("Line {line}, column {column}: {message}")
 NOT_EDITABLE = _("This request can no longer be changed.")
 
-# --- The organisation side (accounts/views/organization.py, forms_org) -----------------
+# --- The organisation side (views/organization.py, periodic_report.py, forms) ---------
 
 PERIODIC_CONFIRM_USERS = _("Confirm that the list of portal users is correct.")
 PERIODIC_CONFIRM_ROSTER = _(

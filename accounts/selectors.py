@@ -348,7 +348,7 @@ def use_request_file_access(user: Any, stored_file: Any) -> Access:
     its files inline once it is submitted — or while a paper request they
     register at the counter is a draft; the user who filed a periodic report
     may download its files.  Nobody else: a requester without an account sees
-    their files through the wizard's own view (accounts/views/request.py)."""
+    their files through the wizard's own view (accounts/views/request_wizard.py)."""
     document = (
         UseRequestDocument.objects.select_related("use_request")
         .filter(file_id=stored_file.pk)

@@ -358,7 +358,7 @@ def register_paper(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "accounts/reception/register_paper.html", {"form": form})
 
 
-# The requester's wizard (accounts/views/request.py) shows a draft here; it
+# The requester's wizard (accounts/views/request_wizard.py) shows a draft here; it
 # lets reception officers of the office edit counter requests.
 REQUEST_HUB = "accounts:request_hub"
 
