@@ -131,7 +131,19 @@ ENTER_TORITSUGI_ISSUER = _("Enter who issued the certificate.")
 ENTER_APPOINTER_NAME = _("Enter the name of the organisation.")
 ENTER_APPOINTER_NUMBER = _("Enter the corporate number of the organisation.")
 
-# --- Reception: accounts and officer roles ---------------------------------------------
+# --- Reception: decisions, accounts and officer roles ----------------------------------
+
+NOT_WAITING_FOR_DECISION = _("This request is not waiting for a decision.")
+DECIDED_ELSEWHERE = _(
+    "This request was changed by someone else since you opened it "
+    "(it is now “%(status)s”). Check it again before you decide."
+)
+ACCOUNT_ACTION_NOT_POSSIBLE = _(
+    "This action is not possible for the account in its current status."
+)
+ACCOUNT_ACTION_NOT_IN_STATUS = _(
+    "This action is not possible for an account that is “%(status)s”."
+)
 
 PASSWORD_ALREADY_SET = _(
     "This user has already set a password; they can reset it from the sign-in page."

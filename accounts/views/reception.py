@@ -41,6 +41,12 @@ from accounts.forms.reception import (
     ReturnForm,
 )
 from accounts.http import AuthenticatedHttpRequest
+from accounts.messages import (
+    ACCOUNT_ACTION_NOT_IN_STATUS,
+    ACCOUNT_ACTION_NOT_POSSIBLE,
+    DECIDED_ELSEWHERE,
+    NOT_WAITING_FOR_DECISION,
+)
 from accounts.models import (
     Office,
     OfficerRole,
@@ -211,7 +217,7 @@ def decide(
     if action not in DECISIONS:
         raise Http404
     if action not in use_request_decisions(request.user, use_request):
-        messages.info(request, _("This request is not waiting for a decision."))
+        messages.info(request, NOT_WAITING_FOR_DECISION)
         return redirect("accounts:reception_detail", use_request.code)
     return _render_decision(
         request, use_request, action, _decision_form(action, use_request)
@@ -223,10 +229,7 @@ def _decided_elsewhere(
 ) -> HttpResponse:
     messages.error(
         request,
-        _(
-            "This request was changed by someone else since you opened it "
-            "(it is now “%(status)s”). Check it again before you decide."
-        )
+        str(DECIDED_ELSEWHERE)
         % {"status": UseRequest.Status(use_request.status).label},
     )
     return redirect("accounts:reception_detail", use_request.code)
@@ -467,10 +470,7 @@ def user_decide(
     if action not in ACCOUNT_ACTIONS:
         raise Http404
     if action not in account_actions(request.user, subject):
-        messages.info(
-            request,
-            _("This action is not possible for the account in its current status."),
-        )
+        messages.info(request, ACCOUNT_ACTION_NOT_POSSIBLE)
         return redirect("accounts:reception_user_detail", subject.code)
     return _render_account_action(request, subject, action, ReasonForm())
 
@@ -490,7 +490,7 @@ def _account_action(
         subject.refresh_from_db(fields=["status"])
         messages.error(
             request,
-            _("This action is not possible for an account that is “%(status)s”.")
+            str(ACCOUNT_ACTION_NOT_IN_STATUS)
             % {"status": User.Status(subject.status).label},
         )
         return redirect("accounts:reception_user_detail", subject.code)
