@@ -16,7 +16,7 @@ import pytest
 from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-from accounts.models import User, UseRequest
+from accounts.models import Office, OfficerRole, User, UseRequest
 from portal.celery import app as celery_app
 from portal.notifications.services import outbox_sweep
 from tests.accounts.use_request_data import (
@@ -290,9 +290,16 @@ def test_reception_and_set_password_pages_pass_axe(
     page, browser, live_server, screenshot_dir, reference_data, media_root
 ):
     from accounts import services
+    from accounts.services.tokens import set_password_token_issue
     from tests.accounts.use_request_data import request_in_status, submitted_request
 
     officer = reception_officer("TKY", mfa=True, full_name="受付 一郎")
+    # Also the Tokyo bureau's administrator: the officer roles page is checked too.
+    OfficerRole.objects.create(
+        user=officer,
+        office=Office.objects.get(code="TKY"),
+        role=OfficerRole.Role.BUREAU_ADMIN,
+    )
     waiting = submitted_request(category=User.Category.ATTORNEY)
     request_in_status(UseRequest.Status.RETURNED)
     approved = services.use_request_approve(
@@ -301,7 +308,7 @@ def test_reception_and_set_password_pages_pass_axe(
     subject = approved.resulting_user
     # A link of our own: the approval's link may already have been emailed (and
     # scrubbed from the notification) if Celery runs eagerly.
-    token = services._issue_set_password_token(subject)
+    token = set_password_token_issue(subject)
     set_password_path = f"/set-password/{token}/"
     base = live_server.url
     detail = f"{base}/reception/requests/{waiting.code}/"
@@ -347,6 +354,12 @@ def test_reception_and_set_password_pages_pass_axe(
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 1
         axe(page, screenshot_dir, f"user-suspend-errors-{language}")
+        page.goto(f"{base}/bureau/officer-roles/")
+        axe(page, screenshot_dir, f"officer-roles-{language}")
+        page.locator("main form.form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator(".error-summary").count() == 1
+        axe(page, screenshot_dir, f"officer-roles-errors-{language}")
 
     visitor_context = browser.new_context(
         locale="ja-JP", viewport={"width": 1280, "height": 900}
