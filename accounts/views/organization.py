@@ -39,7 +39,6 @@ from accounts.messages import (
 )
 from accounts.models import Organization
 from accounts.permissions import (
-    can_file,
     is_member,
     is_portal_user,
 )
@@ -60,8 +59,12 @@ def organization_for(
     return selectors.organization_get_for_user(user=request.user, code=code)
 
 
-def require_write(request: AuthenticatedHttpRequest) -> None:
-    if not can_file(request.user):
+def require_write(
+    request: AuthenticatedHttpRequest, organization: Organization
+) -> None:
+    """403 unless the user may change the organisation: the rule the roster
+    services check too (``permissions.may_change_organization``)."""
+    if not permissions.may_change_organization(request.user, organization):
         raise PermissionDenied
 
 
@@ -72,9 +75,14 @@ def _relation(user: Any, organization: Organization) -> str:
 def page_context(
     request: AuthenticatedHttpRequest, organization: Organization, **extra: Any
 ) -> dict[str, Any]:
+    approval = validity(request.user)
+    # The buttons of the organisation's pages follow the services' rule.
+    approval["can_write"] = permissions.may_change_organization(
+        request.user, organization
+    )
     return {
         "organization": organization,
-        "approval": validity(request.user),
+        "approval": approval,
         "today": timezone.localdate(),
         **extra,
     }
@@ -190,7 +198,7 @@ def roster(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def roster_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     organization = organization_for(request, code)
-    require_write(request)
+    require_write(request, organization)
     return _roster_form(request, organization, entry=None)
 
 
@@ -203,7 +211,7 @@ def roster_edit(
     found = selectors.roster_entry_get_for_organization(
         organization=organization, code=entry
     )
-    require_write(request)
+    require_write(request, organization)
     return _roster_form(request, organization, entry=found)
 
 
@@ -254,7 +262,7 @@ def roster_delete(
     found = selectors.roster_entry_get_for_organization(
         organization=organization, code=entry
     )
-    require_write(request)
+    require_write(request, organization)
     roster_url = reverse("accounts:organization_roster", args=[organization.code])
     if request.method == "POST":
         services.roster_entry_delete(entry=found, actor=request.user)
@@ -276,7 +284,7 @@ def roster_import(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     """Upload a CSV: every line is checked first; if any line is wrong nothing
     is imported and every problem is listed by line and column."""
     organization = organization_for(request, code)
-    require_write(request)
+    require_write(request, organization)
     roster_url = reverse("accounts:organization_roster", args=[organization.code])
     row_errors: list[roster_csv.RowError] = []
     if request.method == "POST":

@@ -119,7 +119,7 @@ def periodic(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse
     and past reports.  POST starts (or continues) the one open report."""
     organization = organization_for(request, code)
     if request.method == "POST":
-        require_write(request)
+        require_write(request, organization)
         report = services.periodic_report_start(
             organization=organization, actor=request.user
         )
@@ -147,7 +147,7 @@ def _periodic_step(
 ) -> tuple[Organization, UseRequest] | HttpResponse:
     organization = organization_for(request, code)
     report = _report(request, organization, report_code)
-    require_write(request)
+    require_write(request, organization)
     if not _editable(report):
         messages.info(request, str(PERIODIC_NOT_EDITABLE))
         return redirect("accounts:organization_periodic", organization.code)

@@ -256,3 +256,26 @@ def test_reference_numbers_are_unique_when_two_submissions_collide(
     }
     assert first.status == second.status == UseRequest.Status.SUBMITTED
     assert drawn == ["RTKY-2026-000001", "RTKY-2026-000001", "RTKY-2026-000002"]
+
+
+def test_refusing_the_organisation_rule_hides_roster_buttons_and_the_service_raises(
+    client, settings, monkeypatch
+):
+    org = organization()
+    member = staff(org)
+    client = _signed_in(client, settings, member)
+    url = reverse("accounts:organization_roster", args=[org.code])
+    add_url = reverse("accounts:organization_roster_add", args=[org.code])
+    assert add_url in client.get(url).content.decode()
+
+    monkeypatch.setattr(permissions, "may_change_organization", lambda *args: False)
+    page = client.get(url)
+    assert page.context["approval"]["can_write"] is False
+    assert add_url not in page.content.decode()
+    assert client.get(add_url).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.roster_entry_save(
+            organization=org,
+            values={"family_name": "NGUYEN"},
+            actor=member,
+        )
