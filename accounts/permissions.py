@@ -115,9 +115,12 @@ def can_end_appointments(user: Any, organization: Any) -> bool:
 def may_change_organization(user: Any, organization: Organization) -> bool:
     """May change the organisation's roster and file its periodic report: an
     active, unexpired user who works for or is currently appointed by it."""
-    from accounts.selectors import user_organization_ids
+    from accounts.selectors import organizations_for_user
 
-    return can_file(user) and organization.pk in user_organization_ids(user=user)
+    return (
+        can_file(user)
+        and organizations_for_user(user=user).filter(pk=organization.pk).exists()
+    )
 
 
 # --- Requests for use (reception) ----------------------------------------------------

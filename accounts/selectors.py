@@ -132,16 +132,6 @@ def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     ).distinct()
 
 
-def user_organization_ids(*, user: Any) -> set[int]:
-    """Ids of the organisations the user works for or is currently appointed
-    by (cached per request on the user object)."""
-    if not hasattr(user, "_zairyu_org_ids"):
-        user._zairyu_org_ids = set(
-            organizations_for_user(user=user).values_list("pk", flat=True)
-        )
-    return set(user._zairyu_org_ids)
-
-
 def organization_get_for_user(*, user: Any, code: Any) -> Organization:
     """The organisation if the user belongs to or is appointed by it; else 404."""
     return get_or_404(
