@@ -6,6 +6,7 @@ access (404 for strangers) lives in selectors."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -193,21 +194,39 @@ GRANTABLE_ROLES = (
 )
 
 
-def bureau_id_of(office: Office) -> int:
-    """The regional bureau an office belongs to (a bureau is its own)."""
-    return office.parent_id if office.parent_id is not None else office.pk
+_ADMINISTERED_CACHE = "_zairyu_administered_offices"
+
+
+def _bureau_of(office_id: int, parents: Mapping[int, int | None]) -> int:
+    """Follow the parent chain (branch → district office → bureau) to the top."""
+    seen = {office_id}
+    while (parent := parents.get(office_id)) is not None and parent not in seen:
+        seen.add(parent)
+        office_id = parent
+    return office_id
+
+
+def administered_office_ids(user: Any) -> set[int]:
+    """The offices of the bureaus where the user is bureau administrator:
+    each bureau itself and every office under it (district and branch
+    offices).  One query, kept on the user object for the request."""
+    cached = getattr(user, _ADMINISTERED_CACHE, None)
+    if cached is None:
+        bureaus = officer_office_ids(user, OfficerRole.Role.BUREAU_ADMIN)
+        cached = set()
+        if bureaus:
+            parents = dict(Office.objects.values_list("pk", "parent_id"))
+            cached = {pk for pk in parents if _bureau_of(pk, parents) in bureaus}
+        if getattr(user, "is_authenticated", False):
+            setattr(user, _ADMINISTERED_CACHE, cached)
+    return set(cached)
 
 
 def administered_offices(user: Any) -> list[Office]:
-    """The offices of the bureaus where the user is bureau administrator:
-    each bureau itself and its district and branch offices."""
-    bureaus = officer_office_ids(user, OfficerRole.Role.BUREAU_ADMIN)
-    if not bureaus:
-        return []
     return list(
-        Office.objects.filter(pk__in=bureaus)
-        .union(Office.objects.filter(parent_id__in=bureaus))
-        .order_by("sort_order", "code")
+        Office.objects.filter(pk__in=administered_office_ids(user)).order_by(
+            "sort_order", "code"
+        )
     )
 
 
@@ -220,9 +239,7 @@ def may_administer_roles_at(user: Any, office: Office) -> bool:
     own regional bureau only."""
     if getattr(user, "is_superuser", False):
         return True
-    return bureau_id_of(office) in officer_office_ids(
-        user, OfficerRole.Role.BUREAU_ADMIN
-    )
+    return office.pk in administered_office_ids(user)
 
 
 def may_grant_officer_role(user: Any, office: Office, role: str) -> bool:

@@ -345,8 +345,8 @@ def static_code_lists() -> dict[str, frozenset[str]]:
 def resolve_code_lists() -> dict[str, frozenset[str]]:
     """Every code list's codes, the reference ones read once (one query for
     the statuses).  Pass the result to ``engine.validate`` for a whole batch."""
-    from accounts.roster_csv import country_choices
     from applications.models import StatusOfResidence
+    from portal.lib.countries import country_choices
 
     lists: dict[str, Collection[str]] = dict(static_code_lists())
     lists["status_of_residence"] = frozenset(

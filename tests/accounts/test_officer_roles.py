@@ -316,3 +316,21 @@ def test_admin_cannot_edit_an_officer_role_in_place(superuser_client):
     client.post(url, {"user": held.user_id, "office": held.office_id, "role": "clerk"})
     held.refresh_from_db()
     assert held.role == "examiner"
+
+
+def test_a_branch_office_belongs_to_its_bureau_through_its_district_office():
+    # Kawasaki is a branch of the Yokohama district office of the Tokyo bureau.
+    kawasaki = Office.objects.get(code="KWS")
+    assert kawasaki.parent is not None and kawasaki.parent.code == "YKH"
+    someone = officer()
+    services.officer_role_grant(
+        user=someone, office=kawasaki, role=OfficerRole.Role.CLERK, actor=bureau_admin()
+    )
+    assert OfficerRole.objects.filter(user=someone, office=kawasaki).exists()
+    with pytest.raises(OfficerRoleRefused):
+        services.officer_role_grant(
+            user=officer(),
+            office=kawasaki,
+            role=OfficerRole.Role.CLERK,
+            actor=bureau_admin("NGY"),
+        )

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_one_open_periodic_report"),
+        ("accounts", "0005_office_contacts_ports_and_branches"),
     ]
 
     operations = [
