@@ -1,0 +1,443 @@
+"""The benchmark driver (``manage.py bench_run``, started by ``make bench``).
+
+``scripts/bench.sh`` serves the portal with gunicorn (production settings,
+DEBUG off, 4 workers) on loopback; this driver, in a process with the same
+settings, database and Redis:
+
+1. signs in the benchmark's users (server-side sessions, see
+   ``portal.bench.sessions``) and picks the pages' targets from the data
+   (a Tokyo case awaiting documents, a keyset cursor 2,450 rows deep, …);
+2. checks every page answers 200 as that user, and counts its queries with
+   Django's test client;
+3. drives ``wrk`` (bounded: ``--duration`` seconds a run, ``--timeout``)
+   against the bare view and every page, interleaved (bare, page A, bare,
+   page B, …) for ``--rounds`` rounds, and takes medians;
+4. times a PDF render and a 1,000-row roster import in-process;
+5. prints the PostgreSQL settings, one table, and exits 1 when a bar is
+   missed.
+
+Only loopback targets are accepted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from portal.bench.generate import BENCH_EXAMINER, BENCH_ORG_NAME, BENCH_STAFF
+from portal.bench.sessions import session_for
+
+LUA = r"""
+local cookie = os.getenv("BENCH_COOKIE") or ""
+wrk.headers["X-Forwarded-Proto"] = "https"
+wrk.headers["Host"] = "127.0.0.1"
+if cookie ~= "" then wrk.headers["Cookie"] = cookie end
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "BENCHJSON {\"requests\": %d, \"seconds\": %f, \"p50\": %f, \"p95\": %f, "
+    .. "\"status_errors\": %d, \"socket_errors\": %d}\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout))
+end
+"""
+
+PG_SETTINGS = (
+    "server_version",
+    "shared_buffers",
+    "effective_cache_size",
+    "work_mem",
+    "maintenance_work_mem",
+    "random_page_cost",
+    "jit",
+    "max_connections",
+    "max_parallel_workers_per_gather",
+)
+
+
+@dataclass
+class Page:
+    name: str
+    path: str
+    role: str  # "officer", "staff" or "" (no session)
+    bar: int  # throughput at least 1/bar of the bare view; 0 = report only
+    query_budget: int
+    what: str
+    runs: list[dict[str, float]] = field(default_factory=list)
+    queries: int | None = None
+
+
+def _loopback(base: str) -> str:
+    host = urlsplit(base).hostname
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        raise SystemExit(f"the benchmark only targets loopback, not {host!r}")
+    return base.rstrip("/")
+
+
+def pages() -> list[Page]:
+    """The pages of issue 9's table, with the data picked from the database."""
+    from applications.models import Application
+    from portal.lib import keyset
+    from review.selectors import OPEN_STATUSES
+
+    tokyo_open = Application.objects.filter(
+        office__code="TKY", main__isnull=True, status__in=OPEN_STATUSES
+    )
+    deep = (
+        tokyo_open.order_by("submitted_at", "id")
+        .values_list("submitted_at", "id")[2449:2450]
+        .first()
+    )
+    case = (
+        tokyo_open.filter(status="awaiting_documents", companions__isnull=False)
+        .order_by("id")
+        .only("code", "receipt_number")
+        .first()
+        or tokyo_open.order_by("id").first()
+    )
+    receipt = tokyo_open.order_by("-id").values_list("receipt_number", flat=True)[0]
+    org_cases = Application.objects.filter(
+        organization__name_en=BENCH_ORG_NAME,
+        main__isnull=True,
+        submitted_at__isnull=False,
+    )
+    org_deep = (
+        org_cases.order_by("-submitted_at", "-id")
+        .values_list("submitted_at", "id")[999:1000]
+        .first()
+    )
+    user_case = (
+        org_cases.filter(companions__isnull=False).order_by("-id").first()
+        or org_cases.order_by("-id").first()
+    )
+    draft = (
+        Application.objects.filter(
+            organization__name_en=BENCH_ORG_NAME, status="draft", main__isnull=True
+        )
+        .order_by("id")
+        .first()
+    )
+    if not (case and user_case and deep and org_deep):
+        raise SystemExit("no benchmark data: run manage.py bench_generate first")
+    result = [
+        Page("hello", "/bench/hello/", "", 0, 0, "bare view (no session, no DB)"),
+        Page(
+            "signed_in_floor",
+            "/session/status/",
+            "officer",
+            0,
+            2,
+            "signed-in JSON, no template",
+        ),
+        Page("queue_default", "/office/cases/", "officer", 10, 6, "Tokyo, all open"),
+        Page(
+            "queue_status",
+            "/office/cases/?status=awaiting_documents",
+            "officer",
+            10,
+            6,
+            "status filter",
+        ),
+        Page(
+            "queue_page50",
+            "/office/cases/?after=" + keyset.encode(deep[0], deep[1]),
+            "officer",
+            10,
+            6,
+            "keyset page 50",
+        ),
+        Page("search_name", "/office/cases/?q=NGUYEN", "officer", 30, 6, "family name"),
+        Page(
+            "search_rare_name",
+            "/office/cases/?q=KARKI",
+            "officer",
+            30,
+            6,
+            "rare family name",
+        ),
+        Page(
+            "search_receipt",
+            f"/office/cases/?q={receipt}",
+            "officer",
+            30,
+            6,
+            "receipt number",
+        ),
+        Page(
+            "officer_case",
+            f"/office/cases/{case.code}/",
+            "officer",
+            10,
+            10,
+            "case awaiting documents",
+        ),
+        Page("org_list_first", "/applications/", "staff", 10, 6, "5,000 cases"),
+        Page(
+            "org_list_later",
+            "/applications/?cursor=" + keyset.encode(org_deep[0], org_deep[1]),
+            "staff",
+            10,
+            6,
+            "cursor at row 1,000",
+        ),
+        Page(
+            "org_search_name",
+            "/applications/?q=NGUYEN",
+            "staff",
+            30,
+            6,
+            "name search",
+        ),
+        Page(
+            "user_case",
+            f"/applications/{user_case.code}/",
+            "staff",
+            10,
+            10,
+            "the user's case page",
+        ),
+    ]
+    if draft is not None:
+        result.append(
+            Page(
+                "form_get",
+                f"/applications/drafts/{draft.code}/application/",
+                "staff",
+                20,
+                15,
+                "filing step GET",
+            )
+        )
+    return result
+
+
+def _cookie(session_key: str) -> str:
+    return f"{settings.SESSION_COOKIE_NAME}={session_key}"
+
+
+def check_and_count(page: Page, session_key: str | None) -> None:
+    """200 as the page's user, and the steady-state query count."""
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    if session_key:
+        client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    counts = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(page.path, secure=True)
+        if response.status_code != 200:
+            raise SystemExit(
+                f"{page.name}: {page.path} answered {response.status_code}"
+            )
+        counts.append(len(queries))
+    page.queries = counts[-1]
+
+
+def wrk(
+    base: str, page: Page, cookie: str, duration: int, lua: str
+) -> dict[str, float]:
+    env = {**os.environ, "BENCH_COOKIE": cookie if page.role else ""}
+    completed = subprocess.run(
+        [
+            "wrk",
+            "-t2",
+            "-c8",
+            f"-d{duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            lua,
+            base + page.path,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 30,
+        env=env,
+        check=False,
+    )
+    for line in completed.stdout.splitlines():
+        if line.startswith("BENCHJSON "):
+            data = json.loads(line[len("BENCHJSON ") :])
+            data["rps"] = data["requests"] / data["seconds"] if data["seconds"] else 0
+            return data
+    raise SystemExit(f"wrk failed for {page.name}: {completed.stderr[-500:]}")
+
+
+def wait_quiet(base: str, seconds: float = 30) -> None:
+    """Until a single bare request answers fast (slow in-flight requests of
+    the previous run have drained)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        t0 = time.monotonic()
+        request = urllib.request.Request(
+            base + "/bench/hello/",
+            headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            response.read()
+        if time.monotonic() - t0 < 0.03:
+            return
+        time.sleep(0.2)
+
+
+def pg_settings() -> dict[str, str]:
+    with connection.cursor() as cur:
+        values = {}
+        for name in PG_SETTINGS:
+            cur.execute(f"SHOW {name}")
+            values[name] = cur.fetchone()[0]
+    return values
+
+
+def background_jobs() -> list[tuple[str, float]]:
+    """A receipt PDF (rendered as the worker does) and a 1,000-row roster
+    import, timed in-process; the import is rolled back."""
+    from django.db import transaction
+
+    from accounts.models import Organization, User
+    from accounts.roster_csv import parse_roster_csv
+    from accounts.services import roster_import
+    from applications.models import Application
+    from portal.lib.pdf import render_pdf
+
+    results = []
+    application = (
+        Application.objects.filter(organization__name_en=BENCH_ORG_NAME)
+        .exclude(receipt_number=None)
+        .select_related(
+            "application_type", "foreign_national", "office", "organization"
+        )
+        .first()
+    )
+    if application is not None:
+        from applications import documents
+
+        context = documents.receipt_context(application)  # type: ignore[attr-defined]
+        for language in ("ja", "en", "ja"):
+            t0 = time.monotonic()
+            render_pdf(documents.RECEIPT_TEMPLATE, context, language=language)
+            results.append((f"receipt PDF ({language})", time.monotonic() - t0))
+    organization = Organization.objects.get(name_en=BENCH_ORG_NAME)
+    actor = User.objects.get(username=BENCH_STAFF)
+    from datetime import date, timedelta
+
+    header = (
+        "family_name,given_name,sex,date_of_birth,nationality,residence_card_number\n"
+    )
+    body = "".join(
+        f"ROSTER,PERSON,M,{date(1970, 1, 1) + timedelta(days=i)},VN,RS{i:08d}XY\n"
+        for i in range(1000)
+    )
+    t0 = time.monotonic()
+    parsed = parse_roster_csv((header + body).encode())
+    rows = getattr(parsed, "rows", None)
+    if rows:
+        with transaction.atomic():
+            roster_import(organization=organization, rows=rows, actor=actor)
+            transaction.set_rollback(True)
+        results.append(("roster import, 1,000 rows", time.monotonic() - t0))
+    else:
+        results.append(("roster import: CSV not accepted", -1.0))
+    return results
+
+
+def run(*, base: str, rounds: int, duration: int, only: list[str] | None) -> int:
+    base = _loopback(base)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+    all_pages = pages()
+    hello = all_pages[0]
+    targets = [p for p in all_pages[1:] if not only or p.name in only]
+    sessions = {
+        "officer": session_for(BENCH_EXAMINER),
+        "staff": session_for(BENCH_STAFF),
+    }
+    for page in [hello, *targets]:
+        check_and_count(page, sessions.get(page.role))
+    pg = pg_settings()
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+        handle.write(LUA)
+        lua = handle.name
+    loads: list[float] = []
+    started = time.monotonic()
+    for round_no in range(rounds):
+        for page in targets:
+            wait_quiet(base)
+            hello.runs.append(wrk(base, hello, "", duration, lua))
+            wait_quiet(base)
+            cookie = _cookie(sessions[page.role]) if page.role else ""
+            page.runs.append(wrk(base, page, cookie, duration, lua))
+            loads.append(os.getloadavg()[0])
+        print(
+            f"round {round_no + 1}/{rounds} done ({time.monotonic() - started:.0f} s)"
+        )
+    jobs = background_jobs()
+
+    hello_rps = statistics.median(r["rps"] for r in hello.runs)
+    print()
+    print("PostgreSQL: " + ", ".join(f"{k}={v}" for k, v in pg.items()))
+    print(
+        f"Machine: {os.cpu_count()} CPUs, load 1-min during runs "
+        f"{min(loads):.1f}–{max(loads):.1f}; {rounds} rounds × {duration} s, wrk -t2 -c8"
+    )
+    print(
+        f"hello: median {hello_rps:.0f} req/s (n={len(hello.runs)}), p50 "
+        f"{statistics.median(r['p50'] for r in hello.runs):.1f} ms"
+    )
+    print()
+    print(
+        "| Page | req/s | vs bare | bar | p50 ms | p95 ms | queries | budget | result |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    failed = False
+    summary = []
+    for page in targets:
+        rps = statistics.median(r["rps"] for r in page.runs)
+        p50 = statistics.median(r["p50"] for r in page.runs)
+        p95 = statistics.median(r["p95"] for r in page.runs)
+        errors = sum(r["status_errors"] + r["socket_errors"] for r in page.runs)
+        ratio = hello_rps / rps if rps else float("inf")
+        ok_rate = page.bar == 0 or ratio <= page.bar
+        ok_queries = page.queries is not None and page.queries <= page.query_budget
+        ok = ok_rate and ok_queries and errors == 0
+        failed |= not ok
+        verdict = "PASS" if ok else "FAIL"
+        if errors:
+            verdict += f" ({errors} errors)"
+        print(
+            f"| {page.name} ({page.what}) | {rps:.1f} | 1/{ratio:.0f} | "
+            f"{'1/' + str(page.bar) if page.bar else '—'} | {p50:.0f} | {p95:.0f} | "
+            f"{page.queries} | ≤{page.query_budget} | {verdict} |"
+        )
+        summary.append({**asdict(page), "rps": rps, "ratio": ratio, "ok": ok})
+    print()
+    for label, seconds in jobs:
+        bar = 10.0 if "roster" in label else 1.5
+        verdict = "PASS" if 0 <= seconds <= bar else "FAIL"
+        failed |= verdict == "FAIL"
+        print(f"{label}: {seconds:.2f} s (bar ≤ {bar} s) {verdict}")
+    out = Path(settings.VAR_DIR) / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "last.json").write_text(
+        json.dumps(
+            {"hello_rps": hello_rps, "pg": pg, "pages": summary, "jobs": jobs},
+            default=str,
+            indent=1,
+        )
+    )
+    Path(lua).unlink(missing_ok=True)
+    return 1 if failed else 0

@@ -1,0 +1,141 @@
+"""The benchmark's data generator: the small preset gives a consistent data
+set that passes every database constraint (FK checks included)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+import pytest
+
+from accounts.models import OfficerRole, Organization, User
+from applications.models import Application, ForeignNational, StatusEvent
+from portal.bench.generate import (
+    BENCH_EXAMINER,
+    BENCH_ORG_NAME,
+    BENCH_STAFF,
+    PRESETS,
+    generate,
+)
+from review.models import Assignment, Decision, DocumentRequest
+from review.selectors import OPEN_STATUSES
+
+pytestmark = pytest.mark.django_db
+
+
+def _scalar(sql: str) -> int:
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return int(cur.fetchone()[0])
+
+
+def test_small_preset_is_consistent() -> None:
+    preset = PRESETS["small"]
+    before = Application.objects.count()
+    report = generate(preset)
+    # Deferred FK checks and every CHECK/UNIQUE constraint, now.
+    connection.check_constraints()
+    assert report[-1].startswith("applications")
+
+    apps = (
+        Application.objects.exclude(pk__lte=before) if before else Application.objects
+    )
+    assert apps.count() == preset.applications
+    assert (
+        ForeignNational.objects.filter(
+            organization__name_en__startswith="Bench"
+        ).count()
+        == preset.people
+    )
+    assert Organization.objects.filter(name_en__startswith="Bench").count() == (
+        preset.organisations
+    )
+    # Shape: Tokyo about 40 %, most cases closed, companions ~7 %.
+    tokyo = apps.filter(office__code="TKY").count() / preset.applications
+    assert 0.3 < tokyo < 0.5
+    mains = apps.filter(main__isnull=True)
+    open_share = mains.filter(status__in=OPEN_STATUSES).count() / mains.count()
+    assert 0.05 < open_share < 0.35
+    assert apps.filter(main__isnull=False).count() == round(preset.applications * 0.07)
+
+    # Consistency: a person's organisation files for them; companions follow
+    # their main application; the office is the organisation's.
+    assert (
+        _scalar(
+            "SELECT count(*) FROM applications_application a "
+            "JOIN applications_foreignnational f ON f.id = a.foreign_national_id "
+            "WHERE a.organization_id <> f.organization_id"
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            "SELECT count(*) FROM applications_application c "
+            "JOIN applications_application m ON m.id = c.main_id "
+            "WHERE c.status <> m.status OR c.organization_id <> m.organization_id "
+            "OR c.office_id IS DISTINCT FROM m.office_id OR m.main_id IS NOT NULL"
+        )
+        == 0
+    )
+    assert (
+        _scalar(
+            "SELECT count(*) FROM applications_application a "
+            "JOIN accounts_organization o ON o.id = a.organization_id "
+            "WHERE a.office_id <> o.office_id"
+        )
+        == 0
+    )
+
+    # Counts add up: one submit event per submitted main application, one
+    # decision per decided or proposed case, one open request per case
+    # awaiting documents, an assignment to an examiner of the case's office.
+    submitted = mains.exclude(status="draft")
+    assert (
+        StatusEvent.objects.filter(application__in=submitted, action="submit").count()
+        == submitted.count()
+    )
+    assert (
+        Decision.objects.filter(application__in=mains).count()
+        == mains.filter(
+            status__in=[
+                "decision_proposed",
+                "granted",
+                "fee_paid",
+                "issued",
+                "dispatched",
+                "completed",
+                "denied",
+            ]
+        ).count()
+    )
+    awaiting = mains.filter(status="awaiting_documents")
+    assert (
+        DocumentRequest.objects.filter(application__in=awaiting, state="open").count()
+        == awaiting.count()
+    )
+    assert (
+        _scalar(
+            "SELECT count(*) FROM review_assignment s "
+            "JOIN applications_application a ON a.id = s.application_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM accounts_officerrole r WHERE "
+            "r.user_id = s.examiner_id AND r.office_id = a.office_id "
+            "AND r.role = 'examiner')"
+        )
+        == 0
+    )
+    assert Assignment.objects.filter(application__in=mains).exists()
+    assert (
+        _scalar(
+            "SELECT count(*) FROM applications_application WHERE decided_at < submitted_at "
+            "OR closed_at < submitted_at OR submitted_at > now()"
+        )
+        == 0
+    )
+
+    # The benchmark's users.
+    examiner = User.objects.get(username=BENCH_EXAMINER)
+    assert OfficerRole.objects.filter(
+        user=examiner, office__code="TKY", role="examiner"
+    ).exists()
+    staff = User.objects.get(username=BENCH_STAFF)
+    assert staff.memberships.get().organization.name_en == BENCH_ORG_NAME
+    assert not staff.has_usable_password()
