@@ -7,3 +7,6 @@ run:
 test:
 	@scripts/test.sh
 check: test
+# The national benchmark (README, "Performance"): gunicorn + wrk on loopback.
+bench:
+	@scripts/bench.sh

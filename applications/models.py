@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CARD_NUMBER_PATTERN
 from applications.periods import validate_periods
-from applications.workflow import Status
+from applications.workflow import CLOSED, Status
+
+# The statuses a submitted case is "open" in (the officer queue's default and
+# its counts); the partial indexes below are built on exactly this list.
+OPEN_STATUSES: tuple[str, ...] = tuple(
+    s for s in Status.values if s != Status.DRAFT and s not in CLOSED
+)
 
 
 class ApplicationType(models.Model):
@@ -343,6 +349,17 @@ class ForeignNational(models.Model):
         verbose_name = _("foreign national")
         verbose_name_plural = _("foreign nationals")
         ordering = ["family_name", "given_name"]
+        # Name search (applications.search) also has the trigram GIN index
+        # "fn_search_trgm" on PersonSearchName(family, given, kanji): created
+        # by migration 0005 on PostgreSQL only (SQLite has no GIN), so it is
+        # not declared here.
+        indexes = [
+            models.Index(
+                fields=["residence_card_number"],
+                name="fn_card_number",
+                condition=~Q(residence_card_number=""),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["organization", "nationality", "passport_number"],
@@ -509,6 +526,21 @@ class Application(models.Model):
                 fields=["organization", "-submitted_at", "-id"],
                 name="app_case_list",
                 condition=Q(main__isnull=True, submitted_at__isnull=False),
+            ),
+            # The officer queue's open cases in queue order ("oldest" walks it
+            # forwards, "newest" backwards; "updated" has its own): a page is
+            # an index walk that stops after 51 rows, and the counts per
+            # status are index-only scans.
+            models.Index(
+                fields=["office", "submitted_at", "id"],
+                include=["status"],
+                name="app_open_queue",
+                condition=Q(main__isnull=True, status__in=OPEN_STATUSES),
+            ),
+            models.Index(
+                fields=["office", "updated_at", "id"],
+                name="app_open_updated",
+                condition=Q(main__isnull=True, status__in=OPEN_STATUSES),
             ),
         ]
         constraints = [

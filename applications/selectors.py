@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import time
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -19,7 +20,7 @@ from accounts.models import Membership, Organization, RosterEntry, User
 from accounts.permissions import can_file
 from accounts.selectors import organizations_for_user
 from accounts.validators import normalize_text
-from applications import eligibility
+from applications import eligibility, search
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -158,6 +159,42 @@ def document_slots_for(
     )
 
 
+# --- Reference rows from a process cache ------------------------------------------
+# Application types and statuses of residence are a few dozen rows that change
+# with a migration or in the admin.  Lists join them from this cache instead
+# of a wider select_related: every extra join of a list query costs planning
+# time on every page.
+REFERENCE_SECONDS = 300
+_reference: dict[str, Any] = {}
+
+
+def _reference_maps() -> tuple[
+    dict[int, ApplicationType], dict[int, StatusOfResidence]
+]:
+    now = time.monotonic()
+    if _reference.get("until", 0) < now:
+        _reference["types"] = {t.pk: t for t in ApplicationType.objects.all()}
+        _reference["statuses"] = {s.pk: s for s in StatusOfResidence.objects.all()}
+        _reference["until"] = now + REFERENCE_SECONDS
+    return _reference["types"], _reference["statuses"]
+
+
+def attach_reference(applications: Iterable[Application]) -> None:
+    """Fill ``application_type``, ``target_status`` and the person's
+    ``current_status`` (when the person is selected) from the cache; no
+    query, except a refresh of the cache every few minutes."""
+    types, statuses = _reference_maps()
+    for application in applications:
+        kind = types.get(application.application_type_id)
+        if kind is not None:
+            application.application_type = kind
+        if application.target_status_id in statuses:
+            application.target_status = statuses[application.target_status_id]
+        person = application._state.fields_cache.get("foreign_national")
+        if person is not None and person.current_status_id in statuses:
+            person.current_status = statuses[person.current_status_id]
+
+
 # --- The user's cases (after submission) -------------------------------------------
 
 
@@ -186,10 +223,11 @@ def cases_for_user(
     the filing flow's list), newest submission first, ordered by
     ``(-submitted_at, -id)`` for keyset paging; companions prefetched.
 
-    ``text`` (at least 3 characters, already normalised by the form) matches
-    the start of the receipt number of the application or of one of its
-    companions, or every word of it a part of the person's Roman-letter
-    names.  Nothing here counts the rows."""
+    ``text`` (at least 3 characters, already normalised by the form) is the
+    start of the receipt number of the application or of one of its
+    companions, a residence card number, or words of the person's
+    normalised name (``applications.search``: indexed lookups, never a scan
+    of every person).  Nothing here counts the rows."""
     # One query for the companions with their types (not two).
     companions = Prefetch(
         "companions",
@@ -210,17 +248,14 @@ def cases_for_user(
     if statuses:
         qs = qs.filter(status__in=list(statuses))
     if text:
-        by_name = Q()
-        for word in text.split():
-            by_name &= Q(foreign_national__family_name__icontains=word) | Q(
-                foreign_national__given_name__icontains=word
+        found, condition = search.case_search(text)
+        if found == "receipt":
+            # A companion's receipt number finds its main application.
+            companion_receipt = Application.objects.filter(
+                main=OuterRef("pk"), receipt_number__startswith=text
             )
-        companion_receipt = Application.objects.filter(
-            main=OuterRef("pk"), receipt_number__startswith=text
-        )
-        qs = qs.filter(
-            Q(receipt_number__startswith=text) | Exists(companion_receipt) | by_name
-        )
+            condition |= Q(Exists(companion_receipt))
+        qs = qs.filter(condition)
     return qs.order_by("-submitted_at", "-id")
 
 

@@ -110,6 +110,38 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# PostgreSQL's JIT compiles plans costed above jit_above_cost: for this OLTP
+# workload it only adds 0.3 s to a few big aggregates (see README,
+# "Performance"), so the portal's connections turn it off.
+_PG_OPTIONS = "-c jit=off"
+
+
+def _pg_tuned(config: dict[str, object]) -> dict[str, object]:
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
+        if _PG_OPTIONS not in str(options.get("options", "")):
+            options["options"] = f"{options.get('options', '')} {_PG_OPTIONS}".strip()
+        config["OPTIONS"] = options
+    return config
+
+
+_pg_tuned(DATABASES["default"])
+# Optional read replica (README, "Performance"): reads that may lag a second
+# (queue counts, processing times, searches, public pages) go there.
+_REPLICA_URL = env.optional("DATABASE_REPLICA_URL")
+REPLICA_READS = _REPLICA_URL is not None
+if _REPLICA_URL or TESTING:
+    # Under the test suite the alias always exists as a test mirror of
+    # default (Django's TEST MIRROR), so the router can be tested; it is used
+    # only where a test turns REPLICA_READS on.
+    DATABASES["replica"] = _pg_tuned(
+        env.database("DATABASE_REPLICA_URL", "")
+        if _REPLICA_URL
+        else dict(DATABASES["default"])
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["portal.lib.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker and shared cache -----------------------------------------
@@ -171,6 +203,15 @@ CELERY_BEAT_SCHEDULE = {
     "issuance-sweep": {
         "task": "review.tasks.sweep_issuance",
         "schedule": timedelta(minutes=10),
+    },
+    # Summaries pages read instead of counting per request (README, "Performance").
+    "queue-counts": {
+        "task": "review.tasks.refresh_queue_counts",
+        "schedule": timedelta(minutes=1),
+    },
+    "processing-times": {
+        "task": "review.tasks.refresh_processing_times",
+        "schedule": timedelta(minutes=30),
     },
     "document-request-reminders": {
         "task": "review.tasks.send_document_request_reminders",
@@ -369,6 +410,9 @@ PAYMENT_SANDBOX_SECRET = env.optional("PAYMENT_SANDBOX_SECRET") or (
 )
 # How long an approval (request for use or periodic report) lasts (2026 rule: 3 years).
 USE_APPROVAL_YEARS = env.int("USE_APPROVAL_YEARS", 3, minimum=1)
+
+# The benchmark's bare view at /bench/hello/ (``make bench`` sets it; off in production).
+BENCH_HELLO = env.bool("ZAIRYU_BENCH", False)
 
 # --- Logging -----------------------------------------------------------------
 LOGGING = {

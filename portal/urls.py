@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 
 from portal.pages import views as pages
@@ -21,5 +23,14 @@ urlpatterns = [
     path("", include("review.urls")),
     path("admin/", admin.site.urls),
 ]
+
+
+if settings.BENCH_HELLO:
+    # The benchmark's bare view: the whole middleware stack, no session, no
+    # database, no template (``make bench`` compares every page with it).
+    def _bench_hello(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("ok", content_type="text/plain")
+
+    urlpatterns.append(path("bench/hello/", _bench_hello))
 
 handler500 = "portal.lib.errors.server_error"

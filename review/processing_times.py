@@ -10,8 +10,10 @@ percentiles (linear interpolation, as PostgreSQL's ``percentile_cont``).
 On PostgreSQL the database computes them (``percentile_cont(...) WITHIN GROUP``,
 one grouped query over the ``decided_at`` range); other databases (the
 embedded SQLite default) get the same figures computed in Python from a
-``values_list``.  Results are cached for an hour in the shared cache: the
-figures move by the day, and the public page must stay cheap.
+``values_list``.  The worker computes them for every office and type every
+30 minutes into a summary in the shared cache (``refresh_summary``); pages
+only read it.  The figures move by the day, and the public page must stay
+cheap.
 
 A group with fewer than ``MIN_CASES`` decisions is not published: a figure
 from one or two cases would describe individual people's applications.
@@ -19,7 +21,6 @@ from one or two cases would describe individual people's applications.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -35,11 +36,14 @@ from django.utils import timezone
 
 from accounts.models import Office
 from applications.models import Application, ApplicationType
+from portal.lib.db import replica_reads
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 WINDOW = timedelta(days=365)
 MIN_CASES = 5
-CACHE_SECONDS = 3600
+# The worker refreshes the summary every 30 minutes; it outlives two misses.
+SUMMARY_KEY = "review:ptimes:summary"
+SUMMARY_SECONDS = 2 * 3600
 
 
 class PercentileCont(Aggregate):
@@ -149,21 +153,49 @@ def processing_times(
 ) -> list[ProcessingTime]:
     """The figures per (office, type) with at least ``min_cases`` decisions
     in the 12 months before ``now``, ordered by office and type.  Optionally
-    for one office, a set of offices, or one type."""
-    now = now or timezone.now()
-    ids = (
-        ",".join(str(i) for i in sorted(office_ids)) if office_ids is not None else "*"
-    )
-    hour = f"{timezone.localtime(now, TOKYO):%Y%m%d%H}"
-    key = (
-        "review:ptimes:"
-        + hashlib.sha256(
-            f"{office_id}|{ids}|{type_code}|{min_cases}|{hour}".encode()
-        ).hexdigest()
-    )
-    cached = cache.get(key)
-    if cached is not None:
-        return list(cached)
+    for one office, a set of offices, or one type.
+
+    Without ``now`` the figures come from the summary the worker refreshes
+    (``refresh_summary``, Celery beat): no request computes percentiles
+    over a year of decisions, except the very first one after a cold start."""
+    if now is not None:
+        return _compute(
+            office_id=office_id,
+            office_ids=office_ids,
+            type_code=type_code,
+            now=now,
+            min_cases=min_cases,
+        )
+    summary = cache.get(SUMMARY_KEY)
+    if summary is None:
+        summary = refresh_summary()
+    return [
+        p
+        for p in summary
+        if p.decided >= min_cases
+        and (office_id is None or p.office_id == office_id)
+        and (office_ids is None or p.office_id in office_ids)
+        and (not type_code or p.type_code == type_code)
+    ]
+
+
+def refresh_summary(now: datetime | None = None) -> list[ProcessingTime]:
+    """Compute every office's and type's figures (groups of any size; the
+    readers apply ``min_cases``) and store them for ``processing_times``."""
+    with replica_reads():
+        rows = _compute(now=now or timezone.now(), min_cases=1)
+    cache.set(SUMMARY_KEY, rows, SUMMARY_SECONDS)
+    return rows
+
+
+def _compute(
+    *,
+    office_id: int | None = None,
+    office_ids: set[int] | None = None,
+    type_code: str | None = None,
+    now: datetime,
+    min_cases: int,
+) -> list[ProcessingTime]:
     since = now - WINDOW
     filters: dict[str, Any] = {
         "main__isnull": True,
@@ -210,7 +242,6 @@ def processing_times(
             types_order(types, p.type_code),
         ),
     )
-    cache.set(key, result, CACHE_SECONDS)
     return result
 
 

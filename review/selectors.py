@@ -4,9 +4,10 @@ a case of another office is a 404; a role that may see but not act is 403."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     CharField,
@@ -26,10 +27,14 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import OfficerRole
+from applications import search
+from applications.models import OPEN_STATUSES as MODEL_OPEN_STATUSES
 from applications.models import Application, ApplicationDocument, StatusEvent
 from applications.selectors import application_get_for_user, user_organization_ids
-from applications.workflow import CLOSED, Status
+from applications.workflow import Status
 from portal.files.access import Access
+from portal.lib import keyset
+from portal.lib.db import replica_reads
 from review.models import (
     Decision,
     DocumentRequest,
@@ -72,9 +77,8 @@ def case_get_for_officer(
 
 # The statuses a case is "open" in: what the queue shows by default and what the
 # counts cover (closed cases only grow; counting them on every page would not).
-OPEN_STATUSES: tuple[str, ...] = tuple(
-    s for s in Status.values if s != Status.DRAFT and s not in CLOSED
-)
+# The partial indexes "app_open_queue" and "app_open_updated" are built on it.
+OPEN_STATUSES: tuple[str, ...] = MODEL_OPEN_STATUSES
 
 # Sort orders of the queue: the key columns (never NULL for submitted cases,
 # ``id`` last to make the key unique) and the direction.  Keyset paging
@@ -86,7 +90,6 @@ SORTS: dict[str, tuple[tuple[str, ...], bool]] = {
     "updated": (("updated_at", "id"), True),
 }
 DEFAULT_SORT = "oldest"
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -169,12 +172,9 @@ def case_queue(
     elif f.assignee:
         qs = qs.filter(assignment__examiner__code=f.assignee)
     if f.text:
-        by_name = Q()
-        for word in f.text.split():
-            by_name &= Q(foreign_national__family_name__icontains=word) | Q(
-                foreign_national__given_name__icontains=word
-            )
-        qs = qs.filter(Q(receipt_number__startswith=f.text) | by_name)
+        # A receipt or card number is an exact indexed lookup; words are
+        # matched on the normalised name through the trigram index.
+        qs = qs.filter(search.case_search(f.text)[1])
     # COUNT as a plain function: one scalar per row, no GROUP BY.
     companions = (
         Application.objects.filter(main=OuterRef("pk"))
@@ -182,13 +182,11 @@ def case_queue(
         .annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField()))
         .values("n")
     )
+    # Only the entities are joined; the small reference tables (types,
+    # statuses of residence) come from a process cache (``attach_reference``):
+    # each join of a wide select_related costs planning time on every page.
     qs = qs.select_related(
-        "application_type",
-        "foreign_national",
-        "organization",
-        "target_status",
-        "foreign_national__current_status",
-        "assignment__examiner",
+        "foreign_national", "organization", "assignment__examiner"
     ).annotate(
         documents_due=Subquery(_open_request(OuterRef("pk")).values("due_date")[:1]),
         companion_count=Subquery(companions),
@@ -198,24 +196,17 @@ def case_queue(
 
 
 def encode_cursor(row: Application, sort: str) -> str:
-    """The keyset position just after ``row`` in ``sort`` order, as text for
-    a query string: microseconds since the epoch and the id."""
+    """The keyset position just after ``row`` in ``sort`` order, as an
+    opaque token for a query string (``portal.lib.keyset``)."""
     columns, _descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    moment = getattr(row, columns[0])
-    micros = (moment - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}.{row.pk}"
+    return keyset.encode(getattr(row, columns[0]), row.pk)
 
 
 def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
-    """The key an ``encode_cursor`` text names; None for anything malformed
+    """The key an ``encode_cursor`` token names; None for anything malformed
     (a tampered link shows the first page, never an error)."""
-    if not text:
-        return None
-    micros, _, pk = text.partition(".")
-    try:
-        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
-    except (ValueError, OverflowError):
-        return None
+    decoded = keyset.decode(text)
+    return decoded[1] if decoded else None
 
 
 def case_queue_page(
@@ -249,22 +240,80 @@ def case_queue_page(
     return rows[:size], len(rows) > size
 
 
+# The counts per status are a summary in the shared cache, per office: the
+# worker refreshes it every minute (``refresh_queue_counts``, Celery beat) and
+# a page only reads it (one cache round trip).  A cold office is computed once
+# by the page that finds it missing.  So the counts may be a minute old; the
+# list itself is always current.
+COUNTS_KEY = "review:queue-counts:{office_id}:{today}"
+COUNTS_SECONDS = 180
+
+
+def _compute_queue_counts(
+    office_ids: set[int], today: date
+) -> dict[int, dict[str, dict[str, int]]]:
+    """One grouped query for the offices (index-only on ``app_open_queue``
+    for the numbers; the overdue probe only for cases with an open request)."""
+    overdue = Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today))
+    with replica_reads():
+        rows = list(
+            Application.objects.filter(
+                office_id__in=office_ids, main__isnull=True, status__in=OPEN_STATUSES
+            )
+            .values("office_id", "status")
+            .annotate(n=Count("id"), overdue=Count("id", filter=Q(overdue)))
+            .order_by()
+        )
+    result: dict[int, dict[str, dict[str, int]]] = {pk: {} for pk in office_ids}
+    for row in rows:
+        result[row["office_id"]][row["status"]] = {
+            "n": row["n"],
+            "overdue": row["overdue"],
+        }
+    return result
+
+
+def refresh_queue_counts(*, today: date | None = None) -> int:
+    """Recompute every office's counts into the cache (the worker's job)."""
+    from accounts.models import Office
+
+    today = today or timezone.localdate()
+    office_ids = set(Office.objects.values_list("pk", flat=True))
+    counts = _compute_queue_counts(office_ids, today)
+    cache.set_many(
+        {
+            COUNTS_KEY.format(office_id=pk, today=today): value
+            for pk, value in counts.items()
+        },
+        COUNTS_SECONDS,
+    )
+    return len(counts)
+
+
 def case_queue_counts(
     *, office_ids: set[int], today: date
 ) -> dict[str, dict[str, int]]:
     """For each open status, how many main applications of the offices are in
-    it and how many of those have an overdue request for documents; one
-    grouped query."""
-    overdue = Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today))
-    rows = (
-        Application.objects.filter(
-            office_id__in=office_ids, main__isnull=True, status__in=OPEN_STATUSES
+    it and how many of those have an overdue request for documents: from the
+    worker's summary (computed here, in one grouped query, only for offices
+    missing from it)."""
+    keys = {pk: COUNTS_KEY.format(office_id=pk, today=today) for pk in office_ids}
+    found = cache.get_many(list(keys.values()))
+    per_office = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = set(office_ids) - set(per_office)
+    if missing:
+        computed = _compute_queue_counts(missing, today)
+        cache.set_many(
+            {keys[pk]: value for pk, value in computed.items()}, COUNTS_SECONDS
         )
-        .values("status")
-        .annotate(n=Count("id"), overdue=Count("id", filter=Q(overdue)))
-        .order_by()
-    )
-    return {row["status"]: {"n": row["n"], "overdue": row["overdue"]} for row in rows}
+        per_office.update(computed)
+    total: dict[str, dict[str, int]] = {}
+    for counts in per_office.values():
+        for status, value in counts.items():
+            item = total.setdefault(status, {"n": 0, "overdue": 0})
+            item["n"] += value["n"]
+            item["overdue"] += value["overdue"]
+    return total
 
 
 # --- The case page -----------------------------------------------------------------------

@@ -37,3 +37,23 @@ def send_document_request_reminders() -> int:
     from review.services.examination import document_request_send_reminders
 
     return document_request_send_reminders()
+
+
+@shared_task(acks_late=True, expires=55)
+def refresh_queue_counts() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE "queue-counts"): the officer
+    queue's counts per office and status, into the shared cache, so no
+    queue page counts open cases itself."""
+    from review.selectors import refresh_queue_counts as refresh
+
+    return refresh()
+
+
+@shared_task(acks_late=True, expires=1700)
+def refresh_processing_times() -> int:
+    """Every 30 minutes (CELERY_BEAT_SCHEDULE "processing-times"): the
+    processing-time figures of every office and type, into the shared cache
+    (public pages and case pages only read them)."""
+    from review.processing_times import refresh_summary
+
+    return len(refresh_summary())

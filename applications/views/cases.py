@@ -9,10 +9,8 @@ who may read but not act (suspended, expired).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -54,6 +52,7 @@ from applications.workflow import (
 )
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
+from portal.lib import keyset
 from portal.lib.errors import IllegalTransition
 from portal.lib.i18n import page_language
 
@@ -75,21 +74,11 @@ def _case_url(application: Application) -> str:
 def encode_cursor(direction: str, application: Application) -> str:
     if application.submitted_at is None:  # drafts are never listed
         raise ValueError("a case without a submission time has no cursor")
-    micros = int(application.submitted_at.timestamp() * 1_000_000)
-    raw = f"{direction}.{micros}.{application.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return keyset.encode(application.submitted_at, application.pk, direction)
 
 
 def decode_cursor(token: str) -> tuple[str, tuple[datetime, int]] | None:
-    try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        direction, micros, pk = raw.split(".")
-        if direction not in ("n", "p"):
-            return None
-        at = datetime.fromtimestamp(int(micros) / 1_000_000, tz=UTC)
-        return direction, (at, int(pk))
-    except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError, OSError):
-        return None
+    return keyset.decode(token)
 
 
 def _page_url(request: HttpRequest, cursor: str) -> str:

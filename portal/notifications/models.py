@@ -59,6 +59,13 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notif_inbox"),
+            # The unread badge on every page: only the unread rows, whatever
+            # the size of the inbox.
+            models.Index(
+                fields=["recipient"],
+                name="notif_unread",
+                condition=Q(read_at__isnull=True),
+            ),
             models.Index(
                 fields=["next_attempt_at"],
                 name="notif_outbox_due",

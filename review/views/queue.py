@@ -3,14 +3,17 @@ sort, keyset pages and the counts per status; claiming (examiner) and
 assigning (supervisor) a case.
 
 Query budget of the queue page (QUALITY.md item 23, tested): the officer's
-roles and the office's examiners (one query), the counts per status (one
-grouped query) and the page of rows (one query, ``LIMIT 51``, no OFFSET, no
-COUNT); the reference lists of the filters come from the cache.
+roles and the office's examiners (one query) and the page of rows (one query,
+``LIMIT 51``, no OFFSET, no COUNT, walking the partial index of open cases);
+the counts per status come from the worker's summary in the cache (one
+grouped query only when an office is missing from it), the reference lists of
+the filters and the rows' types and statuses from caches.
 """
 
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 from typing import Any
 from urllib.parse import urlencode
 
@@ -26,7 +29,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import ApplicationType, StatusOfResidence
+from applications.selectors import attach_reference
 from applications.workflow import Status
+from portal.lib.db import replica_reads
 from portal.lib.i18n import page_language
 from review import messages_examination as msg
 from review import selectors
@@ -141,13 +146,16 @@ def queue(request: HttpRequest) -> HttpResponse:
         )
         after = selectors.decode_cursor(request.GET.get("after"))
         before = selectors.decode_cursor(request.GET.get("before"))
-        page, more = selectors.case_queue_page(
-            cases,
-            sort=sort,
-            after=after,
-            before=None if after else before,
-            size=PAGE_SIZE,
-        )
+        # A search may read from the replica (README, "Performance").
+        with replica_reads() if filters.text else nullcontext():
+            page, more = selectors.case_queue_page(
+                cases,
+                sort=sort,
+                after=after,
+                before=None if after else before,
+                size=PAGE_SIZE,
+            )
+        attach_reference(page)
         backwards = before is not None and after is None
         if page:
             if more or backwards:
