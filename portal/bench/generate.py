@@ -55,6 +55,8 @@ class Preset:
 
 PRESETS = {
     "small": Preset(2_000, 1_600, 40, 6, 2, 200, fast=False),
+    # Big enough for the planner to prefer indexes (the EXPLAIN tests).
+    "plans": Preset(30_000, 24_000, 3_000, 6, 2, 3_000, fast=False),
     "medium": Preset(100_000, 80_000, 2_000, 20, 4, 2_000, fast=True),
     "national": Preset(1_000_000, 800_000, 20_000, 60, 10, 18_000, fast=True),
 }

@@ -214,6 +214,12 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
             "current_status": data.get("status") or "",
             "several_offices": len(office_ids) > 1,
+            # What the cached filter form's HTML depends on (besides the
+            # language): the offices (their examiners) and the filters.
+            "filters_key": (
+                ",".join(str(pk) for pk in sorted(office_ids)),
+                _page_url(request),
+            ),
         },
     )
 

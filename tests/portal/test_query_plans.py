@@ -1,0 +1,243 @@
+"""Every list and search of the portal uses an index (QUALITY.md item 25,
+issue 9): EXPLAIN ANALYZE of each query, against the benchmark generator's
+"plans" data set (30,000 applications, analysed, so the planner chooses as
+it would at national scale), must show no sequential scan of a big table
+and no sort of a big set.
+
+The data set is generated once per module (committed, outside the tests'
+transactions) and truncated again at the end; the reference data stays."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+import pytest
+
+from portal.bench.generate import BENCH_EXAMINER, BENCH_ORG_NAME, BENCH_STAFF
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
+
+BIG_TABLES = {
+    "applications_application",
+    "applications_foreignnational",
+    "applications_statusevent",
+    "review_decision",
+    "review_documentrequest",
+    "notifications_notification",
+    "accounts_user",
+    "accounts_organization",
+    "accounts_membership",
+}
+BIG_SORT = 1_000
+TRUNCATE = (
+    "TRUNCATE applications_application, applications_foreignnational, "
+    "applications_statusevent, review_decision, review_documentrequest, "
+    "review_documentrequestitem, review_assignment, notifications_notification, "
+    "accounts_membership, accounts_officerrole, accounts_organization, "
+    "accounts_user, audit_auditevent CASCADE"
+)
+
+
+@pytest.fixture(scope="module")
+def plans_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    from portal.bench.generate import PRESETS, generate
+
+    with django_db_blocker.unblock():
+        with connection.cursor() as cur:
+            cur.execute(TRUNCATE)  # a run killed before its teardown
+        generate(PRESETS["plans"])
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
+        yield
+        with connection.cursor() as cur:
+            cur.execute(TRUNCATE)
+
+
+def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def assert_indexed(queryset: QuerySet[Any] | tuple[str, list[Any]]) -> str:
+    """EXPLAIN ANALYZE the query; fail on a Seq Scan of a big table or a
+    Sort of more than BIG_SORT rows.  Returns the plan as text."""
+    if isinstance(queryset, tuple):
+        sql, params = queryset
+    else:
+        sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        raw = cur.fetchone()[0]
+        cur.execute("EXPLAIN " + sql, params)
+        text = "\n".join(row[0] for row in cur.fetchall())
+    plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+    for node in _nodes(plan):
+        if node["Node Type"] == "Seq Scan":
+            assert node["Relation Name"] not in BIG_TABLES, text
+        if node["Node Type"] in ("Sort", "Incremental Sort"):
+            sorted_rows = sum(
+                c.get("Actual Rows", 0) * c.get("Actual Loops", 1)
+                for c in node.get("Plans", [])
+            )
+            assert sorted_rows <= BIG_SORT, text
+    return text
+
+
+@pytest.fixture
+def officer(plans_data: None) -> Any:
+    from accounts.models import User
+    from review.permissions import officer_roles_preload
+
+    user = User.objects.get(username=BENCH_EXAMINER)
+    officer_roles_preload(user)
+    return user
+
+
+@pytest.fixture
+def staff(plans_data: None) -> Any:
+    from accounts.models import User
+
+    return User.objects.get(username=BENCH_STAFF)
+
+
+def _queue(officer: Any, **filters: Any) -> QuerySet[Any]:
+    from accounts.models import Office
+    from review import selectors
+
+    tokyo = Office.objects.get(code="TKY").pk
+    return selectors.case_queue(
+        user=officer,
+        office_ids={tokyo},
+        filters=selectors.QueueFilters(**filters),
+        today=timezone.localdate(),
+    )
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"sort": "newest"},
+        {"sort": "updated"},
+        {"status": "awaiting_documents"},
+        {"status": "completed"},
+        {"assignee": "none"},
+        {"overdue": True},
+    ],
+    ids=repr,
+)
+def test_queue_pages_walk_an_index(officer: Any, filters: dict[str, Any]) -> None:
+    assert_indexed(_queue(officer, **filters)[:51])
+
+
+def test_a_later_queue_page_walks_the_index(officer: Any) -> None:
+    from review import selectors
+
+    cases = _queue(officer)
+    row = cases[300]
+    page = cases.filter(
+        selectors.TupleGreaterThan(
+            selectors.Tuple(selectors.F("submitted_at"), selectors.F("id")),
+            (row.submitted_at, row.pk),
+        )
+    )[:51]
+    plan = assert_indexed(page)
+    assert "app_open_queue" in plan
+
+
+def test_queue_search_by_name_uses_the_trigram_index(officer: Any) -> None:
+    from applications.models import ForeignNational
+
+    rare = (
+        ForeignNational.objects.filter(nationality="NP")
+        .values_list("family_name", flat=True)
+        .order_by("-family_name")
+        .first()
+    )
+    for text in ("NGUYEN", rare, "NGUYEN VAN"):
+        assert_indexed(_queue(officer, text=text)[:51])
+    plan = assert_indexed(ForeignNational.objects.filter(_name("KARKI")).values("id"))
+    assert "fn_search_trgm" in plan
+
+
+def _name(text: str) -> Any:
+    from applications import search
+
+    return search.name_matches(text, person="")
+
+
+def test_receipt_and_card_numbers_are_exact_lookups(officer: Any) -> None:
+    from applications.models import Application
+
+    application = (
+        Application.objects.filter(office__code="TKY", status="examining")
+        .select_related("foreign_national")
+        .exclude(foreign_national__residence_card_number="")
+        .first()
+    )
+    plan = assert_indexed(_queue(officer, text=application.receipt_number)[:51])
+    assert "receipt_number" in plan
+    card = application.foreign_national.residence_card_number
+    plan = assert_indexed(_queue(officer, text=card)[:51])
+    assert "fn_card_number" in plan
+
+
+def test_queue_counts_use_the_open_queue_index(officer: Any) -> None:
+    from accounts.models import Office
+    from applications.models import Application
+    from review.selectors import OPEN_STATUSES
+
+    tokyo = Office.objects.get(code="TKY").pk
+    counts = (
+        Application.objects.filter(
+            office_id=tokyo, main__isnull=True, status__in=OPEN_STATUSES
+        )
+        .values("status")
+        .order_by()
+    )
+    plan = assert_indexed(counts)
+    assert "app_open_queue" in plan
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [{}, {"text": "NGUYEN"}, {"statuses": ["completed"]}, {"application_type": "coe"}],
+    ids=repr,
+)
+def test_organisation_case_list_walks_its_index(staff: Any, filters: Any) -> None:
+    from applications import selectors
+
+    assert_indexed(selectors.cases_for_user(user=staff, **filters)[:51])
+
+
+def test_organisation_search_by_receipt(staff: Any) -> None:
+    from applications import selectors
+    from applications.models import Application
+
+    number = (
+        Application.objects.filter(organization__name_en=BENCH_ORG_NAME)
+        .exclude(receipt_number=None)
+        .values_list("receipt_number", flat=True)
+        .first()
+    )
+    assert_indexed(selectors.cases_for_user(user=staff, text=number)[:51])
+
+
+def test_your_organisations_and_the_unread_badge_are_index_lookups(
+    staff: Any,
+) -> None:
+    from accounts.selectors import organizations_for_user
+    from portal.notifications.models import Notification
+
+    assert_indexed(organizations_for_user(user=staff))
+    unread = Notification.objects.filter(recipient=staff, read_at__isnull=True)
+    sql, params = unread.query.sql_with_params()
+    plan = assert_indexed((f"SELECT count(*) FROM ({sql}) t", list(params)))
+    assert "notif_unread" in plan
