@@ -239,5 +239,5 @@ def test_your_organisations_and_the_unread_badge_are_index_lookups(
     assert_indexed(organizations_for_user(user=staff))
     unread = Notification.objects.filter(recipient=staff, read_at__isnull=True)
     sql, params = unread.query.sql_with_params()
-    plan = assert_indexed((f"SELECT count(*) FROM ({sql}) t", list(params)))
+    plan = assert_indexed((f"SELECT count(*) FROM ({sql}) t", list(params)))  # noqa: S608
     assert "notif_unread" in plan
