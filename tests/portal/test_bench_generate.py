@@ -28,7 +28,7 @@ def _scalar(sql: str) -> int:
         return int(cur.fetchone()[0])
 
 
-def test_small_preset_is_consistent() -> None:
+def test_small_preset_is_consistent(reference_data: None) -> None:
     preset = PRESETS["small"]
     before = Application.objects.count()
     report = generate(preset)

@@ -46,11 +46,18 @@ TRUNCATE = (
 
 @pytest.fixture(scope="module")
 def plans_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    from django.apps import apps
+
+    from accounts.reference_data import load_offices
+    from applications.reference_data import load_reference_data
     from portal.bench.generate import PRESETS, generate
 
     with django_db_blocker.unblock():
         with connection.cursor() as cur:
             cur.execute(TRUNCATE)  # a run killed before its teardown
+        # A transactional test before this module may have flushed them.
+        load_offices(apps)
+        load_reference_data(apps)
         generate(PRESETS["plans"])
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
