@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 DB=${BENCH_DB:-zairyu_bench}
 PORT=${BENCH_PORT:-8131}
 export DATABASE_URL=${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/$DB}
-export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/${BENCH_REDIS_DB:-9}}
+export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/${BENCH_REDIS_DB:-15}}
 export DJANGO_DEBUG=0 ZAIRYU_BENCH=1
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789abcdefghij}
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
