@@ -532,8 +532,9 @@ class Application(models.Model):
             # an index walk that stops after 51 rows, and the counts per
             # status are index-only scans.
             models.Index(
-                fields=["office", "submitted_at", "id"],
-                include=["status"],
+                # status last: the counts per status are index-only scans
+                # (a key column, not INCLUDE, which SQLite lacks).
+                fields=["office", "submitted_at", "id", "status"],
                 name="app_open_queue",
                 condition=Q(main__isnull=True, status__in=OPEN_STATUSES),
             ),
