@@ -262,9 +262,9 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
     status_array = "ARRAY[" + ",".join(str(s) for s in statuses) + "]::bigint[]"
     with transaction.atomic(), connection.cursor() as cur:
 
-        def run(label: str, sql: str, params: list[object] | None = None) -> None:
+        def run(label: str, sql: str) -> None:
             t0 = time.monotonic()
-            cur.execute(sql, params)
+            cur.execute(sql)
             timings.append((label, time.monotonic() - t0))
 
         def base(table: str) -> int:
@@ -336,10 +336,10 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
                     else:
                         name = f"bench-{code.lower()}-{role}-{i + 1}"
                     officer_rows.append((user_id, pk, str(role), i, name))
-        for uid, office_id, role, idx, name in officer_rows:
+        for uid, office_id, role_name, idx, name in officer_rows:
             cur.execute(
                 "INSERT INTO bench_officer VALUES (%s, %s, %s, %s)",
-                [uid, office_id, role, idx],
+                [uid, office_id, role_name, idx],
             )
             cur.execute(
                 "INSERT INTO accounts_user (id, password, is_superuser, username, "
@@ -352,7 +352,7 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
             cur.execute(
                 "INSERT INTO accounts_officerrole (role, office_id, user_id) "
                 "VALUES (%s, %s, %s)",
-                [role, office_id, uid],
+                [role_name, office_id, uid],
             )
         run(
             "officer counts",

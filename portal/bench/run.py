@@ -30,7 +30,9 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -155,7 +157,7 @@ def pages() -> list[Page]:
         ),
         Page(
             "queue_page50",
-            "/office/cases/?after=" + keyset.encode(deep[0], deep[1]),
+            "/office/cases/?after=" + keyset.encode(cast(datetime, deep[0]), deep[1]),
             "officer",
             10,
             6,
@@ -189,7 +191,8 @@ def pages() -> list[Page]:
         Page("org_list_first", "/applications/", "staff", 10, 6, "5,000 cases"),
         Page(
             "org_list_later",
-            "/applications/?cursor=" + keyset.encode(org_deep[0], org_deep[1]),
+            "/applications/?cursor="
+            + keyset.encode(cast(datetime, org_deep[0]), org_deep[1]),
             "staff",
             10,
             6,
