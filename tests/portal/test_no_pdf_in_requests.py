@@ -64,6 +64,7 @@ def pdf_renders(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
 
 def test_submission_queues_the_receipt_and_renders_no_pdf(
+    reference_data: None,
     client: Any,
     pdf_renders: dict[str, int],
     monkeypatch: pytest.MonkeyPatch,
