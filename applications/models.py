@@ -12,13 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import CARD_NUMBER_PATTERN
 from applications.periods import validate_periods
-from applications.workflow import CLOSED, Status
+from applications.workflow import OPEN_STATUSES as WORKFLOW_OPEN_STATUSES
+from applications.workflow import Status
 
-# The statuses a submitted case is "open" in (the officer queue's default and
-# its counts); the partial indexes below are built on exactly this list.
-OPEN_STATUSES: tuple[str, ...] = tuple(
-    s for s in Status.values if s != Status.DRAFT and s not in CLOSED
-)
+# The statuses a submitted case is "open" in (defined in applications.workflow):
+# the partial indexes below are built on exactly this list.
+OPEN_STATUSES = WORKFLOW_OPEN_STATUSES
 
 
 class ApplicationType(models.Model):

@@ -121,3 +121,37 @@ STATE_COLOURS: dict[str, str] = {
     STATE_WITHDRAWN: "grey",
     STATE_DENIED: "red",
 }
+
+
+# --- Status groupings and colours of the office side -------------------------------------
+
+# The statuses a case is "open" in: what the office queue shows by default and
+# what its counts cover (closed cases only grow; counting them on every page
+# would not).
+OPEN_STATUSES: tuple[str, ...] = tuple(
+    s for s in Status.values if s != Status.DRAFT and s not in CLOSED
+)
+# After a grant: the fee, issuance, dispatch and handover steps.
+AFTER_GRANT: tuple[str, ...] = (
+    Status.GRANTED,
+    Status.FEE_PAID,
+    Status.ISSUED,
+    Status.DISPATCHED,
+    Status.COMPLETED,
+)
+# After the decision (a grant or a denial): the decision notice exists.
+AFTER_DECISION: tuple[str, ...] = (*AFTER_GRANT, Status.DENIED)
+# The tag colour of each status on the office's pages.
+STATUS_COLOURS: dict[str, str] = {
+    Status.SUBMITTED: "blue",
+    Status.EXAMINING: "blue",
+    Status.AWAITING_DOCUMENTS: "yellow",
+    Status.DECISION_PROPOSED: "orange",
+    Status.GRANTED: "green",
+    Status.FEE_PAID: "green",
+    Status.ISSUED: "green",
+    Status.DISPATCHED: "green",
+    Status.COMPLETED: "grey",
+    Status.DENIED: "red",
+    Status.WITHDRAWN: "grey",
+}

@@ -9,6 +9,8 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Examination and issuance")
 
     def ready(self) -> None:
+        # The words of every review error code (portal.lib.errors registry).
+        import review.messages  # noqa: F401
         from portal.files.access import register_file_access
         from review.certificates import PURPOSE as CERTIFICATE_PURPOSE
         from review.certificates import certificate_file_access
@@ -24,7 +26,8 @@ class ReviewConfig(AppConfig):
         register_file_access(RESPONSE_PURPOSE, document_response_file_access)
 
         from portal.lib.dashboard import register_panel
-        from review.views.case import officer_panel, organization_panel
+        from review.views.applicant import organization_panel
+        from review.views.case import officer_panel
 
         register_panel(12, organization_panel)
         register_panel(25, officer_panel)

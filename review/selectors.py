@@ -31,18 +31,22 @@ from applications import search
 from applications.models import OPEN_STATUSES as MODEL_OPEN_STATUSES
 from applications.models import Application, ApplicationDocument, StatusEvent
 from applications.selectors import application_get_for_user, user_organization_ids
-from applications.workflow import Status
+from applications.workflow import AFTER_DECISION, Status
 from portal.files.access import Access
 from portal.lib import keyset
 from portal.lib.db import replica_reads
 from review.models import (
+    Assignment,
     Decision,
+    Dispatch,
     DocumentRequest,
     DocumentRequestFile,
     DocumentRequestItem,
     InternalNote,
+    Payment,
 )
 from review.permissions import case_office_ids, has_role
+from review.rules import IssuanceAction, IssuanceFacts, issuance_state_refusal
 
 
 def case_get_for_officer(
@@ -75,9 +79,9 @@ def case_get_for_officer(
 
 # --- The office queue -----------------------------------------------------------------
 
-# The statuses a case is "open" in: what the queue shows by default and what the
-# counts cover (closed cases only grow; counting them on every page would not).
-# The partial indexes "app_open_queue" and "app_open_updated" are built on it.
+# The statuses a case is "open" in (``applications.workflow.OPEN_STATUSES``):
+# what the queue shows by default and what the counts cover.  The partial
+# indexes "app_open_queue" and "app_open_updated" are built on it.
 OPEN_STATUSES: tuple[str, ...] = MODEL_OPEN_STATUSES
 
 # Sort orders of the queue: the key columns (never NULL for submitted cases,
@@ -604,8 +608,6 @@ def user_case_panel(
     """The review side of the user's case page: an open request for
     documents, the fee and issuance steps after a decision, and the office's
     processing time for this type."""
-    from applications.workflow import Status
-    from review.models import DocumentRequest, Payment
     from review.processing_times import processing_time_for
 
     open_request = None
@@ -613,17 +615,8 @@ def user_case_panel(
         open_request = DocumentRequest.objects.filter(
             application=application, state=DocumentRequest.State.OPEN
         ).first()
-    decided = application.status in (
-        Status.GRANTED,
-        Status.FEE_PAID,
-        Status.ISSUED,
-        Status.DISPATCHED,
-        Status.COMPLETED,
-        Status.DENIED,
-    )
-    payment = (
-        Payment.objects.filter(application=application).first() if decided else None
-    )
+    decided = application.status in AFTER_DECISION
+    payment = payment_for(application=application) if decided else None
     figure = processing_time_for(
         office_id=application.office_id, type_code=application.application_type.code
     )
@@ -636,6 +629,70 @@ def user_case_panel(
             "open_request": open_request,
             "show_issuance": decided,
             "payment": payment,
+            "fee_payable": payment is not None
+            and issuance_state_refusal(
+                IssuanceFacts(application=application, payment=payment),
+                IssuanceAction.PAY,
+            )
+            is None,
             "figure": figure,
         },
+    )
+
+
+# --- Issuance reads -------------------------------------------------------------------
+
+
+def approved_decision(*, application: Application) -> Decision | None:
+    """The approved decision of the case (a grant or a denial), if any."""
+    return (
+        Decision.objects.filter(application=application, state=Decision.State.APPROVED)
+        .select_related("granted_status")
+        .first()
+    )
+
+
+def approved_grant(*, application: Application) -> Decision | None:
+    """The approved decision, if it grants."""
+    decision = approved_decision(application=application)
+    return (
+        decision
+        if decision is not None and decision.outcome == Decision.Outcome.GRANT
+        else None
+    )
+
+
+def companions_of(*, application: Application) -> list[Application]:
+    """The companion applications filed with the main one, in display order."""
+    return list(
+        Application.objects.filter(main=application)
+        .select_related("application_type")
+        .order_by("application_type__sort_order", "id")
+    )
+
+
+def payment_for(*, application: Application) -> Payment | None:
+    """The case's payment (the fee due), once it was assessed."""
+    return Payment.objects.filter(application=application).first()
+
+
+def dispatch_for(*, application: Application) -> Dispatch | None:
+    return Dispatch.objects.filter(application=application).first()
+
+
+def assignment_of(application: Application) -> Assignment | None:
+    """The case's assignment as selected with it (``assignment`` in
+    ``select_related``), or None when nobody examines it."""
+    try:
+        return application.assignment  # type: ignore[no-any-return]
+    except Assignment.DoesNotExist:
+        return None
+
+
+def assignment_for_update(*, application: Application) -> Assignment | None:
+    """The case's assignment with its examiner (the caller holds the case lock)."""
+    return (
+        Assignment.objects.select_related("examiner")
+        .filter(application=application)
+        .first()
     )

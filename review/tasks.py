@@ -3,7 +3,8 @@ are idempotent (the functions skip work already done).
 
 Issuance: ``render_certificates`` (queued on commit by the issuance
 services) and ``sweep_issuance`` (periodic: fees not yet assessed,
-certificates not yet rendered).  Append further tasks below."""
+certificates not yet rendered).  Examination: the daily reminders of
+requests for documents."""
 
 from __future__ import annotations
 

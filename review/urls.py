@@ -3,12 +3,13 @@
 
 from __future__ import annotations
 
-from review.views import case, issuance, public, queue
+from review.views import applicant, case, issuance, public, queue
 
 app_name = "review"
 urlpatterns = [
     *queue.urlpatterns,
     *case.urlpatterns,
     *issuance.urlpatterns,
+    *applicant.urlpatterns,
     *public.urlpatterns,
 ]

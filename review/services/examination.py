@@ -9,11 +9,18 @@ internal review (a recommendation, a send-back) are not shown to the
 organisation — its timeline says "under examination" throughout — so they
 notify the officers concerned instead.
 
+Who may do what, when, is asked of ``review.rules`` (the same rule the
+case page uses to show the button): each service calls
+``require_case_action`` on the locked case.
+
 Concurrency: every step that acts on a case locks the application row first
-(``select_for_update``) and compares its status with the ``expected_status``
-the officer's page was showing; a mismatch raises ``StaleEdit`` ("changed by
-someone else").  Two officers acting at once are thereby serialised and
-exactly one of them succeeds.
+(``applications.services.lock_case``), before any row that hangs off it (a
+request for documents, a decision), and compares its status with the
+``expected_status`` the officer's page was showing; a mismatch raises
+``StaleEdit`` ("changed by someone else").  Two officers acting at once are
+thereby serialised and exactly one of them succeeds; an officer and the
+organisation acting on one request queue on the same row instead of
+deadlocking.
 """
 
 from __future__ import annotations
@@ -29,24 +36,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OfficerRole, User
-from accounts.permissions import can_file
 from accounts.selectors import officers_of_office
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, StatusOfResidence
-from applications.selectors import user_organization_ids
+from applications.rules import ensure_can_file_for
 from applications.services import (
     application_transition,
     case_context,
+    lock_case,
     notify_organization,
 )
-from applications.workflow import CLOSED, Action, Status
+from applications.workflow import Action, Status
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
 from portal.lib.errors import StaleEdit
 from portal.lib.files import CleanedUpload
+from portal.notifications.kinds import NotificationKind
 from portal.notifications.services import notify
-from review import messages_examination as msg
+from review.errors import ExaminationError, FourEyesViolation
 from review.models import (
     Assignment,
     Decision,
@@ -55,7 +64,8 @@ from review.models import (
     DocumentRequestItem,
     InternalNote,
 )
-from review.permissions import has_role
+from review.rules import CaseAction, CaseFacts, require_case_action
+from review.selectors import assignment_for_update
 from review.services.issuance import decision_approved_follow_up
 
 Role = OfficerRole.Role
@@ -68,58 +78,32 @@ DEFAULT_DUE_DAYS = 14
 # Reminders: this many days before the due date, once each.
 REMINDER_DAYS = (7, 1)
 
-__all__ = ["StaleEdit"]  # re-exported: the views catch it from here
-
-
-class ExaminationError(Exception):
-    """A rule of the examination refused the step; ``message`` says why, in
-    words for the officer or user."""
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
-
-
-class FourEyesViolation(ExaminationError):
-    """The recommender tried to approve (or send back) their own recommendation."""
-
-    def __init__(self) -> None:
-        super().__init__(msg.FOUR_EYES)
+# Re-exported: the views and tests catch them from here.
+__all__ = ["ExaminationError", "FourEyesViolation", "StaleEdit"]
 
 
 # --- Helpers ---------------------------------------------------------------------------
 
 
-def _lock(application: Application) -> Application:
-    """Lock the application row for the rest of the transaction."""
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("application_type", "foreign_national", "organization")
-        .get(pk=application.pk)
-    )
-
-
-def _expect(locked: Application, expected_status: str | None, required: str) -> None:
-    """The case must be in ``required`` (the only status the step applies
-    to) and, when the caller says what its page showed, in that one too;
-    StaleEdit otherwise (someone else moved it on)."""
-    if locked.status != required or (
-        expected_status is not None and locked.status != expected_status
-    ):
+def _expect(locked: Application, expected_status: str | None) -> None:
+    """When the caller says what its page showed, the case must still be
+    in that status; StaleEdit otherwise (someone else moved it on)."""
+    if expected_status is not None and locked.status != expected_status:
         raise StaleEdit
 
 
-def _require_role(actor: Any, role: str, application: Application) -> None:
-    if not has_role(actor, role, application.office_id):
-        raise PermissionDenied
-
-
-def _require_assigned(actor: Any, application: Application) -> None:
-    """The actor examines this case: an examiner of its office to whom it is
-    assigned (PermissionDenied otherwise)."""
-    _require_role(actor, Role.EXAMINER, application)
-    if not Assignment.objects.filter(application=application, examiner=actor).exists():
-        raise PermissionDenied(str(msg.CLAIM_FIRST))
+def _require(actor: Any, locked: Application, action: CaseAction, **facts: Any) -> None:
+    """The rule of ``review.rules`` for ``action``, with the case's
+    assignment (read under the case lock)."""
+    require_case_action(
+        actor,
+        CaseFacts(
+            application=locked,
+            assignment=assignment_for_update(application=locked),
+            **facts,
+        ),
+        action,
+    )
 
 
 def _notify_officers(
@@ -154,7 +138,7 @@ def _start_if_new(locked: Application, actor: Any) -> Application:
             action=Action.START_EXAMINATION,
             actor=actor,
             expected_status=Status.SUBMITTED,
-            notify_kind="examination_started",
+            notify_kind=NotificationKind.EXAMINATION_STARTED,
         )
     return locked
 
@@ -165,29 +149,26 @@ def case_claim(*, application: Application, actor: User) -> Assignment:
     one already holds is a no-op; a case assigned to someone else raises
     ExaminationError (a supervisor reassigns).  PermissionDenied for
     non-examiners."""
-    _require_role(actor, Role.EXAMINER, application)
     with transaction.atomic():
-        locked = _lock(application)
-        if locked.status in CLOSED:
-            raise ExaminationError(msg.CLOSED_CASE)
-        current = (
-            Assignment.objects.select_related("examiner")
-            .filter(application=locked)
-            .first()
+        locked = lock_case(application)
+        current = assignment_for_update(application=locked)
+        mine = current is not None and current.examiner_id == actor.pk
+        # The examiner who holds the case claiming it again (a second click)
+        # is asked the rule as if it were free, and then nothing changes.
+        require_case_action(
+            actor,
+            CaseFacts(application=locked, assignment=None if mine else current),
+            CaseAction.CLAIM,
         )
         if current is not None:
-            if current.examiner_id == actor.pk:
-                _start_if_new(locked, actor)
-                return current
-            raise ExaminationError(
-                msg.ALREADY_ASSIGNED % {"name": current.examiner.display_name}
-            )
+            _start_if_new(locked, actor)
+            return current
         assignment = Assignment.objects.create(
             application=locked, examiner=actor, assigned_by=actor
         )
         audit_record(
             actor=actor,
-            action="case.claim",
+            action=AuditAction.CASE_CLAIM,
             obj=locked,
             organization_code=locked.organization.code,
         )
@@ -201,19 +182,19 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
     starts examination.  PermissionDenied for non-supervisors;
     ExaminationError when ``examiner`` does not examine at the office or the
     case is closed."""
-    _require_role(actor, Role.SUPERVISOR, application)
-    if not OfficerRole.objects.filter(
-        user=examiner,
-        office_id=cast(int, application.office_id),
-        role=Role.EXAMINER,
-        user__is_active=True,
-    ).exists():
-        raise ExaminationError(msg.NOT_AN_EXAMINER % {"name": examiner.display_name})
     with transaction.atomic():
-        locked = _lock(application)
-        if locked.status in CLOSED:
-            raise ExaminationError(msg.CLOSED_CASE)
-        current = Assignment.objects.filter(application=locked).first()
+        locked = lock_case(application)
+        current = assignment_for_update(application=locked)
+        require_case_action(
+            actor, CaseFacts(application=locked, assignment=current), CaseAction.ASSIGN
+        )
+        if not OfficerRole.objects.filter(
+            user=examiner,
+            office_id=cast(int, locked.office_id),
+            role=Role.EXAMINER,
+            user__is_active=True,
+        ).exists():
+            raise ExaminationError("not_an_examiner", name=examiner.display_name)
         if current is not None and current.examiner_id == examiner.pk:
             return current
         if current is None:
@@ -227,14 +208,14 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
             assignment = current
         audit_record(
             actor=actor,
-            action="case.assign",
+            action=AuditAction.CASE_ASSIGN,
             obj=locked,
             organization_code=locked.organization.code,
             data={"reassigned": current is not None},
         )
         _start_if_new(locked, actor)
         if examiner.pk != actor.pk:
-            _notify_officers(locked, [examiner], "case_assigned", {})
+            _notify_officers(locked, [examiner], NotificationKind.CASE_ASSIGNED, {})
     return assignment
 
 
@@ -246,21 +227,17 @@ def internal_note_add(
 ) -> InternalNote:
     """Add an officer's note to the case (any case role of its office).  Notes
     are never shown to the organisation's users."""
-    if not any(
-        has_role(actor, role, application.office_id)
-        for role in (Role.EXAMINER, Role.SUPERVISOR, Role.CLERK)
-    ):
-        raise PermissionDenied
+    require_case_action(actor, CaseFacts(application=application), CaseAction.ADD_NOTE)
     text = text.strip()
     if not text:
-        raise ExaminationError(msg.NOTE_REQUIRED)
+        raise ExaminationError("note_required")
     with transaction.atomic():
         note = InternalNote.objects.create(
             application=application, author=actor, text=text
         )
         audit_record(
             actor=actor,
-            action="case.note_add",
+            action=AuditAction.CASE_NOTE_ADD,
             obj=application,
             organization_code=application.organization.code,
         )
@@ -278,9 +255,9 @@ class RequestedItem:
 
 def _check_due_date(due_date: date, today: date) -> None:
     if due_date <= today:
-        raise ExaminationError(msg.DUE_DATE_PAST)
+        raise ExaminationError("due_date_past")
     if due_date > today + timedelta(days=MAX_DUE_DAYS):
-        raise ExaminationError(msg.DUE_DATE_TOO_FAR % {"days": MAX_DUE_DAYS})
+        raise ExaminationError("due_date_too_far", days=MAX_DUE_DAYS)
 
 
 def document_request_create(
@@ -301,12 +278,12 @@ def document_request_create(
     items = [RequestedItem(i.text.strip(), i.document_type.strip()) for i in items]
     items = [i for i in items if i.text]
     if not items:
-        raise ExaminationError(msg.ITEMS_REQUIRED)
+        raise ExaminationError("items_required")
     _check_due_date(due_date, timezone.localdate())
     with transaction.atomic():
-        locked = _lock(application)
-        _expect(locked, expected_status, Status.EXAMINING)
-        _require_assigned(actor, locked)
+        locked = lock_case(application)
+        _expect(locked, expected_status)
+        _require(actor, locked, CaseAction.REQUEST_DOCUMENTS)
         document_request = DocumentRequest.objects.create(
             application=locked,
             due_date=due_date,
@@ -327,7 +304,7 @@ def document_request_create(
             action=Action.REQUEST_DOCUMENTS,
             actor=actor,
             expected_status=Status.EXAMINING,
-            notify_kind="document_request",
+            notify_kind=NotificationKind.DOCUMENT_REQUEST,
             notify_context={
                 "due_date": due_date.isoformat(),
                 "item_count": len(items),
@@ -351,18 +328,19 @@ def document_request_extend(
     ``MAX_DUE_DAYS`` from today) or there is no reason."""
     reason = reason.strip()
     if not reason:
-        raise ExaminationError(msg.EXTENSION_REASON_REQUIRED)
+        raise ExaminationError("extension_reason_required")
     with transaction.atomic():
+        # The case first, then the request (as document_request_answer does).
+        application = lock_case(document_request.application)
         locked_request = DocumentRequest.objects.select_for_update().get(
             pk=document_request.pk
         )
-        application = _lock(locked_request.application)
-        _require_assigned(actor, application)
-        if locked_request.state != DocumentRequest.State.OPEN:
-            raise ExaminationError(msg.REQUEST_NOT_OPEN)
+        _require(
+            actor, application, CaseAction.EXTEND_DUE_DATE, open_request=locked_request
+        )
         if due_date <= locked_request.due_date:
             raise ExaminationError(
-                msg.DUE_DATE_NOT_LATER % {"date": locked_request.due_date.isoformat()}
+                "due_date_not_later", date=locked_request.due_date.isoformat()
             )
         today = timezone.localdate()
         _check_due_date(due_date, today)
@@ -377,14 +355,14 @@ def document_request_extend(
         )
         audit_record(
             actor=actor,
-            action="document_request.extend",
+            action=AuditAction.DOCUMENT_REQUEST_EXTEND,
             obj=locked_request,
             organization_code=application.organization.code,
             data={"from": old.isoformat(), "to": due_date.isoformat()},
         )
         notify_organization(
             application,
-            "document_request_extended",
+            NotificationKind.DOCUMENT_REQUEST_EXTENDED,
             {
                 "due_date": due_date.isoformat(),
                 "previous_due_date": old.isoformat(),
@@ -393,14 +371,6 @@ def document_request_extend(
             },
         )
     return locked_request
-
-
-def _require_filer(actor: Any, application: Application) -> None:
-    if not (
-        can_file(actor)
-        and application.organization_id in user_organization_ids(user=actor)
-    ):
-        raise PermissionDenied
 
 
 def document_request_attach(
@@ -416,11 +386,11 @@ def document_request_attach(
     if item.request_id != document_request.pk:
         raise PermissionDenied
     application = document_request.application
-    _require_filer(actor, application)
+    ensure_can_file_for(actor, application.organization_id)
     with transaction.atomic():
         locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
         if locked.state != DocumentRequest.State.OPEN:
-            raise ExaminationError(msg.REQUEST_NOT_OPEN)
+            raise ExaminationError("request_not_open")
         stored = []
         for upload in uploads:
             stored_file = store_upload(
@@ -430,7 +400,7 @@ def document_request_attach(
             stored.append(stored_file)
         audit_record(
             actor=actor,
-            action="document_request.attach",
+            action=AuditAction.DOCUMENT_REQUEST_ATTACH,
             obj=locked,
             organization_code=application.organization.code,
             data={"files": len(stored)},
@@ -444,11 +414,11 @@ def document_request_file_remove(
     """Remove a file sent for an open request (before the answer goes out).
     404-like DocumentRequestFile.DoesNotExist for a file of another request."""
     application = document_request.application
-    _require_filer(actor, application)
+    ensure_can_file_for(actor, application.organization_id)
     with transaction.atomic():
         locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
         if locked.state != DocumentRequest.State.OPEN:
-            raise ExaminationError(msg.REQUEST_NOT_OPEN)
+            raise ExaminationError("request_not_open")
         link = DocumentRequestFile.objects.select_related("file").get(
             item__request=locked, file__code=file_code
         )
@@ -466,13 +436,14 @@ def document_request_answer(
     warns first).  Answering an answered request again is a no-op (a double
     click)."""
     application = document_request.application
-    _require_filer(actor, application)
+    ensure_can_file_for(actor, application.organization_id)
     with transaction.atomic():
-        locked_app = _lock(application)
+        locked_app = lock_case(application)
         locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
         if locked.state != DocumentRequest.State.OPEN:
             return locked
-        _expect(locked_app, None, Status.AWAITING_DOCUMENTS)
+        if locked_app.status != Status.AWAITING_DOCUMENTS:
+            raise StaleEdit
         item_count = locked.items.count()
         answered = (
             DocumentRequestItem.objects.filter(request=locked, files__isnull=False)
@@ -489,7 +460,7 @@ def document_request_answer(
             action=Action.RESPOND_DOCUMENTS,
             actor=actor,
             expected_status=Status.AWAITING_DOCUMENTS,
-            notify_kind="document_request_answered",
+            notify_kind=NotificationKind.DOCUMENT_REQUEST_ANSWERED,
             notify_context={**context, "audience": "organization"},
         )
         examiners = [
@@ -501,7 +472,7 @@ def document_request_answer(
         _notify_officers(
             locked_app,
             examiners,
-            "document_request_answered",
+            NotificationKind.DOCUMENT_REQUEST_ANSWERED,
             {**context, "audience": "office"},
         )
     return locked
@@ -542,7 +513,7 @@ def document_request_send_reminders(*, today: date | None = None) -> int:
                 application = document_request.application
                 notify_organization(
                     application,
-                    "document_request_reminder",
+                    NotificationKind.DOCUMENT_REQUEST_REMINDER,
                     {
                         "due_date": document_request.due_date.isoformat(),
                         "days_left": (document_request.due_date - today).days,
@@ -601,32 +572,32 @@ def _check_recommendation(
     if rec.outcome == Decision.Outcome.DENY:
         reasons = rec.denial_reasons.strip()
         if not reasons:
-            raise ExaminationError(msg.DENIAL_REASONS_REQUIRED)
+            raise ExaminationError("denial_reasons_required")
         return Recommendation(outcome=rec.outcome, denial_reasons=reasons)
     if rec.outcome != Decision.Outcome.GRANT:
-        raise ExaminationError(msg.OUTCOME_REQUIRED)
+        raise ExaminationError("outcome_required")
     status = grant_status(application)
     if status is None:
-        raise ExaminationError(msg.NO_STATUS_TO_GRANT)
+        raise ExaminationError("no_status_to_grant")
     if not rec.period:
-        raise ExaminationError(msg.PERIOD_REQUIRED)
+        raise ExaminationError("period_required")
     if rec.period not in allowed_periods(application):
         raise ExaminationError(
-            msg.PERIOD_NOT_ALLOWED % {"period": rec.period, "status": status.name_en}
+            "period_not_allowed", period=rec.period, status=status.name_en
         )
     companions = companion_codes(application)
     reentry_until = None
     if REENTRY in companions:
         if rec.reentry_until is None:
-            raise ExaminationError(msg.REENTRY_UNTIL_REQUIRED)
+            raise ExaminationError("reentry_until_required")
         if rec.reentry_until <= timezone.localdate():
-            raise ExaminationError(msg.REENTRY_UNTIL_PAST)
+            raise ExaminationError("reentry_until_past")
         reentry_until = rec.reentry_until
     terms = ""
     if OTHER_ACTIVITY in companions:
         terms = rec.activity_terms.strip()
         if not terms:
-            raise ExaminationError(msg.ACTIVITY_TERMS_REQUIRED)
+            raise ExaminationError("activity_terms_required")
     return Recommendation(
         outcome=rec.outcome,
         period=rec.period,
@@ -653,7 +624,7 @@ def decision_propose(
     since the page was shown.  A repeated post by the same examiner returns
     the recommendation already made."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock_case(application)
         if locked.status != Status.EXAMINING or (
             expected_status is not None and locked.status != expected_status
         ):
@@ -663,7 +634,7 @@ def decision_propose(
             if locked.status == Status.DECISION_PROPOSED and existing is not None:
                 return existing
             raise StaleEdit
-        _require_assigned(actor, locked)
+        _require(actor, locked, CaseAction.RECOMMEND)
         rec = _check_recommendation(locked, recommendation)
         grant = rec.outcome == Decision.Outcome.GRANT
         decision = Decision.objects.create(
@@ -688,23 +659,28 @@ def decision_propose(
         _notify_officers(
             locked,
             supervisors,
-            "decision_proposed",
+            NotificationKind.DECISION_PROPOSED,
             {"outcome": rec.outcome, "examiner": actor.display_name},
         )
     return decision
 
 
 def _locked_proposal(locked: Application, actor: User) -> Decision:
-    _require_role(actor, Role.SUPERVISOR, locked)
+    """The recommendation waiting for approval (locked after the case), if
+    ``actor`` may decide it (``CaseAction.DECIDE``: a supervisor of the
+    office other than the recommender)."""
     decision = (
         Decision.objects.select_for_update()
         .filter(application=locked, state=Decision.State.PROPOSED)
         .first()
     )
-    if decision is None:
-        raise ExaminationError(msg.NO_ACTIVE_DECISION)
-    if decision.proposed_by_id == actor.pk:
-        raise FourEyesViolation
+    require_case_action(
+        actor,
+        CaseFacts(application=locked, active_decision=decision),
+        CaseAction.DECIDE,
+    )
+    if decision is None:  # the rule refuses it already; this narrows the type
+        raise ExaminationError("no_active_decision")
     return decision
 
 
@@ -721,13 +697,13 @@ def decision_approve(
     case changed since the page was shown — including when another
     supervisor decided it a moment earlier."""
     with transaction.atomic():
-        locked = _lock(application)
+        locked = lock_case(application)
         done = Decision.objects.filter(
             application=locked, state=Decision.State.APPROVED, approved_by=actor
         ).first()
         if done is not None and locked.status in (Status.GRANTED, Status.DENIED):
             return done  # the same supervisor's second click
-        _expect(locked, expected_status, Status.DECISION_PROPOSED)
+        _expect(locked, expected_status)
         decision = _locked_proposal(locked, actor)
         now = timezone.now()
         decision.state = Decision.State.APPROVED
@@ -753,7 +729,9 @@ def decision_approve(
             action=Action.APPROVE_GRANT if grant else Action.APPROVE_DENIAL,
             actor=actor,
             expected_status=Status.DECISION_PROPOSED,
-            notify_kind="decision_granted" if grant else "decision_denied",
+            notify_kind=NotificationKind.DECISION_GRANTED
+            if grant
+            else NotificationKind.DECISION_DENIED,
             notify_context=context,
         )
         # Issuance takes over in the same transaction: the decision notice and,
@@ -774,10 +752,10 @@ def decision_send_back(
     recommending examiner is told.  Same errors as ``decision_approve``."""
     comment = comment.strip()
     if not comment:
-        raise ExaminationError(msg.SEND_BACK_COMMENT_REQUIRED)
+        raise ExaminationError("send_back_comment_required")
     with transaction.atomic():
-        locked = _lock(application)
-        _expect(locked, expected_status, Status.DECISION_PROPOSED)
+        locked = lock_case(application)
+        _expect(locked, expected_status)
         decision = _locked_proposal(locked, actor)
         decision.state = Decision.State.SENT_BACK
         decision.supervisor_comment = comment
@@ -793,7 +771,7 @@ def decision_send_back(
         _notify_officers(
             locked,
             [decision.proposed_by],
-            "decision_sent_back",
+            NotificationKind.DECISION_SENT_BACK,
             {"comment": comment, "supervisor": actor.display_name},
         )
     return decision

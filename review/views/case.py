@@ -1,9 +1,10 @@
 """The case page and the examination steps taken from it (notes, requests for
-documents, the recommendation, its approval or send-back), and — under
-``/applications/<code>/documents-request/`` — the organisation's pages for
-answering a request for documents (the applications app cannot import
-review, so these live here and are linked from the notification emails and
-the dashboard).
+documents, the recommendation, its approval or send-back).  The
+organisation's pages (answering a request for documents, the fee and the
+handover) are in ``review.views.applicant``.
+
+Which buttons the case page shows, and which step pages open, is asked of
+``review.rules.case_actions`` — the rule the services enforce.
 
 Every case URL resolves the case through an office-scoped selector first (a
 case of another office is a 404, a role that may see but not act a 403),
@@ -24,43 +25,55 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import messages
+from django.contrib import messages as django_messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allauth.account.decorators import reauthentication_required
 
-from accounts.permissions import can_file, is_portal_user
-from applications.eligibility import OTHER_ACTIVITY, REENTRY, special_period_end
+from accounts.permissions import is_portal_user
+from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, DocumentSlot
-from applications.selectors import sent_person, user_organization_ids
-from applications.workflow import CLOSED, Status
+from applications.selectors import sent_person
+from applications.workflow import STATUS_COLOURS
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
-from review import messages_examination as msg
-from review import selectors
+from portal.lib.errors import message_for, show_error
+from review import messages, selectors
+from review.errors import ExaminationError
 from review.forms import (
-    AnswerForm,
     ApproveForm,
     AssignForm,
     DocumentRequestForm,
     ExtendDueDateForm,
-    ItemUploadForm,
     NoteForm,
     RecommendForm,
     SendBackForm,
 )
-from review.models import Decision, DocumentRequest, DocumentRequestFile
+from review.models import Decision, DocumentRequest
 from review.permissions import Role, case_office_ids, has_role, officer_roles_preload
-from review.services import examination as services
-from review.services.examination import ExaminationError, StaleEdit
-from review.views.issuance import issuance_panel_context
-from review.views.queue import STATUS_COLOURS, _assignment, _changed
+from review.presenters import deadlines, documents_by_slot, issuance_panel_context
+from review.rules import CaseAction, CaseFacts, case_actions, case_refusal
+from review.services.examination import (
+    Recommendation,
+    RequestedItem,
+    StaleEdit,
+    allowed_periods,
+    companion_codes,
+    decision_approve,
+    decision_propose,
+    decision_send_back,
+    document_request_create,
+    document_request_extend,
+    grant_status,
+    internal_note_add,
+)
+from review.views.common import changed, not_now
 
 View = Callable[..., HttpResponse]
 
@@ -97,69 +110,29 @@ def _with_case(
     return decorator
 
 
-def _require_assigned(request: HttpRequest, application: Application) -> None:
-    """Only the examiner the case is assigned to acts on it (403 otherwise)."""
-    assignment = _assignment(application)
-    if assignment is None or assignment.examiner_id != request.user.pk:
-        raise PermissionDenied(str(msg.CLAIM_FIRST))
+def _guard(
+    request: HttpRequest, action: CaseAction, facts: CaseFacts
+) -> HttpResponse | None:
+    """Ask the rule before a step page: the wrong person gets 403; the wrong
+    moment, on a GET, goes back to the case page ("not at this stage").  A
+    POST goes on to the service, which tells a stale page apart."""
+    refusal = case_refusal(request.user, facts, action)
+    if isinstance(refusal, PermissionDenied):
+        raise refusal
+    if refusal is not None and request.method == "GET":
+        return not_now(request, facts.application)
+    return None
 
 
-def _not_now(request: HttpRequest, application: Application) -> HttpResponse:
-    messages.info(
-        request, msg.NOT_IN_STATE % {"status": Status(application.status).label}
+def _facts(application: Application, **facts: Any) -> CaseFacts:
+    return CaseFacts(
+        application=application,
+        assignment=selectors.assignment_of(application),
+        **facts,
     )
-    return redirect("review:case", application.code)
 
 
 # --- The case page -------------------------------------------------------------------------
-
-
-def _documents_by_slot(documents: list[Any]) -> list[dict[str, Any]]:
-    groups: dict[int, dict[str, Any]] = {}
-    for document in documents:
-        group = groups.setdefault(
-            document.slot_id, {"slot": document.slot, "files": []}
-        )
-        group["files"].append(document.file)
-    return list(groups.values())
-
-
-def _deadlines(application: Application, open_request: Any) -> list[dict[str, Any]]:
-    person = application.foreign_national
-    today = timezone.localdate()
-    rows: list[dict[str, Any]] = []
-    if person.period_expiry:
-        rows.append(
-            {
-                "label": _("Current period of stay expires"),
-                "date": person.period_expiry,
-                "days": (person.period_expiry - today).days,
-            }
-        )
-    special = special_period_end(
-        application_type=application.application_type.code,
-        expiry=person.period_expiry,
-        current_period=person.current_period or None,
-    )
-    if special is not None:
-        rows.append(
-            {
-                "label": _(
-                    "Special period ends (the person may stay until the decision or this day)"
-                ),
-                "date": special,
-                "days": (special - today).days,
-            }
-        )
-    if open_request is not None:
-        rows.append(
-            {
-                "label": _("Requested documents due"),
-                "date": open_request.due_date,
-                "days": (open_request.due_date - today).days,
-            }
-        )
-    return rows
 
 
 @login_required
@@ -175,14 +148,12 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
     decisions = selectors.case_decisions(application=application)
     audit_record(
         actor=user,
-        action="application.view",
+        action=AuditAction.APPLICATION_VIEW,
         obj=application,
         organization_code=application.organization.code,
     )
-    assignment = _assignment(application)
-    is_examiner = has_role(user, Role.EXAMINER, office_id)
+    assignment = selectors.assignment_of(application)
     is_supervisor = has_role(user, Role.SUPERVISOR, office_id)
-    assigned_to_me = assignment is not None and assignment.examiner_id == user.pk
     status = application.status
     open_request = next(
         (r.request for r in requests if r.request.state == DocumentRequest.State.OPEN),
@@ -201,6 +172,15 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
         for r in request.officer_roles  # type: ignore[attr-defined]
         if r.role == Role.EXAMINER and r.office_id == office_id and r.user.is_active
     ]
+    actions = case_actions(
+        user,
+        CaseFacts(
+            application=application,
+            assignment=assignment,
+            open_request=open_request,
+            active_decision=active,
+        ),
+    )
     my_offices = case_office_ids(user)
     codes = {c.application_type.code for c in companions}
     context = {
@@ -224,28 +204,35 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
             }
             for a in earlier
         ],
-        "document_groups": _documents_by_slot(documents),
+        "document_groups": documents_by_slot(documents),
         "events": events,
         "notes": notes,
         "requests": requests,
         "decisions": decisions,
         "active_decision": active,
-        "deadlines": _deadlines(application, open_request),
+        "deadlines": deadlines(application, open_request),
         "open_request": open_request,
         "planned_activity": (application.answers or {}).get("activity", ""),
         "has_reentry": REENTRY in codes,
         "has_other_activity": OTHER_ACTIVITY in codes,
         "note_form": NoteForm(),
         "assign_form": AssignForm(examiners=examiners) if is_supervisor else None,
-        "can_claim": is_examiner and assignment is None and status not in CLOSED,
-        "can_request_documents": assigned_to_me and status == Status.EXAMINING,
-        "can_extend": assigned_to_me and open_request is not None,
-        "can_recommend": assigned_to_me and status == Status.EXAMINING,
-        "can_review_decision": is_supervisor and status == Status.DECISION_PROPOSED,
+        **case_flags(actions),
         "is_recommender": active is not None and active.proposed_by_id == user.pk,
-        "can_assign": is_supervisor and status not in CLOSED,
     }
     return render(request, "review/case/detail.html", context)
+
+
+def case_flags(actions: frozenset[CaseAction]) -> dict[str, bool]:
+    """The case page's buttons, one flag per rule of ``review.rules``."""
+    return {
+        "can_claim": CaseAction.CLAIM in actions,
+        "can_assign": CaseAction.ASSIGN in actions,
+        "can_request_documents": CaseAction.REQUEST_DOCUMENTS in actions,
+        "can_extend": CaseAction.EXTEND_DUE_DATE in actions,
+        "can_recommend": CaseAction.RECOMMEND in actions,
+        "can_review_decision": CaseAction.OPEN_DECISION in actions,
+    }
 
 
 @login_required
@@ -255,17 +242,17 @@ def note_add(request: HttpRequest, *, application: Application) -> HttpResponse:
     form = NoteForm(request.POST)
     if form.is_valid():
         try:
-            services.internal_note_add(
+            internal_note_add(
                 application=application,
                 actor=request.user,  # type: ignore[arg-type]
                 text=form.cleaned_data["text"],
             )
         except ExaminationError as exc:
-            messages.error(request, str(exc.message))
+            show_error(request, exc)
         else:
-            messages.success(request, _("Your note was added."))
+            django_messages.success(request, _("Your note was added."))
     else:
-        messages.error(request, msg.NOTE_REQUIRED)
+        django_messages.error(request, messages.NOTE_REQUIRED)
     return redirect(reverse("review:case", args=[application.code]) + "#notes")
 
 
@@ -286,9 +273,9 @@ def _document_type_names() -> list[str]:
 def request_documents(
     request: HttpRequest, *, application: Application
 ) -> HttpResponse:
-    _require_assigned(request, application)
-    if request.method == "GET" and application.status != Status.EXAMINING:
-        return _not_now(request, application)
+    stop = _guard(request, CaseAction.REQUEST_DOCUMENTS, _facts(application))
+    if stop is not None:
+        return stop
     form = DocumentRequestForm(
         request.POST if request.method == "POST" else None,
         initial={
@@ -299,22 +286,20 @@ def request_documents(
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.document_request_create(
+            document_request_create(
                 application=application,
                 actor=request.user,  # type: ignore[arg-type]
-                items=[
-                    services.RequestedItem(text, kind) for text, kind in data["items"]
-                ],
+                items=[RequestedItem(text, kind) for text, kind in data["items"]],
                 due_date=data["due_date"],
                 message=data.get("message") or "",
                 expected_status=data["expected_status"],
             )
         except StaleEdit:
-            return _changed(request, application)
+            return changed(request, application)
         except ExaminationError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, message_for(exc))
         else:
-            messages.success(
+            django_messages.success(
                 request,
                 _(
                     "The request for documents was sent. The applicant has until %(date)s."
@@ -337,26 +322,32 @@ def request_documents(
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.EXAMINER, related=("assignment",))
 def extend_due_date(request: HttpRequest, *, application: Application) -> HttpResponse:
-    _require_assigned(request, application)
     open_request = selectors.open_document_request(application=application)
+    stop = _guard(
+        request,
+        CaseAction.EXTEND_DUE_DATE,
+        _facts(application, open_request=open_request),
+    )
+    if stop is not None:
+        return stop
     if open_request is None:
-        return _not_now(request, application)
+        return not_now(request, application)
     form = ExtendDueDateForm(
         request.POST if request.method == "POST" else None,
         current_due_date=open_request.due_date,
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.document_request_extend(
+            document_request_extend(
                 document_request=open_request,
                 actor=request.user,  # type: ignore[arg-type]
                 due_date=form.cleaned_data["due_date"],
                 reason=form.cleaned_data["reason"],
             )
         except ExaminationError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, message_for(exc))
         else:
-            messages.success(
+            django_messages.success(
                 request,
                 _("The due date is now %(date)s. The applicant has been told.")
                 % {"date": form.cleaned_data["due_date"].isoformat()},
@@ -373,7 +364,7 @@ def extend_due_date(request: HttpRequest, *, application: Application) -> HttpRe
 
 
 def _recommend_form(application: Application, data: Any = None) -> RecommendForm:
-    codes = services.companion_codes(application)
+    codes = companion_codes(application)
     initial: dict[str, Any] = {"expected_status": application.status}
     if application.requested_period:
         initial["period"] = application.requested_period
@@ -383,7 +374,7 @@ def _recommend_form(application: Application, data: Any = None) -> RecommendForm
     return RecommendForm(
         data,
         initial=initial,
-        periods=services.allowed_periods(application),
+        periods=allowed_periods(application),
         reentry=REENTRY in codes,
         other_activity=OTHER_ACTIVITY in codes,
     )
@@ -401,19 +392,19 @@ def _recommend_form(application: Application, data: Any = None) -> RecommendForm
 )
 @reauthentication_required(allow_get=True)
 def recommend(request: HttpRequest, *, application: Application) -> HttpResponse:
-    _require_assigned(request, application)
-    if request.method == "GET" and application.status != Status.EXAMINING:
-        return _not_now(request, application)
+    stop = _guard(request, CaseAction.RECOMMEND, _facts(application))
+    if stop is not None:
+        return stop
     form = _recommend_form(
         application, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.decision_propose(
+            decision_propose(
                 application=application,
                 actor=request.user,  # type: ignore[arg-type]
-                recommendation=services.Recommendation(
+                recommendation=Recommendation(
                     outcome=data["outcome"],
                     period=data.get("period") or "",
                     reentry_until=data.get("reentry_until"),
@@ -423,11 +414,11 @@ def recommend(request: HttpRequest, *, application: Application) -> HttpResponse
                 expected_status=data["expected_status"],
             )
         except StaleEdit:
-            return _changed(request, application)
+            return changed(request, application)
         except ExaminationError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, message_for(exc))
         else:
-            messages.success(
+            django_messages.success(
                 request,
                 _("Your recommendation was sent to the supervisors for approval."),
             )
@@ -438,7 +429,7 @@ def recommend(request: HttpRequest, *, application: Application) -> HttpResponse
         {
             "application": application,
             "form": form,
-            "grant_status": services.grant_status(application),
+            "grant_status": grant_status(application),
             "requested_period": application.requested_period,
         },
     )
@@ -465,27 +456,30 @@ def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
     """The supervisor's page: the recommendation, approve (POST here, after
     re-authentication) or send back (POST to ``send_back``)."""
     decision = selectors.active_decision(application=application)
-    if request.method == "GET" and (
-        application.status != Status.DECISION_PROPOSED or decision is None
-    ):
-        return _not_now(request, application)
+    stop = _guard(
+        request,
+        CaseAction.OPEN_DECISION,
+        CaseFacts(application=application, active_decision=decision),
+    )
+    if stop is not None:
+        return stop
     initial = {"expected_status": application.status}
     form = ApproveForm(
         request.POST if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:
-            approved = services.decision_approve(
+            approved = decision_approve(
                 application=application,
                 actor=request.user,  # type: ignore[arg-type]
                 expected_status=form.cleaned_data["expected_status"],
             )
         except StaleEdit:
-            return _changed(request, application)
+            return changed(request, application)
         except ExaminationError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, message_for(exc))
         else:
-            messages.success(
+            django_messages.success(
                 request,
                 _("The grant is approved. The applicant has been told.")
                 if approved.outcome == Decision.Outcome.GRANT
@@ -511,18 +505,18 @@ def send_back(request: HttpRequest, *, application: Application) -> HttpResponse
     form = SendBackForm(request.POST)
     if form.is_valid():
         try:
-            services.decision_send_back(
+            decision_send_back(
                 application=application,
                 actor=request.user,  # type: ignore[arg-type]
                 comment=form.cleaned_data["comment"],
                 expected_status=form.cleaned_data["expected_status"],
             )
         except StaleEdit:
-            return _changed(request, application)
+            return changed(request, application)
         except ExaminationError as exc:
-            form.add_error(None, str(exc.message))
+            form.add_error(None, message_for(exc))
         else:
-            messages.success(
+            django_messages.success(
                 request, _("The recommendation was sent back to the examiner.")
             )
             return redirect("review:case", application.code)
@@ -540,212 +534,7 @@ def send_back(request: HttpRequest, *, application: Application) -> HttpResponse
     )
 
 
-# --- The organisation's side: answering a request for documents ----------------------------
-
-
-def _request_page(
-    request: HttpRequest,
-    application: Application,
-    document_request: DocumentRequest,
-    *,
-    bound: tuple[int, ItemUploadForm] | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    views = selectors.document_requests_for_case(application=application)
-    view = next(v for v in views if v.request.pk == document_request.pk)
-    may_write = (
-        can_file(request.user) and document_request.state == DocumentRequest.State.OPEN
-    )
-    items = []
-    for item in view.items:
-        form = (
-            bound[1]
-            if bound is not None and bound[0] == item.sort_order
-            else ItemUploadForm(number=item.sort_order)
-        )
-        items.append({"item": item, "form": form})
-    today = timezone.localdate()
-    return render(
-        request,
-        "review/case/documents_request.html",
-        {
-            "application": application,
-            "document_request": document_request,
-            "items": items,
-            "may_write": may_write,
-            "overdue": document_request.state == DocumentRequest.State.OPEN
-            and document_request.due_date < today,
-            "days_left": (document_request.due_date - today).days,
-            "has_errors": bound is not None,
-            "error_form": bound[1] if bound is not None else None,
-        },
-        status=status,
-    )
-
-
-@login_required
-@require_GET
-def documents_request(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    application, document_request = selectors.document_request_get_for_user(
-        user=request.user, code=code
-    )
-    audit_record(
-        actor=request.user,
-        action="document_request.view",
-        obj=document_request,
-        organization_code=application.organization.code,
-    )
-    return _request_page(request, application, document_request)
-
-
-def _open_request_for_write(
-    request: HttpRequest, code: uuid.UUID
-) -> tuple[Application, DocumentRequest] | HttpResponse:
-    application, document_request = selectors.document_request_get_for_user(
-        user=request.user, code=code, for_write=True
-    )
-    if document_request.state != DocumentRequest.State.OPEN:
-        messages.info(request, msg.REQUEST_NOT_OPEN)
-        return redirect("review:documents_request", application.code)
-    return application, document_request
-
-
-@login_required
-@require_POST
-def documents_request_upload(
-    request: HttpRequest, code: uuid.UUID, number: int
-) -> HttpResponse:
-    found = _open_request_for_write(request, code)
-    if isinstance(found, HttpResponse):
-        return found
-    application, document_request = found
-    item = document_request.items.filter(sort_order=number).first()
-    if item is None:
-        raise Http404
-    form = ItemUploadForm(request.POST, request.FILES, number=number)
-    if not form.is_valid():
-        return _request_page(
-            request, application, document_request, bound=(number, form)
-        )
-    try:
-        stored = services.document_request_attach(
-            document_request=document_request,
-            item=item,
-            uploads=form.cleaned_data["upload"],
-            actor=request.user,  # type: ignore[arg-type]
-        )
-    except ExaminationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(
-            request,
-            _("%(count)s file(s) added to document %(number)s.")
-            % {"count": len(stored), "number": number},
-        )
-    return redirect(
-        reverse("review:documents_request", args=[application.code]) + f"#item-{number}"
-    )
-
-
-@login_required
-@require_POST
-def documents_request_remove(
-    request: HttpRequest, code: uuid.UUID, file_code: uuid.UUID
-) -> HttpResponse:
-    found = _open_request_for_write(request, code)
-    if isinstance(found, HttpResponse):
-        return found
-    application, document_request = found
-    try:
-        services.document_request_file_remove(
-            document_request=document_request,
-            file_code=file_code,
-            actor=request.user,  # type: ignore[arg-type]
-        )
-    except DocumentRequestFile.DoesNotExist:
-        raise Http404 from None
-    except ExaminationError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("The file was removed."))
-    return redirect("review:documents_request", application.code)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def documents_request_send(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
-    """Check what will be sent (items without files are pointed out) and send
-    the answer, once."""
-    found = _open_request_for_write(request, code)
-    if isinstance(found, HttpResponse):
-        return found
-    application, document_request = found
-    views = selectors.document_requests_for_case(application=application)
-    view = next(v for v in views if v.request.pk == document_request.pk)
-    unanswered = [item for item in view.items if not item.files_sent]
-    form = AnswerForm(
-        request.POST if request.method == "POST" else None, unanswered=len(unanswered)
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_request_answer(
-                document_request=document_request,
-                actor=request.user,  # type: ignore[arg-type]
-            )
-        except StaleEdit:
-            application.refresh_from_db(fields=["status"])
-            messages.error(
-                request,
-                msg.CHANGED_BY_SOMEONE_ELSE
-                % {"status": Status(application.status).label},
-            )
-            return redirect("applications:case", application.code)
-        messages.success(
-            request,
-            _(
-                "Your answer was sent to the immigration office. The examination continues."
-            ),
-        )
-        return redirect("applications:case", application.code)
-    return render(
-        request,
-        "review/case/documents_request_send.html",
-        {
-            "application": application,
-            "document_request": document_request,
-            "view": view,
-            "unanswered": unanswered,
-            "form": form,
-        },
-    )
-
-
-# --- Dashboard panels ------------------------------------------------------------------------
-
-
-def organization_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """Portal users: the open requests for documents of their organisations."""
-    if not is_portal_user(request.user):
-        return None
-    if not user_organization_ids(user=request.user):
-        return None
-    requests = selectors.open_document_requests_for_user(user=request.user)
-    if not requests:
-        return None
-    today = timezone.localdate()
-    return (
-        "review/case/_dashboard_requests.html",
-        {
-            "requests": [
-                {
-                    "request": r,
-                    "overdue": r.due_date < today,
-                    "days": (r.due_date - today).days,
-                }
-                for r in requests
-            ]
-        },
-    )
+# --- Dashboard panel ------------------------------------------------------------------------
 
 
 def officer_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
@@ -782,24 +571,4 @@ urlpatterns: list[URLPattern] = [
     path("office/cases/<uuid:code>/recommend/", recommend, name="case_recommend"),
     path("office/cases/<uuid:code>/approve/", approve, name="case_approve"),
     path("office/cases/<uuid:code>/send-back/", send_back, name="case_send_back"),
-    path(
-        "applications/<uuid:code>/documents-request/",
-        documents_request,
-        name="documents_request",
-    ),
-    path(
-        "applications/<uuid:code>/documents-request/items/<int:number>/",
-        documents_request_upload,
-        name="documents_request_upload",
-    ),
-    path(
-        "applications/<uuid:code>/documents-request/files/<uuid:file_code>/remove/",
-        documents_request_remove,
-        name="documents_request_remove",
-    ),
-    path(
-        "applications/<uuid:code>/documents-request/send/",
-        documents_request_send,
-        name="documents_request_send",
-    ),
 ]

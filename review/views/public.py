@@ -4,7 +4,8 @@ page.
 
 The verification page answers POSTs only (a code never lands in a URL or an
 access log) and is rate-limited per client address with a counter in the
-shared cache (``VERIFY_LIMIT`` lookups per ``VERIFY_WINDOW`` seconds; 429
+shared cache (``portal.lib.ratelimit``: ``VERIFY_LIMIT`` lookups per
+``VERIFY_WINDOW`` seconds; 429
 beyond): with 31^12 possible codes and this limit, guessing a valid code is
 hopeless."""
 
@@ -13,21 +14,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods
 
-from allauth.account.adapter import get_adapter
-
 from accounts.models import Office
 from applications.models import ApplicationType
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
-from review import messages_issuance as msg
+from portal.lib.ratelimit import client_ip, hit
+from review import messages
 from review.certificates import coe_verify
-from review.forms_issuance import VerifyForm
+from review.forms import VerifyForm
 from review.permissions import case_office_ids
 from review.processing_times import MIN_CASES, processing_times
 
@@ -35,24 +35,13 @@ VERIFY_LIMIT = 20
 VERIFY_WINDOW = 600
 
 
-def _client_ip(request: HttpRequest) -> str:
-    try:
-        return str(get_adapter(request).get_client_ip(request))
-    except Exception:  # allauth raises when no address can be determined
-        return str(request.META.get("REMOTE_ADDR", "unknown"))
-
-
 def verify_rate_limited(request: HttpRequest) -> bool:
     """Count one lookup for the client address; True once over the limit."""
-    key = f"review:verify-coe:{_client_ip(request)}"
-    if cache.add(key, 1, VERIFY_WINDOW):
-        return False
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, VERIFY_WINDOW)
-        return False
-    return int(count) > VERIFY_LIMIT
+    return not hit(
+        f"review:verify-coe:{client_ip(request)}",
+        limit=VERIFY_LIMIT,
+        window=VERIFY_WINDOW,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -67,7 +56,7 @@ def verify_coe(request: HttpRequest) -> HttpResponse:
                 {
                     "form": VerifyForm(),
                     "rate_limited": True,
-                    "rate_message": msg.VERIFY_RATE_LIMITED,
+                    "rate_message": messages.VERIFY_RATE_LIMITED,
                 },
                 status=429,
             )
@@ -77,7 +66,7 @@ def verify_coe(request: HttpRequest) -> HttpResponse:
                 # A view of (masked) personal data by an anonymous visitor.
                 audit_record(
                     actor=None,
-                    action="certificate.verify",
+                    action=AuditAction.CERTIFICATE_VERIFY,
                     obj=result.certificate,
                     data={"state": result.state},
                 )

@@ -30,36 +30,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.models import ApplicationType, StatusOfResidence
 from applications.selectors import attach_reference
-from applications.workflow import Status
+from applications.workflow import OPEN_STATUSES, STATUS_COLOURS, Status
 from portal.lib.db import replica_reads
+from portal.lib.errors import show_error
 from portal.lib.i18n import page_language
-from review import messages_examination as msg
 from review import selectors
 from review.forms import AssignForm, QueueFilterForm
 from review.permissions import CASE_ROLES, Role, officer_roles_preload
+from review.rules import CaseAction, CaseFacts, case_refusal
 from review.services.examination import (
     ExaminationError,
     StaleEdit,
     case_assign,
     case_claim,
 )
+from review.views.common import changed
 
 PAGE_SIZE = 50
 REFERENCE_CACHE_SECONDS = 300
-
-STATUS_COLOURS: dict[str, str] = {
-    Status.SUBMITTED: "blue",
-    Status.EXAMINING: "blue",
-    Status.AWAITING_DOCUMENTS: "yellow",
-    Status.DECISION_PROPOSED: "orange",
-    Status.GRANTED: "green",
-    Status.FEE_PAID: "green",
-    Status.ISSUED: "green",
-    Status.DISPATCHED: "green",
-    Status.COMPLETED: "grey",
-    Status.DENIED: "red",
-    Status.WITHDRAWN: "grey",
-}
 
 
 def reference_choices(
@@ -166,10 +154,9 @@ def queue(request: HttpRequest) -> HttpResponse:
                 prev_url = _page_url(
                     request, before=selectors.encode_cursor(page[0], sort)
                 )
-        examiner_offices = {r.office_id for r in mine if r.role == Role.EXAMINER}
         now = timezone.now()
         for application in page:
-            assignment = _assignment(application)
+            assignment = selectors.assignment_of(application)
             due = application.documents_due  # type: ignore[attr-defined]
             rows.append(
                 {
@@ -182,9 +169,12 @@ def queue(request: HttpRequest) -> HttpResponse:
                     "examiner": assignment.examiner if assignment else None,
                     "documents_due": due,
                     "overdue": due is not None and due < today,
-                    "can_claim": assignment is None
-                    and application.office_id in examiner_offices
-                    and application.status in selectors.OPEN_STATUSES,
+                    "can_claim": case_refusal(
+                        user,
+                        CaseFacts(application=application, assignment=assignment),
+                        CaseAction.CLAIM,
+                    )
+                    is None,
                 }
             )
     counts = selectors.case_queue_counts(office_ids=office_ids, today=today)
@@ -195,7 +185,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "count": counts.get(status, {}).get("n", 0),
             "overdue": counts.get(status, {}).get("overdue", 0),
         }
-        for status in selectors.OPEN_STATUSES
+        for status in OPEN_STATUSES
     ]
     return render(
         request,
@@ -224,23 +214,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _assignment(application: Any) -> Any:
-    try:
-        return application.assignment
-    except Exception:  # RelatedObjectDoesNotExist: not assigned
-        return None
-
-
 # --- Claim and assign ---------------------------------------------------------------------
-
-
-def _changed(request: HttpRequest, application: Any) -> HttpResponse:
-    application.refresh_from_db(fields=["status"])
-    messages.error(
-        request,
-        msg.CHANGED_BY_SOMEONE_ELSE % {"status": Status(application.status).label},
-    )
-    return redirect("review:case", application.code)
 
 
 @login_required
@@ -254,9 +228,9 @@ def claim(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     try:
         case_claim(application=application, actor=user)
     except ExaminationError as exc:
-        messages.error(request, str(exc.message))
+        show_error(request, exc)
     except StaleEdit:
-        return _changed(request, application)
+        return changed(request, application)
     else:
         messages.success(
             request,
@@ -287,9 +261,9 @@ def assign(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     try:
         case_assign(application=application, actor=user, examiner=examiner)
     except ExaminationError as exc:
-        messages.error(request, str(exc.message))
+        show_error(request, exc)
     except StaleEdit:
-        return _changed(request, application)
+        return changed(request, application)
     else:
         messages.success(
             request,

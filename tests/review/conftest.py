@@ -1,5 +1,5 @@
-"""Fixtures of the review tests.  Shared by the examination and issuance
-test modules: add fixtures here, do not replace the file."""
+"""Fixtures of the review tests, shared by the examination and issuance
+test modules."""
 
 from __future__ import annotations
 

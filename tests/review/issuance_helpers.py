@@ -18,8 +18,9 @@ from accounts.models import OfficerRole, Organization, User
 from applications.models import Application, StatusOfResidence
 from applications.services import application_transition
 from applications.workflow import Action, Status
+from review import issuance_rules
 from review.models import Decision
-from review.services import issuance
+from review.services import issuance, payments
 from tests.accounts.org_helpers import office, organization, staff
 from tests.applications.case_helpers import case, person
 from tests.factories import PASSWORD, UserFactory
@@ -144,24 +145,26 @@ def walk_to(
         status = application.status
         if status == Status.GRANTED:
             payment = application.payment
-            issuance.payment_declare(
+            payments.payment_declare(
                 application=application,
                 actor=user,
                 return_method="registered_mail",
-                current_card_sent=issuance.needs_current_card(application),
+                current_card_sent=issuance_rules.needs_current_card(application),
             )
-            application = issuance.payment_record_stamps(
+            application = payments.payment_record_stamps(
                 application=application, actor=actor, amount=payment.amount_due
             )
         elif status == Status.FEE_PAID:
-            if issuance.needs_current_card(application):
+            if issuance_rules.needs_current_card(application):
                 issuance.card_receipt_record(application=application, actor=actor)
             application = issuance.application_issue(
                 application=application, actor=actor
             )
         elif status == Status.ISSUED:
             method = (
-                "email" if issuance.electronic_only(application) else "registered_mail"
+                "email"
+                if issuance_rules.electronic_only(application)
+                else "registered_mail"
             )
             application = issuance.application_dispatch(
                 application=application,

@@ -293,10 +293,10 @@ def test_code_of_the_wrong_shape_gets_a_clear_message(client):
 def test_verification_is_rate_limited(client, monkeypatch):
     from django.core.cache.backends.locmem import LocMemCache
 
-    from review.views import public
+    from portal.lib import ratelimit
 
     # A cache of the test's own: parallel workers clear the shared one.
-    monkeypatch.setattr(public, "cache", LocMemCache("verify-test", {}))
+    monkeypatch.setattr(ratelimit, "cache", LocMemCache("verify-test", {}))
     for _ in range(VERIFY_LIMIT):
         assert verify(client, "ABCD-2345-EFGH").status_code == 200
     response = verify(client, "ABCD-2345-EFGH")

@@ -16,7 +16,7 @@ import pytest
 
 from applications.workflow import Status
 from portal.lib.errors import StaleEdit
-from review.models import Assignment, Decision
+from review.models import Assignment, Decision, DocumentRequest
 from review.services import examination as services
 from tests.accounts.org_helpers import organization, staff
 from tests.review.exam_helpers import (
@@ -24,6 +24,7 @@ from tests.review.exam_helpers import (
     claimed,
     new_case,
     officer,
+    open_request,
     proposal,
 )
 
@@ -164,3 +165,41 @@ def test_recommendation_and_request_for_documents_at_once():
     assert len(losers) == 1 and isinstance(losers[0], StaleEdit), results
     application.refresh_from_db()
     assert application.status in (Status.AWAITING_DOCUMENTS, Status.DECISION_PROPOSED)
+
+
+@pytest.mark.parametrize("rounds", range(3))
+def test_extend_and_answer_at_once_neither_deadlocks(rounds):
+    """The examiner gives more time while the organisation sends its answer.
+    Both services lock the application row first, then the request, so one
+    waits for the other instead of a deadlock: the answer always goes
+    through, and the extension either lands before it or is refused because
+    the request was answered."""
+    org = organization()
+    user = staff(org)
+    examiner = officer(Role.EXAMINER)
+    application = claimed(new_case(org, user), examiner)
+    document_request = open_request(application, examiner)
+    new_due = document_request.due_date + timedelta(days=7)
+    results = race(
+        lambda: services.document_request_extend(
+            document_request=document_request,
+            actor=examiner,
+            due_date=new_due,
+            reason="The tax office is slow this month.",
+        ),
+        lambda: services.document_request_answer(
+            document_request=document_request, actor=user
+        ),
+    )
+    extended, answered = results
+    assert isinstance(answered, DocumentRequest), repr(answered)
+    document_request.refresh_from_db()
+    application.refresh_from_db()
+    assert document_request.state == DocumentRequest.State.ANSWERED
+    assert application.status == Status.EXAMINING
+    if isinstance(extended, DocumentRequest):
+        assert document_request.due_date == new_due
+    else:
+        assert isinstance(extended, services.ExaminationError), repr(extended)
+        assert extended.code == "request_not_open"
+        assert document_request.due_date == new_due - timedelta(days=7)

@@ -22,13 +22,10 @@ from applications.workflow import Action, Status
 from portal.audit.models import AuditEvent
 from portal.lib.emails import render_email
 from portal.notifications.models import Notification
+from review.errors import AmountMismatch, IssuanceError
+from review.issuance_rules import normalize_tracking_number
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
-from review.services import issuance
-from review.services.issuance import (
-    AmountMismatch,
-    IssuanceError,
-    normalize_tracking_number,
-)
+from review.services import issuance, payments
 from tests.accounts.org_helpers import staff
 from tests.applications.case_helpers import case
 from tests.review.issuance_helpers import (
@@ -103,7 +100,7 @@ def test_fee_due_on_grant(
         ).update(reentry_variant=variant)
         Payment.objects.filter(application=application).delete()
         application.refresh_from_db()
-        issuance.fee_assess(application=application, actor=None)
+        payments.fee_assess(application=application, actor=None)
     payment = Payment.objects.get(application=application)
     assert payment.amount_due == expected
     assert payment.state == Payment.State.PENDING
@@ -119,7 +116,7 @@ def test_fee_is_assessed_once(org_user):
     org, user = org_user
     application = decided(org, user)
     first = Payment.objects.get(application=application)
-    again = issuance.fee_assess(application=application, actor=None)
+    again = payments.fee_assess(application=application, actor=None)
     assert again.pk == first.pk
     assert Payment.objects.filter(application=application).count() == 1
     assert Notification.objects.filter(recipient=user, kind="fee_due").count() == 1
@@ -148,8 +145,8 @@ def test_missing_fee_row_does_not_undo_the_grant(org_user, the_clerk):
     application = decided(org, user, type_code="authorized_employment", companions=())
     assert application.status == Status.GRANTED
     assert not Payment.objects.filter(application=application).exists()
-    with pytest.raises(issuance.FeeUnknown):
-        issuance.fee_assess(application=application, actor=the_clerk)
+    with pytest.raises(payments.FeeUnknown):
+        payments.fee_assess(application=application, actor=the_clerk)
 
 
 def test_denial_gets_a_notice_and_no_fee(org_user):
@@ -195,7 +192,7 @@ EXPECTED = {
 def _act(action: str, application: Application, clerk_user, user) -> Application:
     if action == "stamps":
         payment = Payment.objects.filter(application=application).first()
-        return issuance.payment_record_stamps(
+        return payments.payment_record_stamps(
             application=application,
             actor=clerk_user,
             amount=payment.amount_due if payment else 0,
@@ -333,7 +330,7 @@ def test_only_a_clerk_of_the_office_acts(org_user, the_clerk):
     payment = application.payment
     for stranger in (clerk("OSK"), officer(OfficerRole.Role.EXAMINER), user):
         with pytest.raises(PermissionDenied):
-            issuance.payment_record_stamps(
+            payments.payment_record_stamps(
                 application=application, actor=stranger, amount=payment.amount_due
             )
     with pytest.raises(PermissionDenied):
@@ -352,7 +349,7 @@ def test_stamps_of_another_amount_are_refused_with_the_difference(
     org, user = org_user
     application = decided(org, user, received_on=AFTER_2025)
     with pytest.raises(AmountMismatch) as caught:
-        issuance.payment_record_stamps(
+        payments.payment_record_stamps(
             application=application, actor=the_clerk, amount=amount
         )
     assert caught.value.difference == difference
@@ -787,7 +784,7 @@ def test_issuance_panel_renders_for_the_case_page(org_user, the_clerk, rf):
     """The partial the officer case page includes, with its documented context."""
     from django.template.loader import render_to_string
 
-    from review.views.issuance import issuance_panel_context
+    from review.presenters import issuance_panel_context
 
     org, user = org_user
     application = decided(org, user, received_on=AFTER_2025)
@@ -821,8 +818,8 @@ def test_case_panel_costs_two_queries_on_the_case_page(
     org_user, the_clerk, django_assert_max_num_queries
 ):
     from review.permissions import has_role
+    from review.presenters import issuance_panel_context
     from review.selectors import case_decisions
-    from review.views.issuance import issuance_panel_context
 
     org, user = org_user
     application = walk_to(decided(org, user), Status.ISSUED, actor=the_clerk, user=user)

@@ -265,11 +265,13 @@ def test_callback_for_an_unknown_application_is_refused(granted):
 
 
 def test_stamps_after_an_electronic_payment_are_a_noop(granted):
-    from review.services import issuance
+    from review.services import payments as payment_services
 
     application, _ = granted
     assert post_callback(signed(application)).status_code == 200
-    issuance.payment_record_stamps(application=application, actor=clerk(), amount=12000)
+    payment_services.payment_record_stamps(
+        application=application, actor=clerk(), amount=12000
+    )
     payment = Payment.objects.get(application=application)
     assert payment.method == Payment.Method.PROVIDER
     assert confirm_events(application) == 1

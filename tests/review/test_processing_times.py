@@ -9,7 +9,6 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import connection
-from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
@@ -168,17 +167,21 @@ def test_officer_page_shows_their_offices_only(client, settings, org_user):
     assert client.get(reverse("review:office_processing_times")).status_code == 403
 
 
-def test_template_tag_for_the_users_case_page(org_user):
+def test_the_users_case_panel_shows_the_processing_time(org_user):
+    from review.selectors import user_case_panel
+    from review.templatetags.issuance_tags import days_figure
+
     org, user = org_user
     for d in (20, 20, 20, 30, 30):
         decided_case(org, user, days=d)
     application = case(org, user, status=Status.EXAMINING)
-    template = Template(
-        "{% load issuance_tags %}{% processing_time_for application as figure %}"
-        "{% if figure %}{{ figure.median_days|days_figure }}/{{ figure.p90_days|days_figure }}"
-        "{% else %}none{% endif %}"
+    panel = user_case_panel(None, application)
+    assert panel is not None
+    figure = panel[1]["figure"]
+    assert (days_figure(figure.median_days), days_figure(figure.p90_days)) == (
+        "20",
+        "30",
     )
-    assert template.render(Context({"application": application})) == "20/30"
     other = case(org, user, status=Status.EXAMINING, type_code="change")
-    assert template.render(Context({"application": other})) == "none"
+    assert user_case_panel(None, other) is None
     assert processing_time_for(office_id=None, type_code="extension") is None

@@ -19,7 +19,7 @@ from applications.validators import period_label
 from applications.workflow import Status
 from portal.lib.countries import country_choices
 from portal.lib.files import PrivateFileField
-from review import messages_examination as msg
+from review import messages
 from review.models import Decision
 from review.selectors import DEFAULT_SORT, OPEN_STATUSES, SORTS
 from review.services.examination import DEFAULT_DUE_DAYS, MAX_DUE_DAYS
@@ -205,13 +205,13 @@ class NoteForm(forms.Form):
         help_text=_("Only officers see notes. The applicant never does."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
-        error_messages={"required": msg.NOTE_REQUIRED},
+        error_messages={"required": messages.NOTE_REQUIRED},
     )
 
     def clean_text(self) -> str:
         value = (self.cleaned_data.get("text") or "").strip()
         if not value:
-            raise forms.ValidationError(msg.NOTE_REQUIRED, code="required")
+            raise forms.ValidationError(messages.NOTE_REQUIRED, code="required")
         return value
 
 
@@ -221,10 +221,10 @@ class NoteForm(forms.Form):
 def _check_due(value: date) -> date:
     today = timezone.localdate()
     if value <= today:
-        raise forms.ValidationError(msg.DUE_DATE_PAST, code="past")
+        raise forms.ValidationError(messages.DUE_DATE_PAST, code="past")
     if value > today + timedelta(days=MAX_DUE_DAYS):
         raise forms.ValidationError(
-            msg.DUE_DATE_TOO_FAR % {"days": MAX_DUE_DAYS}, code="too_far"
+            messages.DUE_DATE_TOO_FAR % {"days": MAX_DUE_DAYS}, code="too_far"
         )
     return value
 
@@ -238,7 +238,7 @@ class DocumentRequestForm(forms.Form):
         help_text=_(
             "The applicant must send the documents by this date. For example 2027-03-31."
         ),
-        error_messages={"required": msg.DUE_DATE_REQUIRED},
+        error_messages={"required": messages.DUE_DATE_REQUIRED},
     )
     message = forms.CharField(
         label=_("Message to the applicant"),
@@ -286,7 +286,8 @@ class DocumentRequestForm(forms.Form):
                 self.add_error(
                     f"item_{number}_text",
                     forms.ValidationError(
-                        msg.ITEM_TYPE_WITHOUT_TEXT % {"number": number}, code="no_text"
+                        messages.ITEM_TYPE_WITHOUT_TEXT % {"number": number},
+                        code="no_text",
                     ),
                 )
             elif text:
@@ -294,7 +295,7 @@ class DocumentRequestForm(forms.Form):
         if not items and not self.has_error("item_1_text"):
             self.add_error(
                 "item_1_text",
-                forms.ValidationError(msg.ITEMS_REQUIRED, code="required"),
+                forms.ValidationError(messages.ITEMS_REQUIRED, code="required"),
             )
         data["items"] = items
         return data
@@ -312,14 +313,14 @@ class ExtendDueDateForm(forms.Form):
     due_date = DateInputField(
         label=_("New due date"),
         help_text=_("For example 2027-03-31."),
-        error_messages={"required": msg.DUE_DATE_REQUIRED},
+        error_messages={"required": messages.DUE_DATE_REQUIRED},
     )
     reason = forms.CharField(
         label=_("Reason for the new due date"),
         help_text=_("The applicant sees this reason."),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=2000,
-        error_messages={"required": msg.EXTENSION_REASON_REQUIRED},
+        error_messages={"required": messages.EXTENSION_REASON_REQUIRED},
     )
 
     def __init__(self, *args: Any, current_due_date: date, **kwargs: Any) -> None:
@@ -330,7 +331,8 @@ class ExtendDueDateForm(forms.Form):
         value = _check_due(self.cleaned_data["due_date"])
         if value <= self.current_due_date:
             raise forms.ValidationError(
-                msg.DUE_DATE_NOT_LATER % {"date": self.current_due_date.isoformat()},
+                messages.DUE_DATE_NOT_LATER
+                % {"date": self.current_due_date.isoformat()},
                 code="not_later",
             )
         return value
@@ -338,7 +340,9 @@ class ExtendDueDateForm(forms.Form):
     def clean_reason(self) -> str:
         value = (self.cleaned_data.get("reason") or "").strip()
         if not value:
-            raise forms.ValidationError(msg.EXTENSION_REASON_REQUIRED, code="required")
+            raise forms.ValidationError(
+                messages.EXTENSION_REASON_REQUIRED, code="required"
+            )
         return value
 
 
@@ -349,7 +353,7 @@ class ItemUploadForm(forms.Form):
         label=_("Upload files"),
         help_text=_("PDF, JPEG or PNG. You can choose several files."),
         multiple=True,
-        error_messages={"required": msg.FILES_REQUIRED},
+        error_messages={"required": messages.FILES_REQUIRED},
     )
 
     def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
@@ -376,7 +380,9 @@ class AnswerForm(forms.Form):
         if self.unanswered and not data.get("confirm_missing"):
             self.add_error(
                 "confirm_missing",
-                forms.ValidationError(msg.UNANSWERED_CONFIRM_REQUIRED, code="required"),
+                forms.ValidationError(
+                    messages.UNANSWERED_CONFIRM_REQUIRED, code="required"
+                ),
             )
         return data
 
@@ -392,7 +398,7 @@ class RecommendForm(forms.Form):
         label=_("Your recommendation"),
         choices=Decision.Outcome.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": msg.OUTCOME_REQUIRED},
+        error_messages={"required": messages.OUTCOME_REQUIRED},
     )
     period = forms.ChoiceField(
         label=_("Period of stay to grant"),
@@ -444,7 +450,7 @@ class RecommendForm(forms.Form):
             if not data.get("period"):
                 self.add_error(
                     "period",
-                    forms.ValidationError(msg.PERIOD_REQUIRED, code="required"),
+                    forms.ValidationError(messages.PERIOD_REQUIRED, code="required"),
                 )
             if "reentry_until" in self.fields and not self.has_error("reentry_until"):
                 until = data.get("reentry_until")
@@ -452,13 +458,13 @@ class RecommendForm(forms.Form):
                     self.add_error(
                         "reentry_until",
                         forms.ValidationError(
-                            msg.REENTRY_UNTIL_REQUIRED, code="required"
+                            messages.REENTRY_UNTIL_REQUIRED, code="required"
                         ),
                     )
                 elif until <= timezone.localdate():
                     self.add_error(
                         "reentry_until",
-                        forms.ValidationError(msg.REENTRY_UNTIL_PAST, code="past"),
+                        forms.ValidationError(messages.REENTRY_UNTIL_PAST, code="past"),
                     )
             if (
                 "activity_terms" in self.fields
@@ -466,7 +472,9 @@ class RecommendForm(forms.Form):
             ):
                 self.add_error(
                     "activity_terms",
-                    forms.ValidationError(msg.ACTIVITY_TERMS_REQUIRED, code="required"),
+                    forms.ValidationError(
+                        messages.ACTIVITY_TERMS_REQUIRED, code="required"
+                    ),
                 )
         elif (
             outcome == Decision.Outcome.DENY
@@ -474,7 +482,9 @@ class RecommendForm(forms.Form):
         ):
             self.add_error(
                 "denial_reasons",
-                forms.ValidationError(msg.DENIAL_REASONS_REQUIRED, code="required"),
+                forms.ValidationError(
+                    messages.DENIAL_REASONS_REQUIRED, code="required"
+                ),
             )
         return data
 
@@ -484,7 +494,7 @@ class ApproveForm(forms.Form):
         label=_(
             "I have checked the recommendation and the case, and I approve the decision"
         ),
-        error_messages={"required": msg.CONFIRM_REQUIRED},
+        error_messages={"required": messages.CONFIRM_REQUIRED},
     )
     expected_status = _expected_status()
 
@@ -495,12 +505,14 @@ class SendBackForm(forms.Form):
         help_text=_("The examiner sees this comment. The applicant does not."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
-        error_messages={"required": msg.SEND_BACK_COMMENT_REQUIRED},
+        error_messages={"required": messages.SEND_BACK_COMMENT_REQUIRED},
     )
     expected_status = _expected_status()
 
     def clean_comment(self) -> str:
         value = (self.cleaned_data.get("comment") or "").strip()
         if not value:
-            raise forms.ValidationError(msg.SEND_BACK_COMMENT_REQUIRED, code="required")
+            raise forms.ValidationError(
+                messages.SEND_BACK_COMMENT_REQUIRED, code="required"
+            )
         return value

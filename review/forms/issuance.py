@@ -9,11 +9,11 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from review import messages_issuance as msg
+from review import messages
 from review.certificates import normalize_verification_code
+from review.issuance_rules import TRACKED_METHODS, normalize_tracking_number
 from review.models import Dispatch
 from review.payments import SANDBOX_CARD_DECLINED, SANDBOX_CARD_OK
-from review.services.issuance import TRACKED_METHODS, normalize_tracking_number
 
 
 def _digits(value: str) -> str:
@@ -28,7 +28,7 @@ class StampsForm(forms.Form):
         label=_("Total value of the revenue stamps on the fee slip (yen)"),
         help_text=_("Add up the stamps affixed to the fee slip, for example 5500."),
         max_length=12,
-        error_messages={"required": msg.STAMPS_AMOUNT_REQUIRED},
+        error_messages={"required": messages.STAMPS_AMOUNT_REQUIRED},
         widget=forms.TextInput(
             attrs={
                 "inputmode": "numeric",
@@ -41,7 +41,7 @@ class StampsForm(forms.Form):
     def clean_amount(self) -> int:
         text = _digits(self.cleaned_data["amount"])
         if not text.isascii() or not text.isdigit():
-            raise forms.ValidationError(msg.STAMPS_AMOUNT_INVALID, code="invalid")
+            raise forms.ValidationError(messages.STAMPS_AMOUNT_INVALID, code="invalid")
         return int(text)
 
 
@@ -49,7 +49,7 @@ class DeclarationForm(forms.Form):
     return_method = forms.ChoiceField(
         label=_("How should the result be returned?"),
         widget=forms.RadioSelect,
-        error_messages={"required": msg.RETURN_METHOD_REQUIRED},
+        error_messages={"required": messages.RETURN_METHOD_REQUIRED},
     )
     current_card_sent = forms.BooleanField(
         label=_("I have sent the current residence card to the immigration office"),
@@ -88,7 +88,7 @@ class DeclarationForm(forms.Form):
     def clean_current_card_sent(self) -> bool:
         value = bool(self.cleaned_data.get("current_card_sent"))
         if self.needs_card and not value:
-            raise forms.ValidationError(msg.CARD_SENT_REQUIRED, code="required")
+            raise forms.ValidationError(messages.CARD_SENT_REQUIRED, code="required")
         return value
 
 
@@ -96,7 +96,7 @@ class DispatchForm(forms.Form):
     method = forms.ChoiceField(
         label=_("How is it sent?"),
         widget=forms.RadioSelect,
-        error_messages={"required": msg.METHOD_REQUIRED},
+        error_messages={"required": messages.METHOD_REQUIRED},
     )
     tracking_number = forms.CharField(
         label=_("Tracking number"),
@@ -127,20 +127,21 @@ class DispatchForm(forms.Form):
         if method in TRACKED_METHODS:
             if not raw.strip():
                 self.add_error(
-                    "tracking_number", forms.ValidationError(msg.TRACKING_REQUIRED)
+                    "tracking_number", forms.ValidationError(messages.TRACKING_REQUIRED)
                 )
             else:
                 normalized = normalize_tracking_number(raw)
                 if normalized is None:
                     self.add_error(
                         "tracking_number",
-                        forms.ValidationError(msg.TRACKING_SHAPE, code="shape"),
+                        forms.ValidationError(messages.TRACKING_SHAPE, code="shape"),
                     )
                 else:
                     data["tracking_number"] = normalized
         elif method and raw.strip():
             self.add_error(
-                "tracking_number", forms.ValidationError(msg.TRACKING_NOT_FOR_METHOD)
+                "tracking_number",
+                forms.ValidationError(messages.TRACKING_NOT_FOR_METHOD),
             )
         return data
 
@@ -148,7 +149,7 @@ class DispatchForm(forms.Form):
 class HandoverForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("The foreign national has received the residence card or certificate"),
-        error_messages={"required": msg.HANDOVER_CONFIRM_REQUIRED},
+        error_messages={"required": messages.HANDOVER_CONFIRM_REQUIRED},
     )
 
 
@@ -168,9 +169,9 @@ class SandboxCardForm(forms.Form):
     def clean_card_number(self) -> str:
         text = _digits(self.cleaned_data["card_number"]).replace("-", "")
         if len(text) != 16 or not text.isascii() or not text.isdigit():
-            raise forms.ValidationError(msg.SANDBOX_CARD_INVALID, code="invalid")
+            raise forms.ValidationError(messages.SANDBOX_CARD_INVALID, code="invalid")
         if text == SANDBOX_CARD_DECLINED or text != SANDBOX_CARD_OK:
-            raise forms.ValidationError(msg.SANDBOX_CARD_DECLINED, code="declined")
+            raise forms.ValidationError(messages.SANDBOX_CARD_DECLINED, code="declined")
         return text
 
 
@@ -181,7 +182,7 @@ class VerifyForm(forms.Form):
             "12 letters and digits, printed on the certificate, for example ABCD-EFGH-2345."
         ),
         max_length=32,
-        error_messages={"required": msg.VERIFY_CODE_REQUIRED},
+        error_messages={"required": messages.VERIFY_CODE_REQUIRED},
         widget=forms.TextInput(
             attrs={
                 "autocomplete": "off",
@@ -195,5 +196,5 @@ class VerifyForm(forms.Form):
     def clean_code(self) -> str:
         code = normalize_verification_code(self.cleaned_data["code"])
         if code is None:
-            raise forms.ValidationError(msg.VERIFY_CODE_SHAPE, code="shape")
+            raise forms.ValidationError(messages.VERIFY_CODE_SHAPE, code="shape")
         return code
