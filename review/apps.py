@@ -21,7 +21,7 @@ class ReviewConfig(AppConfig):
 
         # Files sent in answer to a request for documents (examination).
         from review.selectors import document_response_file_access
-        from review.services.examination import RESPONSE_PURPOSE
+        from review.services.document_requests import RESPONSE_PURPOSE
 
         register_file_access(RESPONSE_PURPOSE, document_response_file_access)
 

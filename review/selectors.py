@@ -684,7 +684,7 @@ def assignment_of(application: Application) -> Assignment | None:
     """The case's assignment as selected with it (``assignment`` in
     ``select_related``), or None when nobody examines it."""
     try:
-        return application.assignment  # type: ignore[no-any-return]
+        return application.assignment
     except Assignment.DoesNotExist:
         return None
 

@@ -35,7 +35,7 @@ def send_document_request_reminders() -> int:
     """Examination (daily, CELERY_BEAT_SCHEDULE "document-request-reminders"):
     remind organisations of requests for documents due in 7 days and in 1
     day, once each (flags on the request); returns how many were queued."""
-    from review.services.examination import document_request_send_reminders
+    from review.services.document_requests import document_request_send_reminders
 
     return document_request_send_reminders()
 

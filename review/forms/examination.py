@@ -22,7 +22,7 @@ from portal.lib.files import PrivateFileField
 from review import messages
 from review.models import Decision
 from review.selectors import DEFAULT_SORT, OPEN_STATUSES, SORTS
-from review.services.examination import DEFAULT_DUE_DAYS, MAX_DUE_DAYS
+from review.services.document_requests import DEFAULT_DUE_DAYS, MAX_DUE_DAYS
 
 MIN_SEARCH_LENGTH = 3
 MAX_ITEMS = 8

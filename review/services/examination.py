@@ -1,6 +1,6 @@
-"""Examination: claim and assignment, internal notes, requests for additional
-documents (資料提出通知) and the applicant's answer, reminders, and the
-four-eyes decision.
+"""Examination: claim and assignment, internal notes and the four-eyes
+decision.  Requests for documents are in ``review.services.document_requests``
+(re-exported here: the views and tests take them from this module).
 
 Every status change goes through ``applications.services.application_transition``
 (one transition, its history event, its audit record and the notifications
@@ -18,114 +18,69 @@ Concurrency: every step that acts on a case locks the application row first
 request for documents, a decision), and compares its status with the
 ``expected_status`` the officer's page was showing; a mismatch raises
 ``StaleEdit`` ("changed by someone else").  Two officers acting at once are
-thereby serialised and exactly one of them succeeds; an officer and the
-organisation acting on one request queue on the same row instead of
-deadlocking.
+thereby serialised and exactly one of them succeeds.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, cast
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import OfficerRole, User
-from accounts.selectors import officers_of_office
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, StatusOfResidence
-from applications.rules import ensure_can_file_for
-from applications.services import (
-    application_transition,
-    case_context,
-    lock_case,
-    notify_organization,
-)
+from applications.services import application_transition, lock_case
 from applications.workflow import Action, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
-from portal.files.models import StoredFile
-from portal.files.services import store_upload, stored_file_delete
 from portal.lib.errors import StaleEdit
-from portal.lib.files import CleanedUpload
 from portal.notifications.kinds import NotificationKind
-from portal.notifications.services import notify
 from review.errors import ExaminationError, FourEyesViolation
-from review.models import (
-    Assignment,
-    Decision,
-    DocumentRequest,
-    DocumentRequestFile,
-    DocumentRequestItem,
-    InternalNote,
-)
+from review.models import Assignment, Decision, InternalNote
 from review.rules import CaseAction, CaseFacts, require_case_action
 from review.selectors import assignment_for_update
+from review.services.common import (
+    expect_status,
+    notify_officers,
+    office_users,
+    require_case,
+)
+from review.services.document_requests import (
+    DEFAULT_DUE_DAYS,
+    MAX_DUE_DAYS,
+    RESPONSE_PURPOSE,
+    RequestedItem,
+    document_request_answer,
+    document_request_attach,
+    document_request_create,
+    document_request_extend,
+    document_request_file_remove,
+    document_request_send_reminders,
+)
 from review.services.issuance import decision_approved_follow_up
 
 Role = OfficerRole.Role
 
-# Purpose of the files sent in answer to a request (access: review.apps).
-RESPONSE_PURPOSE = "document_response"
-# How far ahead a due date may be set, and the default.
-MAX_DUE_DAYS = 90
-DEFAULT_DUE_DAYS = 14
-# Reminders: this many days before the due date, once each.
-REMINDER_DAYS = (7, 1)
-
-# Re-exported: the views and tests catch them from here.
-__all__ = ["ExaminationError", "FourEyesViolation", "StaleEdit"]
-
-
-# --- Helpers ---------------------------------------------------------------------------
-
-
-def _expect(locked: Application, expected_status: str | None) -> None:
-    """When the caller says what its page showed, the case must still be
-    in that status; StaleEdit otherwise (someone else moved it on)."""
-    if expected_status is not None and locked.status != expected_status:
-        raise StaleEdit
-
-
-def _require(actor: Any, locked: Application, action: CaseAction, **facts: Any) -> None:
-    """The rule of ``review.rules`` for ``action``, with the case's
-    assignment (read under the case lock)."""
-    require_case_action(
-        actor,
-        CaseFacts(
-            application=locked,
-            assignment=assignment_for_update(application=locked),
-            **facts,
-        ),
-        action,
-    )
-
-
-def _notify_officers(
-    application: Application, users: Sequence[Any], kind: str, context: dict[str, Any]
-) -> None:
-    link = reverse("review:case", args=[application.code])
-    for user in users:
-        notify(
-            recipient=user,
-            kind=kind,
-            context={**case_context(application), **context},
-            link=link,
-        )
-
-
-def _office_users(application: Application, role: str) -> list[User]:
-    return officers_of_office(office_id=application.office_id, roles=[role])
-
-
-def documents_request_path(application: Application) -> str:
-    """Where the organisation's users answer the request (for emails)."""
-    return reverse("review:documents_request", args=[application.code])
+# Re-exported: the views and tests take them from here.
+__all__ = [
+    "DEFAULT_DUE_DAYS",
+    "MAX_DUE_DAYS",
+    "RESPONSE_PURPOSE",
+    "ExaminationError",
+    "FourEyesViolation",
+    "RequestedItem",
+    "StaleEdit",
+    "document_request_answer",
+    "document_request_attach",
+    "document_request_create",
+    "document_request_extend",
+    "document_request_file_remove",
+    "document_request_send_reminders",
+]
 
 
 # --- Claim and assignment -------------------------------------------------------------------
@@ -215,7 +170,7 @@ def case_assign(*, application: Application, actor: User, examiner: User) -> Ass
         )
         _start_if_new(locked, actor)
         if examiner.pk != actor.pk:
-            _notify_officers(locked, [examiner], NotificationKind.CASE_ASSIGNED, {})
+            notify_officers(locked, [examiner], NotificationKind.CASE_ASSIGNED, {})
     return assignment
 
 
@@ -242,286 +197,6 @@ def internal_note_add(
             organization_code=application.organization.code,
         )
     return note
-
-
-# --- Requests for documents ----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RequestedItem:
-    text: str
-    document_type: str = ""
-
-
-def _check_due_date(due_date: date, today: date) -> None:
-    if due_date <= today:
-        raise ExaminationError("due_date_past")
-    if due_date > today + timedelta(days=MAX_DUE_DAYS):
-        raise ExaminationError("due_date_too_far", days=MAX_DUE_DAYS)
-
-
-def document_request_create(
-    *,
-    application: Application,
-    actor: User,
-    items: Sequence[RequestedItem],
-    due_date: date,
-    message: str = "",
-    expected_status: str | None = Status.EXAMINING,
-) -> DocumentRequest:
-    """The examiner of the case asks the organisation for more documents:
-    one request with its items and due date; the case waits for documents
-    (REQUEST_DOCUMENTS) and the organisation's users are notified with a link
-    to answer.  StaleEdit when the case changed since the page was shown;
-    ExaminationError for no items or a due date not within the next
-    ``MAX_DUE_DAYS`` days."""
-    items = [RequestedItem(i.text.strip(), i.document_type.strip()) for i in items]
-    items = [i for i in items if i.text]
-    if not items:
-        raise ExaminationError("items_required")
-    _check_due_date(due_date, timezone.localdate())
-    with transaction.atomic():
-        locked = lock_case(application)
-        _expect(locked, expected_status)
-        _require(actor, locked, CaseAction.REQUEST_DOCUMENTS)
-        document_request = DocumentRequest.objects.create(
-            application=locked,
-            due_date=due_date,
-            message=message.strip(),
-            created_by=actor,
-        )
-        DocumentRequestItem.objects.bulk_create(
-            DocumentRequestItem(
-                request=document_request,
-                text=item.text,
-                document_type=item.document_type[:100],
-                sort_order=number,
-            )
-            for number, item in enumerate(items, start=1)
-        )
-        application_transition(
-            application=locked,
-            action=Action.REQUEST_DOCUMENTS,
-            actor=actor,
-            expected_status=Status.EXAMINING,
-            notify_kind=NotificationKind.DOCUMENT_REQUEST,
-            notify_context={
-                "due_date": due_date.isoformat(),
-                "item_count": len(items),
-                "respond_link": documents_request_path(locked),
-            },
-        )
-    return document_request
-
-
-def document_request_extend(
-    *,
-    document_request: DocumentRequest,
-    actor: User,
-    due_date: date,
-    reason: str,
-) -> DocumentRequest:
-    """The examiner gives the organisation more time: a later due date with a
-    reason, which the organisation's users are told.  Reminders start over
-    for the new date.  ExaminationError when the request was answered, the
-    new date is not later than the current one (nor within
-    ``MAX_DUE_DAYS`` from today) or there is no reason."""
-    reason = reason.strip()
-    if not reason:
-        raise ExaminationError("extension_reason_required")
-    with transaction.atomic():
-        # The case first, then the request (as document_request_answer does).
-        application = lock_case(document_request.application)
-        locked_request = DocumentRequest.objects.select_for_update().get(
-            pk=document_request.pk
-        )
-        _require(
-            actor, application, CaseAction.EXTEND_DUE_DATE, open_request=locked_request
-        )
-        if due_date <= locked_request.due_date:
-            raise ExaminationError(
-                "due_date_not_later", date=locked_request.due_date.isoformat()
-            )
-        today = timezone.localdate()
-        _check_due_date(due_date, today)
-        old = locked_request.due_date
-        locked_request.due_date = due_date
-        locked_request.extension_reason = reason
-        # A reminder already sent for the old date is due again for the new one.
-        locked_request.reminded_7 = False
-        locked_request.reminded_1 = False
-        locked_request.save(
-            update_fields=["due_date", "extension_reason", "reminded_7", "reminded_1"]
-        )
-        audit_record(
-            actor=actor,
-            action=AuditAction.DOCUMENT_REQUEST_EXTEND,
-            obj=locked_request,
-            organization_code=application.organization.code,
-            data={"from": old.isoformat(), "to": due_date.isoformat()},
-        )
-        notify_organization(
-            application,
-            NotificationKind.DOCUMENT_REQUEST_EXTENDED,
-            {
-                "due_date": due_date.isoformat(),
-                "previous_due_date": old.isoformat(),
-                "reason": reason,
-                "respond_link": documents_request_path(application),
-            },
-        )
-    return locked_request
-
-
-def document_request_attach(
-    *,
-    document_request: DocumentRequest,
-    item: DocumentRequestItem,
-    uploads: Sequence[CleanedUpload],
-    actor: User,
-) -> list[StoredFile]:
-    """Store files the organisation sends for one item of an open request
-    (validated uploads).  ExaminationError once the request is answered;
-    PermissionDenied for users who may not file for the organisation."""
-    if item.request_id != document_request.pk:
-        raise PermissionDenied
-    application = document_request.application
-    ensure_can_file_for(actor, application.organization_id)
-    with transaction.atomic():
-        locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
-        if locked.state != DocumentRequest.State.OPEN:
-            raise ExaminationError("request_not_open")
-        stored = []
-        for upload in uploads:
-            stored_file = store_upload(
-                cleaned=upload, uploaded_by=actor, purpose=RESPONSE_PURPOSE
-            )
-            DocumentRequestFile.objects.create(item=item, file=stored_file)
-            stored.append(stored_file)
-        audit_record(
-            actor=actor,
-            action=AuditAction.DOCUMENT_REQUEST_ATTACH,
-            obj=locked,
-            organization_code=application.organization.code,
-            data={"files": len(stored)},
-        )
-    return stored
-
-
-def document_request_file_remove(
-    *, document_request: DocumentRequest, file_code: Any, actor: User
-) -> None:
-    """Remove a file sent for an open request (before the answer goes out).
-    404-like DocumentRequestFile.DoesNotExist for a file of another request."""
-    application = document_request.application
-    ensure_can_file_for(actor, application.organization_id)
-    with transaction.atomic():
-        locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
-        if locked.state != DocumentRequest.State.OPEN:
-            raise ExaminationError("request_not_open")
-        link = DocumentRequestFile.objects.select_related("file").get(
-            item__request=locked, file__code=file_code
-        )
-        stored_file = link.file
-        link.delete()
-        stored_file_delete(stored_file=stored_file, actor=actor)
-
-
-def document_request_answer(
-    *, document_request: DocumentRequest, actor: User
-) -> DocumentRequest:
-    """Send the organisation's answer (once): the request is answered, the
-    case returns to examination (RESPOND_DOCUMENTS), the organisation's users
-    and the examiner are told.  Items without files are allowed (the page
-    warns first).  Answering an answered request again is a no-op (a double
-    click)."""
-    application = document_request.application
-    ensure_can_file_for(actor, application.organization_id)
-    with transaction.atomic():
-        locked_app = lock_case(application)
-        locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
-        if locked.state != DocumentRequest.State.OPEN:
-            return locked
-        if locked_app.status != Status.AWAITING_DOCUMENTS:
-            raise StaleEdit
-        item_count = locked.items.count()
-        answered = (
-            DocumentRequestItem.objects.filter(request=locked, files__isnull=False)
-            .distinct()
-            .count()
-        )
-        locked.state = DocumentRequest.State.ANSWERED
-        locked.answered_by = actor
-        locked.answered_at = timezone.now()
-        locked.save(update_fields=["state", "answered_by", "answered_at"])
-        context = {"answered_items": answered, "item_count": item_count}
-        application_transition(
-            application=locked_app,
-            action=Action.RESPOND_DOCUMENTS,
-            actor=actor,
-            expected_status=Status.AWAITING_DOCUMENTS,
-            notify_kind=NotificationKind.DOCUMENT_REQUEST_ANSWERED,
-            notify_context={**context, "audience": "organization"},
-        )
-        examiners = [
-            a.examiner
-            for a in Assignment.objects.filter(application=locked_app).select_related(
-                "examiner"
-            )
-        ] or _office_users(locked_app, Role.EXAMINER)
-        _notify_officers(
-            locked_app,
-            examiners,
-            NotificationKind.DOCUMENT_REQUEST_ANSWERED,
-            {**context, "audience": "office"},
-        )
-    return locked
-
-
-def document_request_send_reminders(*, today: date | None = None) -> int:
-    """Remind the organisation of open requests due in 7 days and in 1 day,
-    once each (a compare-and-swap on the request's flag guards against a
-    second run or a concurrent worker).  A request whose due date was
-    already closer than 7 days when it was made gets no 7-day reminder.
-    Returns how many reminders were queued."""
-    today = today or timezone.localdate()
-    sent = 0
-    for days in REMINDER_DAYS:
-        flag = f"reminded_{days}"
-        candidates = DocumentRequest.objects.filter(
-            state=DocumentRequest.State.OPEN,
-            due_date__gte=today,
-            due_date__lte=today + timedelta(days=days),
-            **{flag: False},
-        ).select_related(
-            "application", "application__application_type", "application__organization"
-        )
-        for document_request in candidates:
-            made_on = timezone.localdate(document_request.created_at)
-            if days == 7 and (document_request.due_date - made_on).days <= 7:
-                continue
-            if days == 7 and (document_request.due_date - today).days <= 1:
-                continue  # the 1-day reminder covers it
-            with transaction.atomic():
-                claimed = DocumentRequest.objects.filter(
-                    pk=document_request.pk,
-                    state=DocumentRequest.State.OPEN,
-                    **{flag: False},
-                ).update(**{flag: True})
-                if not claimed:
-                    continue
-                application = document_request.application
-                notify_organization(
-                    application,
-                    NotificationKind.DOCUMENT_REQUEST_REMINDER,
-                    {
-                        "due_date": document_request.due_date.isoformat(),
-                        "days_left": (document_request.due_date - today).days,
-                        "respond_link": documents_request_path(application),
-                    },
-                )
-                sent += 1
-    return sent
 
 
 # --- The decision (four eyes) ---------------------------------------------------------------
@@ -634,7 +309,7 @@ def decision_propose(
             if locked.status == Status.DECISION_PROPOSED and existing is not None:
                 return existing
             raise StaleEdit
-        _require(actor, locked, CaseAction.RECOMMEND)
+        require_case(actor, locked, CaseAction.RECOMMEND)
         rec = _check_recommendation(locked, recommendation)
         grant = rec.outcome == Decision.Outcome.GRANT
         decision = Decision.objects.create(
@@ -654,9 +329,9 @@ def decision_propose(
             expected_status=Status.EXAMINING,
         )
         supervisors = [
-            u for u in _office_users(locked, Role.SUPERVISOR) if u.pk != actor.pk
+            u for u in office_users(locked, Role.SUPERVISOR) if u.pk != actor.pk
         ]
-        _notify_officers(
+        notify_officers(
             locked,
             supervisors,
             NotificationKind.DECISION_PROPOSED,
@@ -703,7 +378,7 @@ def decision_approve(
         ).first()
         if done is not None and locked.status in (Status.GRANTED, Status.DENIED):
             return done  # the same supervisor's second click
-        _expect(locked, expected_status)
+        expect_status(locked, expected_status)
         decision = _locked_proposal(locked, actor)
         now = timezone.now()
         decision.state = Decision.State.APPROVED
@@ -755,7 +430,7 @@ def decision_send_back(
         raise ExaminationError("send_back_comment_required")
     with transaction.atomic():
         locked = lock_case(application)
-        _expect(locked, expected_status)
+        expect_status(locked, expected_status)
         decision = _locked_proposal(locked, actor)
         decision.state = Decision.State.SENT_BACK
         decision.supervisor_comment = comment
@@ -768,7 +443,7 @@ def decision_send_back(
             actor=actor,
             expected_status=Status.DECISION_PROPOSED,
         )
-        _notify_officers(
+        notify_officers(
             locked,
             [decision.proposed_by],
             NotificationKind.DECISION_SENT_BACK,
