@@ -1,6 +1,10 @@
 """Examination and issuance records.  Statuses live on applications.Application
 and change only through applications.services.application_transition; these
-models hold what the office did at each step."""
+models hold what the office did at each step.
+
+The sub-states (``DocumentRequest.state``, ``Decision.state``,
+``Payment.state``) move only with an application transition: the tables in
+``review.workflow`` name the application action that moves each one."""
 
 from __future__ import annotations
 

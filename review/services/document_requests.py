@@ -40,6 +40,7 @@ from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
+from portal.lib.errors import next_state
 from portal.lib.files import CleanedUpload
 from portal.notifications.kinds import NotificationKind
 from review.errors import ExaminationError
@@ -57,6 +58,7 @@ from review.services.common import (
     office_users,
     require_case,
 )
+from review.workflow import DOCUMENT_REQUEST_TRANSITIONS
 
 Role = OfficerRole.Role
 
@@ -272,7 +274,9 @@ def document_request_answer(
             .distinct()
             .count()
         )
-        locked.state = DocumentRequest.State.ANSWERED
+        locked.state = next_state(
+            DOCUMENT_REQUEST_TRANSITIONS, locked.state, Action.RESPOND_DOCUMENTS
+        )
         locked.answered_by = actor
         locked.answered_at = timezone.now()
         locked.save(update_fields=["state", "answered_by", "answered_at"])

@@ -37,7 +37,7 @@ from applications.services import application_transition, lock_case
 from applications.workflow import Action, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
-from portal.lib.errors import StaleEdit
+from portal.lib.errors import StaleEdit, next_state
 from portal.notifications.kinds import NotificationKind
 from review.errors import ExaminationError, FourEyesViolation
 from review.models import Assignment, Decision, InternalNote
@@ -62,6 +62,7 @@ from review.services.document_requests import (
     document_request_send_reminders,
 )
 from review.services.issuance import decision_approved_follow_up
+from review.workflow import DECISION_TRANSITIONS
 
 Role = OfficerRole.Role
 
@@ -381,11 +382,12 @@ def decision_approve(
         expect_status(locked, expected_status)
         decision = _locked_proposal(locked, actor)
         now = timezone.now()
-        decision.state = Decision.State.APPROVED
+        grant = decision.outcome == Decision.Outcome.GRANT
+        action = Action.APPROVE_GRANT if grant else Action.APPROVE_DENIAL
+        decision.state = next_state(DECISION_TRANSITIONS, decision.state, action)
         decision.approved_by = actor
         decision.approved_at = now
         decision.save(update_fields=["state", "approved_by", "approved_at"])
-        grant = decision.outcome == Decision.Outcome.GRANT
         context: dict[str, Any] = (
             {
                 "period": decision.granted_period,
@@ -401,7 +403,7 @@ def decision_approve(
         )
         application_transition(
             application=locked,
-            action=Action.APPROVE_GRANT if grant else Action.APPROVE_DENIAL,
+            action=action,
             actor=actor,
             expected_status=Status.DECISION_PROPOSED,
             notify_kind=NotificationKind.DECISION_GRANTED
@@ -432,7 +434,9 @@ def decision_send_back(
         locked = lock_case(application)
         expect_status(locked, expected_status)
         decision = _locked_proposal(locked, actor)
-        decision.state = Decision.State.SENT_BACK
+        decision.state = next_state(
+            DECISION_TRANSITIONS, decision.state, Action.SEND_BACK
+        )
         decision.supervisor_comment = comment
         decision.save(update_fields=["state", "supervisor_comment"])
         application_transition(

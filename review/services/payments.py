@@ -31,6 +31,7 @@ from applications.services import (
 from applications.workflow import Action, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
+from portal.lib.errors import next_state
 from portal.notifications.kinds import NotificationKind
 from review.errors import AmountMismatch, FeeUnknown, IssuanceError
 from review.issuance_rules import (
@@ -49,6 +50,7 @@ from review.rules import (
     require_issuance_action,
 )
 from review.selectors import companions_of
+from review.workflow import PAYMENT_TRANSITIONS
 
 logger = logging.getLogger(__name__)
 
@@ -228,7 +230,9 @@ def payment_record_stamps(
         if amount != payment.amount_due:
             raise AmountMismatch(due=payment.amount_due, received=amount)
         payment.method = Payment.Method.STAMPS
-        payment.state = Payment.State.PAID
+        payment.state = next_state(
+            PAYMENT_TRANSITIONS, payment.state, Action.CONFIRM_FEE
+        )
         payment.amount_received = amount
         payment.recorded_by = actor
         payment.paid_at = timezone.now()
@@ -312,7 +316,9 @@ def _apply_callback(
         if result.amount != payment.amount_due:
             raise AmountMismatch(due=payment.amount_due, received=result.amount)
         payment.method = Payment.Method.PROVIDER
-        payment.state = Payment.State.PAID
+        payment.state = next_state(
+            PAYMENT_TRANSITIONS, payment.state, Action.CONFIRM_FEE
+        )
         payment.amount_received = result.amount
         payment.provider_reference = result.reference
         payment.paid_at = timezone.now()
