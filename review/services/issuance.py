@@ -67,7 +67,7 @@ from review.rules import (
     require_issuance_actor,
 )
 from review.selectors import approved_grant, companions_of, payment_for
-from review.services.payments import fee_assess
+from review.services.payments import fee_assess, fee_assess_on_approval
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ def decision_approved_follow_up(
             return None
         try:
             with transaction.atomic():
-                return fee_assess(application=locked, actor=actor)
+                return fee_assess_on_approval(application=locked, actor=actor)
         except FeeUnknown as exc:
             logger.error("fee for application %s not assessed: %s", locked.pk, exc)
             return None

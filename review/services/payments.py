@@ -48,6 +48,7 @@ from review.rules import (
     issuance_refusal,
     issuance_state_refusal,
     require_issuance_action,
+    require_issuance_actor,
 )
 from review.selectors import companions_of
 from review.workflow import PAYMENT_TRANSITIONS
@@ -90,9 +91,19 @@ def fee_assess(*, application: Application, actor: Any) -> Payment:
     Idempotent: an existing payment is returned unchanged.  Only for a
     granted application (IssuanceError "not_granted").  A total of 0 is
     confirmed at once (CONFIRM_FEE, no payment step).  Raises FeeUnknown
-    when the fee table lacks a row.  Called by the clerk's page (which
-    requires the clerk), on approval and by the sweep: the rule's moment is
-    checked here, the actor by the caller."""
+    when the fee table lacks a row.  ``actor`` is a clerk of the case's
+    office (PermissionDenied otherwise), or None for the system (the sweep);
+    the approval's follow-up assesses through ``fee_assess_on_approval``."""
+    with transaction.atomic():
+        locked = lock_case(application)
+        if actor is not None:
+            require_issuance_actor(actor, locked, IssuanceAction.ASSESS_FEE)
+        return fee_assess_on_approval(application=locked, actor=actor)
+
+
+def fee_assess_on_approval(*, application: Application, actor: Any) -> Payment:
+    """``fee_assess`` for the approving supervisor's transaction: the fee
+    follows from the approval, so the supervisor need not be a clerk."""
     with transaction.atomic():
         locked = lock_case(application)
         existing = Payment.objects.filter(application=locked).first()
