@@ -46,7 +46,12 @@ from review.forms import (
 from review.issuance_rules import needs_current_card, return_methods
 from review.models import DocumentRequest, DocumentRequestFile
 from review.presenters import issuance_panel_context
-from review.rules import IssuanceAction, IssuanceFacts, issuance_state_refusal
+from review.rules import (
+    IssuanceAction,
+    IssuanceFacts,
+    issuance_refusal,
+    issuance_state_refusal,
+)
 from review.services.examination import (
     StaleEdit,
     document_request_answer,
@@ -282,8 +287,10 @@ def payment_page(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     the dispatch and the handover."""
     application = _user_case(request, code, for_write=request.method == "POST")
     payment = selectors.payment_for(application=application)
+    # The form is offered exactly when payment_declare would accept it.
     open_for_declaration = (
-        issuance_state_refusal(
+        issuance_refusal(
+            request.user,
             IssuanceFacts(application=application, payment=payment),
             IssuanceAction.DECLARE,
         )

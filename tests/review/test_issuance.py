@@ -763,9 +763,14 @@ def test_read_only_user_may_look_but_not_declare(client, settings, org_user):
     org, user = org_user
     application = decided(org, user)
     reader = staff(org, valid_days=-1)  # approval expired: read-only
-    login(client, reader, settings, fresh=False)
     url = reverse("review:payment", args=[application.code])
-    assert client.get(url).status_code == 200
+    login(client, user, settings, fresh=False)
+    assert 'name="return_method"' in client.get(url).content.decode()
+    login(client, reader, settings, fresh=False)
+    page = client.get(url)
+    assert page.status_code == 200
+    # The declaration form is offered only to those who may send it.
+    assert 'name="return_method"' not in page.content.decode()
     response = client.post(url, {"return_method": "counter", "current_card_sent": "on"})
     assert response.status_code == 403
 
