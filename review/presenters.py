@@ -1,7 +1,8 @@
 """What the review pages show, built outside the views (testable without a
 client): the issuance panel (fee, payment, card, certificates, dispatch and
 the actions open to the user, from ``review.rules``), the case page's
-deadlines and its documents grouped by slot."""
+buttons (from the same rules), its deadlines and its documents grouped by
+slot."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from review.issuance_rules import (
 )
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.permissions import Role, has_role
-from review.rules import IssuanceAction, IssuanceFacts, issuance_actions
+from review.rules import CaseAction, IssuanceAction, IssuanceFacts, issuance_actions
 from review.selectors import approved_decision, companions_of
 
 # The flags of the issuance panel, one per action of ``review.rules``.
@@ -203,3 +204,15 @@ def deadlines(application: Application, open_request: Any) -> list[dict[str, Any
             }
         )
     return rows
+
+
+def case_flags(actions: frozenset[CaseAction]) -> dict[str, bool]:
+    """The case page's buttons, one flag per rule of ``review.rules``."""
+    return {
+        "can_claim": CaseAction.CLAIM in actions,
+        "can_assign": CaseAction.ASSIGN in actions,
+        "can_request_documents": CaseAction.REQUEST_DOCUMENTS in actions,
+        "can_extend": CaseAction.EXTEND_DUE_DATE in actions,
+        "can_recommend": CaseAction.RECOMMEND in actions,
+        "can_review_decision": CaseAction.OPEN_DECISION in actions,
+    }

@@ -57,7 +57,12 @@ from review.forms import (
 )
 from review.models import Decision, DocumentRequest
 from review.permissions import Role, case_office_ids, has_role, officer_roles_preload
-from review.presenters import deadlines, documents_by_slot, issuance_panel_context
+from review.presenters import (
+    case_flags,
+    deadlines,
+    documents_by_slot,
+    issuance_panel_context,
+)
 from review.rules import CaseAction, CaseFacts, case_actions, case_refusal
 from review.services.examination import (
     Recommendation,
@@ -221,18 +226,6 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
         "is_recommender": active is not None and active.proposed_by_id == user.pk,
     }
     return render(request, "review/case/detail.html", context)
-
-
-def case_flags(actions: frozenset[CaseAction]) -> dict[str, bool]:
-    """The case page's buttons, one flag per rule of ``review.rules``."""
-    return {
-        "can_claim": CaseAction.CLAIM in actions,
-        "can_assign": CaseAction.ASSIGN in actions,
-        "can_request_documents": CaseAction.REQUEST_DOCUMENTS in actions,
-        "can_extend": CaseAction.EXTEND_DUE_DATE in actions,
-        "can_recommend": CaseAction.RECOMMEND in actions,
-        "can_review_decision": CaseAction.OPEN_DECISION in actions,
-    }
 
 
 @login_required
