@@ -38,7 +38,7 @@ import string
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from applications.models import Application
@@ -46,6 +46,7 @@ from applications.services import application_transition, lock_case
 from applications.workflow import Action, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
+from portal.lib.codes import allocate_unique
 from portal.lib.tasks import enqueue_on_commit
 from portal.notifications.kinds import NotificationKind
 from review.errors import FeeUnknown, IssuanceError
@@ -169,35 +170,34 @@ def _certificate_ensure(
     application: Application, kind: str, *, issued_on: date
 ) -> Certificate:
     """The application's certificate of ``kind``, created once (unique per
-    application and kind); an electronic COE gets a fresh verification code
-    (retried on a collision) and its expiry."""
+    application and kind; the caller holds the case lock); an electronic COE
+    gets a fresh verification code (``allocate_unique``: drawn again on a
+    collision) and its expiry."""
     existing = Certificate.objects.filter(application=application, kind=kind).first()
     if existing is not None:
         return existing
     if kind != Kind.COE:
         return Certificate.objects.create(application=application, kind=kind)
-    for _attempt in range(ALLOCATION_ATTEMPTS):
-        try:
-            with transaction.atomic():
-                return Certificate.objects.create(
-                    application=application,
-                    kind=kind,
-                    verification_code=generate_verification_code(),
-                    valid_until=issued_on + COE_VALIDITY,
-                )
-        except IntegrityError:
-            if Certificate.objects.filter(application=application, kind=kind).exists():
-                return Certificate.objects.get(application=application, kind=kind)
-            logger.warning("verification code collision; drawing another")
-    raise RuntimeError("could not allocate a verification code")
+    return allocate_unique(
+        lambda: generate_verification_code(),
+        lambda code: Certificate.objects.create(
+            application=application,
+            kind=kind,
+            verification_code=code,
+            valid_until=issued_on + COE_VALIDITY,
+        ),
+        attempts=ALLOCATION_ATTEMPTS,
+        label="verification code",
+    )
 
 
 def _card_create(
     *, application: Application, decision: Decision, actor: Any, issued_on: date
 ) -> ResidenceCard:
     """A new card with a fresh random number.  The number is unique in the
-    database; on a collision another number is drawn (in a savepoint, so the
-    failed insert leaves nothing), never two cards with one number."""
+    database; on a collision another number is drawn (``allocate_unique``: in
+    a savepoint, so the failed insert leaves nothing), never two cards with
+    one number.  The caller holds the case lock."""
     status = decision.granted_status or application.target_status
     if status is None:
         status = application.foreign_national.current_status
@@ -206,23 +206,23 @@ def _card_create(
     expiry = card_expiry(
         application=application, decision=decision, decided_on=issued_on
     )
-    for _attempt in range(ALLOCATION_ATTEMPTS):
-        number = generate_card_number()
-        try:
-            with transaction.atomic():
-                return ResidenceCard.objects.create(
-                    application=application,
-                    number=number,
-                    status=status,
-                    period=decision.granted_period,
-                    expiry=expiry,
-                    issued_by=actor,
-                )
-        except IntegrityError:
-            if ResidenceCard.objects.filter(application=application).exists():
-                return ResidenceCard.objects.get(application=application)
-            logger.warning("residence card number collision; drawing another")
-    raise RuntimeError("could not allocate a residence card number")
+    existing = ResidenceCard.objects.filter(application=application).first()
+    if existing is not None:
+        return existing
+    return allocate_unique(
+        # Looked up at each call: a test replaces the generator.
+        lambda: generate_card_number(),
+        lambda number: ResidenceCard.objects.create(
+            application=application,
+            number=number,
+            status=status,
+            period=decision.granted_period,
+            expiry=expiry,
+            issued_by=actor,
+        ),
+        attempts=ALLOCATION_ATTEMPTS,
+        label="residence card number",
+    )
 
 
 def application_issue(*, application: Application, actor: Any) -> Application:
