@@ -12,7 +12,8 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.selectors import officers_of_office
 from applications.models import Application
-from applications.services import StaleEdit, case_context
+from applications.services import case_context
+from portal.lib.errors import StaleEdit
 from portal.notifications.services import notify
 from review.rules import CaseAction, CaseFacts, require_case_action
 from review.selectors import assignment_for_update

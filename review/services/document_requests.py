@@ -30,7 +30,6 @@ from accounts.models import OfficerRole, User
 from applications.models import Application
 from applications.rules import ensure_can_file_for
 from applications.services import (
-    StaleEdit,
     application_transition,
     lock_case,
     notify_organization,
@@ -40,7 +39,7 @@ from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
-from portal.lib.errors import next_state
+from portal.lib.errors import StaleEdit, next_state
 from portal.lib.files import CleanedUpload
 from portal.notifications.kinds import NotificationKind
 from review.errors import ExaminationError
