@@ -3,14 +3,21 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
 
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
 from allauth.core import context
+from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import (
+    format_hotp_value,
+    hotp_value,
+    yield_hotp_counters_from_time,
+)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -60,3 +67,41 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def _get_user_identifier(self, user: Any) -> str:
         return str(user.username)
+
+    def claim_totp_code(self, *, user_id: int, code: str) -> bool:
+        """Record that ``code`` was used, in the database: the authenticator
+        keeps the last time step it accepted, and a code of that step or an
+        earlier one is refused (RFC 6238 section 5.2).  Called through the
+        cache's TOTP marker (``portal.lib.cache``), so replay protection holds
+        in every process and does not depend on Redis."""
+        with transaction.atomic():
+            authenticator = (
+                Authenticator.objects.select_for_update()
+                .filter(user_id=user_id, type=Authenticator.Type.TOTP)
+                .first()
+            )
+            if authenticator is None:
+                return False
+            secret = self.decrypt(authenticator.data["secret"])
+            step = next(
+                (
+                    counter
+                    for counter in yield_hotp_counters_from_time()
+                    if compare_user_code(
+                        actual=code,
+                        expected=format_hotp_value(hotp_value(secret, counter)),
+                    )
+                ),
+                None,
+            )
+            last = authenticator.data.get(TOTP_LAST_STEP)
+            if step is None or (last is not None and step <= int(last)):
+                return False
+            Authenticator.objects.filter(pk=authenticator.pk).update(
+                data={**authenticator.data, TOTP_LAST_STEP: step}
+            )
+        return True
+
+
+# Key in Authenticator.data: the time step of the last accepted TOTP code.
+TOTP_LAST_STEP = "last_used_step"

@@ -150,6 +150,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # cache) are shared by every web node.
 REDIS_URL = env.redis_url("REDIS_URL")
 REDIS_SOCKET_TIMEOUT = env.int("REDIS_SOCKET_TIMEOUT", 2, minimum=1)
+# What a request may wait for Redis (the cache, and publishing a task), in
+# seconds; after one failure the endpoint's circuit breaker skips Redis for
+# REDIS_BREAKER_SECONDS (portal.lib.breaker), so a request pays this at most once.
+REDIS_WEB_TIMEOUT = env.int("REDIS_WEB_TIMEOUT_MS", 500, minimum=50) / 1000
+REDIS_BREAKER_SECONDS = env.int("REDIS_BREAKER_SECONDS", 30, minimum=1)
 
 if REDIS_URL:
     CACHES = {
@@ -158,13 +163,13 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "zairyu",
             "OPTIONS": {
-                "socket_timeout": REDIS_SOCKET_TIMEOUT,
-                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_timeout": REDIS_WEB_TIMEOUT,
+                "socket_connect_timeout": REDIS_WEB_TIMEOUT,
             },
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {"default": {"BACKEND": "portal.lib.cache.LocalCache"}}
 
 # --- Celery (QUALITY.md item 21) --------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -186,6 +191,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "retry_on_timeout": False,
 }
 CELERY_TASK_DEFAULT_QUEUE = "zairyu"
+# portal.lib.tasks.fan_out splits a transaction's batched publish.
+CELERY_IMPORTS = ("portal.lib.tasks",)
 CELERY_TIMEZONE = "Asia/Tokyo"
 CELERY_BEAT_SCHEDULE = {
     "notifications-sweep": {

@@ -67,8 +67,14 @@ def client(request: pytest.FixtureRequest) -> Any:
 def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache
 
+    from portal.lib import breaker
+    from portal.lib.cache import local_throttles
+
+    breaker.reset_all()
+    local_throttles().clear()
     cache.clear()
     yield
+    breaker.reset_all()
 
 
 @pytest.fixture(autouse=True)

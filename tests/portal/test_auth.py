@@ -229,3 +229,45 @@ def test_mfa_changes_later_in_the_session_ask_for_the_password_again(client):
         response = client.get("/accounts/2fa/recovery-codes/generate/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_sign_in_works_while_redis_is_down_and_replay_is_still_refused(
+    client, settings
+):
+    """The TOTP replay guard lives in the database (the authenticator's last
+    used time step), not in Redis: with the cache on a dead Redis a code signs
+    in once, and the same code is refused the second time."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.lib.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+    user = UserFactory(mfa=True)
+    code = totp_code(user)
+    response = sign_in(client, user)
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    client.post("/accounts/logout/")
+    client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200
+
+
+def test_a_used_code_stays_used_when_the_cache_is_emptied(client):
+    """Replay protection does not depend on what Redis remembers (a restarted
+    Redis, another web node's cache): the record is in the database."""
+    from django.core.cache import cache
+
+    user = UserFactory(mfa=True)
+    code = totp_code(user)
+    assert sign_in(client, user)["Location"] == "/dashboard/"
+    client.post("/accounts/logout/")
+    cache.clear()
+    client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
+    assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200
+    assert "_auth_user_id" not in client.session

@@ -236,9 +236,73 @@ def private_redis(tmp_path):
     server.stop()
 
 
-def _enrol_totp_request(client):
+@pytest.fixture
+def black_hole():
+    """A TCP listener that accepts connections and never answers: a hung Redis
+    (SIGSTOPped, or behind a dead network path).  Yields its redis:// URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    port = listener.getsockname()[1]
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept_and_hang():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+                accepted.append(conn)  # never read, never answer
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept_and_hang, daemon=True)
+    thread.start()
+    try:
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for conn in accepted:
+            conn.close()
+        listener.close()
+
+
+def _point_cache_at(settings, url: str) -> None:
+    """The cache exactly as production configures it, on ``url``."""
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "BACKEND": "portal.lib.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "OPTIONS": {
+                "socket_timeout": settings.REDIS_WEB_TIMEOUT,
+                "socket_connect_timeout": settings.REDIS_WEB_TIMEOUT,
+            },
+        }
+    }
+
+
+@pytest.fixture(params=["stopped", "hung"])
+def sick_redis(request, settings, broker_url_restored):
+    """Cache AND broker on a Redis that is stopped (nothing listens: refused)
+    or hung (a listener that never answers)."""
+    if request.param == "hung":
+        url = request.getfixturevalue("black_hole")
+    else:
+        url = f"redis://127.0.0.1:{_free_port()}/0"
+    _point_celery_at(url)
+    _point_cache_at(settings, url)
+    return url
+
+
+# The bar of QUALITY.md item 16 for a whole request with Redis sick.
+REQUEST_BAR_SECONDS = 2.0
+
+
+def _enrol_totp_request(client, user=None):
     """A real request that writes an outbox row: finishing MFA setup."""
-    user = UserFactory()
+    user = user or UserFactory()
     password_login(client, user)
     client.get("/accounts/2fa/totp/activate/")
     from allauth.mfa import app_settings
@@ -265,18 +329,15 @@ def test_request_succeeds_when_redis_is_stopped_and_mail_goes_out_after_restart(
     django_capture_on_commit_callbacks,
 ):
     _point_celery_at(private_redis.url)
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.lib.cache.ResilientRedisCache",
-            "LOCATION": private_redis.url,
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
-        }
-    }
+    _point_cache_at(settings, private_redis.url)
     private_redis.stop()
+    user = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        user, response, elapsed = _enrol_totp_request(client)
+        started = time.monotonic()
+        user, response, _ = _enrol_totp_request(client, user)
+    elapsed = time.monotonic() - started  # sign-in + setup, on-commit hooks included
     assert response.status_code == 302, response.content[:500]
-    assert elapsed < 10  # a hang detector, not a timing benchmark
+    assert elapsed < REQUEST_BAR_SECONDS
     notification = Notification.objects.get(recipient=user, kind="mfa_enabled")
     assert notification.email_state == EmailState.PENDING
     assert mail.outbox == []
@@ -286,55 +347,141 @@ def test_request_succeeds_when_redis_is_stopped_and_mail_goes_out_after_restart(
     assert len(mail.outbox) == 1
 
 
-def test_request_succeeds_when_the_broker_accepts_but_never_answers(
-    client, settings, broker_url_restored, django_capture_on_commit_callbacks
+def test_request_succeeds_when_cache_and_broker_accept_but_never_answer(
+    client,
+    settings,
+    broker_url_restored,
+    black_hole,
+    django_capture_on_commit_callbacks,
 ):
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(8)
-    port = listener.getsockname()[1]
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
+    _point_celery_at(black_hole)
+    _point_cache_at(settings, black_hole)
+    user = UserFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        started = time.monotonic()
+        user, response, _ = _enrol_totp_request(client, user)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302
+    assert elapsed < REQUEST_BAR_SECONDS
+    assert Notification.objects.get(recipient=user).email_state == EmailState.PENDING
 
-    def accept_and_hang():
-        listener.settimeout(0.2)
-        while not stop.is_set():
-            try:
-                conn, _ = listener.accept()
-                accepted.append(conn)  # never read, never answer
-            except OSError:
-                continue
 
-    thread = threading.Thread(target=accept_and_hang, daemon=True)
-    thread.start()
-    try:
-        _point_celery_at(f"redis://127.0.0.1:{port}/0")
-        with django_capture_on_commit_callbacks(execute=True):
-            user, response, elapsed = _enrol_totp_request(client)
-        assert response.status_code == 302
-        assert elapsed < 15  # without socket timeouts this would hang forever
-        assert (
-            Notification.objects.get(recipient=user).email_state == EmailState.PENDING
+def test_submission_by_an_organisation_of_fifteen_stays_under_the_bar(
+    client,
+    settings,
+    sick_redis,
+    tmp_path,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    """Fifteen members are notified of a submission and its receipt is queued:
+    with Redis stopped or hung, the whole request (on-commit hooks included)
+    stays under 2 s and every email waits in the outbox for the sweep."""
+    from applications.workflow import Status
+    from tests.accounts import org_helpers
+    from tests.applications import filing_data as fd
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    org = org_helpers.organization(category=3)
+    members = [org_helpers.staff(org) for _ in range(15)]
+    application = fd.ready_extension(members[0], fd.person(org))
+    client.force_login(members[0])
+    client.get("/")  # the session exists; the submission pays the first timeout
+    from django.urls import reverse
+
+    from portal.lib import breaker, tasks
+
+    breaker.reset_all()
+    published: list[str] = []
+    real_publish = tasks._publish
+
+    def counting_publish(task, args):
+        published.append(task.name)
+        return real_publish(task, args)
+
+    monkeypatch.setattr(tasks, "_publish", counting_publish)
+    with django_capture_on_commit_callbacks(execute=True):
+        started = time.monotonic()
+        response = client.post(
+            reverse("applications:draft_check", args=[application.code]),
+            {"version": str(application.version), "declaration": "on"},
         )
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        for conn in accepted:
-            conn.close()
-        listener.close()
+    elapsed = time.monotonic() - started
+    assert response.status_code == 302, response.content[:300]
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    print(f"submission with Redis {sick_redis}: {elapsed:.3f} s")
+    assert elapsed < REQUEST_BAR_SECONDS, f"{elapsed:.2f} s"
+    rows = Notification.objects.filter(kind="application_submitted")
+    assert rows.count() == 15
+    assert set(rows.values_list("email_state", flat=True)) == {EmailState.PENDING}
+    assert len(published) <= 1  # one publish for the transaction, or none
 
 
-def test_cache_outage_fails_open_for_throttling_and_closed_for_totp_replay(settings):
+def test_a_sick_cache_degrades_at_once_after_the_first_timeout(settings, black_hole):
     from django.core.cache import caches
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "portal.lib.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",  # nothing listens
-            "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
-        }
-    }
+    _point_cache_at(settings, black_hole)
+    cache = caches["default"]
+    started = time.monotonic()
+    assert cache.get("anything", "fallback") == "fallback"
+    first = time.monotonic() - started
+    started = time.monotonic()
+    for _ in range(20):
+        assert cache.get("anything", "fallback") == "fallback"
+        cache.set("k", "v")
+    rest = time.monotonic() - started
+    assert first < 1.0  # REDIS_WEB_TIMEOUT, not REDIS_SOCKET_TIMEOUT
+    assert rest < 0.05  # the breaker is open: no network at all
+
+
+def test_cache_outage_keeps_throttling_per_process(settings):
+    from django.core.cache import caches
+
+    from portal.lib.ratelimit import hit
+
+    _point_cache_at(settings, f"redis://127.0.0.1:{_free_port()}/0")  # nothing listens
     cache = caches["default"]
     assert cache.get("anything", "fallback") == "fallback"
-    assert cache.add("allauth:rl:login:lock", True) is True
-    assert cache.add("allauth.mfa.totp.used?user=1&code=123456", "y") is False
+    results = [hit("outage-test", limit=3, window=60) for _ in range(5)]
+    assert results == [True, True, True, False, False]
+
+
+def test_one_publish_per_transaction(settings, broker_url_restored, monkeypatch):
+    """Fifteen notifications and a receipt in one transaction: one message to
+    the broker, which the worker fans out into the sixteen tasks."""
+    from portal.lib import tasks
+
+    published: list[tuple[str, list]] = []
+    monkeypatch.setattr(
+        tasks, "_publish", lambda task, args: published.append((task.name, args))
+    )
+    users = [UserFactory() for _ in range(15)]
+    with transaction.atomic():
+        for user in users:
+            services.notify(recipient=user, kind="mfa_enabled")
+        with transaction.atomic():  # a savepoint that survives
+            tasks.enqueue_on_commit("applications.tasks.render_receipt", 7)
+        try:
+            with transaction.atomic():  # a savepoint that rolls back
+                tasks.enqueue_on_commit("applications.tasks.render_receipt", 8)
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        connection = transaction.get_connection()
+        hooks = list(connection.run_on_commit)
+    # (pytest's transaction never commits: run the hooks as a commit would.)
+    for _sids, hook, _robust in hooks:
+        hook()
+    assert len(published) == 1
+    name, (items,) = published[0]
+    assert name == tasks.FAN_OUT
+    assert len(items) == 16
+    assert ["applications.tasks.render_receipt", [7]] in items
+    assert ["applications.tasks.render_receipt", [8]] not in items
