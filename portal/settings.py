@@ -183,6 +183,9 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker keeps reconnecting through a broker outage of any length (Celery's
+# default gives up after 100 attempts, about 45 minutes, and the worker exits).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Above the longest task's hard limit, so a running task is never redelivered.
     "visibility_timeout": 600,
@@ -286,6 +289,7 @@ DEV_MAILBOX_DIR = VAR_DIR / "mailbox"
 EMAIL_MODE = env.choice(
     "EMAIL_MODE", "mailbox" if DEBUG else "smtp", ("smtp", "mailbox")
 )
+SMTP_TIMEOUT = 10
 if EMAIL_MODE == "smtp":
     MAILERS = {
         "default": {
@@ -296,7 +300,7 @@ if EMAIL_MODE == "smtp":
                 "username": env.str("SMTP_USER", ""),
                 "password": env.str("SMTP_PASSWORD", ""),
                 "use_tls": env.bool("SMTP_STARTTLS", True),
-                "timeout": 10,
+                "timeout": SMTP_TIMEOUT,
             },
         }
     }
@@ -409,6 +413,10 @@ LANGUAGE_COOKIE_HTTPONLY = True
 # --- Domain settings ---------------------------------------------------------
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", 8, minimum=1)
 NOTIFICATION_BACKOFF_SECONDS = env.int("NOTIFICATION_BACKOFF_SECONDS", 30, minimum=1)
+# How long a relay's claim on an email lasts before the sweep presumes it dead
+# and sends again (with the same Message-ID): a little longer than the SMTP
+# timeout plus rendering, so a crash delays an email by seconds, not minutes.
+NOTIFICATION_CLAIM_SECONDS = SMTP_TIMEOUT + 20
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # Shared secret of the sandbox electronic-payment provider (signs its callbacks).
 # None (unset in production) means the sandbox provider is not offered at all.

@@ -79,7 +79,12 @@ class Env:
 
         url = self.str(name, default)
         try:
-            config = dict(dj_database_url.parse(url, conn_max_age=60))
+            # Health checks: a persistent connection that the server closed (a
+            # restart, a failover, pg_terminate_backend) is replaced at the
+            # start of the next request instead of failing it with a 500.
+            config = dict(
+                dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+            )
         except ValueError as exc:
             raise ImproperlyConfigured(
                 f"{name} is not a usable database URL: {exc}"

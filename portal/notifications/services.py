@@ -5,20 +5,30 @@ Guarantees:
 - A row is emailed at most once by concurrent relays: sending starts only after
   a compare-and-swap claim PENDING -> SENDING succeeds.
 - Failed sends retry with exponential backoff and end DEAD after
-  NOTIFICATION_MAX_ATTEMPTS.  A relay that died mid-send leaves a SENDING row,
-  which the sweep reclaims after CLAIM_TIMEOUT (so delivery is at-least-once
-  only across a crash, exactly-once otherwise).
+  NOTIFICATION_MAX_ATTEMPTS.
+- The "sent" mark after the SMTP accept is retried on a fresh database
+  connection, so a database blip (failover, a killed connection) does not
+  leave a SENDING row behind to be sent again.
+- A relay that died mid-send leaves a SENDING row, which the sweep reclaims
+  after ``claim_timeout()`` (a little longer than the SMTP timeout, so not
+  ten minutes) and sends again.  Every attempt carries the same
+  ``Message-ID`` (built from the notification's code), so mail systems drop
+  the second copy of a message whose first copy they did accept.
+- The sweep claims each row just before sending it (not a whole batch at
+  once) and stops before the task's time limit, so a long batch never holds
+  claims that could expire under it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -29,8 +39,23 @@ from portal.notifications.models import EmailState, Notification
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
 SWEEP_BATCH = 100
+# A sweep stops claiming new rows after this long (below the task soft limit).
+SWEEP_SECONDS = 60
+# Attempts at the final "sent" mark (with a reconnect between them).
+MARK_ATTEMPTS = 5
+
+
+def claim_timeout() -> timedelta:
+    """How long a SENDING claim lasts: the render plus the SMTP timeout plus a
+    margin.  After that the relay that held it is presumed dead."""
+    return timedelta(seconds=settings.NOTIFICATION_CLAIM_SECONDS)
+
+
+def message_id(notification: Notification) -> str:
+    """The same ``Message-ID`` for every attempt at one notification."""
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "zairyu"
+    return f"<notification-{notification.code}@{domain}>"
 
 
 def notify(
@@ -95,10 +120,11 @@ def outbox_sweep() -> int:
     """Send every due notification; returns how many were sent.
 
     Two sweeps at once pick disjoint rows (``skip_locked``)."""
+    started = time.monotonic()
     now = timezone.now()
     # Reclaim rows whose relay died while sending.
     Notification.objects.filter(
-        email_state=EmailState.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT
+        email_state=EmailState.SENDING, claimed_at__lt=now - claim_timeout()
     ).update(email_state=EmailState.PENDING, next_attempt_at=now)
 
     with transaction.atomic():
@@ -108,14 +134,11 @@ def outbox_sweep() -> int:
             .order_by("next_attempt_at")
             .values_list("pk", flat=True)[:SWEEP_BATCH]
         )
-        _claim(
-            Notification.objects.filter(pk__in=ids, email_state=EmailState.PENDING), now
-        )
     sent = 0
-    for notification in Notification.objects.select_related("recipient").filter(
-        pk__in=ids, email_state=EmailState.SENDING
-    ):
-        sent += _send_claimed(notification)
+    for pk in ids:
+        if time.monotonic() - started > SWEEP_SECONDS:
+            break  # the next sweep takes the rest
+        sent += notification_deliver(notification_id=pk)
     return sent
 
 
@@ -137,7 +160,10 @@ def _send_claimed(notification: Notification) -> bool:
             subject=rendered.subject,
             body=rendered.text,
             to=[address],
-            headers={"X-Zairyu-Notification": str(notification.code)},
+            headers={
+                "X-Zairyu-Notification": str(notification.code),
+                "Message-ID": message_id(notification),
+            },
         )
         message.attach_alternative(rendered.html, "text/html")
         message.send()
@@ -148,15 +174,31 @@ def _send_claimed(notification: Notification) -> bool:
     scrubbed = {
         k: v for k, v in notification.context.items() if not k.startswith("secret_")
     }
-    Notification.objects.filter(
-        pk=notification.pk, email_state=EmailState.SENDING
-    ).update(
-        email_state=EmailState.SENT,
-        sent_at=timezone.now(),
-        last_error="",
-        context=scrubbed,
-    )
+    _mark_sent(notification.pk, scrubbed)
     return True
+
+
+def _mark_sent(pk: int, scrubbed: dict[str, Any]) -> None:
+    """The email is out: record it, retrying on a fresh connection if the
+    database connection broke meanwhile (otherwise the row would stay SENDING
+    and be sent again once its claim expires)."""
+    for attempt in range(MARK_ATTEMPTS):
+        try:
+            Notification.objects.filter(pk=pk, email_state=EmailState.SENDING).update(
+                email_state=EmailState.SENT,
+                sent_at=timezone.now(),
+                last_error="",
+                context=scrubbed,
+            )
+            return
+        except (OperationalError, InterfaceError) as exc:
+            if connection.in_atomic_block or attempt == MARK_ATTEMPTS - 1:
+                raise
+            logger.warning(
+                "Notification %s sent, but marking it failed (%s); retrying", pk, exc
+            )
+            connection.close()  # the next query opens a new connection
+            time.sleep(0.2 * 2**attempt)
 
 
 def _record_failure(notification: Notification, exc: Exception) -> None:

@@ -485,3 +485,214 @@ def test_one_publish_per_transaction(settings, broker_url_restored, monkeypatch)
     assert len(items) == 16
     assert ["applications.tasks.render_receipt", [7]] in items
     assert ["applications.tasks.render_receipt", [8]] not in items
+
+
+# --- Exactly one email across a crash or a database blip ------------------------------
+
+
+def test_every_attempt_carries_the_same_message_id():
+    notification = services.notify(recipient=UserFactory(), kind="mfa_enabled")
+    assert services.notification_deliver(notification_id=notification.pk)
+    Notification.objects.filter(pk=notification.pk).update(
+        email_state=EmailState.PENDING
+    )
+    assert services.notification_deliver(notification_id=notification.pk)
+    ids = {m.extra_headers["Message-ID"] for m in mail.outbox}
+    assert ids == {f"<notification-{notification.code}@zairyu.example.jp>"}
+    assert mail.outbox[0].message()["Message-ID"] == ids.pop()
+
+
+def test_a_claim_lasts_a_little_longer_than_the_smtp_timeout(settings):
+    assert (
+        settings.SMTP_TIMEOUT
+        < services.claim_timeout().total_seconds()
+        <= settings.SMTP_TIMEOUT + 60
+    )
+
+
+def test_workers_keep_reconnecting_through_a_long_broker_outage():
+    from portal.celery import app
+
+    assert app.conf.broker_connection_max_retries is None  # Celery's default: 100
+
+
+def _terminate(pid: int) -> None:
+    from django.db import connections
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+    finally:
+        other.close()
+
+
+def _expire_claims() -> None:
+    Notification.objects.filter(email_state=EmailState.SENDING).update(
+        claimed_at=timezone.now() - services.claim_timeout() - timedelta(seconds=1)
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_terminate_backend")
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_killed_before_the_sent_mark_gives_one_email(monkeypatch):
+    """The SMTP server accepted the message, then the worker's database
+    connection was killed: the mark is retried on a new connection instead of
+    leaving a SENDING row that the sweep would send again."""
+    from django.core.mail import EmailMultiAlternatives
+
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)
+    notification = services.notify(recipient=UserFactory(), kind="mfa_enabled")
+    real_send = EmailMultiAlternatives.send
+
+    def send_then_lose_the_connection(self, fail_silently=False):
+        sent = real_send(self, fail_silently)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        _terminate(pid)
+        return sent
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send_then_lose_the_connection)
+    try:
+        services.notification_deliver(notification_id=notification.pk)
+    except Exception:
+        connection.close()
+    monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
+    _expire_claims()
+    services.outbox_sweep()  # what the sweep does once a lost claim expires
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SENT
+    assert len(mail.outbox) == 1
+
+
+class SmtpSink:
+    """A minimal SMTP server that stores each message when DATA ends and can
+    hold back its "250 accepted" (a slow relay), like the review's sink."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.received = threading.Event()
+        self.release = threading.Event()
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(8)
+        self.port = self.listener.getsockname()[1]
+        self._stop = False
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+
+    def _session(self, conn: socket.socket) -> None:
+        f = conn.makefile("rb")
+        try:
+            conn.sendall(b"220 sink\r\n")
+            while line := f.readline():
+                verb = line[:4].upper()
+                if verb in (b"EHLO", b"HELO"):
+                    conn.sendall(b"250 sink\r\n")
+                elif verb == b"DATA":
+                    conn.sendall(b"354 go\r\n")
+                    body = b""
+                    while (chunk := f.readline()) not in (b".\r\n", b""):
+                        body += chunk
+                    self.messages.append(body)
+                    self.received.set()
+                    self.release.wait(30)
+                    conn.sendall(b"250 accepted\r\n")
+                elif verb == b"QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"250 ok\r\n")
+        except OSError:
+            return
+        finally:
+            conn.close()
+
+    def message_ids(self) -> list[str]:
+        import email
+
+        return [
+            "".join(str(email.message_from_bytes(m)["Message-ID"]).split())
+            for m in self.messages
+        ]
+
+    def close(self) -> None:
+        self._stop = True
+        self.release.set()
+        self.listener.close()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a second process")
+@pytest.mark.django_db(transaction=True)
+def test_a_relay_killed_mid_send_gives_one_email(settings, tmp_path, monkeypatch):
+    """A relay process is SIGKILLed after the SMTP server stored the message
+    but before it answered (the classic duplicate window).  The row is
+    reclaimed after the short claim timeout and sent again with the same
+    Message-ID, so the mail system delivers one email; the reclaim happens
+    within seconds of the claim's end, not ten minutes."""
+    import os
+    import signal
+    import sys
+
+    from tests.conftest import ROOT, _test_database_url
+
+    # No kick: a session-wide test worker must not take the row first.
+    monkeypatch.setattr(services, "enqueue_on_commit", lambda *args: None)
+    user = UserFactory()
+    notification = services.notify(recipient=user, kind="mfa_enabled")
+    sink = SmtpSink()
+    env = {
+        **os.environ,
+        "DATABASE_URL": _test_database_url(settings),
+        "EMAIL_MODE": "smtp",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": str(sink.port),
+        "SMTP_STARTTLS": "0",
+    }
+    code = (
+        "import django; django.setup();"
+        "from portal.notifications.services import notification_deliver;"
+        f"notification_deliver(notification_id={notification.pk})"
+    )
+    log = open(tmp_path / "relay.log", "w+")  # noqa: SIM115
+    relay = subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        while not sink.received.wait(0.2):
+            assert relay.poll() is None, (tmp_path / "relay.log").read_text()
+        os.killpg(relay.pid, signal.SIGKILL)
+        relay.wait(timeout=10)
+        notification.refresh_from_db()
+        assert notification.email_state == EmailState.SENDING  # the crash window
+        # Not reclaimed while the claim may still be live ...
+        assert services.outbox_sweep() == 0
+        # ... and reclaimed as soon as it has expired (seconds, not 10 minutes).
+        _expire_claims()
+        assert services.outbox_sweep() == 1
+    finally:
+        sink.close()
+        log.close()
+        if relay.poll() is None:
+            relay.kill()
+    notification.refresh_from_db()
+    assert notification.email_state == EmailState.SENT
+    copies = sink.message_ids() + [m.extra_headers["Message-ID"] for m in mail.outbox]
+    assert len(copies) == 2  # the relay could not know the first was stored
+    assert (
+        len(set(copies)) == 1
+    )  # one email: the same Message-ID, dropped as a duplicate
