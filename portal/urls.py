@@ -11,6 +11,8 @@ urlpatterns = [
     path("", pages.home, name="home"),
     path("dashboard/", pages.dashboard, name="dashboard"),
     path("healthz", pages.healthz, name="healthz"),
+    path("livez", pages.livez, name="livez"),
+    path("readyz", pages.readyz, name="readyz"),
     path("session/status/", pages.session_status, name="session_status"),
     path("session/extend/", pages.session_extend, name="session_extend"),
     path("i18n/", include("django.conf.urls.i18n")),

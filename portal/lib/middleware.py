@@ -132,6 +132,8 @@ _MFA_EXEMPT_PREFIXES = (
     "/i18n/",
     "/static/",
     "/healthz",
+    "/livez",
+    "/readyz",
     "/session/",
     "/dev/mailbox/",
 )

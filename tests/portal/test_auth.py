@@ -271,3 +271,30 @@ def test_a_used_code_stays_used_when_the_cache_is_emptied(client):
     client.post("/accounts/login/", {"login": user.username, "password": PASSWORD})
     assert client.post("/accounts/2fa/authenticate/", {"code": code}).status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_failed_logins_still_lock_the_account_while_redis_is_down(client, settings):
+    """With Redis unreachable the throttles count per process instead of
+    letting every attempt through."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.lib.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+    user = UserFactory(mfa=True)
+    for i in range(5):
+        client.post(
+            "/accounts/login/", {"login": user.username, "password": f"wrong-{i}-pass"}
+        )
+    response = client.post(
+        "/accounts/login/", {"login": user.username, "password": PASSWORD}
+    )
+    assert response.status_code == 200
+    assert b"/accounts/2fa/authenticate/" not in response.content

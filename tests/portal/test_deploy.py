@@ -133,3 +133,46 @@ def test_healthz_checks_database_and_cache(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+def _dead_redis_cache(settings) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "portal.lib.cache.ResilientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        }
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/readyz", "/healthz"])
+def test_readiness_with_redis_down_is_degraded_but_200(client, settings, path):
+    _dead_redis_cache(settings)
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "cache": "degraded",
+    }
+
+
+@pytest.mark.django_db
+def test_readiness_needs_the_database_and_liveness_does_not(client, monkeypatch):
+    from django.db import OperationalError, connection
+
+    def no_database(*args, **kwargs):
+        raise OperationalError("database unavailable")
+
+    monkeypatch.setattr(connection, "cursor", no_database)
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json()["status"] == "error" and ready.json()["database"] == "error"
+    live = client.get("/livez")
+    assert live.status_code == 200 and live.json() == {"status": "alive"}
