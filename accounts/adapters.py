@@ -3,6 +3,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -27,6 +28,15 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def is_ajax(self, request: HttpRequest) -> bool:
         return False
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth raises ImproperlyConfigured (a 500) when X-Forwarded-For has
+        # fewer entries than TRUSTED_PROXY_COUNT: such a request did not come
+        # through our proxies, so its own address is the one to count.
+        try:
+            return str(super().get_client_ip(request))
+        except ImproperlyConfigured:
+            return str(request.META.get("REMOTE_ADDR") or "unknown")
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # First-time TOTP enrolment (and the recovery codes shown right after

@@ -343,6 +343,15 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Zairyu] "
+# The number of reverse proxies in front of the portal that append to
+# X-Forwarded-For (and set X-Request-ID).  0 (the default) trusts neither
+# header; behind one TLS proxy, set 1 and make sure the web port is reachable
+# only through it.  allauth's throttles, portal.lib.ratelimit.client_ip and the
+# audit then see the real client address instead of the proxy's.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Per address (ip) and per account (key): one address cannot lock everyone
+# out, and spreading guesses over many addresses still locks the account.
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",

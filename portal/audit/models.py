@@ -35,6 +35,8 @@ class AuditEvent(models.Model):
         _("object"), max_length=64, blank=True, db_index=True
     )
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    # The client's address as the trusted proxy reports it (TRUSTED_PROXY_COUNT).
+    client_address = models.CharField(_("client address"), max_length=45, blank=True)
     data = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:

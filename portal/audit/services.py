@@ -8,7 +8,7 @@ from django.db import models
 
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
-from portal.lib.middleware import current_request_id
+from portal.lib.middleware import current_client_address, current_request_id
 
 
 def audit_record(
@@ -40,5 +40,6 @@ def audit_record(
         object_type=object_type,
         object_code=object_code,
         request_id=current_request_id(),
+        client_address=current_client_address(),
         data=data or {},
     )

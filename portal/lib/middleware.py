@@ -21,11 +21,21 @@ from django.utils.translation import gettext as _
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar(
     "request_id", default="-"
 )
+_client_address: contextvars.ContextVar[str] = contextvars.ContextVar(
+    "client_address", default=""
+)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+logger = logging.getLogger(__name__)
+_warned_untrusted_forwarding = False
 
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def current_client_address() -> str:
+    """The client's address of the request being served ("" outside one)."""
+    return _client_address.get()
 
 
 class RequestIdLogFilter(logging.Filter):
@@ -35,23 +45,47 @@ class RequestIdLogFilter(logging.Filter):
 
 
 class RequestIdMiddleware:
-    """Gives each request an id (a proxy's X-Request-ID if well formed) that
-    appears in logs, audit records, the error page and the response header."""
+    """Gives each request an id that appears in logs, audit records, the error
+    page and the response header, and notes the client's address for the audit.
+
+    The id is generated here unless the portal runs behind trusted proxies
+    (``TRUSTED_PROXY_COUNT`` > 0, the web port not reachable directly): then
+    a well-formed ``X-Request-ID`` set by the proxy is kept, so the proxy's
+    logs and ours share it.  A client's own header is never trusted otherwise.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        incoming = request.headers.get("X-Request-ID", "")
+        from portal.lib.ratelimit import client_ip
+
+        trusted = settings.TRUSTED_PROXY_COUNT > 0
+        incoming = request.headers.get("X-Request-ID", "") if trusted else ""
         rid = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
+        if not trusted and "X-Forwarded-For" in request.headers:
+            _warn_untrusted_forwarding()
         token = _request_id.set(rid)
+        address_token = _client_address.set(client_ip(request)[:45])
         request.request_id = rid  # type: ignore[attr-defined]
         try:
             response = self.get_response(request)
         finally:
             _request_id.reset(token)
+            _client_address.reset(address_token)
         response["X-Request-ID"] = rid
         return response
+
+
+def _warn_untrusted_forwarding() -> None:
+    global _warned_untrusted_forwarding
+    if not _warned_untrusted_forwarding:
+        _warned_untrusted_forwarding = True
+        logger.warning(
+            "Requests carry X-Forwarded-For but TRUSTED_PROXY_COUNT is 0: every "
+            "client counts as the proxy's address for throttles and the audit. "
+            "Set TRUSTED_PROXY_COUNT to the number of proxies in front of the portal."
+        )
 
 
 SESSION_STARTED = "_zairyu_started"

@@ -116,6 +116,7 @@ def test_500_page_is_friendly_and_shows_the_request_id(client, settings):
     import portal.urls
 
     settings.DEBUG = False
+    settings.TRUSTED_PROXY_COUNT = 1  # the id comes from the trusted proxy
     client.raise_request_exception = False
     portal.urls.urlpatterns.append(path("__boom__/", boom))
     try:
