@@ -10,15 +10,25 @@ What it guarantees, and its limits:
 
 * Accepted kinds are PDF, JPEG and PNG; the caller narrows them with ``allowed``.
 * PDFs are opened with pypdf and their pages counted; encrypted (password or
-  permission-protected) PDFs are rejected.  PDFs are stored as uploaded: active
-  content inside a well-formed PDF (JavaScript, embedded files) is **not**
-  removed — files are therefore only ever served as attachments with ``nosniff``
-  and ``Content-Security-Policy: sandbox`` (see ``portal.files.views``).
+  permission-protected) PDFs are rejected.  Every object of the PDF is then
+  walked (compressed object streams and ``#xx``-escaped names included) and a
+  PDF with active content is refused, each case with its own message:
+  JavaScript (``/JS``, ``/JavaScript``), a launch action (``/Launch``), embedded
+  files (``/EmbeddedFile``, ``/EmbeddedFiles``, ``/EF``) and open or event
+  actions (an ``/OpenAction`` that is an action, or ``/AA``).  An
+  ``/OpenAction`` that is only a destination (which page and zoom to show
+  first, common in word-processor PDFs) is harmless and accepted.  Files are
+  still only ever served as attachments with ``nosniff`` and
+  ``Content-Security-Policy: sandbox`` (see ``portal.files.views``).
 * Images are decoded and **re-encoded** by Pillow (same format, EXIF orientation
   applied, EXIF/XMP/comments/text chunks dropped, ICC profile and PNG
   transparency kept), so anything appended to or hidden in the original
   (metadata, trailing archives) is not stored.  Images above
-  ``MAX_IMAGE_PIXELS`` are refused before decoding (decompression bombs).
+  ``MAX_IMAGE_PIXELS`` are refused before decoding (decompression bombs), and
+  one request may decode at most ``MAX_REQUEST_PIXELS`` in total (the decode
+  budget), so the worst allowed upload request stays a few seconds of CPU
+  however many files it carries (``PrivateFileField`` also takes at most
+  ``MAX_FILES_PER_REQUEST`` files).
 * Polyglots: a PDF or image that also parses as a ZIP archive (an end-of-central-
   directory record near its end), or that contains HTML/script markup anywhere
   (``<script``, ``<html``, ``<svg``, ``<iframe``, ``<?php`` …), is rejected.
@@ -33,6 +43,7 @@ What it guarantees, and its limits:
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import io
 import re
@@ -78,8 +89,18 @@ _NAME_SUFFIXES: dict[Kind, tuple[str, ...]] = {
 _PIL_FORMATS: dict[Kind, str] = {Kind.JPEG: "JPEG", Kind.PNG: "PNG"}
 
 # ASVS 5.2.6 suggests refusing pixel floods well below Pillow's own bomb limit
-# (~179 MP); 40 MP covers any phone photo or A4 scan at 600 dpi (35 MP).
-MAX_IMAGE_PIXELS = 40_000_000
+# (~179 MP).  16 MP covers a phone photo (12 MP) and an A4 scan at 400 dpi
+# (15.5 MP); decoding and re-encoding costs up to ~0.1 s per megapixel on a
+# busy 2-core machine, so one request may decode at most 32 MP in total.
+MAX_IMAGE_PIXELS = 16_000_000
+MAX_REQUEST_PIXELS = 24_000_000
+MAX_FILES_PER_REQUEST = 10
+# Walking a PDF's objects costs ~0.05-0.13 ms each.  A scan has 2-4 objects a
+# page, so 10,000 covers a 2,500-page document; more is refused as too complex
+# to check, and one request may walk at most MAX_REQUEST_PDF_OBJECTS in total
+# (the same budget idea as for pixels).
+MAX_PDF_OBJECTS = 10_000
+MAX_REQUEST_PDF_OBJECTS = 10_000
 JPEG_QUALITY = 90
 MAX_DISPLAY_NAME = 150
 
@@ -135,6 +156,35 @@ ERROR_MESSAGES: dict[str, _StrPromise] = {
     "image_too_many_pixels": _(
         "“%(name)s” is %(megapixels)s megapixels. Images may have at most %(limit)s "
         "megapixels; reduce its resolution and upload it again."
+    ),
+    "images_too_many_pixels_together": _(
+        "“%(name)s” was not checked: together the images you chose are more than "
+        "%(limit)s megapixels. Upload fewer images at a time, or reduce their "
+        "resolution."
+    ),
+    "pdf_javascript": _(
+        "“%(name)s”: this PDF contains JavaScript, which is not accepted. Print it to "
+        "a new PDF (or save it as PDF/A) and upload that."
+    ),
+    "pdf_open_action": _(
+        "“%(name)s”: this PDF runs an action when it is opened or used, which is not "
+        "accepted. Print it to a new PDF (or save it as PDF/A) and upload that."
+    ),
+    "pdf_launch": _(
+        "“%(name)s”: this PDF tries to start another program, which is not accepted. "
+        "Print it to a new PDF and upload that."
+    ),
+    "pdf_embedded_file": _(
+        "“%(name)s”: this PDF has other files attached inside it, which is not "
+        "accepted. Upload each document as its own file."
+    ),
+    "pdf_too_complex": _(
+        "“%(name)s”: this PDF is too complex to check. Print it to a new PDF and "
+        "upload that."
+    ),
+    "pdfs_too_complex_together": _(
+        "“%(name)s” was not checked: together the PDFs you chose are too large to "
+        "check at once. Upload fewer files at a time."
     ),
 }
 
@@ -261,13 +311,90 @@ def _check_pdf(data: bytes, name: str) -> None:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted:
             raise _error("pdf_encrypted", name=name)
-        pages = len(reader.pages)
+        # The page tree's own count: flattening the tree (``len(reader.pages)``)
+        # costs as much as walking every object again.
+        root: Any = reader.trailer["/Root"]
+        pages = int(root["/Pages"]["/Count"])
     except ValidationError:
         raise
     except Exception as exc:  # pypdf raises many types on hostile input
         raise _error("pdf_broken", name=name) from exc
     if pages < 1:
         raise _error("pdf_broken", name=name)
+    found = _pdf_active_content(reader, name)
+    if found:
+        raise _error(found, name=name)
+
+
+# Checked in this order; the first kind found names the message.
+_PDF_ACTIVE_ORDER = (
+    "pdf_launch",
+    "pdf_javascript",
+    "pdf_embedded_file",
+    "pdf_open_action",
+)
+
+
+def _pdf_active_content(reader: Any, name: str) -> str:
+    """The code of the active content the PDF carries ("" when none), found by
+    walking every object (pypdf resolves object streams and name escapes)."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+    numbers: set[tuple[int, int]] = set()
+    for generation, entries in reader.xref.items():
+        numbers.update((number, generation) for number in entries)
+    numbers.update((number, 0) for number in reader.xref_objStm)
+    if len(numbers) > MAX_PDF_OBJECTS:
+        raise _error("pdf_too_complex", name=name)
+    _spend_budget("pdf_objects", len(numbers), name)
+    found: set[str] = set()
+
+    def inspect(value: Any, depth: int = 0) -> None:
+        if depth > 32:
+            return
+        if isinstance(value, DictionaryObject):
+            kind = value.get("/S")
+            if kind == "/Launch" or "/Launch" in value or "/Win" in value:
+                found.add("pdf_launch")
+            if kind == "/JavaScript" or "/JS" in value or "/JavaScript" in value:
+                found.add("pdf_javascript")
+            if (
+                value.get("/Type") in ("/EmbeddedFile", "/EmbeddedFiles")
+                or "/EmbeddedFiles" in value
+                or "/EF" in value
+            ):
+                found.add("pdf_embedded_file")
+            if "/AA" in value:
+                found.add("pdf_open_action")
+            open_action = value.get("/OpenAction")
+            if open_action is not None:
+                target = (
+                    open_action.get_object()
+                    if hasattr(open_action, "get_object")
+                    else open_action
+                )
+                if isinstance(target, DictionaryObject):  # an action, not a destination
+                    found.add("pdf_open_action")
+            for key, item in value.items():
+                if not isinstance(item, IndirectObject):
+                    inspect(item, depth + 1)
+                elif key == "/OpenAction":
+                    inspect(item.get_object(), depth + 1)
+        elif isinstance(value, ArrayObject):
+            for item in value:
+                if not isinstance(item, IndirectObject):
+                    inspect(item, depth + 1)
+
+    for number, generation in sorted(numbers):
+        try:
+            obj = reader.get_object(IndirectObject(number, generation, reader))
+        except Exception as exc:
+            # An object we cannot read could still be read by a viewer: refuse.
+            raise _error("pdf_broken", name=name) from exc
+        if hasattr(obj, "get") or isinstance(obj, ArrayObject):
+            inspect(obj)
+    inspect(reader.trailer)
+    return next((code for code in _PDF_ACTIVE_ORDER if code in found), "")
 
 
 def _jpeg_is_complete(data: bytes) -> bool:
@@ -332,6 +459,43 @@ def _png_is_complete(data: bytes) -> bool:
     return False
 
 
+# Work done so far for the request being served: (request id, pixels decoded,
+# PDF objects walked).
+_spent: contextvars.ContextVar[tuple[str, int, int]] = contextvars.ContextVar(
+    "upload_work_spent", default=("", 0, 0)
+)
+
+
+def _spend_budget(what: str, amount: int, name: str) -> None:
+    """Count ``amount`` pixels (``what="pixels"``) or PDF objects
+    (``"pdf_objects"``) against the request's budget, or refuse the file."""
+    from portal.lib.middleware import current_request_id
+
+    request_id = current_request_id()
+    if request_id == "-":  # not inside a request (commands, tasks)
+        return
+    owner, pixels, objects = _spent.get()
+    if owner != request_id:
+        pixels = objects = 0
+    if what == "pixels":
+        limit = getattr(settings, "UPLOAD_MAX_REQUEST_PIXELS", MAX_REQUEST_PIXELS)
+        if pixels + amount > limit:
+            raise _error(
+                "images_too_many_pixels_together",
+                name=name,
+                limit=f"{limit / 1_000_000:g}",
+            )
+        pixels += amount
+    else:
+        limit = getattr(
+            settings, "UPLOAD_MAX_REQUEST_PDF_OBJECTS", MAX_REQUEST_PDF_OBJECTS
+        )
+        if objects + amount > limit:
+            raise _error("pdfs_too_complex_together", name=name)
+        objects += amount
+    _spent.set((request_id, pixels, objects))
+
+
 def _reencode_image(data: bytes, kind: Kind, name: str, max_pixels: int) -> bytes:
     """Decode and re-encode in the same format; returns the new bytes."""
     from PIL import Image, ImageOps
@@ -352,6 +516,7 @@ def _reencode_image(data: bytes, kind: Kind, name: str, max_pixels: int) -> byte
                         megapixels=f"{width * height / 1_000_000:.1f}",
                         limit=f"{max_pixels / 1_000_000:g}",
                     )
+                _spend_budget("pixels", width * height, name)
                 probe.verify()
             with Image.open(io.BytesIO(data), formats=[pil_format]) as image:
                 image.load()
@@ -560,7 +725,7 @@ class PrivateFileField(forms.FileField):
         allowed: Iterable[Kind] = (Kind.PDF, Kind.JPEG, Kind.PNG),
         max_bytes: int | None = None,
         multiple: bool = False,
-        max_files: int = 20,
+        max_files: int = MAX_FILES_PER_REQUEST,
         max_total_bytes: int | None = None,
         **kwargs: Any,
     ) -> None:
