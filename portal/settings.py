@@ -245,6 +245,8 @@ if STORAGE_BACKEND == "s3":
             "region_name": env.optional("S3_REGION"),
             "access_key": env.optional("S3_ACCESS_KEY_ID"),
             "secret_key": env.optional("S3_SECRET_ACCESS_KEY"),
+            # "path" for MinIO and most S3-compatible stores; unset = boto's choice.
+            "addressing_style": env.optional("S3_ADDRESSING_STYLE"),
             # Private objects: never a public ACL, never a querystring-less URL.
             "default_acl": "private",
             "querystring_auth": True,
