@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -229,3 +230,52 @@ def reference_data(db: None) -> None:
     load_offices(apps)
     load_reference_data(apps)
     load_document_slots(apps)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[Any]:
+    """A real redis-server of our own on a free loopback port, so stopping it
+    disturbs nobody else."""
+    if not redis_available():
+        pytest.skip("Redis is not available")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    cmd = [
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(tmp_path),
+    ]
+
+    class Server:
+        url = f"redis://127.0.0.1:{port}/0"
+        proc: subprocess.Popen[bytes] | None = None
+
+        def start(self) -> None:
+            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    return
+                except OSError:
+                    time.sleep(0.05)
+            raise RuntimeError("redis-server did not start")
+
+        def stop(self) -> None:
+            if self.proc is not None:
+                self.proc.terminate()
+                self.proc.wait(timeout=10)
+                self.proc = None
+
+    server = Server()
+    server.start()
+    yield server
+    server.stop()

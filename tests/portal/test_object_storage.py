@@ -23,7 +23,6 @@ from django.urls import reverse
 import pytest
 
 from tests.conftest import ROOT, _test_database_url, redis_available
-from tests.portal.test_outbox import private_redis  # noqa: F401 - a fixture
 
 pytestmark = [
     pytest.mark.celery,
@@ -108,11 +107,12 @@ def test_upload_render_and_download_across_processes_through_object_storage(
     tmp_path,
     s3_server,
     private_redis,
-    reference_data,  # noqa: F811
+    reference_data,
 ):
-    import requests
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+
+    import requests
 
     from applications.models import Application, ApplicationDocument, GeneratedDocument
     from portal.files.models import StoredFile

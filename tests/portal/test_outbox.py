@@ -15,7 +15,6 @@ import pytest
 
 from portal.notifications import services
 from portal.notifications.models import EmailState, Notification
-from tests.conftest import redis_available
 from tests.factories import UserFactory, password_login
 
 pytestmark = pytest.mark.django_db
@@ -187,53 +186,6 @@ def broker_url_restored(settings):
     app.conf.task_always_eager = False
     yield
     _point_celery_at(original)
-
-
-@pytest.fixture
-def private_redis(tmp_path):
-    """A real redis-server of our own on a free loopback port, so stopping it
-    disturbs nobody else."""
-    if not redis_available():
-        pytest.skip("Redis is not available")
-    port = _free_port()
-    cmd = [
-        "redis-server",
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(tmp_path),
-    ]
-
-    class Server:
-        url = f"redis://127.0.0.1:{port}/0"
-        proc: subprocess.Popen[bytes] | None = None
-
-        def start(self) -> None:
-            self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    return
-                except OSError:
-                    time.sleep(0.05)
-            raise RuntimeError("redis-server did not start")
-
-        def stop(self) -> None:
-            if self.proc is not None:
-                self.proc.terminate()
-                self.proc.wait(timeout=10)
-                self.proc = None
-
-    server = Server()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
