@@ -64,6 +64,20 @@ def client(request: pytest.FixtureRequest) -> Any:
     return Client(headers={"Accept-Language": "en"})
 
 
+def _allow_audit_truncate(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """Transactional tests empty every table with TRUNCATE between tests; the
+    audit table refuses that unless the session says so (audit migration 0004)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET zairyu.audit_truncate = 'allowed'")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.db.backends.signals import connection_created
+
+    connection_created.connect(_allow_audit_truncate, weak=False)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache
