@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.lib.middleware.SessionTimeoutMiddleware",
     "portal.lib.middleware.MfaRequiredMiddleware",
+    "portal.lib.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

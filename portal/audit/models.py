@@ -10,7 +10,7 @@ class AuditEvent(models.Model):
 
     Holds who did what to which object, never personal values (no names,
     passport or card numbers): objects are named by type and opaque code.
-    The database refuses UPDATE and DELETE on this table (see migration 0002).
+    The database refuses UPDATE, DELETE (migration 0002) and TRUNCATE (0004).
     """
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)

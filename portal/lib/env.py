@@ -16,6 +16,16 @@ from django.core.exceptions import ImproperlyConfigured
 # use these aliases (inside the class, ``str`` would name the method).
 Text = str
 
+# The embedded SQLite (``make run``): WAL lets readers and one writer work at
+# once; IMMEDIATE transactions take the write lock at BEGIN, so concurrent
+# writes (a double click, two officers) wait for each other up to ``timeout``
+# seconds instead of failing with "database is locked".
+SQLITE_OPTIONS: dict[str, object] = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+}
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -97,6 +107,8 @@ class Env:
             raise ImproperlyConfigured(
                 f"{name} must be a postgres:// or sqlite:// URL (got {engine or url!r})."
             )
+        if engine == "django.db.backends.sqlite3":
+            config["OPTIONS"] = {**dict(config.get("OPTIONS") or {}), **SQLITE_OPTIONS}
         return config
 
     def redis_url(self, name: Text) -> Text | None:

@@ -203,3 +203,36 @@ class MfaRequiredMiddleware:
                     )
                 return HttpResponseRedirect(reverse("mfa_activate_totp"))
         return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """A write that still finds the embedded SQLite database locked after its
+    busy timeout (``portal.lib.env.SQLITE_OPTIONS``) gets a friendly "busy,
+    try again" page (503 with Retry-After), not a 500.  PostgreSQL never
+    raises this."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(
+        self, request: HttpRequest, exception: Exception
+    ) -> HttpResponse | None:
+        from django.db import OperationalError
+        from django.template import loader
+
+        if isinstance(exception, OperationalError) and "database is locked" in str(
+            exception
+        ):
+            logger.warning("database busy: %s %s", request.method, request.path)
+            response = HttpResponse(
+                loader.get_template("503_busy.html").render(
+                    {"request_id": current_request_id()}
+                ),
+                status=503,
+            )
+            response["Retry-After"] = "2"
+            return response
+        return None
