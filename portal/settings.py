@@ -373,6 +373,11 @@ SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
 SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_HOURS", 12, minimum=1) * 3600
 SESSION_WARNING_BEFORE = 3 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
+# Sessions never wait on Redis, with either engine: "db" does not touch it,
+# and "cached_db" goes through ResilientRedisCache, whose short timeout and
+# circuit breaker (portal.lib.cache / portal.lib.breaker) turn a sick Redis
+# into cache misses answered from the database (writes go to the database
+# first, so nothing is lost).
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL

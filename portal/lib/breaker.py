@@ -3,10 +3,13 @@
 One timeout or refused connection opens the breaker of that endpoint for
 ``REDIS_BREAKER_SECONDS``: while it is open, cache calls answer their
 degraded value and task publishes are skipped (the periodic sweeps do the
-work later) without touching the network.  The cache and the broker share a
-breaker when they share a Redis server (same host and port), so a request
-pays for at most one short timeout, whatever it does next.  After the pause
-the next call tries again (and re-opens the breaker if Redis is still sick).
+work later) without touching the network.  Each endpoint (host and port) has
+a breaker for the cache and one for the broker.  A cache failure opens both
+(the Redis server is sick, and a request touches the cache first, for its
+session), so a request pays for at most one short timeout, whatever it does
+next; a failed publish opens only the broker's (the cache may be fine).
+After the pause the next call tries again (and re-opens the breaker if Redis
+is still sick).
 
 Breakers are per process, by design: no shared state is needed to notice that
 the shared state is unreachable.
@@ -62,8 +65,9 @@ def endpoint(url: str) -> str:
     return f"{parts.hostname or 'localhost'}:{parts.port or 6379}"
 
 
-def breaker_for(url: str) -> Breaker:
-    key = endpoint(url)
+def breaker_for(url: str, kind: str) -> Breaker:
+    """The breaker of ``kind`` ("cache" or "broker") for the Redis at ``url``."""
+    key = f"{kind} {endpoint(url)}"
     with _registry_lock:
         breaker = _breakers.get(key)
         if breaker is None:

@@ -85,12 +85,14 @@ def local_throttles() -> LocMemCache:
 
 def _degrade(name: str, fallback: Any) -> Any:
     def method(self: ResilientRedisCache, *args: Any, **kwargs: Any) -> Any:
-        breaker = breaker_for(self._location)
+        breaker = breaker_for(self._location, "cache")
         if breaker.allows():
             try:
                 return getattr(RedisCache, name)(self, *args, **kwargs)
             except redis.RedisError as exc:
                 breaker.trip(exc)
+                # The server is sick: publishing to it would wait as well.
+                breaker_for(self._location, "broker").trip(exc)
                 logger.warning("cache %s failed, degrading: %s", name, exc)
         if _is_throttle(args):
             return getattr(_local_throttles, name)(*args, **kwargs)

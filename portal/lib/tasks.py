@@ -14,9 +14,9 @@ What a sick broker can cost a request is bounded three ways:
 - **short timeouts**: the publish uses its own connection with
   ``REDIS_WEB_TIMEOUT_MS`` socket and connect timeouts and no kombu
   connection-retry loop (which would sleep 2 s per attempt);
-- **a circuit breaker** shared with the cache (``portal.lib.breaker``): after
-  one failure, publishes to that Redis are skipped for a while without
-  touching the network.
+- **a circuit breaker** (``portal.lib.breaker``): after one failure of the
+  broker, or of the cache on the same Redis, publishes to that Redis are
+  skipped for a while without touching the network.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def enqueue(task_path: str, *args: Any) -> bool:
     """Send ``task_path`` with ``args`` to the broker now; False (logged) when
     the broker is unavailable or its breaker is open.  Never raises."""
     task = import_string(task_path)
-    breaker = breaker_for(str(task.app.conf.broker_url or ""))
+    breaker = breaker_for(str(task.app.conf.broker_url or ""), "broker")
     if not breaker.allows():
         logger.info(
             "broker paused: not queueing %s%r; the sweep will do it", task_path, args

@@ -19,7 +19,8 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
-from portal.pages import services, tasks
+from portal.lib.tasks import enqueue
+from portal.pages import services
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,10 @@ def _queue_render(*, language: str, name: str) -> None:
     lock = f"pages:service-guide-queued:{name}"
     if not cache.add(lock, "1", timeout=QUEUE_LOCK_SECONDS):
         return
-    try:
-        tasks.render_service_guide.delay(language)
-    except Exception:
+    # Bounded by the web-side Redis timeout and circuit breaker (never raises).
+    if not enqueue("portal.pages.tasks.render_service_guide", language):
         # Broker down: the page still answers; a later visit queues again.
         cache.delete(lock)
-        logger.exception("could not queue the service guide in %s", language)
 
 
 @require_GET
