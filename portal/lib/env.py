@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -108,7 +109,8 @@ class Env:
                 f"{name} must be a postgres:// or sqlite:// URL (got {engine or url!r})."
             )
         if engine == "django.db.backends.sqlite3":
-            config["OPTIONS"] = {**dict(config.get("OPTIONS") or {}), **SQLITE_OPTIONS}
+            options: Any = config.get("OPTIONS") or {}
+            config["OPTIONS"] = {**options, **SQLITE_OPTIONS}
         return config
 
     def redis_url(self, name: Text) -> Text | None:
