@@ -168,11 +168,11 @@ REFERENCE_SECONDS = 300
 _reference: dict[str, Any] = {}
 
 
-def _reference_maps() -> tuple[
-    dict[int, ApplicationType], dict[int, StatusOfResidence]
-]:
+def _reference_maps(
+    *, refresh: bool = False
+) -> tuple[dict[int, ApplicationType], dict[int, StatusOfResidence]]:
     now = time.monotonic()
-    if _reference.get("until", 0) < now:
+    if refresh or _reference.get("until", 0) < now:
         _reference["types"] = {t.pk: t for t in ApplicationType.objects.all()}
         _reference["statuses"] = {s.pk: s for s in StatusOfResidence.objects.all()}
         _reference["until"] = now + REFERENCE_SECONDS
@@ -183,7 +183,19 @@ def attach_reference(applications: Iterable[Application]) -> None:
     """Fill ``application_type``, ``target_status`` and the person's
     ``current_status`` (when the person is selected) from the cache; no
     query, except a refresh of the cache every few minutes."""
+    applications = list(applications)
     types, statuses = _reference_maps()
+    wanted_types = {a.application_type_id for a in applications}
+    wanted_statuses = {a.target_status_id for a in applications} | {
+        person.current_status_id
+        for a in applications
+        if (person := a._state.fields_cache.get("foreign_national")) is not None
+    }
+    wanted_statuses.discard(None)
+    if not wanted_types <= types.keys() or not wanted_statuses <= statuses.keys():
+        # A row added (admin) or reloaded (a new primary key) since the cache
+        # was filled: refresh now rather than lazy-load it row by row.
+        types, statuses = _reference_maps(refresh=True)
     for application in applications:
         kind = types.get(application.application_type_id)
         if kind is not None:

