@@ -514,7 +514,13 @@ def email_proof_check(*, token: str) -> EmailProof:
 
 
 def set_password_token_check(*, token: str) -> SetPasswordToken:
-    """The live token for ``token`` or TokenError('unknown'|'used'|'expired')."""
+    """The live token for ``token`` or TokenError('unknown'|'used'|'replaced'|
+    'expired').
+
+    A link is dead once the account has a usable password, whichever link set
+    it ('used'; later changes go through the password reset), and once a newer
+    link was issued ('replaced': issuing marks the older ones used while the
+    account still has no password)."""
     found = (
         SetPasswordToken.objects.select_related("user")
         .filter(token_hash=token_hash(token))
@@ -522,8 +528,10 @@ def set_password_token_check(*, token: str) -> SetPasswordToken:
     )
     if found is None:
         raise TokenError("unknown")
-    if found.used_at is not None:
+    if found.user.has_usable_password():
         raise TokenError("used")
+    if found.used_at is not None:
+        raise TokenError("replaced")
     if found.expires_at < timezone.now():
         raise TokenError("expired")
     return found

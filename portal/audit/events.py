@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     ACCOUNT_VIEW = "account.view"
     ACCOUNT_PASSWORD_SET = "account.password_set"  # noqa: S105 - an action name
     ACCOUNT_PASSWORD_LINK_REISSUED = "account.password_link_reissued"  # noqa: S105
+    ACCOUNT_PASSWORD_LINK_REFUSED = "account.password_link_refused"  # noqa: S105
     ACCOUNT_SUSPEND = "account.suspend"
     ACCOUNT_REINSTATE = "account.reinstate"
     ACCOUNT_REVOKE = "account.revoke"
