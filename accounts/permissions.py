@@ -146,6 +146,33 @@ def use_request_decisions(user: Any, use_request: UseRequest) -> list[str]:
     ]
 
 
+def existing_account_for(use_request: UseRequest) -> User | None:
+    """The account that already uses the request's email address (compared
+    case-insensitively, like the unique constraint), if any."""
+    if not use_request.email:
+        return None
+    return User.objects.filter(email__iexact=use_request.email.strip()).first()
+
+
+def existing_account_refusal(use_request: UseRequest) -> str | None:
+    """Why approving this new request cannot link the existing account of its
+    email address (a message code), or None (no such account, or it can be
+    linked).  Only a portal account of the same user category that is not
+    revoked is linked; reception returns or rejects the request otherwise."""
+    if use_request.kind != UseRequest.Kind.NEW:
+        return None
+    existing = existing_account_for(use_request)
+    if existing is None:
+        return None
+    if not existing.user_category:
+        return "existing_account_officer"
+    if existing.status == User.Status.REVOKED:
+        return "existing_account_revoked"
+    if existing.user_category != use_request.user_category:
+        return "existing_account_other_category"
+    return None
+
+
 # --- Accounts of the office's users (reception) -----------------------------------------
 
 

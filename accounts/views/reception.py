@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allauth.account.decorators import reauthentication_required
 
 from accounts import selectors, services
-from accounts.errors import PasswordLinkRefused
+from accounts.errors import ExistingAccountRefused, PasswordLinkRefused
 from accounts.forms.reception import (
     ApproveForm,
     PaperRequestForm,
@@ -250,6 +250,9 @@ def _decide(
     except (IllegalTransition, StaleEdit):
         use_request.refresh_from_db(fields=["status"])
         return _decided_elsewhere(request, use_request)
+    except ExistingAccountRefused as exc:
+        show_error(request, exc)
+        return redirect("accounts:reception_detail", use_request.code)
     messages.success(request, done)
     return redirect("accounts:reception_detail", use_request.code)
 
