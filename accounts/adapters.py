@@ -3,7 +3,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -20,6 +20,9 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 
+from portal.audit.events import AuditAction
+from portal.audit.signals import account_for_credentials
+from portal.audit.throttling import record_throttled
 from portal.lib import encryption
 
 
@@ -39,6 +42,19 @@ class AccountAdapter(DefaultAccountAdapter):
             return str(super().get_client_ip(request))
         except ImproperlyConfigured:
             return str(request.META.get("REMOTE_ADDR") or "unknown")
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # A sign-in refused by the per-account/per-address limit is audited
+        # (it never reaches Django's user_login_failed).
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            record_throttled(
+                request,
+                action=AuditAction.AUTH_LOGIN_THROTTLED,
+                actor=account_for_credentials(credentials),
+            )
+            raise
 
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # First-time TOTP enrolment (and the recovery codes shown right after

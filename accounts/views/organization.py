@@ -43,6 +43,8 @@ from accounts.permissions import (
     is_portal_user,
 )
 from accounts.presenters import validity
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib.errors import message_for
 
 ROSTER_PAGE_SIZE = 50
@@ -187,6 +189,14 @@ def roster(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
         selectors.roster_entries(organization=organization), ROSTER_PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
+    # The list shows residence card numbers: every view is audited.
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ROSTER_VIEW,
+        obj=organization,
+        organization_code=organization.code,
+        data={"page": page.number},
+    )
     return render(
         request,
         "accounts/organization/roster.html",
@@ -212,6 +222,13 @@ def roster_edit(
         organization=organization, code=entry
     )
     require_write(request, organization)
+    if request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ROSTER_VIEW,
+            obj=found,
+            organization_code=organization.code,
+        )
     return _roster_form(request, organization, entry=found)
 
 

@@ -34,6 +34,8 @@ from accounts.messages import (
 from accounts.models import Organization, UseRequest, UseRequestDocument
 from accounts.views.organization import organization_for, page_context, require_write
 from accounts.workflow import EDITABLE_STATUSES
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib.errors import StaleEdit
 
 PERIODIC_STEPS = ("users", "roster", "declarations", "documents", "check")
@@ -205,6 +207,13 @@ def periodic_roster(
         _confirm(request, periodic_report, "roster")
         return redirect(_next_url(request, "roster", organization, periodic_report))
     entries = selectors.roster_entries(organization=organization)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ROSTER_VIEW,
+        obj=organization,
+        organization_code=organization.code,
+        data={"periodic_report": str(periodic_report.code)},
+    )
     return render(
         request,
         "accounts/organization/periodic_roster.html",
