@@ -307,7 +307,9 @@ def roster_import(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     if request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES)
         if form.is_valid():
-            result = roster_csv.parse_roster_csv(form.cleaned_data["csv_file"])
+            result = roster_csv.parse_roster_csv(
+                form.cleaned_data["csv_file"], statuses=roster_csv.status_names()
+            )
             if result.errors:
                 row_errors = result.errors
                 form.add_error("csv_file", ROSTER_NOT_IMPORTED)
