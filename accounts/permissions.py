@@ -177,13 +177,33 @@ def existing_account_refusal(use_request: UseRequest) -> str | None:
 
 
 def may_manage_account(user: Any, subject: User) -> bool:
-    """A reception officer of an office one of the subject's organisations
-    belongs to (by membership or an appointment that has not ended)."""
-    from accounts.selectors import users_of_office
+    """A reception officer of the office of every organisation the subject
+    works for now (by membership or an appointment that has not ended).
 
+    The account status is global: suspending an attorney stops their work
+    for every organisation, so an office acts only on users who work only
+    for its own organisations (review L11).  Reception sees the others
+    (``users_of_office``) but cannot act on them."""
     if not is_reception_officer(user):
         return False
-    return users_of_office(user=user).filter(pk=subject.pk).exists()
+    return not account_reaches_other_offices(user, subject) and bool(
+        _current_office_ids(subject)
+    )
+
+
+def account_reaches_other_offices(user: Any, subject: User) -> bool:
+    """The subject also works for an organisation of an office where ``user``
+    is not reception (so ``may_manage_account`` refuses)."""
+    return bool(
+        _current_office_ids(subject)
+        - officer_office_ids(user, OfficerRole.Role.RECEPTION)
+    )
+
+
+def _current_office_ids(subject: User) -> set[int]:
+    from accounts.selectors import office_ids_of_user
+
+    return office_ids_of_user(user=subject)
 
 
 def account_actions(user: Any, subject: User) -> list[AccountAction]:

@@ -226,6 +226,17 @@ def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
     return qs.order_by("username")
 
 
+def office_ids_of_user(*, user: User) -> set[int]:
+    """Offices of the organisations the user works for now: memberships and
+    appointments that have not ended (one query)."""
+    return set(
+        Organization.objects.filter(
+            Q(memberships__user=user)
+            | Q(appointments__appointee=user, appointments__ended_at__isnull=True)
+        ).values_list("office_id", flat=True)
+    )
+
+
 def user_get_for_reception(*, user: Any, code: Any) -> User:
     """A portal user of one of the reception officer's offices; 404 otherwise."""
     return get_or_404(users_of_office(user=user), code=code)

@@ -55,6 +55,7 @@ from accounts.models import (
 )
 from accounts.permissions import (
     account_actions,
+    account_reaches_other_offices,
     approval_expired,
     is_reception_officer,
     may_reissue_password_link,
@@ -418,6 +419,7 @@ def user_detail(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResp
             "organizations": selectors.organizations_of_user(user=subject),
             # The same rules the services check before acting.
             "actions": account_actions(request.user, subject),
+            "other_offices": account_reaches_other_offices(request.user, subject),
             "needs_password": may_reissue_password_link(request.user, subject),
         },
     )
