@@ -43,6 +43,18 @@ class AccountAdapter(DefaultAccountAdapter):
         except ImproperlyConfigured:
             return str(request.META.get("REMOTE_ADDR") or "unknown")
 
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> Any:
+        # A revoked account never signs in, by any route (password, a
+        # set-password link), whatever its is_active flag says.
+        from accounts.models import User
+
+        if getattr(user, "status", None) == User.Status.REVOKED:
+            from allauth.account.internal.stagekit import clear_login
+
+            clear_login(request)
+            return self.respond_user_inactive(request, user)
+        return super().pre_login(request, user, **kwargs)
+
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # A sign-in refused by the per-account/per-address limit is audited
         # (it never reaches Django's user_login_failed).

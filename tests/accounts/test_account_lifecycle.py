@@ -162,6 +162,26 @@ def test_revoked_user_cannot_sign_in(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_revoked_account_is_refused_by_its_status_whatever_is_active_says(client):
+    user = staff(organization())
+    services.account_revoke(user=user, actor=reception_officer(), reason="Shared ID.")
+    # Someone sets the flag back (the admin, a script): still no sign-in.
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.refresh_from_db()
+    response = _password_step(client, user)
+    assert response.get("Location") != "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.login_failed", actor=user).exists()
+
+
+def test_a_session_ends_when_its_account_is_revoked(client):
+    user = staff(organization())
+    client.force_login(user)
+    assert client.get(reverse("dashboard")).status_code == 200
+    User.objects.filter(pk=user.pk).update(status=User.Status.REVOKED)
+    assert client.get(reverse("dashboard")).status_code == 302
+
+
 @pytest.mark.parametrize("state", ["suspended", "expired"])
 def test_suspended_and_expired_users_can_sign_in_but_not_file(client, state):
     user = staff(organization(), valid_days=0)
