@@ -124,6 +124,22 @@ def may_change_organization(user: Any, organization: Organization) -> bool:
     )
 
 
+def may_file_periodic_report(user: Any, organization: Organization) -> bool:
+    """May start, fill in and submit the organisation's periodic report: a
+    portal user who works for or is currently appointed by it and whose
+    account is active — even when their approval has expired, because the
+    periodic report is how an expired organisation renews it (no dead end:
+    README "When every user's approval has expired").  Suspended and revoked
+    accounts may not."""
+    from accounts.selectors import organizations_for_user
+
+    return (
+        is_portal_user(user)
+        and user.status == User.Status.ACTIVE
+        and organizations_for_user(user=user).filter(pk=organization.pk).exists()
+    )
+
+
 # --- Requests for use (reception) ----------------------------------------------------
 
 

@@ -82,6 +82,9 @@ def page_context(
     approval["can_write"] = permissions.may_change_organization(
         request.user, organization
     )
+    approval["can_file_periodic"] = permissions.may_file_periodic_report(
+        request.user, organization
+    )
     return {
         "organization": organization,
         "approval": approval,
