@@ -32,6 +32,7 @@ from review.models import (
 from review.services import examination as services
 from review.tasks import send_document_request_reminders
 from tests.accounts.org_helpers import organization, pdf_bytes, staff
+from tests.factories import PASSWORD
 from tests.review.exam_helpers import (
     Role,
     claimed,
@@ -783,6 +784,7 @@ def test_send_back_returns_the_case_to_the_examiner_only(
     application = claimed(new_case(org, org_staff), examiner)
     proposal(application, examiner)
     login(client, supervisor, settings)
+    reauthenticate(client)  # send-back is a decision: it needs re-authentication
     url = reverse("review:case_send_back", args=[application.code])
     empty = client.post(
         url, {"comment": " ", "expected_status": Status.DECISION_PROPOSED}
@@ -805,6 +807,27 @@ def test_send_back_returns_the_case_to_the_examiner_only(
     # The examiner may recommend again (the sent-back decision is no longer active).
     proposal(application, examiner, outcome=Decision.Outcome.DENY)
     assert application.status == Status.DECISION_PROPOSED
+
+
+def test_send_back_needs_reauthentication_then_completes(
+    client, settings, org, org_staff, examiner, supervisor
+):
+    """Review L10: send-back had no re-authentication, unlike approve."""
+    application = claimed(new_case(org, org_staff), examiner)
+    proposal(application, examiner)
+    login(client, supervisor, settings)
+    url = reverse("review:case_send_back", args=[application.code])
+    data = {"comment": "Check the salary", "expected_status": Status.DECISION_PROPOSED}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    application.refresh_from_db()
+    assert application.status == Status.DECISION_PROPOSED
+    # After re-authenticating, the kept POST is resumed.
+    resumed = client.post(response["Location"], {"password": PASSWORD})
+    assert resumed.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.EXAMINING
 
 
 def test_four_eyes_in_the_service(org, org_staff):
