@@ -521,10 +521,14 @@ def test_response_files_access(
         actor=org_staff,
     )
     url = reverse("files:download", args=[stored.code]) + "?inline=1"
-    login(client, examiner, settings)
-    assert client.get(url)["Content-Disposition"].startswith("inline")
     login(client, org_staff, settings)
     assert client.get(url)["Content-Disposition"].startswith("attachment")
+    # Officers see the files only once the organisation sends its answer
+    # (review L6: before, they could open the organisation's draft files).
+    login(client, examiner, settings)
+    assert client.get(url).status_code == 404
+    services.document_request_answer(document_request=document_request, actor=org_staff)
+    assert client.get(url)["Content-Disposition"].startswith("inline")
     other_org_user = staff(organization())
     for outsider in (stranger_officer, other_org_user):
         login(client, outsider, settings)
