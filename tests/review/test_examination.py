@@ -535,6 +535,49 @@ def test_response_files_access(
         assert client.get(url).status_code == 404
 
 
+def test_files_sent_in_answer_keep_to_the_per_application_total_cap(
+    client, settings, org, org_staff, examiner
+):
+    """Review/issue 11 item 7: the answer's files count toward the same total
+    as the application's documents (before, only the per-request count
+    limited them)."""
+    from django.core.exceptions import ValidationError
+
+    from review.services.document_requests import _application_bytes
+
+    application = claimed(new_case(org, org_staff), examiner)
+    document_request = open_request(application, examiner)
+    item = first_item(document_request)
+    one = _upload()
+    settings.UPLOAD_MAX_TOTAL_BYTES = _application_bytes(application) + one.size
+    services.document_request_attach(
+        document_request=document_request, item=item, uploads=[one], actor=org_staff
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.document_request_attach(
+            document_request=document_request,
+            item=item,
+            uploads=[_upload("second.pdf")],
+            actor=org_staff,
+        )
+    assert refused.value.code == "too_large_total"
+    assert DocumentRequestFile.objects.count() == 1
+    # Through the page: the error is shown at the field, nothing is stored.
+    login(client, org_staff, settings)
+    response = client.post(
+        reverse("review:documents_request_upload", args=[application.code, 1]),
+        {
+            "item1-upload": [
+                SimpleUploadedFile(
+                    "third.pdf", pdf_bytes(), content_type="application/pdf"
+                )
+            ]
+        },
+    )
+    assert response.status_code == 200
+    assert DocumentRequestFile.objects.count() == 1
+
+
 def test_a_read_only_user_sees_the_request_but_cannot_answer(
     client, settings, org, org_staff, examiner
 ):
