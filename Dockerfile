@@ -11,6 +11,7 @@ RUN pip install -r requirements.txt
 COPY . .
 RUN DJANGO_DEBUG=1 python manage.py compilemessages --ignore=.venv \
  && DJANGO_DEBUG=0 DJANGO_SECRET_KEY=build-only-placeholder-build-only-placeholder-xx \
+    MFA_ENCRYPTION_KEYS=YnVpbGQtb25seS1wbGFjZWhvbGRlci0zMi1ieXRlcyE= \
     DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
  && useradd --system --uid 10001 zairyu
 USER zairyu

@@ -43,3 +43,9 @@ class PasswordLinkRefused(DomainError):
 class OfficerRoleRefused(DomainError):
     """The bureau administrator may not grant or withdraw this role
     (``officer_role_other_bureau``, ``officer_role_not_grantable``)."""
+
+
+class ExistingAccountRefused(DomainError):
+    """A new request's email belongs to an account approval cannot link
+    (``existing_account_officer``, ``existing_account_revoked``,
+    ``existing_account_other_category``)."""

@@ -159,9 +159,30 @@ OFFICER_ROLE_PORTAL_USER = _(
     "This is an organisation's portal account; it cannot be given an officer role."
 )
 
+TOKEN_REPLACED = _(
+    "A newer link to set your password was sent after this one, so this link no "
+    "longer works. Use the link in the most recent email."
+)
+EXISTING_ACCOUNT_OFFICER = _(
+    "This email address belongs to an officer's account. Return the request and "
+    "ask for another email address."
+)
+EXISTING_ACCOUNT_REVOKED = _(
+    "This email address belongs to a revoked account, which cannot be used again. "
+    "Return or reject the request."
+)
+EXISTING_ACCOUNT_OTHER_CATEGORY = _(
+    "This email address belongs to an account of another user category. Return "
+    "the request and ask the requester to choose the category of their account."
+)
+
 register_messages(
     {
         "token_unknown": TOKEN_UNKNOWN,
+        "token_replaced": TOKEN_REPLACED,
+        "existing_account_officer": EXISTING_ACCOUNT_OFFICER,
+        "existing_account_revoked": EXISTING_ACCOUNT_REVOKED,
+        "existing_account_other_category": EXISTING_ACCOUNT_OTHER_CATEGORY,
         "token_used": TOKEN_USED,
         "token_expired": TOKEN_EXPIRED,
         "roster_conflict": ROSTER_CONFLICT,

@@ -427,6 +427,9 @@ class UseRequest(models.Model):
         related_name="+",
         help_text=_("The reception officer who registered a paper request."),
     )
+    # The start form's token (portal.lib.once): a double click on "Start a new
+    # request" creates one draft.
+    start_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     filed_by = models.ForeignKey(
         User,
         null=True,

@@ -124,6 +124,22 @@ def may_change_organization(user: Any, organization: Organization) -> bool:
     )
 
 
+def may_file_periodic_report(user: Any, organization: Organization) -> bool:
+    """May start, fill in and submit the organisation's periodic report: a
+    portal user who works for or is currently appointed by it and whose
+    account is active — even when their approval has expired, because the
+    periodic report is how an expired organisation renews it (no dead end:
+    README "When every user's approval has expired").  Suspended and revoked
+    accounts may not."""
+    from accounts.selectors import organizations_for_user
+
+    return (
+        is_portal_user(user)
+        and user.status == User.Status.ACTIVE
+        and organizations_for_user(user=user).filter(pk=organization.pk).exists()
+    )
+
+
 # --- Requests for use (reception) ----------------------------------------------------
 
 
@@ -146,17 +162,64 @@ def use_request_decisions(user: Any, use_request: UseRequest) -> list[str]:
     ]
 
 
+def existing_account_for(use_request: UseRequest) -> User | None:
+    """The account that already uses the request's email address (compared
+    case-insensitively, like the unique constraint), if any."""
+    if not use_request.email:
+        return None
+    return User.objects.filter(email__iexact=use_request.email.strip()).first()
+
+
+def existing_account_refusal(use_request: UseRequest) -> str | None:
+    """Why approving this new request cannot link the existing account of its
+    email address (a message code), or None (no such account, or it can be
+    linked).  Only a portal account of the same user category that is not
+    revoked is linked; reception returns or rejects the request otherwise."""
+    if use_request.kind != UseRequest.Kind.NEW:
+        return None
+    existing = existing_account_for(use_request)
+    if existing is None:
+        return None
+    if not existing.user_category:
+        return "existing_account_officer"
+    if existing.status == User.Status.REVOKED:
+        return "existing_account_revoked"
+    if existing.user_category != use_request.user_category:
+        return "existing_account_other_category"
+    return None
+
+
 # --- Accounts of the office's users (reception) -----------------------------------------
 
 
 def may_manage_account(user: Any, subject: User) -> bool:
-    """A reception officer of an office one of the subject's organisations
-    belongs to (by membership or an appointment that has not ended)."""
-    from accounts.selectors import users_of_office
+    """A reception officer of the office of every organisation the subject
+    works for now (by membership or an appointment that has not ended).
 
+    The account status is global: suspending an attorney stops their work
+    for every organisation, so an office acts only on users who work only
+    for its own organisations (review L11).  Reception sees the others
+    (``users_of_office``) but cannot act on them."""
     if not is_reception_officer(user):
         return False
-    return users_of_office(user=user).filter(pk=subject.pk).exists()
+    return not account_reaches_other_offices(user, subject) and bool(
+        _current_office_ids(subject)
+    )
+
+
+def account_reaches_other_offices(user: Any, subject: User) -> bool:
+    """The subject also works for an organisation of an office where ``user``
+    is not reception (so ``may_manage_account`` refuses)."""
+    return bool(
+        _current_office_ids(subject)
+        - officer_office_ids(user, OfficerRole.Role.RECEPTION)
+    )
+
+
+def _current_office_ids(subject: User) -> set[int]:
+    from accounts.selectors import office_ids_of_user
+
+    return office_ids_of_user(user=subject)
 
 
 def account_actions(user: Any, subject: User) -> list[AccountAction]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors
 from accounts.declarations import DECLARATION_FIELDS, DECLARATIONS
+from accounts.errors import ExistingAccountRefused
 from accounts.forms.reception import RETURN_ITEMS
 from accounts.messages import (
     DUPLICATE_PENDING,
@@ -22,8 +23,14 @@ from accounts.messages import (
     READ_ONLY_SUSPENDED,
 )
 from accounts.models import Office, RosterEntry, User, UseRequest, UseRequestDocument
-from accounts.permissions import approval_expired, can_file
+from accounts.permissions import (
+    approval_expired,
+    can_file,
+    existing_account_for,
+    existing_account_refusal,
+)
 from portal.audit.events import AuditAction
+from portal.lib.errors import message_for
 
 STATUS_COLOURS: dict[str, str] = {
     UseRequest.Status.SUBMITTED: "blue",
@@ -460,6 +467,24 @@ def use_request_review(
             for key, text in (use_request.return_comments or {}).items()
         ],
         "can_decide": bool(decisions),
+        **_existing_account(use_request),
+    }
+
+
+def _existing_account(use_request: UseRequest) -> dict[str, Any]:
+    """The account that already uses a new request's email, and why approval
+    could not link it (the rule the approval service checks)."""
+    if (
+        use_request.kind != UseRequest.Kind.NEW
+        or use_request.status != UseRequest.Status.SUBMITTED
+    ):
+        return {"existing_account": None, "existing_account_refusal": ""}
+    refusal = existing_account_refusal(use_request)
+    return {
+        "existing_account": existing_account_for(use_request),
+        "existing_account_refusal": message_for(ExistingAccountRefused(refusal))
+        if refusal
+        else "",
     }
 
 

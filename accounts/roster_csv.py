@@ -26,7 +26,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -99,6 +99,39 @@ _CARD_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－]")
 _SPACES = re.compile(r"\s+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+
+def _not_allowed(ch: str) -> bool:
+    """Control characters (Cc) and format characters (Cf: the bidi overrides
+    and isolates U+202A–U+202E, U+2066–U+2069, zero-width characters), which
+    can make a name display as something else."""
+    return unicodedata.category(ch) in ("Cc", "Cf")
+
+
+# The statuses of residence a roster may name: applications registers the
+# reference list (accounts does not import it); see ``status_names``.
+_status_provider: Callable[[], Iterable[tuple[str, ...]]] | None = None
+
+
+def register_status_names(provider: Callable[[], Iterable[tuple[str, ...]]]) -> None:
+    """``provider()`` yields ``(name_ja, *other names or codes)`` per status."""
+    global _status_provider
+    _status_provider = provider
+
+
+def status_names() -> dict[str, str] | None:
+    """{normalised Japanese name, English name or code: Japanese name}, from
+    the registered reference list (one query: callers ask once per file or
+    form, never per row); None when nothing is registered."""
+    if _status_provider is None:
+        return None
+    names: dict[str, str] = {}
+    for name_ja, *others in _status_provider():
+        for name in (name_ja, *others):
+            if name:
+                names[_key(name)] = name_ja
+    return names
+
+
 SEX_VALUES = {
     "f": "F",
     "female": "F",
@@ -159,6 +192,10 @@ ERROR_MESSAGES = {
     ),
     "control_chars": gettext_lazy(
         "The {column} contains characters that are not allowed."
+    ),
+    "status_unknown": gettext_lazy(
+        "“{value}” is not a status of residence. Enter it as on the residence "
+        "card, for example 技術・人文知識・国際業務."
     ),
     "sex": gettext_lazy(
         "“{value}” is not a sex we recognise. Enter F, M or X (or 女, 男)."
@@ -246,11 +283,20 @@ def _key(text: str) -> str:
 # --- Cleaning one value ------------------------------------------------------------
 
 
+def _unguard(value: str) -> str:
+    """Remove our own export's guard against spreadsheet formulas (a leading
+    ' before a formula character, full-width ones included)."""
+    if value.startswith("'") and unicodedata.normalize("NFKC", value[1:2]).startswith(
+        _FORMULA_START
+    ):
+        return value[1:]
+    return value
+
+
 def _text(value: str, column: str, key: str) -> str:
     value = _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
-    if value.startswith("'") and value[1:2] in _FORMULA_START:
-        value = value[1:]  # our own export's guard against spreadsheet formulas
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    value = _unguard(value)
+    if any(_not_allowed(ch) for ch in value):
         raise RosterValueError(_msg("control_chars", column=column))
     limit = MAX_LENGTHS[key]
     if len(value) > limit:
@@ -263,8 +309,8 @@ def _text(value: str, column: str, key: str) -> str:
 def _kanji(value: str, column: str) -> str:
     # No NFKC here: it would swap some kanji for their unified variants
     # (神 U+FA19 → 神), changing how a person's name is written.
-    value = _SPACES.sub(" ", value.replace("\u3000", " ")).strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in value):
+    value = _unguard(_SPACES.sub(" ", value.replace("\u3000", " ")).strip())
+    if any(_not_allowed(ch) for ch in value):
         raise RosterValueError(_msg("control_chars", column=column))
     if len(value) > MAX_LENGTHS["name_kanji"]:
         raise RosterValueError(
@@ -349,8 +395,19 @@ def clean_nationality(value: str, column: str = "") -> str:
     return code
 
 
-def clean_status_of_residence(value: str, column: str = "") -> str:
-    return _text(value, column or _("status of residence"), "status_of_residence")
+def clean_status_of_residence(
+    value: str, column: str = "", statuses: Mapping[str, str] | None = None
+) -> str:
+    """Blank, or a status of the reference list (``statuses``, see
+    ``status_names``) named in Japanese, English or by code, stored by its
+    Japanese name.  Without a list only the text rules apply."""
+    text = _text(value, column or _("status of residence"), "status_of_residence")
+    if not text or statuses is None:
+        return text
+    found = statuses.get(_key(text))
+    if found is None:
+        raise RosterValueError(_msg("status_unknown", value=text))
+    return found
 
 
 def clean_card_number(value: str, column: str = "") -> str:
@@ -388,11 +445,19 @@ _CLEANERS = {
 
 
 def clean_value(
-    key: str, value: str, column: str = "", today: date | None = None
+    key: str,
+    value: str,
+    column: str = "",
+    today: date | None = None,
+    statuses: Mapping[str, str] | None = None,
 ) -> Any:
-    """Clean one value of column ``key``; raises RosterValueError."""
+    """Clean one value of column ``key``; raises RosterValueError.
+    ``statuses`` is the reference list of statuses of residence
+    (``status_names()``)."""
     if key == "date_of_birth":
         return clean_date_of_birth(value, column, today)
+    if key == "status_of_residence":
+        return clean_status_of_residence(value, column, statuses)
     return _CLEANERS[key](value, column)
 
 
@@ -511,8 +576,14 @@ def decode(data: bytes) -> str:
     raise RosterValueError(_msg("encoding"))
 
 
-def parse_roster_csv(data: bytes, *, today: date | None = None) -> RosterParseResult:
-    """Validate a whole roster file.  ``rows`` are JSON-ready dicts keyed by
+def parse_roster_csv(
+    data: bytes,
+    *,
+    today: date | None = None,
+    statuses: Mapping[str, str] | None = None,
+) -> RosterParseResult:
+    """Validate a whole roster file (statuses of residence against
+    ``statuses``, the reference list, when given).  ``rows`` are JSON-ready dicts keyed by
     the RosterEntry field names (dates as ISO strings); ``errors`` lists every
     problem by line and column.  All or nothing: callers must not import any
     row when ``errors`` is non-empty."""
@@ -572,7 +643,7 @@ def parse_roster_csv(data: bytes, *, today: date | None = None) -> RosterParseRe
         for index, key in present:
             raw = cells[index] if index < len(cells) else ""
             try:
-                row[key] = clean_value(key, raw, columns[key], today)
+                row[key] = clean_value(key, raw, columns[key], today, statuses)
             except RosterValueError as exc:
                 errors.append(RowError(line, columns[key], exc.message))
                 row_ok = False
@@ -645,7 +716,11 @@ def _safe_cell(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value)
-    if text.startswith(_FORMULA_START):
+    # Full-width ＝＋－＠ (and other compatibility forms) count too: NFKC
+    # folds them to the ASCII characters a spreadsheet may treat as formulas.
+    if text.startswith(_FORMULA_START) or unicodedata.normalize(
+        "NFKC", text[:1]
+    ).startswith(_FORMULA_START):
         return "'" + text
     return text
 

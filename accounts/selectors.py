@@ -226,6 +226,17 @@ def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
     return qs.order_by("username")
 
 
+def office_ids_of_user(*, user: User) -> set[int]:
+    """Offices of the organisations the user works for now: memberships and
+    appointments that have not ended (one query)."""
+    return set(
+        Organization.objects.filter(
+            Q(memberships__user=user)
+            | Q(appointments__appointee=user, appointments__ended_at__isnull=True)
+        ).values_list("office_id", flat=True)
+    )
+
+
 def user_get_for_reception(*, user: Any, code: Any) -> User:
     """A portal user of one of the reception officer's offices; 404 otherwise."""
     return get_or_404(users_of_office(user=user), code=code)
@@ -514,7 +525,13 @@ def email_proof_check(*, token: str) -> EmailProof:
 
 
 def set_password_token_check(*, token: str) -> SetPasswordToken:
-    """The live token for ``token`` or TokenError('unknown'|'used'|'expired')."""
+    """The live token for ``token`` or TokenError('unknown'|'used'|'replaced'|
+    'expired').
+
+    A link is dead once the account has a usable password, whichever link set
+    it ('used'; later changes go through the password reset), and once a newer
+    link was issued ('replaced': issuing marks the older ones used while the
+    account still has no password)."""
     found = (
         SetPasswordToken.objects.select_related("user")
         .filter(token_hash=token_hash(token))
@@ -522,8 +539,10 @@ def set_password_token_check(*, token: str) -> SetPasswordToken:
     )
     if found is None:
         raise TokenError("unknown")
-    if found.used_at is not None:
+    if found.user.has_usable_password():
         raise TokenError("used")
+    if found.used_at is not None:
+        raise TokenError("replaced")
     if found.expires_at < timezone.now():
         raise TokenError("expired")
     return found

@@ -20,8 +20,14 @@ class ApplicationsConfig(AppConfig):
         # The receipt PDFs (applications.documents): same readers.
         register_file_access("application_receipt", application_file_access)
 
+        from accounts.roster_csv import register_status_names
+        from applications.reference_data import status_names_for_rosters
         from applications.views.cases import dashboard_panel
         from applications.views.start import filing_panel
+
+        # Rosters (accounts) name statuses of residence from our reference list.
+        register_status_names(status_names_for_rosters)
+
         from portal.lib.dashboard import register_panel
 
         register_panel(12, filing_panel)

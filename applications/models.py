@@ -492,6 +492,9 @@ class Application(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # The start form's token (portal.lib.once): a double click on "Start the
+    # application" creates one draft.
+    start_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

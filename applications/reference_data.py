@@ -789,3 +789,11 @@ def load_document_slots(apps: Registry) -> int:
     return sync_rows(
         DocumentSlot, ["code", "application_type_id", "status_id", "org_category"], rows
     )
+
+
+def status_names_for_rosters() -> list[tuple[str, str, str]]:
+    """(Japanese name, English name, code) of every status of residence, the
+    list a roster's "status of residence" must come from (one query)."""
+    from applications.models import StatusOfResidence
+
+    return list(StatusOfResidence.objects.values_list("name_ja", "name_en", "code"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from celery.schedules import crontab
 
+from portal.lib.encryption import keys_from
 from portal.lib.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -317,7 +318,7 @@ else:
 
 # --- Auth, allauth, MFA ----------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+AUTHENTICATION_BACKENDS = ["accounts.backends.AuthenticationBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
@@ -439,6 +440,16 @@ PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 # None (unset in production) means the sandbox provider is not offered at all.
 PAYMENT_SANDBOX_SECRET = env.optional("PAYMENT_SANDBOX_SECRET") or (
     "sandbox-secret-for-development-only" if DEBUG or TESTING else None
+)
+# Fernet keys (comma-separated, newest first) that encrypt second-factor
+# secrets at rest (portal/lib/encryption.py).  Required when DEBUG is off and
+# not under tests; development and tests get a fixed, public key.
+MFA_ENCRYPTION_KEYS = keys_from(
+    env.list(
+        "MFA_ENCRYPTION_KEYS",
+        # base64 of b"zairyu-dev-only-mfa-key-32bytes!" — public, never production.
+        ["emFpcnl1LWRldi1vbmx5LW1mYS1rZXktMzJieXRlcyE="] if DEBUG or TESTING else [],
+    )
 )
 # How long an approval (request for use or periodic report) lasts (2026 rule: 3 years).
 USE_APPROVAL_YEARS = env.int("USE_APPROVAL_YEARS", 3, minimum=1)

@@ -36,3 +36,5 @@ if settings.BENCH_HELLO:
     urlpatterns.append(path("bench/hello/", _bench_hello))
 
 handler500 = "portal.lib.errors.server_error"
+# allauth's rate limits answer through this (audited).
+handler429 = "portal.audit.throttling.too_many_requests"

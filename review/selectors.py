@@ -582,12 +582,15 @@ def document_response_file_access(user: Any, stored_file: Any) -> Access:
 
     The users of the application's organisation may download them (read-only
     users too); examiners, supervisors and clerks of the application's
-    office may also view them inline.  Everybody else: "none" (404)."""
+    office may also view them inline, once the organisation has sent the
+    answer (before that the files are the organisation's draft, which it may
+    still remove; review L6).  Everybody else: "none" (404)."""
     facts = (
         DocumentRequestFile.objects.filter(file_id=stored_file.pk)
         .values(
             "item__request__application__organization_id",
             "item__request__application__office_id",
+            "item__request__state",
         )
         .first()
     )
@@ -597,7 +600,9 @@ def document_response_file_access(user: Any, stored_file: Any) -> Access:
         user=user
     ):
         return "view"
-    if facts["item__request__application__office_id"] in case_office_ids(user):
+    if facts["item__request__state"] != DocumentRequest.State.OPEN and facts[
+        "item__request__application__office_id"
+    ] in case_office_ids(user):
         return "view_inline"
     return "none"
 

@@ -77,6 +77,7 @@ check "makemigrations --check" env -u DATABASE_URL .venv/bin/python manage.py ma
 check "check --deploy" env -u ZAIRYU_TESTING -u DATABASE_URL -u DJANGO_ALLOW_ASYNC_UNSAFE \
   DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp SMTP_HOST=smtp.example.jp \
   DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-production-like" \
+  MFA_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')" \
   .venv/bin/python manage.py check --deploy --fail-level WARNING
 if ((${#failed[@]})); then
   echo "STATIC CHECKS FAILED: ${failed[*]} (see above); running the tests anyway." >&2

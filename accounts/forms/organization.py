@@ -130,7 +130,12 @@ class RosterEntryForm(forms.Form):
     def _clean_with(self, key: str) -> Any:
         raw = self.cleaned_data.get(key) or ""
         try:
-            return roster_csv.clean_value(key, raw, str(self.fields[key].label).lower())
+            return roster_csv.clean_value(
+                key,
+                raw,
+                str(self.fields[key].label).lower(),
+                statuses=roster_csv.status_names(),
+            )
         except roster_csv.RosterValueError as exc:
             raise ValidationError(exc.message) from None
 

@@ -45,6 +45,7 @@ from accounts.services.tokens import (
     email_proof_redeem,
     email_proof_send,
     set_password_complete,
+    set_password_link_refused,
     set_password_link_reissue,
 )
 from accounts.services.use_request_decisions import (
@@ -94,6 +95,7 @@ __all__ = [
     "roster_export",
     "roster_import",
     "set_password_complete",
+    "set_password_link_refused",
     "set_password_link_reissue",
     "use_request_appointer_add",
     "use_request_appointer_remove",

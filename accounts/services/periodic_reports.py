@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts import messages
+from accounts import messages, permissions
 from accounts.errors import Problem, RequestIncomplete
 from accounts.models import (
     Organization,
@@ -39,7 +39,9 @@ def periodic_report_start(*, organization: Organization, actor: User) -> UseRequ
     """The organisation's open periodic report (draft, submitted or returned),
     or a new draft filed by ``actor``.  One open report per organisation: the
     organisation row is locked so two users starting at once get the same
-    draft.  The draft copies the organisation's details for reception."""
+    draft.  The draft copies the organisation's details for reception.
+    Raises PermissionDenied unless ``permissions.may_file_periodic_report``."""
+    permissions.ensure(permissions.may_file_periodic_report(actor, organization))
     with transaction.atomic():
         org = Organization.objects.select_for_update().get(pk=organization.pk)
         existing = (
@@ -86,8 +88,9 @@ def periodic_report_start(*, organization: Organization, actor: User) -> UseRequ
     return report
 
 
-def _lock_editable_report(report: UseRequest) -> UseRequest:
+def _lock_editable_report(report: UseRequest, actor: User) -> UseRequest:
     locked = UseRequest.objects.select_for_update().get(pk=report.pk)
+    _ensure_may_file(locked, actor)
     if (
         locked.kind != UseRequest.Kind.PERIODIC
         or locked.status not in EDITABLE_STATUSES
@@ -108,7 +111,7 @@ def periodic_report_document_add(
     ):
         raise ValueError(f"not a periodic report slot: {slot}")
     with transaction.atomic():
-        locked = _lock_editable_report(report)
+        locked = _lock_editable_report(report, actor)
         (document,) = attach_documents(locked, slot, [cleaned], actor)
     return document
 
@@ -118,7 +121,7 @@ def periodic_report_document_remove(
 ) -> None:
     """Take a file out of an editable report (and delete its bytes)."""
     with transaction.atomic():
-        locked = _lock_editable_report(document.use_request)
+        locked = _lock_editable_report(document.use_request, actor)
         detach_document(locked, document, actor)
 
 
@@ -139,6 +142,7 @@ def periodic_report_submit(
         locked = UseRequest.objects.select_for_update().get(pk=report.pk)
         if locked.kind != UseRequest.Kind.PERIODIC:
             raise ValueError("not a periodic report")
+        _ensure_may_file(locked, actor)
         if locked.status == UseRequest.Status.SUBMITTED:
             return locked
         if problems:
@@ -160,3 +164,10 @@ def periodic_report_submit(
             update_fields=["filed_by", "email", "language", "roster", "updated_at"]
         )
         return use_request_submit(use_request=locked, actor=actor)
+
+
+def _ensure_may_file(report: UseRequest, actor: User) -> None:
+    permissions.ensure(
+        report.organization is not None
+        and permissions.may_file_periodic_report(actor, report.organization)
+    )

@@ -76,33 +76,67 @@ def email_proof_redeem(*, token: str) -> str:
 
 def set_password_token_issue(user: User) -> str:
     """A new set-password token for ``user`` (valid 72 hours); the caller
-    emails the link in the same transaction."""
+    emails the link in the same transaction.
+
+    One live link per account: every older unused link is revoked (marked
+    used) in the same transaction, so a late or forwarded email cannot set the
+    password after a newer one was sent."""
     token = secrets.token_urlsafe(32)
-    SetPasswordToken.objects.create(
-        user=user,
-        token_hash=token_hash(token),
-        expires_at=timezone.now() + SET_PASSWORD_LIFETIME,
-    )
+    now = timezone.now()
+    with transaction.atomic():
+        SetPasswordToken.objects.filter(user=user, used_at__isnull=True).update(
+            used_at=now
+        )
+        SetPasswordToken.objects.create(
+            user=user,
+            token_hash=token_hash(token),
+            expires_at=now + SET_PASSWORD_LIFETIME,
+        )
     return token
 
 
 def set_password_complete(*, token: str, password: str) -> User:
     """Set the first password through a link, once.  Raises TokenError or
-    django ValidationError (password rules)."""
+    django ValidationError (password rules).
+
+    Locks the account row, refuses when the account already has a usable
+    password, and consumes every link of the account (not only this one)."""
     with transaction.atomic():
         found = set_password_token_check(token=token)
-        SetPasswordToken.objects.select_for_update().get(pk=found.pk)
-        user = found.user
+        user = User.objects.select_for_update().get(pk=found.user_id)
+        if user.has_usable_password():
+            raise TokenError("used")
         validate_password(password, user)
         claimed = SetPasswordToken.objects.filter(
             pk=found.pk, used_at__isnull=True
         ).update(used_at=timezone.now())
         if not claimed:
             raise TokenError("used")
+        SetPasswordToken.objects.filter(user=user, used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(actor=user, action=AuditAction.ACCOUNT_PASSWORD_SET, obj=user)
     return user
+
+
+def set_password_link_refused(*, token: str, reason: str) -> None:
+    """Audit a refused use of a set-password link that names an account (an
+    unknown token names nobody and is not recorded)."""
+    found = (
+        SetPasswordToken.objects.select_related("user")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if found is None:
+        return
+    audit_record(
+        actor=None,
+        action=AuditAction.ACCOUNT_PASSWORD_LINK_REFUSED,
+        obj=found.user,
+        data={"reason": reason},
+    )
 
 
 def set_password_link_reissue(*, user: User, actor: User) -> None:

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 
+from accounts import permissions
+from accounts.errors import ExistingAccountRefused
 from accounts.models import Appointment, Membership, Organization, User, UseRequest
 from accounts.services.roster import import_roster
 from accounts.services.tokens import absolute_url, set_password_token_issue
@@ -88,6 +90,10 @@ def _extend_organization_users(report: UseRequest, until: date) -> None:
 
 
 def _create_account(use_request: UseRequest, today: date, until: date) -> None:
+    existing = permissions.existing_account_for(use_request)
+    if existing is not None:
+        _link_account(use_request, existing, today, until)
+        return
     organization = _organization_for(use_request)
     user = User(
         email=use_request.email,
@@ -108,18 +114,7 @@ def _create_account(use_request: UseRequest, today: date, until: date) -> None:
         return user
 
     allocate_unique(_new_user_id, write, label="user ID")
-    if use_request.user_category == User.Category.ORG_STAFF:
-        Membership.objects.create(user=user, organization=organization)
-    else:
-        appointers = [organization] + [
-            appointer.organization
-            for appointer in use_request.appointers.select_related("organization")
-            if appointer.organization is not None
-        ]
-        for appointer_organization in dict.fromkeys(appointers):
-            Appointment.objects.create(
-                appointee=user, organization=appointer_organization, valid_from=today
-            )
+    _relate(use_request, user, organization, today)
     import_roster(organization, use_request.roster)
     use_request.resulting_user = user
     token = set_password_token_issue(user)
@@ -134,6 +129,61 @@ def _create_account(use_request: UseRequest, today: date, until: date) -> None:
         },
     )
     use_request.organization = organization
+
+
+def _relate(
+    use_request: UseRequest, user: User, organization: Organization, today: date
+) -> None:
+    """The membership (category 1) or the appointments (2–4: the organisation
+    and every appointer) the request asks for; an existing live relation is
+    kept as it is."""
+    if use_request.user_category == User.Category.ORG_STAFF:
+        Membership.objects.get_or_create(user=user, organization=organization)
+        return
+    appointers = [organization] + [
+        appointer.organization
+        for appointer in use_request.appointers.select_related("organization")
+        if appointer.organization is not None
+    ]
+    for appointer_organization in dict.fromkeys(appointers):
+        if not Appointment.objects.filter(
+            appointee=user, organization=appointer_organization, ended_at=None
+        ).exists():
+            Appointment.objects.create(
+                appointee=user, organization=appointer_organization, valid_from=today
+            )
+
+
+def _link_account(
+    use_request: UseRequest, existing: User, today: date, until: date
+) -> None:
+    """The request's email already has an account: link that account to the
+    organisation instead of creating a second one (which the unique email
+    constraint refuses).  The account keeps its user ID and password; its
+    approval is extended to ``until`` if that is later; no set-password link
+    is sent.  Raises ExistingAccountRefused when it cannot be linked."""
+    refusal = permissions.existing_account_refusal(use_request)
+    if refusal is not None:
+        raise ExistingAccountRefused(refusal)
+    user = User.objects.select_for_update().get(pk=existing.pk)
+    organization = _organization_for(use_request)
+    _relate(use_request, user, organization, today)
+    if user.valid_until is not None and user.valid_until < until:
+        user.valid_until = until
+        user.save(update_fields=["valid_until"])
+    import_roster(organization, use_request.roster)
+    use_request.resulting_user = user
+    use_request.organization = organization
+    notify(
+        recipient=user,
+        kind=NotificationKind.ACCOUNT_LINKED,
+        context={
+            "user_id": user.username,
+            "reference_number": use_request.reference_number,
+            "valid_until": str(user.valid_until or ""),
+            "organization": organization.name_ja,
+        },
+    )
 
 
 def _organization_for(use_request: UseRequest) -> Organization:

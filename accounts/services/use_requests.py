@@ -4,6 +4,7 @@ one transition function every status change goes through, and submission."""
 from __future__ import annotations
 
 import secrets
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,7 @@ from portal.files.services import store_upload, stored_file_delete
 from portal.lib.codes import allocate_unique
 from portal.lib.errors import StaleEdit, next_state
 from portal.lib.files import CleanedUpload, check_total_size
+from portal.lib.once import create_once
 from portal.notifications.kinds import NotificationKind
 from portal.notifications.services import notify
 
@@ -149,23 +151,40 @@ def use_request_create(
     channel: str = UseRequest.Channel.ONLINE,
     registered_by: User | None = None,
     office: Office | None = None,
+    start_token: uuid.UUID | None = None,
 ) -> UseRequest:
     """Start a draft request owned by ``email`` (proven, or registered at the
-    counter by ``registered_by``)."""
-    with transaction.atomic():
-        use_request = UseRequest.objects.create(
-            email=email.strip(),
-            language=language,
-            channel=channel,
-            registered_by=registered_by,
-            office=office,
-        )
-        audit_record(
-            actor=registered_by,
-            action=AuditAction.USE_REQUEST_CREATE,
-            obj=use_request,
-            data={"channel": channel},
-        )
+    counter by ``registered_by``).  With the start form's ``start_token``, the
+    same form sent again (a double click) returns the draft the first created."""
+
+    def create() -> UseRequest:
+        with transaction.atomic():
+            use_request = UseRequest.objects.create(
+                email=email.strip(),
+                language=language,
+                channel=channel,
+                registered_by=registered_by,
+                office=office,
+                start_token=start_token,
+            )
+            audit_record(
+                actor=registered_by,
+                action=AuditAction.USE_REQUEST_CREATE,
+                obj=use_request,
+                data={"channel": channel},
+            )
+        return use_request
+
+    use_request, _created = create_once(
+        UseRequest,
+        token=start_token,
+        create=create,
+        owned=lambda existing: (
+            existing.email.lower() == email.strip().lower()
+            and existing.registered_by_id
+            == (registered_by.pk if registered_by else None)
+        ),
+    )
     return use_request
 
 

@@ -19,10 +19,11 @@ from accounts.errors import TokenError
 from accounts.forms.reception import SetPasswordForm
 
 # What happened to a link that no longer works, and the HTTP status that says so.
-_TOKEN_STATUS = {"unknown": 404, "used": 410, "expired": 410}
+_TOKEN_STATUS = {"unknown": 404, "used": 410, "replaced": 410, "expired": 410}
 
 
-def _link_problem(request: HttpRequest, reason: str) -> HttpResponse:
+def _link_problem(request: HttpRequest, token: str, reason: str) -> HttpResponse:
+    services.set_password_link_refused(token=token, reason=reason)
     return render(
         request,
         "accounts/activation/link_problem.html",
@@ -38,7 +39,7 @@ def set_password(request: HttpRequest, token: str) -> HttpResponse:
     try:
         found = selectors.set_password_token_check(token=token)
     except TokenError as exc:
-        return _link_problem(request, exc.reason)
+        return _link_problem(request, token, exc.reason)
     user = found.user
     form = SetPasswordForm(
         request.POST if request.method == "POST" else None, user=user
@@ -50,7 +51,7 @@ def set_password(request: HttpRequest, token: str) -> HttpResponse:
             )
         except TokenError as exc:
             # Someone used the link between our check and this request.
-            return _link_problem(request, exc.reason)
+            return _link_problem(request, token, exc.reason)
         except ValidationError as exc:
             form.add_error("password1", exc)
         else:

@@ -43,6 +43,8 @@ from accounts.permissions import (
     is_portal_user,
 )
 from accounts.presenters import validity
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib.errors import message_for
 
 ROSTER_PAGE_SIZE = 50
@@ -78,6 +80,9 @@ def page_context(
     approval = validity(request.user)
     # The buttons of the organisation's pages follow the services' rule.
     approval["can_write"] = permissions.may_change_organization(
+        request.user, organization
+    )
+    approval["can_file_periodic"] = permissions.may_file_periodic_report(
         request.user, organization
     )
     return {
@@ -187,6 +192,14 @@ def roster(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
         selectors.roster_entries(organization=organization), ROSTER_PAGE_SIZE
     )
     page = paginator.get_page(request.GET.get("page"))
+    # The list shows residence card numbers: every view is audited.
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ROSTER_VIEW,
+        obj=organization,
+        organization_code=organization.code,
+        data={"page": page.number},
+    )
     return render(
         request,
         "accounts/organization/roster.html",
@@ -212,6 +225,13 @@ def roster_edit(
         organization=organization, code=entry
     )
     require_write(request, organization)
+    if request.method == "GET":
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ROSTER_VIEW,
+            obj=found,
+            organization_code=organization.code,
+        )
     return _roster_form(request, organization, entry=found)
 
 
@@ -290,7 +310,9 @@ def roster_import(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     if request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES)
         if form.is_valid():
-            result = roster_csv.parse_roster_csv(form.cleaned_data["csv_file"])
+            result = roster_csv.parse_roster_csv(
+                form.cleaned_data["csv_file"], statuses=roster_csv.status_names()
+            )
             if result.errors:
                 row_errors = result.errors
                 form.add_error("csv_file", ROSTER_NOT_IMPORTED)

@@ -2,7 +2,7 @@
 short wizard (users, roster, declarations, documents, check) that files the
 report renewing everyone's approval.  Pages start from the organisation
 (``organization_for``: 404 for outsiders) and change nothing without write
-access (``require_write``)."""
+access (``require_periodic``: expired users may file it)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts import selectors, services
+from accounts import permissions, selectors, services
 from accounts.errors import Problem, RequestIncomplete
 from accounts.forms.organization import (
     PERIODIC_SLOTS,
@@ -32,8 +33,10 @@ from accounts.messages import (
     STALE_EDIT,
 )
 from accounts.models import Organization, UseRequest, UseRequestDocument
-from accounts.views.organization import organization_for, page_context, require_write
+from accounts.views.organization import organization_for, page_context
 from accounts.workflow import EDITABLE_STATUSES
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib.errors import StaleEdit
 
 PERIODIC_STEPS = ("users", "roster", "declarations", "documents", "check")
@@ -112,6 +115,15 @@ def _step_context(
     )
 
 
+def require_periodic(
+    request: AuthenticatedHttpRequest, organization: Organization
+) -> None:
+    """403 unless the user may file the periodic report (the rule its
+    services check: an expired user may, so an expired organisation can renew)."""
+    if not permissions.may_file_periodic_report(request.user, organization):
+        raise PermissionDenied
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def periodic(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
@@ -119,7 +131,7 @@ def periodic(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse
     and past reports.  POST starts (or continues) the one open report."""
     organization = organization_for(request, code)
     if request.method == "POST":
-        require_write(request, organization)
+        require_periodic(request, organization)
         report = services.periodic_report_start(
             organization=organization, actor=request.user
         )
@@ -147,7 +159,7 @@ def _periodic_step(
 ) -> tuple[Organization, UseRequest] | HttpResponse:
     organization = organization_for(request, code)
     report = _report(request, organization, report_code)
-    require_write(request, organization)
+    require_periodic(request, organization)
     if not _editable(report):
         messages.info(request, str(PERIODIC_NOT_EDITABLE))
         return redirect("accounts:organization_periodic", organization.code)
@@ -205,6 +217,13 @@ def periodic_roster(
         _confirm(request, periodic_report, "roster")
         return redirect(_next_url(request, "roster", organization, periodic_report))
     entries = selectors.roster_entries(organization=organization)
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ROSTER_VIEW,
+        obj=organization,
+        organization_code=organization.code,
+        data={"periodic_report": str(periodic_report.code)},
+    )
     return render(
         request,
         "accounts/organization/periodic_roster.html",

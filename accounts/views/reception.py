@@ -32,7 +32,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allauth.account.decorators import reauthentication_required
 
 from accounts import selectors, services
-from accounts.errors import PasswordLinkRefused
+from accounts.errors import ExistingAccountRefused, PasswordLinkRefused
 from accounts.forms.reception import (
     ApproveForm,
     PaperRequestForm,
@@ -55,6 +55,7 @@ from accounts.models import (
 )
 from accounts.permissions import (
     account_actions,
+    account_reaches_other_offices,
     approval_expired,
     is_reception_officer,
     may_reissue_password_link,
@@ -250,6 +251,9 @@ def _decide(
     except (IllegalTransition, StaleEdit):
         use_request.refresh_from_db(fields=["status"])
         return _decided_elsewhere(request, use_request)
+    except ExistingAccountRefused as exc:
+        show_error(request, exc)
+        return redirect("accounts:reception_detail", use_request.code)
     messages.success(request, done)
     return redirect("accounts:reception_detail", use_request.code)
 
@@ -415,6 +419,7 @@ def user_detail(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResp
             "organizations": selectors.organizations_of_user(user=subject),
             # The same rules the services check before acting.
             "actions": account_actions(request.user, subject),
+            "other_offices": account_reaches_other_offices(request.user, subject),
             "needs_password": may_reissue_password_link(request.user, subject),
         },
     )

@@ -36,7 +36,7 @@ from accounts.messages import (
     SESSION_NEEDED,
 )
 from accounts.models import User, UseRequest
-from portal.lib import ratelimit
+from portal.lib import once, ratelimit
 from portal.lib.errors import message_for
 
 SESSION_EMAIL = "zairyu_requester_email"
@@ -193,7 +193,9 @@ def new(request: HttpRequest) -> HttpResponse:
     if (response := need_email(request)) is not None:
         return response
     use_request = services.use_request_create(
-        email=proven_email(request), language=get_language() or "ja"
+        email=proven_email(request),
+        language=get_language() or "ja",
+        start_token=once.token_from(request),
     )
     return redirect("accounts:request_hub", use_request.code)
 

@@ -558,7 +558,9 @@ def roster(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
     if request.method == "POST":
         form = RosterUploadForm(request.POST, request.FILES, use_request=use_request)
         if form.is_valid():
-            result = roster_csv.parse_roster_csv(form.cleaned_data["csv_file"])
+            result = roster_csv.parse_roster_csv(
+                form.cleaned_data["csv_file"], statuses=roster_csv.status_names()
+            )
             if result.errors:
                 form.add_error("csv_file", ROSTER_NOT_IMPORTED)
                 line_errors = [

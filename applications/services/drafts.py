@@ -5,6 +5,7 @@ buttons); a page loaded before someone else's save is refused (StaleEdit)."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -29,6 +30,7 @@ from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
 from portal.lib.errors import StaleEdit
 from portal.lib.files import CleanedUpload, check_total_size
+from portal.lib.once import create_once
 
 
 def application_create(
@@ -37,10 +39,14 @@ def application_create(
     application_type: ApplicationType,
     companions: list[ApplicationType],
     actor: User,
+    start_token: uuid.UUID | None = None,
 ) -> Application:
     """Start a draft for ``foreign_national`` (of the organisation the
     person belongs to) with its companion drafts (re-entry, other activity),
     which are rows of their own with ``main`` set.
+
+    With the start form's ``start_token``, the same form sent again (a double
+    click, concurrent POSTs) returns the draft the first one created.
 
     Raises PermissionDenied unless the actor may file for the organisation;
     ValueError for a companion type as the main type or companions with a
@@ -53,12 +59,44 @@ def application_create(
         raise ValueError(f"{application_type.code} takes no companions")
     if any(not c.is_companion for c in companions):
         raise ValueError("only companion types can be companions")
+
+    def create() -> Application:
+        return _create_draft(
+            foreign_national=foreign_national,
+            application_type=application_type,
+            companions=companions,
+            actor=actor,
+            start_token=start_token,
+        )
+
+    main, _created = create_once(
+        Application,
+        token=start_token,
+        create=create,
+        owned=lambda existing: (
+            existing.created_by_id == actor.pk
+            and existing.foreign_national_id == foreign_national.pk
+        ),
+    )
+    return main
+
+
+def _create_draft(
+    *,
+    foreign_national: ForeignNational,
+    application_type: ApplicationType,
+    companions: list[ApplicationType],
+    actor: User,
+    start_token: uuid.UUID | None,
+) -> Application:
+    organization = foreign_national.organization
     with transaction.atomic():
         main = Application.objects.create(
             application_type=application_type,
             organization=organization,
             foreign_national=foreign_national,
             created_by=actor,
+            start_token=start_token,
         )
         for companion_type in companions:
             Application.objects.create(

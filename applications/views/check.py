@@ -22,6 +22,7 @@ from applications.forms import SubmitForm
 from applications.models import Application
 from applications.presenters import draft_slots
 from applications.views.draft_pages import (
+    audit_draft_view,
     draft_for,
     error_items,
     failures,
@@ -116,6 +117,7 @@ def draft_check(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     else:
         form = SubmitForm(application=application)
         found = failures(request, application)
+        audit_draft_view(request, application, "check")
     return render(
         request,
         "applications/filing/check.html",

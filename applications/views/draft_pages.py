@@ -26,6 +26,8 @@ from applications.presenters import (
     section_url,
 )
 from applications.workflow import Status
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib.errors import DomainError, message_for
 
 # Where an eligibility failure's ``field`` is answered: (page, element id).
@@ -54,6 +56,25 @@ def draft_for(
     if application.status != Status.DRAFT:
         raise NotDraft
     return application
+
+
+# Pages of a draft that show passport or residence card numbers (check your
+# answers shows them too): every view of them is audited.
+SECTIONS_WITH_NUMBERS = frozenset({"person"})
+
+
+def audit_draft_view(
+    request: AuthenticatedHttpRequest, application: Application, page: str
+) -> None:
+    """Audit a view of a draft page that shows identity document numbers
+    (the page's name only; no personal values)."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.APPLICATION_VIEW_DRAFT,
+        obj=application,
+        organization_code=application.organization.code,
+        data={"page": page},
+    )
 
 
 def submitted_redirect(request: AuthenticatedHttpRequest, code: Any) -> HttpResponse:

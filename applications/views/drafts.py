@@ -51,6 +51,8 @@ from applications.presenters import (
     slot_name,
 )
 from applications.views.draft_pages import (
+    SECTIONS_WITH_NUMBERS,
+    audit_draft_view,
     draft_for,
     error_items,
     next_url,
@@ -143,6 +145,8 @@ def _step(
         application = draft_for(request, code, write=write)
     except NotDraft:
         return submitted_redirect(request, code)
+    if not write and section in SECTIONS_WITH_NUMBERS:
+        audit_draft_view(request, application, section)
     page_errors: list[dict[str, str]] = []
     status = 200
     if write:

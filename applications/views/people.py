@@ -31,6 +31,8 @@ from applications.errors import DuplicatePerson
 from applications.forms import ForeignNationalForm, OrganizationChoiceForm
 from applications.models import ForeignNational
 from applications.presenters import name_of
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib.countries import country_choices
 from portal.lib.errors import StaleEdit, message_for
 
@@ -148,6 +150,14 @@ def foreign_national_edit(
     person = selectors.foreign_national_get_for_user(user=request.user, code=code)
     if request.method == "POST":
         rules.ensure_can_file_for(request.user, person.organization_id)
+    else:
+        # The page shows passport and residence card numbers: audited.
+        audit_record(
+            actor=request.user,
+            action=AuditAction.FOREIGN_NATIONAL_VIEW,
+            obj=person,
+            organization_code=person.organization.code,
+        )
     form = ForeignNationalForm(
         request.POST or None, organization=person.organization, instance=person
     )

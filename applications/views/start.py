@@ -26,6 +26,7 @@ from applications.forms import OrganizationChoiceForm, PersonChoiceForm, TypeCho
 from applications.messages import CHOOSE_PERSON
 from applications.models import ForeignNational
 from applications.views.people import require_can_file, user_organizations
+from portal.lib import once
 
 PEOPLE_CHOICES_SHOWN = 50
 
@@ -155,6 +156,7 @@ def start_type(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResp
             application_type=main_type,
             companions=companions,
             actor=request.user,
+            start_token=once.token_from(request),
         )
         messages.success(
             request,

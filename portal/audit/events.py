@@ -16,6 +16,12 @@ class AuditAction(models.TextChoices):
     AUTH_LOGIN = "auth.login"
     AUTH_LOGOUT = "auth.logout"
     AUTH_LOGIN_FAILED = "auth.login_failed"
+    AUTH_LOGIN_THROTTLED = "auth.login_throttled"
+    AUTH_THROTTLED = "auth.throttled"
+    AUTH_PASSWORD_RESET = "auth.password_reset"  # noqa: S105 - an action name
+    AUTH_PASSWORD_CHANGED = "auth.password_changed"  # noqa: S105
+    AUTH_EMAIL_CHANGED = "auth.email_changed"
+    MFA_FAILED = "mfa.failed"
     MFA_ADDED = "mfa.added"
     MFA_REMOVED = "mfa.removed"
     MFA_RESET = "mfa.reset"
@@ -23,6 +29,7 @@ class AuditAction(models.TextChoices):
     ACCOUNT_VIEW = "account.view"
     ACCOUNT_PASSWORD_SET = "account.password_set"  # noqa: S105 - an action name
     ACCOUNT_PASSWORD_LINK_REISSUED = "account.password_link_reissued"  # noqa: S105
+    ACCOUNT_PASSWORD_LINK_REFUSED = "account.password_link_refused"  # noqa: S105
     ACCOUNT_SUSPEND = "account.suspend"
     ACCOUNT_REINSTATE = "account.reinstate"
     ACCOUNT_REVOKE = "account.revoke"
@@ -48,6 +55,10 @@ class AuditAction(models.TextChoices):
     ROSTER_DELETE = "roster.delete"
     ROSTER_IMPORT = "roster.import"
     ROSTER_EXPORT = "roster.export"
+    # Views of pages that show passport or residence card numbers
+    ROSTER_VIEW = "roster.view"
+    FOREIGN_NATIONAL_VIEW = "foreign_national.view"
+    APPLICATION_VIEW_DRAFT = "application.view_draft"
     # People and applications
     FOREIGN_NATIONAL_ADD = "foreign_national.add"
     FOREIGN_NATIONAL_UPDATE = "foreign_national.update"

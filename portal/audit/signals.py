@@ -13,8 +13,10 @@ from django.contrib.auth.signals import (
 )
 from django.dispatch import receiver
 
+from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 
+from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 
 
@@ -29,16 +31,63 @@ def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         audit_record(actor=user, action="auth.logout")
 
 
+def account_for_credentials(credentials: dict[str, Any]) -> Any | None:
+    """The account a sign-in attempt names, by user ID or email address (the
+    typed value itself is never stored)."""
+    user_model = get_user_model()
+    username = credentials.get("username")
+    if username:
+        user = user_model.objects.filter(username=username).first()
+        if user is not None:
+            return user
+    # allauth also tries an email address as a user ID, so look it up as an
+    # address whether or not a user ID was tried first.
+    email = credentials.get("email")
+    if email:
+        return user_model.objects.filter(email__iexact=email).first()
+    return None
+
+
 @receiver(user_login_failed)
 def _login_failed(sender: Any, credentials: dict[str, Any], **kwargs: Any) -> None:
-    # The typed login is not stored (it may be an email address); the account,
-    # when one matches, is.
-    login = credentials.get("username") or credentials.get("email") or ""
-    user = None
-    if login:
-        user_model = get_user_model()
-        user = user_model.objects.filter(username=login).first()
-    audit_record(actor=user, action="auth.login_failed")
+    audit_record(
+        actor=account_for_credentials(credentials), action=AuditAction.AUTH_LOGIN_FAILED
+    )
+
+
+@receiver(mfa_signals.authentication_failed)
+def _mfa_failed(
+    sender: Any, request: Any, user: Any, authenticator: Any, **kwargs: Any
+) -> None:
+    audit_record(
+        actor=user,
+        action=AuditAction.MFA_FAILED,
+        data={
+            "type": authenticator.type,
+            "reauthentication": bool(kwargs.get("reauthentication")),
+        },
+    )
+
+
+@receiver(account_signals.password_reset)
+def _password_reset(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.AUTH_PASSWORD_RESET, obj=user)
+
+
+@receiver(account_signals.password_changed)
+def _password_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.AUTH_PASSWORD_CHANGED, obj=user)
+
+
+@receiver(account_signals.password_set)
+def _password_set(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    audit_record(actor=user, action=AuditAction.ACCOUNT_PASSWORD_SET, obj=user)
+
+
+@receiver(account_signals.email_changed)
+def _email_changed(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    # Neither address is recorded (personal values).
+    audit_record(actor=user, action=AuditAction.AUTH_EMAIL_CHANGED, obj=user)
 
 
 @receiver(mfa_signals.authenticator_added)

@@ -9,6 +9,7 @@ from django.db import models
 
 class NotificationKind(models.TextChoices):
     ACCOUNT_APPROVED = "account_approved"
+    ACCOUNT_LINKED = "account_linked"
     ACCOUNT_SUSPEND = "account_suspend"
     ACCOUNT_REINSTATE = "account_reinstate"
     ACCOUNT_REVOKE = "account_revoke"

@@ -24,10 +24,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import OfficerRole, User
-from applications.models import Application
+from applications.models import Application, ApplicationDocument
 from applications.rules import ensure_can_file_for
 from applications.services import (
     application_transition,
@@ -40,7 +41,7 @@ from portal.audit.services import audit_record
 from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
 from portal.lib.errors import StaleEdit, next_state
-from portal.lib.files import CleanedUpload
+from portal.lib.files import CleanedUpload, check_total_size
 from portal.notifications.kinds import NotificationKind
 from review.errors import ExaminationError
 from review.models import (
@@ -205,7 +206,11 @@ def document_request_attach(
 ) -> list[StoredFile]:
     """Store files the organisation sends for one item of an open request
     (validated uploads).  ExaminationError once the request is answered;
-    PermissionDenied for users who may not file for the organisation."""
+    PermissionDenied for users who may not file for the organisation;
+    ValidationError (``too_large_total``, nothing stored) when the
+    application's files — its documents and every file sent in answer to its
+    requests — would pass the per-application total cap (checked under the
+    request's row lock, so two tabs cannot pass it together)."""
     if item.request_id != document_request.pk:
         raise PermissionDenied
     application = document_request.application
@@ -214,6 +219,10 @@ def document_request_attach(
         locked = DocumentRequest.objects.select_for_update().get(pk=document_request.pk)
         if locked.state != DocumentRequest.State.OPEN:
             raise ExaminationError("request_not_open")
+        check_total_size(
+            current_bytes=_application_bytes(application),
+            adding_bytes=sum(upload.size for upload in uploads),
+        )
         stored = []
         for upload in uploads:
             stored_file = store_upload(
@@ -229,6 +238,26 @@ def document_request_attach(
             data={"files": len(stored)},
         )
     return stored
+
+
+def _application_bytes(application: Application) -> int:
+    """Bytes stored for the application: its documents and the files sent in
+    answer to its requests for documents (one query)."""
+    return (
+        StoredFile.objects.filter(
+            Q(
+                pk__in=ApplicationDocument.objects.filter(
+                    application=application
+                ).values("file_id")
+            )
+            | Q(
+                pk__in=DocumentRequestFile.objects.filter(
+                    item__request__application=application
+                ).values("file_id")
+            )
+        ).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
 
 
 def document_request_file_remove(

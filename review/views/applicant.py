@@ -19,6 +19,7 @@ from typing import Any
 
 from django.contrib import messages as django_messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -162,6 +163,12 @@ def documents_request_upload(
         )
     except ExaminationError as exc:
         show_error(request, exc)
+    except ValidationError as exc:
+        # Over the application's total size: nothing was stored.
+        form.add_error("upload", exc)
+        return _request_page(
+            request, application, document_request, bound=(number, form)
+        )
     else:
         django_messages.success(
             request,

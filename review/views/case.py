@@ -494,6 +494,9 @@ def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
 @login_required
 @require_POST
 @_with_case(Role.SUPERVISOR)
+# Like approving: a decision on the case needs a fresh re-authentication (the
+# POST is kept and resumed after it; review L10).
+@reauthentication_required
 def send_back(request: HttpRequest, *, application: Application) -> HttpResponse:
     form = SendBackForm(request.POST)
     if form.is_valid():

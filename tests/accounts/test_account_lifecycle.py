@@ -15,9 +15,11 @@ import time_machine
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from accounts import services
+from accounts.errors import TokenError
 from accounts.models import SetPasswordToken, User
 from accounts.permissions import can_file
 from accounts.workflow import ACCOUNT_TRANSITIONS, AccountAction
+from portal.audit.models import AuditEvent
 from portal.celery import app as celery_app
 from portal.lib.emails import render_email
 from portal.lib.errors import IllegalTransition
@@ -77,6 +79,16 @@ def approved_user(office_code: str = "TKY") -> tuple[User, str]:
     )
     link = notification.context["secret_link"]
     return r.resulting_user, link[link.index("/set-password/") :]
+
+
+def latest_link(user: User) -> str:
+    notification = (
+        Notification.objects.filter(recipient=user, kind="account_approved")
+        .order_by("-pk")
+        .first()
+    )
+    link = notification.context["secret_link"]
+    return link[link.index("/set-password/") :]
 
 
 def reauthenticate(client) -> None:
@@ -148,6 +160,26 @@ def test_revoked_user_cannot_sign_in(client):
     assert response.get("Location") != "/accounts/2fa/authenticate/"
     assert client.get(reverse("dashboard")).status_code == 302
     assert "_auth_user_id" not in client.session
+
+
+def test_a_revoked_account_is_refused_by_its_status_whatever_is_active_says(client):
+    user = staff(organization())
+    services.account_revoke(user=user, actor=reception_officer(), reason="Shared ID.")
+    # Someone sets the flag back (the admin, a script): still no sign-in.
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    user.refresh_from_db()
+    response = _password_step(client, user)
+    assert response.get("Location") != "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action="auth.login_failed", actor=user).exists()
+
+
+def test_a_session_ends_when_its_account_is_revoked(client):
+    user = staff(organization())
+    client.force_login(user)
+    assert client.get(reverse("dashboard")).status_code == 200
+    User.objects.filter(pk=user.pk).update(status=User.Status.REVOKED)
+    assert client.get(reverse("dashboard")).status_code == 302
 
 
 @pytest.mark.parametrize("state", ["suspended", "expired"])
@@ -234,6 +266,74 @@ def test_a_link_still_works_just_before_it_expires(client):
     _user, path = approved_user()
     with time_machine.travel(timezone.now() + timedelta(hours=71, minutes=59)):
         assert client.get(path).status_code == 200
+
+
+def test_issuing_a_new_link_revokes_the_older_ones(client, officer):
+    """Review H1: two live links; the second overwrote the password set with
+    the first and signed its holder in."""
+    user, first = approved_user()
+    services.set_password_link_reissue(user=user, actor=officer)
+    second = latest_link(user)
+    assert SetPasswordToken.objects.filter(user=user, used_at=None).count() == 1
+    response = client.get(first)
+    assert response.status_code == 410
+    assert response.context["reason"] == "replaced"
+    posted = client.post(first, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert posted.status_code == 410
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    assert "_auth_user_id" not in client.session
+    assert client.get(second).status_code == 200
+
+
+def test_using_a_link_consumes_every_link_of_the_account(client, officer):
+    user, first = approved_user()
+    # Two live links, as before the fix (written directly: issuing revokes).
+    from accounts.selectors import token_hash
+
+    SetPasswordToken.objects.create(
+        user=user,
+        token_hash=token_hash("second-live-link-token"),
+        expires_at=timezone.now() + timedelta(hours=72),
+    )
+    client.post(first, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    assert not SetPasswordToken.objects.filter(user=user, used_at=None).exists()
+    client.logout()
+    second = reverse("accounts:set_password", args=["second-live-link-token"])
+    assert client.get(second).status_code == 410
+    response = client.post(
+        second,
+        {"password1": "another passphrase 99", "password2": "another passphrase 99"},
+    )
+    assert response.status_code == 410
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_link_is_refused_once_the_account_has_a_usable_password(client):
+    user, path = approved_user()
+    # The password was set some other way (reset, admin): the link is dead.
+    user.set_password(NEW_PASSWORD)
+    user.save(update_fields=["password"])
+    assert client.get(path).status_code == 410
+    response = client.post(
+        path,
+        {"password1": "another passphrase 99", "password2": "another passphrase 99"},
+    )
+    assert response.status_code == 410
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert "_auth_user_id" not in client.session
+    with pytest.raises(TokenError):
+        services.set_password_complete(
+            token=path.rstrip("/").rsplit("/", 1)[1], password="another passphrase 99"
+        )
+    refused = AuditEvent.objects.filter(
+        action="account.password_link_refused", object_code=str(user.code)
+    )
+    assert refused.count() == 2
+    assert all(event.data == {"reason": "used"} for event in refused)
 
 
 def test_an_unknown_link_says_so(client):
@@ -469,10 +569,13 @@ def test_a_new_link_for_a_user_who_never_set_a_password(officer_client, officer)
         Notification.objects.filter(recipient=user, kind="account_approved").count()
         == 2
     )
-    # Once the password is set there is nothing to resend.
+    # Once the password is set (with the newest link: the first was revoked
+    # when the second was issued) there is nothing to resend.
+    new_path = latest_link(user)
+    assert new_path != old_path
     officer_client.logout()
     officer_client.post(
-        old_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        new_path, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
     )
     officer_client.logout()  # also drops the language cookie
     officer_client.force_login(officer)

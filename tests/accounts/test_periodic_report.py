@@ -418,14 +418,31 @@ def test_another_organisations_report_is_404(client, org, alice):
     assert client.get(url("periodic_users", other.code, theirs.code)).status_code == 404
 
 
-def test_expired_user_cannot_file_but_another_active_user_can(client, org):
+def test_an_organisation_whose_users_all_expired_files_its_periodic_report(client, org):
+    """Issue 11 item 8: no dead end.  (Before, an expired user got 403 here and
+    an organisation with no active user could never renew.)"""
     expired = h.staff(org, valid_days=-1)
-    active = h.staff(org, valid_days=20)
+    also_expired = h.staff(org, valid_days=-30)
     client.force_login(expired)
-    assert client.post(url("organization_periodic", org.code)).status_code == 403
-    report = services.periodic_report_start(organization=org, actor=active)
-    assert client.get(url("periodic_users", org.code, report.code)).status_code == 403
-    submit(complete(report, active), active)
+    client.cookies["django_language"] = "en"
+    page = text_of(client.get(url("organization_detail", org.code)))
+    assert "File the periodic report" in page  # the read-only banner links to it
+    response = client.post(url("organization_periodic", org.code))
+    assert response.status_code == 302
+    report = UseRequest.objects.get(organization=org, kind=UseRequest.Kind.PERIODIC)
+    assert client.get(url("periodic_users", org.code, report.code)).status_code == 200
+    submit(complete(report, expired), expired)
     services.use_request_approve(use_request=report, actor=h.reception_officer())
-    expired.refresh_from_db()
-    assert expired.valid_until > timezone.localdate() + timedelta(days=365)
+    for user in (expired, also_expired):
+        user.refresh_from_db()
+        assert user.valid_until > timezone.localdate() + timedelta(days=365)
+
+
+def test_suspended_users_cannot_file_the_periodic_report(client, org):
+    from django.core.exceptions import PermissionDenied
+
+    suspended = h.staff(org, status=User.Status.SUSPENDED)
+    client.force_login(suspended)
+    assert client.post(url("organization_periodic", org.code)).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.periodic_report_start(organization=org, actor=suspended)

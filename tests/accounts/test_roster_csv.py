@@ -17,7 +17,9 @@ from accounts import roster_csv, services
 from accounts.models import RosterEntry
 from accounts.roster_csv import (
     HEADERS,
+    RosterValueError,
     RowError,
+    clean_value,
     parse_roster_csv,
     roster_csv_template,
     roster_to_csv,
@@ -316,14 +318,78 @@ def test_template_in_english_has_english_headings():
 
 
 def test_export_round_trips_and_guards_against_formulas():
+    # (The formula used to sit in the status of residence; that column now
+    # takes only statuses from the reference list, so it sits in a name.)
     rows = parse(h.roster_csv(3).decode()).rows
-    rows[0]["status_of_residence"] = "=HYPERLINK(1)"
+    rows[0]["name_kanji"] = "=HYPERLINK(1)"
     data = roster_to_csv(rows)
     assert data.startswith(b"\xef\xbb\xbf")
     assert b"'=HYPERLINK(1)" in data
     again = parse_roster_csv(data, today=TODAY)
     assert again.errors == []
     assert again.rows == rows
+
+
+@pytest.mark.parametrize("formula", ["＝1+1", "＋1", "－1", "＠SUM(1)", "\t=1", "\r=1"])
+def test_export_guards_full_width_formula_characters(formula):
+    """Review L7: the kanji name is stored without NFKC, so ＝1+1 used to be
+    exported unguarded."""
+    rows = parse(h.roster_csv(1).decode()).rows
+    rows[0]["name_kanji"] = formula
+    data = roster_to_csv(rows)
+    assert "'" + formula in data.decode("utf-8-sig")
+    if formula.startswith("＝"):  # and a re-import gives back the name
+        assert parse_roster_csv(data, today=TODAY).rows == rows
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["NGUYEN\u202eNAV", "\u2066LI\u2069", "TRAN\u200bMAI", "LI\x07WEI"],
+)
+def test_names_with_control_or_bidi_characters_are_refused(name):
+    """Review L8: a U+202E override was kept in the kanji name."""
+    with pytest.raises(RosterValueError):
+        clean_value("name_kanji", name)
+    with pytest.raises(RosterValueError):
+        clean_value("family_name", name)
+
+
+def test_status_of_residence_must_come_from_the_list():
+    statuses = {"技能実習": "技能実習", "technical intern training": "技能実習"}
+    assert (
+        clean_value("status_of_residence", "技能実習", statuses=statuses) == "技能実習"
+    )
+    assert (
+        clean_value(
+            "status_of_residence", "Technical Intern Training", statuses=statuses
+        )
+        == "技能実習"
+    )
+    assert clean_value("status_of_residence", "", statuses=statuses) == ""
+    for wrong in ("@SUM(1+1)", "=HYPERLINK(1)", "学生"):
+        with pytest.raises(RosterValueError):
+            clean_value("status_of_residence", wrong, statuses=statuses)
+
+
+@pytest.mark.django_db
+def test_the_registered_list_is_the_reference_data():
+    from accounts.roster_csv import status_names
+
+    names = status_names()
+    assert names is not None
+    assert names["技術・人文知識・国際業務"] == "技術・人文知識・国際業務"
+    assert names["permanent resident"] == "永住者"
+    assert names["permanent_resident"] == "永住者"
+    result = parse_roster_csv(
+        (
+            "姓,名,性別,生年月日,国籍,在留カード番号,在留資格\r\n"
+            "TRAN,MAI,女,2001-03-05,VN,AB12345678CD,@SUM(1+1)\r\n"
+        ).encode(),
+        today=TODAY,
+        statuses=names,
+    )
+    assert len(result.errors) == 1
+    assert result.errors[0].column == "在留資格"
 
 
 def test_ten_thousand_rows_parse_without_errors():

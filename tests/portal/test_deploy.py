@@ -21,6 +21,7 @@ def _production_env() -> dict[str, str]:
         DJANGO_SECRET_KEY="a-production-like-secret-key-" + "k" * 40,
         SMTP_HOST="smtp.example.jp",
         EMAIL_MODE="smtp",
+        MFA_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1saWtlLWtleS0zMi1ieXRlcyEhISE=",
     )
     return env
 
@@ -45,6 +46,8 @@ def test_check_deploy_is_clean_under_production_settings():
         ("DJANGO_SECRET_KEY", "short", "at least 50 characters"),
         ("DJANGO_DEBUG", "perhaps", "is not a boolean"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL"),
+        ("MFA_ENCRYPTION_KEYS", "", "MFA_ENCRYPTION_KEYS must be set"),
+        ("MFA_ENCRYPTION_KEYS", "not-a-key", "key 1 is not a Fernet key"),
     ],
 )
 def test_production_settings_refuse_to_start_with_bad_values(variable, value, message):

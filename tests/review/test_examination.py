@@ -32,6 +32,7 @@ from review.models import (
 from review.services import examination as services
 from review.tasks import send_document_request_reminders
 from tests.accounts.org_helpers import organization, pdf_bytes, staff
+from tests.factories import PASSWORD
 from tests.review.exam_helpers import (
     Role,
     claimed,
@@ -520,14 +521,61 @@ def test_response_files_access(
         actor=org_staff,
     )
     url = reverse("files:download", args=[stored.code]) + "?inline=1"
-    login(client, examiner, settings)
-    assert client.get(url)["Content-Disposition"].startswith("inline")
     login(client, org_staff, settings)
     assert client.get(url)["Content-Disposition"].startswith("attachment")
+    # Officers see the files only once the organisation sends its answer
+    # (review L6: before, they could open the organisation's draft files).
+    login(client, examiner, settings)
+    assert client.get(url).status_code == 404
+    services.document_request_answer(document_request=document_request, actor=org_staff)
+    assert client.get(url)["Content-Disposition"].startswith("inline")
     other_org_user = staff(organization())
     for outsider in (stranger_officer, other_org_user):
         login(client, outsider, settings)
         assert client.get(url).status_code == 404
+
+
+def test_files_sent_in_answer_keep_to_the_per_application_total_cap(
+    client, settings, org, org_staff, examiner
+):
+    """Review/issue 11 item 7: the answer's files count toward the same total
+    as the application's documents (before, only the per-request count
+    limited them)."""
+    from django.core.exceptions import ValidationError
+
+    from review.services.document_requests import _application_bytes
+
+    application = claimed(new_case(org, org_staff), examiner)
+    document_request = open_request(application, examiner)
+    item = first_item(document_request)
+    one = _upload()
+    settings.UPLOAD_MAX_TOTAL_BYTES = _application_bytes(application) + one.size
+    services.document_request_attach(
+        document_request=document_request, item=item, uploads=[one], actor=org_staff
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.document_request_attach(
+            document_request=document_request,
+            item=item,
+            uploads=[_upload("second.pdf")],
+            actor=org_staff,
+        )
+    assert refused.value.code == "too_large_total"
+    assert DocumentRequestFile.objects.count() == 1
+    # Through the page: the error is shown at the field, nothing is stored.
+    login(client, org_staff, settings)
+    response = client.post(
+        reverse("review:documents_request_upload", args=[application.code, 1]),
+        {
+            "item1-upload": [
+                SimpleUploadedFile(
+                    "third.pdf", pdf_bytes(), content_type="application/pdf"
+                )
+            ]
+        },
+    )
+    assert response.status_code == 200
+    assert DocumentRequestFile.objects.count() == 1
 
 
 def test_a_read_only_user_sees_the_request_but_cannot_answer(
@@ -783,6 +831,7 @@ def test_send_back_returns_the_case_to_the_examiner_only(
     application = claimed(new_case(org, org_staff), examiner)
     proposal(application, examiner)
     login(client, supervisor, settings)
+    reauthenticate(client)  # send-back is a decision: it needs re-authentication
     url = reverse("review:case_send_back", args=[application.code])
     empty = client.post(
         url, {"comment": " ", "expected_status": Status.DECISION_PROPOSED}
@@ -805,6 +854,27 @@ def test_send_back_returns_the_case_to_the_examiner_only(
     # The examiner may recommend again (the sent-back decision is no longer active).
     proposal(application, examiner, outcome=Decision.Outcome.DENY)
     assert application.status == Status.DECISION_PROPOSED
+
+
+def test_send_back_needs_reauthentication_then_completes(
+    client, settings, org, org_staff, examiner, supervisor
+):
+    """Review L10: send-back had no re-authentication, unlike approve."""
+    application = claimed(new_case(org, org_staff), examiner)
+    proposal(application, examiner)
+    login(client, supervisor, settings)
+    url = reverse("review:case_send_back", args=[application.code])
+    data = {"comment": "Check the salary", "expected_status": Status.DECISION_PROPOSED}
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    application.refresh_from_db()
+    assert application.status == Status.DECISION_PROPOSED
+    # After re-authenticating, the kept POST is resumed.
+    resumed = client.post(response["Location"], {"password": PASSWORD})
+    assert resumed.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.EXAMINING
 
 
 def test_four_eyes_in_the_service(org, org_staff):

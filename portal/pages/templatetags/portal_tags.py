@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.paginator import Page
 from django.template import TemplateDoesNotExist
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from portal.lib import once
 from portal.lib.emails import RenderedEmail, render_email
 
 logger = logging.getLogger(__name__)
@@ -198,6 +200,15 @@ def page_url(context: template.Context, number: int) -> str:
         return f"?page={number}"
     query["page"] = str(number)
     return "?" + query.urlencode()
+
+
+@register.simple_tag
+def once_token() -> str:
+    """A hidden field with a fresh token: the form creates one row even when
+    it is sent several times (``portal.lib.once``)."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', once.FIELD, once.new_token()
+    )
 
 
 @register.simple_tag
