@@ -16,11 +16,12 @@ from django.db.models.fields.tuple_lookups import (
 )
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, RosterEntry, User
+from accounts.models import Membership, Office, Organization, RosterEntry, User
 from accounts.permissions import can_file
 from accounts.selectors import organizations_for_user
 from accounts.validators import normalize_text
 from applications import eligibility, search
+from applications.application_forms import jurisdiction, online_scope
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -567,4 +568,86 @@ def filing_facts(application: Application, *, user: Any) -> eligibility.Filing:
         has_residence_card=bool(person.residence_card_number),
         reentry_until=reentry.reentry_until if reentry else None,
         missing_documents=missing,
+        application_page_saved="application"
+        in (application.answers or {}).get("saved", []),
+        incomplete_form_sections=_incomplete_form_sections(application, user=user),
+        scope=_scope_facts(application, current),
+        office_problem=receiving_office_for(application)[1],
     )
+
+
+def _incomplete_form_sections(
+    application: Application, *, user: Any
+) -> tuple[tuple[str, str], ...]:
+    from django.utils.translation import get_language
+
+    from applications import draft_form
+    from applications.application_forms.engine import SectionStatus
+
+    edition, _answers, states = draft_form.form_status(application, filer=user)
+    if edition is None:
+        return ()
+    language = get_language() or "ja"
+    return tuple(
+        (key, edition.section(key).title(language))
+        for key, state in states.items()
+        if state is not SectionStatus.COMPLETE
+    )
+
+
+def _scope_facts(
+    application: Application, current: StatusOfResidence | None
+) -> online_scope.ScopeFacts:
+    """What the online-scope rules need: the status the application is
+    about, its sub-category, the organisation's category (its own record)
+    and, for 家族滞在, the supporting person's status as answered."""
+    code = application.application_type.code
+    if code in (eligibility.COE, eligibility.CHANGE, eligibility.ACQUISITION):
+        status, sub = application.target_status, application.target_subcategory
+    else:
+        status = current
+        sub = application.foreign_national.current_subcategory
+    form = (application.answers or {}).get("form") or {}
+    supporter_code = str((form.get("raw") or {}).get("supporter_status") or "")
+    supporter = (
+        StatusOfResidence.objects.filter(code=supporter_code).first()
+        if supporter_code
+        else None
+    )
+    return online_scope.ScopeFacts(
+        application_type=code,
+        status=status.code if status is not None else "",
+        today=timezone.localdate(),
+        subcategory=sub.code if sub is not None else "",
+        organisation_category=application.organization.category,
+        supporter_status=supporter.code if supporter else None,
+        supporter_status_online=bool(supporter and supporter.online_eligible),
+        # The supporter works for an organisation of the same category as
+        # far as the portal knows (the form does not ask it).
+        supporter_organisation_category=application.organization.category,
+    )
+
+
+def receiving_office_for(application: Application) -> tuple[Office | None, str]:
+    """The office the application is filed with (``jurisdiction``): over
+    the person's address for filings in Japan, over the organisation for a
+    COE; a companion goes where its main application goes.  Returns the
+    office and "" — or None and why (``address_no_prefecture``,
+    ``office_none``)."""
+    main = application.main or application
+    code = main.application_type.code
+    person_prefecture = jurisdiction.prefecture_from_address(
+        main.foreign_national.address_in_japan
+    )
+    if code not in jurisdiction.BY_ORGANISATION and person_prefecture is None:
+        return None, "address_no_prefecture"
+    try:
+        facts = jurisdiction.receiving_office(
+            code,
+            person_prefecture=person_prefecture,
+            organisation_prefecture=main.organization.prefecture_id,
+            offices=jurisdiction.office_facts(),
+        )
+    except jurisdiction.NoReceivingOffice:
+        return None, "office_none"
+    return Office.objects.get(code=facts.code), ""
