@@ -513,10 +513,17 @@ def organization_users(application: Application) -> list[User]:
 
 def case_context(application: Application) -> dict[str, Any]:
     """What every notification about a case names (no personal values)."""
+    office = application.office
     return {
         "receipt_number": application.receipt_number,
         "application_type_ja": application.application_type.name_ja,
         "application_type_en": application.application_type.name_en,
+        # The receiving office and its contact (no personal values).
+        "office_name_ja": office.name_ja if office else "",
+        "office_name_en": office.name_en if office else "",
+        "office_address": office.address_ja if office else "",
+        "office_postal_code": office.postal_code if office else "",
+        "office_phone": office.phone if office else "",
     }
 
 
@@ -598,9 +605,8 @@ def _incomplete_form_sections(
 def _scope_facts(
     application: Application, current: StatusOfResidence | None
 ) -> online_scope.ScopeFacts:
-    """What the online-scope rules need: the status the application is
-    about, its sub-category, the organisation's category (its own record)
-    and, for 家族滞在, the supporting person's status as answered."""
+    """What the online-scope rules need of a draft: the status it is about,
+    and for 家族滞在 the supporting person's status as answered."""
     code = application.application_type.code
     if code in (eligibility.COE, eligibility.CHANGE, eligibility.ACQUISITION):
         status, sub = application.target_status, application.target_subcategory
@@ -614,17 +620,36 @@ def _scope_facts(
         if supporter_code
         else None
     )
-    return online_scope.ScopeFacts(
+    return scope_facts(
         application_type=code,
+        status=status,
+        subcategory=sub,
+        organization=application.organization,
+        supporter=supporter,
+    )
+
+
+def scope_facts(
+    *,
+    application_type: str,
+    status: StatusOfResidence | None,
+    subcategory: Any,
+    organization: Organization,
+    supporter: StatusOfResidence | None = None,
+) -> online_scope.ScopeFacts:
+    """The facts of ``online_scope`` from the records: the organisation's
+    category is its own (``accounts.Organization.category``)."""
+    return online_scope.ScopeFacts(
+        application_type=application_type,
         status=status.code if status is not None else "",
         today=timezone.localdate(),
-        subcategory=sub.code if sub is not None else "",
-        organisation_category=application.organization.category,
+        subcategory=subcategory.code if subcategory is not None else "",
+        organisation_category=organization.category,
         supporter_status=supporter.code if supporter else None,
         supporter_status_online=bool(supporter and supporter.online_eligible),
-        # The supporter works for an organisation of the same category as
-        # far as the portal knows (the form does not ask it).
-        supporter_organisation_category=application.organization.category,
+        # The supporter is taken to work for an organisation of the same
+        # category (the form does not ask the supporter's employer's).
+        supporter_organisation_category=organization.category,
     )
 
 
@@ -651,3 +676,17 @@ def receiving_office_for(application: Application) -> tuple[Office | None, str]:
     except jurisdiction.NoReceivingOffice:
         return None, "office_none"
     return Office.objects.get(code=facts.code), ""
+
+
+def same_card_people(person: ForeignNational) -> list[ForeignNational]:
+    """Other people of the person's organisation with the same residence
+    card number (a typing slip or a duplicate record: shown as a warning
+    linking to the other record, never refused)."""
+    if not person.residence_card_number:
+        return []
+    return list(
+        ForeignNational.objects.filter(
+            organization_id=person.organization_id,
+            residence_card_number=person.residence_card_number,
+        ).exclude(pk=person.pk)[:5]
+    )

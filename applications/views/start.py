@@ -150,6 +150,12 @@ def start_type(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResp
     form = TypeChoiceForm(request.POST or None, types=selectors.application_types())
     if request.method == "POST" and form.is_valid():
         main_type, companions = form.chosen()
+        for refusal in rules.start_scope_refusals(
+            application_type=main_type.code, foreign_national=foreign_national
+        ):
+            form.add_error("application_type", refusal.message)
+    if request.method == "POST" and form.is_valid():
+        main_type, companions = form.chosen()
         application = services.application_create(
             foreign_national=foreign_national,
             application_type=main_type,

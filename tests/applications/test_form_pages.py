@@ -323,6 +323,6 @@ def test_a_submitted_application_keeps_its_edition_and_the_profile_copy(org, ali
     )
     case.refresh_from_db()
     assert case.answers["organisation_profile"]["employees"] == 7
-    edition, answers = storage.read(case.answers["form"])
+    edition, _answers = storage.read(case.answers["form"])
     assert edition.key == case.answers["form"]["edition"]
     assert draft_form.draft_edition(case) == edition
