@@ -192,6 +192,33 @@ def companion_rows(companions: list[Application]) -> list[dict[str, Any]]:
     ]
 
 
+def sent_form_sections(application: Application, language: str) -> list[Any]:
+    """The 申請書 as sent, section by section (read-only, in the page's
+    language, read with the edition it was filed under); rows that differ
+    from the person's record as sent are marked.  Empty for an application
+    sent without the form."""
+    from applications.application_forms import storage
+    from applications.application_forms.presenters import form_summary
+    from applications.check_answers import reference_labels
+    from applications.models import ForeignNational
+
+    stored = (application.answers or {}).get("form")
+    if not stored:
+        return []
+    try:
+        edition, answers = storage.read(stored)
+    except KeyError:
+        return []
+    person = ForeignNational.from_snapshot(application.answers.get("person") or {})
+    return form_summary(
+        edition,
+        answers,
+        language=language,
+        person=person,
+        reference_labels=reference_labels(language),
+    )
+
+
 # --- The pages of a draft ------------------------------------------------------------
 
 # The draft's pages in order: (key, URL name, title).

@@ -329,24 +329,31 @@ def case_events(*, application: Application) -> list[StatusEvent]:
     )
 
 
-def case_receipt_languages(*, application: Application) -> set[str]:
-    """The languages in which the receipt PDF has been rendered."""
+def case_receipt_languages(
+    *, application: Application, kind: str = GeneratedDocument.Kind.RECEIPT
+) -> set[str]:
+    """The languages in which the receipt (or another generated PDF
+    ``kind``) has been rendered."""
     return set(
         GeneratedDocument.objects.filter(
-            application=application, kind=GeneratedDocument.Kind.RECEIPT
+            application=application, kind=kind
         ).values_list("language", flat=True)
     )
 
 
 def application_receipt_get(
-    *, application: Application, language: str
+    *,
+    application: Application,
+    language: str,
+    kind: str = GeneratedDocument.Kind.RECEIPT,
 ) -> GeneratedDocument:
-    """The receipt of an application the caller already may see, in
-    ``language``; 404 while it is not rendered (or for another language)."""
+    """The receipt (or another generated PDF ``kind``) of an application the
+    caller already may see, in ``language``; 404 while it is not rendered
+    (or for another language)."""
     return get_or_404(
         GeneratedDocument.objects.select_related("file"),
         application=application,
-        kind=GeneratedDocument.Kind.RECEIPT,
+        kind=kind,
         language=language,
     )
 

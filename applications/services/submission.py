@@ -112,6 +112,8 @@ def application_submit(
             notify_kind=NotificationKind.APPLICATION_SUBMITTED,
         )
         enqueue_on_commit("applications.tasks.render_receipt", locked.pk)
+        if "form" in answers:
+            enqueue_on_commit("applications.tasks.render_application_form", locked.pk)
     return locked
 
 

@@ -326,3 +326,58 @@ def test_a_submitted_application_keeps_its_edition_and_the_profile_copy(org, ali
     edition, _answers = storage.read(case.answers["form"])
     assert edition.key == case.answers["form"]["edition"]
     assert draft_form.draft_edition(case) == edition
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+def test_the_form_pdf_is_rendered_by_the_worker_and_downloadable(
+    client, settings, org, alice, fn, media, django_capture_on_commit_callbacks
+):
+    from applications.models import GeneratedDocument
+    from applications.tasks import render_application_form
+
+    application = fd.ready_extension(alice, fn)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = services.application_submit(application=application, actor=alice)
+    forms = GeneratedDocument.objects.filter(
+        application=case, kind=GeneratedDocument.Kind.APPLICATION_FORM
+    )
+    # Queued on commit, not rendered in the request.
+    assert callbacks and not forms.exists()
+    assert render_application_form.run(case.pk) is True
+    assert sorted(forms.values_list("language", flat=True)) == ["en", "ja"]
+    assert render_application_form.run(case.pk) is False  # work already done
+    client.force_login(alice)
+    for language in ("ja", "en"):
+        response = client.get(
+            reverse("applications:application_form_pdf", args=[case.code, language])
+        )
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    page_html = client.get(reverse("applications:case", args=[case.code])).content
+    assert b'id="form-title"' in page_html  # the sectioned summary
+    assert "申請人の身分事項".encode() in page_html
+
+
+def test_a_stranger_cannot_download_the_form_pdf(client, org, alice, fn, media):
+    from applications.tasks import render_application_form
+
+    case = services.application_submit(
+        application=fd.ready_extension(alice, fn), actor=alice
+    )
+    render_application_form.run(case.pk)
+    client.force_login(org_helpers.staff(org_helpers.organization()))
+    url = reverse("applications:application_form_pdf", args=[case.code, "ja"])
+    assert client.get(url).status_code == 404

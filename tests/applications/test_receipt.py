@@ -282,8 +282,11 @@ def test_the_sweep_renders_receipts_the_queue_missed(org, alice, celery_eager):
     )
     Application.objects.filter(pk=old.pk).update(submitted_at=now - timedelta(days=30))
     assert documents.receipts_missing() == [missed.pk]
-    assert render_missing_receipts.run() == 1
-    assert GeneratedDocument.objects.filter(application=missed).count() == 2
+    # The same sweep queues the missing 申請書 PDFs too.
+    assert render_missing_receipts.run() == 2
+    rendered = GeneratedDocument.objects.filter(application=missed)
+    assert rendered.filter(kind=GeneratedDocument.Kind.RECEIPT).count() == 2
+    assert rendered.filter(kind=GeneratedDocument.Kind.APPLICATION_FORM).count() == 2
     assert not GeneratedDocument.objects.filter(
         application__in=[fresh, old, draft]
     ).exists()
