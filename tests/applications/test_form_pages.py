@@ -381,3 +381,18 @@ def test_a_stranger_cannot_download_the_form_pdf(client, org, alice, fn, media):
     client.force_login(org_helpers.staff(org_helpers.organization()))
     url = reverse("applications:application_form_pdf", args=[case.code, "ja"])
     assert client.get(url).status_code == 404
+
+
+def test_a_form_page_save_stays_within_the_query_budget(
+    client, org, alice, fn, django_assert_max_num_queries
+):
+    """QUALITY.md item 26: a step (validate + save) in at most 15 queries."""
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    url = page(application, "criminal_record")
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        response = client.post(
+            url, {"version": str(application.version), "criminal_record": "no"}
+        )
+    assert response.status_code == 302
