@@ -209,9 +209,10 @@ def _ensure_profiles(summary: DemoSummary) -> None:
         organization = Organization.objects.filter(
             corporate_number=corporate_number
         ).first()
-        if organization is None or OrganisationProfile.objects.filter(
-            organization=organization
-        ).exists():
+        if (
+            organization is None
+            or OrganisationProfile.objects.filter(organization=organization).exists()
+        ):
             continue
         staff = User.objects.filter(
             memberships__organization=organization, username__startswith="demo-"

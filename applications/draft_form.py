@@ -374,7 +374,7 @@ def _field(
 
 def reference_choices(language: str) -> dict[str, list[tuple[str, str]]]:
     """Labels of the reference code lists for select boxes (one query)."""
-    from accounts.roster_csv import country_choices
+    from portal.lib.countries import country_choices
 
     english = language == "en"
     statuses = [
