@@ -32,7 +32,7 @@ from applications.application_forms.codes import (
 from applications.application_forms.editions import NoEdition, edition_for
 from applications.application_forms.messages import problem_message
 from applications.application_forms.schema import FormEdition, Item, Kind, When
-from applications.models import Application, OrganisationProfile, StatusOfResidence
+from applications.models import Application, OrganisationProfile
 
 FORM_KEY = "form"
 PAGE_PREFIX = "form-"
@@ -374,14 +374,13 @@ def _field(
 
 def reference_choices(language: str) -> dict[str, list[tuple[str, str]]]:
     """Labels of the reference code lists for select boxes (one query)."""
+    from applications.selectors import statuses_cached
     from portal.lib.countries import country_choices
 
     english = language == "en"
     statuses = [
-        (code, name_en if english else name_ja)
-        for code, name_ja, name_en in StatusOfResidence.objects.values_list(
-            "code", "name_ja", "name_en"
-        )
+        (status.code, status.name_en if english else status.name_ja)
+        for status in sorted(statuses_cached(), key=lambda s: (s.sort_order, s.code))
     ]
     return {
         "status_of_residence": statuses,

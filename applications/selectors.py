@@ -180,6 +180,12 @@ def _reference_maps() -> tuple[
     return _reference["types"], _reference["statuses"]
 
 
+def statuses_cached() -> list[StatusOfResidence]:
+    """Every status of residence, from the process cache (labels of the
+    form's status answers without a query)."""
+    return list(_reference_maps()[1].values())
+
+
 def attach_reference(applications: Iterable[Application]) -> None:
     """Fill ``application_type``, ``target_status`` and the person's
     ``current_status`` (when the person is selected) from the cache; no
@@ -327,6 +333,18 @@ def case_events(*, application: Application) -> list[StatusEvent]:
     return list(
         StatusEvent.objects.filter(application=application).order_by("at", "id")
     )
+
+
+def case_generated_languages(*, application: Application) -> dict[str, set[str]]:
+    """The languages each generated PDF (receipt, 申請書) has been rendered
+    in, by kind (one query)."""
+    found: dict[str, set[str]] = {}
+    rows = GeneratedDocument.objects.filter(application=application).values_list(
+        "kind", "language"
+    )
+    for kind, language in rows:
+        found.setdefault(kind, set()).add(language)
+    return found
 
 
 def case_receipt_languages(

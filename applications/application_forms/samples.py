@@ -13,6 +13,8 @@ _BY_PATTERN = {
     r"[0-9]{2}登-[0-9]{6}": "19登-012345",
     r"[0-9]{4}-?[0-9]{6}-?[0-9]": "1301-123456-1",
 }
+# Plausible answers for the demo where a generic one would read oddly.
+_BY_KEY = {"occupation": "会社員", "home_town": "HANOI"}
 _REFERENCE = {
     "status_of_residence": "engineer_humanities_international",
     "country": "VN",
@@ -22,6 +24,8 @@ _REFERENCE = {
 def sample_value(item: Item, today: date) -> Any:
     """A valid answer to one non-group item (yes/no answered "no", so the
     items that depend on a "yes" do not apply)."""
+    if item.key in _BY_KEY and item.kind in (Kind.TEXT, Kind.ADDRESS):
+        return _BY_KEY[item.key]
     if item.pattern in _BY_PATTERN:
         return _BY_PATTERN[item.pattern]
     kind = item.kind

@@ -186,10 +186,9 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     companions = selectors.case_companions(application=application)
     documents = selectors.case_documents(application=application)
     events = selectors.case_events(application=application)
-    receipts = selectors.case_receipt_languages(application=application)
-    form_pdfs = selectors.case_receipt_languages(
-        application=application, kind=GeneratedDocument.Kind.APPLICATION_FORM
-    )
+    generated = selectors.case_generated_languages(application=application)
+    receipts = generated.get(GeneratedDocument.Kind.RECEIPT, set())
+    form_pdfs = generated.get(GeneratedDocument.Kind.APPLICATION_FORM, set())
     audit_record(
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,

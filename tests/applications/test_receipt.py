@@ -255,7 +255,10 @@ def test_submission_succeeds_when_the_broker_is_down(
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
+    from applications.tasks import render_application_form
+
     monkeypatch.setattr(render_receipt, "apply_async", broker_down)
+    monkeypatch.setattr(render_application_form, "apply_async", broker_down)
     application = ch.draft(org, alice)
     ch.attach_required_documents(application)
     with django_capture_on_commit_callbacks(execute=True):
