@@ -7,8 +7,13 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from applications import eligibility, selectors
+from applications import draft_form, eligibility, selectors
+from applications.application_forms import engine
+from applications.application_forms.engine import SectionStatus
+from applications.application_forms.presenters import form_summary
+from applications.application_forms.schema import FormEdition
 from applications.models import Application, ApplicationDocument, DocumentSlot, Fee
 from applications.presenters import SECTION_TITLES, name_of, section_url, slot_name
 from applications.validators import period_label
@@ -217,4 +222,77 @@ def check_sections(
         for row in section["rows"]:
             if not row.pop("no_change", False):
                 row.setdefault("href", href(section["key"]))
+    return sections
+
+
+_STATUS_TAGS = {
+    SectionStatus.COMPLETE: (gettext_lazy("Completed"), "green"),
+    SectionStatus.IN_PROGRESS: (gettext_lazy("In progress"), "blue"),
+    SectionStatus.NOT_STARTED: (gettext_lazy("Not started"), "grey"),
+    SectionStatus.INVALID: (gettext_lazy("Needs correcting"), "red"),
+}
+
+
+def reference_labels(language: str) -> dict[str, dict[str, str]]:
+    return {
+        name: dict(choices)
+        for name, choices in draft_form.reference_choices(language).items()
+    }
+
+
+def form_sections(
+    application: Application,
+    edition: FormEdition,
+    answers: dict[str, Any],
+    states: dict[str, SectionStatus],
+    *,
+    language: str,
+    person: Any = None,
+    with_links: bool = True,
+) -> list[dict[str, Any]]:
+    """The 申請書 answers section by section (``presenters.form_summary`` over
+    the answers as the validator reads them), each with its state and, for a
+    draft, a Change link; a row that differs from the person's record says
+    so."""
+    cleaned = engine.clean(edition, answers, code_lists=draft_form.code_lists()).answers
+    summary = form_summary(
+        edition,
+        cleaned,
+        language=language,
+        person=person,
+        reference_labels=reference_labels(language),
+    )
+    sections = []
+    for block in summary:
+        href = ""
+        if with_links:
+            href = (
+                section_url(application, draft_form.page_key(block.key)) + "?from=check"
+            )
+        rows = []
+        for row in block.rows:
+            value = row.value
+            if row.differs_from_record:
+                value = _("%(answer)s (the person's record says %(record)s)") % {
+                    "answer": row.value,
+                    "record": row.record_value,
+                }
+            item = {"key": row.label, "value": value}
+            if href:
+                item["href"] = href
+            rows.append(item)
+        state = states.get(block.key)
+        status = None
+        if state is not None:
+            label, colour = _STATUS_TAGS[state]
+            status = {"label": str(label), "colour": colour}
+        sections.append(
+            {
+                "key": draft_form.page_key(block.key),
+                "title": block.title,
+                "rows": rows,
+                "href": href,
+                "status": status,
+            }
+        )
     return sections

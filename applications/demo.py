@@ -21,12 +21,13 @@ from dateutil.relativedelta import relativedelta
 
 from accounts.demo import DemoSummary
 from accounts.models import Organization, User
-from applications import services
+from applications import draft_form, services
 from applications.models import (
     Application,
     ApplicationType,
     DocumentSlot,
     ForeignNational,
+    OrganisationProfile,
     StatusOfResidence,
 )
 from applications.reference_data import load_document_slots, load_reference_data
@@ -173,8 +174,55 @@ def _file_demo_case(
         )
     draft.refresh_from_db()
     if submit:
+        # Every page of the 申請書 answered (pre-filled from the person and
+        # the organisation profile where that is valid).
+        draft = draft_form.fill_with_samples(draft, actor=actor)
         return services.application_submit(application=draft, actor=actor)
     return draft
+
+
+# The organisation profiles (所属機関等作成用 part), entered once.
+_PROFILES: dict[str, dict[str, Any]] = {
+    SAKURA: {
+        "employment_insurance_number": "1301-123456-1",
+        "business_type": "communications",
+        "capital_yen": 100_000_000,
+        "annual_sales_yen": 2_400_000_000,
+        "employees": 320,
+        "foreign_employees": 24,
+        "technical_interns": 0,
+    },
+    MINATO: {
+        "employment_insurance_number": "1301-654321-9",
+        "business_type": "other_services",
+        "capital_yen": 30_000_000,
+        "annual_sales_yen": 800_000_000,
+        "employees": 85,
+        "foreign_employees": 6,
+        "technical_interns": 0,
+    },
+}
+
+
+def _ensure_profiles(summary: DemoSummary) -> None:
+    for corporate_number, values in _PROFILES.items():
+        organization = Organization.objects.filter(
+            corporate_number=corporate_number
+        ).first()
+        if (
+            organization is None
+            or OrganisationProfile.objects.filter(organization=organization).exists()
+        ):
+            continue
+        staff = User.objects.filter(
+            memberships__organization=organization, username__startswith="demo-"
+        ).first()
+        if staff is None:
+            continue
+        services.organisation_profile_save(
+            organization=organization, values=values, actor=staff
+        )
+        summary.created.append(f"organisation profile {organization.name_ja}")
 
 
 def load_demo_data() -> DemoSummary:
@@ -187,6 +235,7 @@ def load_demo_data() -> DemoSummary:
     if not DocumentSlot.objects.exists():
         summary.reference_rows += load_document_slots(apps)
     today = timezone.localdate()
+    _ensure_profiles(summary)
     engineer = StatusOfResidence.objects.get(code=EHI)
     for corporate_number, people in _people(today).items():
         organization = Organization.objects.filter(

@@ -1,5 +1,5 @@
-"""PDF documents the portal makes for an application: the receipt (申請受付票),
-in Japanese and English.
+"""PDF documents the portal makes for an application: the receipt (申請受付票)
+and the application form (申請書) as sent, each in Japanese and English.
 
 Rendered in a background task (``applications.tasks.render_receipt``, queued
 by ``services.application_submit`` on commit), never inside a request
@@ -183,6 +183,140 @@ def receipt_render(*, application_id: int) -> bool:
         stored_any = True
         logger.info("receipt rendered: application %s (%s)", application.pk, language)
     return stored_any
+
+
+# --- The application form (申請書) ---------------------------------------------
+
+FORM_TEMPLATE = "pdf/application_form.html"
+
+
+def application_form_context(application: Application, language: str) -> dict[str, Any]:
+    """What ``pdf/application_form.html`` shows: the answers as sent, section
+    by section in ``language`` (``presenters.form_summary``), with the rows
+    that differ from the person's record as sent marked."""
+    from applications.application_forms import storage
+    from applications.application_forms.presenters import form_summary
+    from applications.check_answers import reference_labels
+    from applications.models import ForeignNational
+
+    edition, answers = storage.read(application.answers["form"])
+    person = ForeignNational.from_snapshot(application.answers.get("person") or {})
+    sections = form_summary(
+        edition,
+        answers,
+        language=language,
+        person=person,
+        reference_labels=reference_labels(language),
+    )
+    parts = []
+    for part in edition.parts():
+        parts.append(
+            {
+                "part": part.value,
+                "sections": [s for s in sections if s.part == part.value],
+            }
+        )
+    return {
+        "application": application,
+        "edition": edition,
+        "title": edition.title_en if language == "en" else edition.title_ja,
+        "parts": parts,
+        "office": application.office,
+        "organization": application.organization,
+        "received_on": application.received_on,
+    }
+
+
+def application_form_file_name(application: Application, language: str) -> str:
+    return f"application-form-{application.receipt_number}-{language}.pdf"
+
+
+def application_form_render(*, application_id: int) -> bool:
+    """Render and store the 申請書 of a submitted main application (ja, and
+    the en companion) in every language not rendered yet; True when it stored
+    one.  Skips drafts, companions, unknown ids and applications sent without
+    a form (before the form pages existed)."""
+    application = (
+        Application.objects.select_related(
+            "application_type", "organization", "office", "foreign_national"
+        )
+        .filter(pk=application_id, main__isnull=True)
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if application is None or not (application.answers or {}).get("form"):
+        return False
+    return _render_missing(
+        application,
+        GeneratedDocument.Kind.APPLICATION_FORM,
+        lambda language: render_pdf(
+            FORM_TEMPLATE,
+            application_form_context(application, language),
+            language=language,
+        ),
+        lambda language: application_form_file_name(application, language),
+    )
+
+
+def _render_missing(
+    application: Application,
+    kind: str,
+    render: Any,
+    file_name: Any,
+) -> bool:
+    """Render and store ``kind`` in each language it lacks; a language
+    another worker stored first is left to it (our bytes are deleted)."""
+    done = set(
+        GeneratedDocument.objects.filter(
+            application=application, kind=kind
+        ).values_list("language", flat=True)
+    )
+    stored_any = False
+    for language in [lang for lang in RECEIPT_LANGUAGES if lang not in done]:
+        pdf = render(language)
+        stored = None
+        try:
+            with transaction.atomic():
+                stored = store_upload(
+                    cleaned=_pdf_upload(pdf, name=file_name(language)),
+                    uploaded_by=None,
+                    purpose=RECEIPT_PURPOSE,
+                )
+                GeneratedDocument.objects.create(
+                    application=application, kind=kind, language=language, file=stored
+                )
+        except IntegrityError:
+            if stored is not None:
+                _delete_bytes(stored.name)
+            continue
+        stored_any = True
+        logger.info("%s rendered: application %s (%s)", kind, application.pk, language)
+    return stored_any
+
+
+def application_forms_missing(*, limit: int = 100) -> list[int]:
+    """Ids of recent submitted main applications with a form whose 申請書
+    PDF is missing in some language (for the sweep), oldest first."""
+    now = timezone.now()
+    return list(
+        Application.objects.filter(
+            main__isnull=True,
+            submitted_at__gte=now - SWEEP_WINDOW,
+            submitted_at__lte=now - SWEEP_GRACE,
+            answers__has_key="form",
+        )
+        .annotate(
+            forms=Count(
+                "generated_documents",
+                filter=Q(
+                    generated_documents__kind=GeneratedDocument.Kind.APPLICATION_FORM
+                ),
+            )
+        )
+        .filter(forms__lt=len(RECEIPT_LANGUAGES))
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 def _delete_bytes(name: str) -> None:

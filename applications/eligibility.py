@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dateutil.relativedelta import relativedelta
 
+from applications.application_forms import online_scope
 from applications.application_forms.online_scope import issues_residence_card
 from applications.periods import parse_period
 
@@ -65,6 +66,15 @@ class Filing:
     has_residence_card: bool = False
     reentry_until: date | None = None
     missing_documents: tuple[str, ...] = field(default=())
+    # The page "What is applied for" was saved at least once.
+    application_page_saved: bool = True
+    # The 申請書 sections not complete yet: (section key, title).
+    incomplete_form_sections: tuple[tuple[str, str], ...] = ()
+    # Who may file what online beyond the status (``online_scope``).
+    scope: online_scope.ScopeFacts | None = None
+    # Why no office receives it ("" when one does): ``office_none`` or
+    # ``address_no_prefecture``.
+    office_problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -361,9 +371,74 @@ def rule_documents(f: Filing) -> Failure | None:
     return None
 
 
+def rule_application_page_answered(f: Filing) -> Failure | None:
+    # Without this an application whose page asks nothing that another rule
+    # checks (a certificate of authorised employment) could be sent with the
+    # page never answered.
+    if not f.application_page_saved:
+        return Failure(
+            "application_not_answered",
+            _("Answer the questions on the page “What is applied for”."),
+            "application_page",
+        )
+    return None
+
+
+def rule_online_scope(f: Filing) -> Failure | None:
+    if f.scope is None:
+        return None
+    refusals = online_scope.check(f.scope)
+    if not refusals:
+        return None
+    field_name = (
+        "target_status"
+        if f.application_type in (COE, CHANGE, ACQUISITION)
+        else "current_status"
+    )
+    return Failure(refusals[0].code, refusals[0].message, field_name)
+
+
+def rule_receiving_office(f: Filing) -> Failure | None:
+    if f.office_problem == "address_no_prefecture":
+        return Failure(
+            "address_no_prefecture",
+            _(
+                "Enter the person's address in Japan starting with the prefecture "
+                "(for example 愛知県名古屋市…): it decides which immigration office "
+                "receives the application."
+            ),
+            "address_in_japan",
+        )
+    if f.office_problem:
+        return Failure(
+            "office_none",
+            _(
+                "No immigration office takes this application online for this address. "
+                "Check the address, or ask the regional immigration services bureau."
+            ),
+            "address_in_japan",
+        )
+    return None
+
+
+def form_section_failures(f: Filing) -> list[Failure]:
+    """One failure per 申請書 section not complete, linking to its page."""
+    return [
+        Failure(
+            "form_section_incomplete",
+            _("Complete the section “%(section)s” of the application form.")
+            % {"section": title},
+            f"form-{key}",
+        )
+        for key, title in f.incomplete_form_sections
+    ]
+
+
 RULES: tuple[Callable[[Filing], Failure | None], ...] = (
     rule_scope,
     rule_status_online,
+    rule_online_scope,
+    rule_application_page_answered,
     rule_companions_only_with_main,
     rule_other_activity_not_table_ii,
     rule_not_after_expiry,
@@ -373,13 +448,15 @@ RULES: tuple[Callable[[Filing], Failure | None], ...] = (
     rule_requested_period_allowed,
     rule_residence_card,
     rule_reentry_validity,
+    rule_receiving_office,
     rule_documents,
 )
 
 
 def check(filing: Filing) -> list[Failure]:
     """Every rule the filing breaks, in the order the user meets them."""
-    return [failure for rule in RULES if (failure := rule(filing)) is not None]
+    found = [failure for rule in RULES if (failure := rule(filing)) is not None]
+    return found + form_section_failures(filing)
 
 
 def special_period_end(

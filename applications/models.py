@@ -616,6 +616,7 @@ class GeneratedDocument(models.Model):
 
     class Kind(models.TextChoices):
         RECEIPT = "receipt", _("Receipt")
+        APPLICATION_FORM = "application_form", _("Application form")
 
     application = models.ForeignKey(
         Application, on_delete=models.CASCADE, related_name="generated_documents"
@@ -635,9 +636,80 @@ class GeneratedDocument(models.Model):
                 fields=["application", "kind", "language"], name="gendoc_unique"
             ),
             models.CheckConstraint(
-                name="gendoc_kind_valid", condition=Q(kind__in=["receipt"])
+                name="gendoc_kind_valid",
+                condition=Q(kind__in=["receipt", "application_form"]),
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.application} {self.kind} {self.language}"
+
+
+class OrganisationProfile(models.Model):
+    """What the 所属機関等作成用 part of every application asks about the
+    organisation, kept once per organisation and edited by its staff; each
+    application starts from it and keeps a copy of it as sent.  The name,
+    corporate number, address and telephone are the organisation's own
+    fields (``accounts.Organization``)."""
+
+    organization = models.OneToOneField(
+        "accounts.Organization",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="form_profile",
+    )
+    employment_insurance_number = models.CharField(
+        _("employment insurance office number"), max_length=16, blank=True
+    )
+    business_type = models.CharField(_("main business type"), max_length=64, blank=True)
+    capital_yen = models.PositiveBigIntegerField(
+        _("capital (yen)"), null=True, blank=True
+    )
+    annual_sales_yen = models.PositiveBigIntegerField(
+        _("annual sales (yen)"), null=True, blank=True
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    foreign_employees = models.PositiveIntegerField(
+        _("foreign employees"), null=True, blank=True
+    )
+    technical_interns = models.PositiveIntegerField(
+        _("technical intern trainees"), null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("organisation profile")
+        verbose_name_plural = _("organisation profiles")
+
+    def __str__(self) -> str:
+        return f"profile of {self.organization_id}"
+
+    PROFILE_FIELDS = (
+        "employment_insurance_number",
+        "business_type",
+        "capital_yen",
+        "annual_sales_yen",
+        "employees",
+        "foreign_employees",
+        "technical_interns",
+    )
+
+    def as_prefill(self) -> dict[str, Any]:
+        """The values ``prefill.initial_answers`` reads as ``organisation.*``
+        (also the copy kept with an application at submission)."""
+        organization = self.organization
+        data: dict[str, Any] = {
+            "name_ja": organization.name_ja,
+            "corporate_number": organization.corporate_number or "",
+            "address": organization.address,
+            "phone": organization.phone,
+        }
+        data.update({name: getattr(self, name) for name in self.PROFILE_FIELDS})
+        return data

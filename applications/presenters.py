@@ -192,6 +192,33 @@ def companion_rows(companions: list[Application]) -> list[dict[str, Any]]:
     ]
 
 
+def sent_form_sections(application: Application, language: str) -> list[Any]:
+    """The 申請書 as sent, section by section (read-only, in the page's
+    language, read with the edition it was filed under); rows that differ
+    from the person's record as sent are marked.  Empty for an application
+    sent without the form."""
+    from applications.application_forms import storage
+    from applications.application_forms.presenters import form_summary
+    from applications.check_answers import reference_labels
+    from applications.models import ForeignNational
+
+    stored = (application.answers or {}).get("form")
+    if not stored:
+        return []
+    try:
+        edition, answers = storage.read(stored)
+    except KeyError:
+        return []
+    person = ForeignNational.from_snapshot(application.answers.get("person") or {})
+    return form_summary(
+        edition,
+        answers,
+        language=language,
+        person=person,
+        reference_labels=reference_labels(language),
+    )
+
+
 # --- The pages of a draft ------------------------------------------------------------
 
 # The draft's pages in order: (key, URL name, title).
@@ -214,25 +241,53 @@ SECTION_TITLES = {key: title for key, _url, title in SECTIONS}
 
 
 def draft_sections(application: Application) -> list[str]:
-    """The keys of the draft's pages (companions only for types that take
-    them)."""
-    keys = ["person", "application", "documents"]
+    """The keys of the draft's pages: the person, what is applied for, one
+    page per section of the 申請書 (once its edition is known), the
+    companions (for types that take them) and the documents."""
+    from applications import draft_form
+
+    keys = ["person", "application"]
+    edition = draft_form.draft_edition(application)
+    if edition is not None:
+        keys += [draft_form.page_key(s.key) for s in edition.sections]
     if application.application_type.takes_companions:
-        keys.insert(2, "companions")
+        keys.append("companions")
+    keys.append("documents")
     return keys
 
 
 def section_url(application: Application, key: str) -> str:
+    from applications import draft_form
+
     if key == "check":
         return reverse("applications:draft_check", args=[application.code])
+    if key.startswith(draft_form.PAGE_PREFIX):
+        return reverse(
+            "applications:draft_form",
+            args=[application.code, draft_form.section_of_page(key)],
+        )
     return reverse(SECTION_URLS[key], args=[application.code])
 
 
+def section_title(application: Application, key: str, language: str) -> str:
+    from applications import draft_form
+
+    if key.startswith(draft_form.PAGE_PREFIX):
+        edition = draft_form.draft_edition(application)
+        if edition is not None:
+            return edition.section(draft_form.section_of_page(key)).title(language)
+    return str(SECTION_TITLES.get(key, ""))
+
+
 def section_states(
-    application: Application, missing_documents: bool, has_documents: bool
+    application: Application,
+    missing_documents: bool,
+    has_documents: bool,
+    form_states: dict[str, str] | None = None,
 ) -> dict[str, str]:
-    """The task list: each page ``completed``, ``in_progress`` (documents
-    only) or ``not_started``."""
+    """The task list: each page ``completed``, ``in_progress`` or
+    ``not_started``; the 申請書 pages as ``form_states`` (from
+    ``engine.sections_status``) says."""
     saved = set((application.answers or {}).get("saved", []))
     states = {}
     for key in draft_sections(application):
@@ -242,6 +297,8 @@ def section_states(
                 if not missing_documents
                 else ("in_progress" if has_documents else "not_started")
             )
+        elif form_states is not None and key in form_states:
+            states[key] = form_states[key]
         else:
             states[key] = "completed" if key in saved else "not_started"
     return states

@@ -14,12 +14,36 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 
 from accounts.permissions import can_file, case_office_ids
+from applications.application_forms import online_scope
 from applications.errors import NotDraft
 from applications.models import Application
-from applications.selectors import application_file_facts, user_organization_ids
+from applications.selectors import (
+    application_file_facts,
+    scope_facts,
+    user_organization_ids,
+)
 from applications.workflow import BEFORE_DECISION, Action, Status
 from portal.files.access import Access
 from portal.lib.errors import IllegalTransition
+
+
+def start_scope_refusals(
+    *, application_type: str, foreign_national: Any
+) -> list[online_scope.Refusal]:
+    """The online-scope rules a new application of ``application_type`` for
+    the person breaks already (types about the status held: extension, work
+    certificate, re-entry, other activity).  A type about the status applied
+    for is checked once it is chosen (eligibility, at check answers and at
+    sending) — the same ``online_scope.check``."""
+    if application_type in ("coe", "change", "acquisition"):
+        return []
+    facts = scope_facts(
+        application_type=application_type,
+        status=foreign_national.current_status,
+        subcategory=foreign_national.current_subcategory,
+        organization=foreign_national.organization,
+    )
+    return online_scope.check(facts)
 
 
 def may_file_for(user: Any, organization_id: int) -> bool:

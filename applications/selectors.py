@@ -16,11 +16,12 @@ from django.db.models.fields.tuple_lookups import (
 )
 from django.utils import timezone
 
-from accounts.models import Membership, Organization, RosterEntry, User
+from accounts.models import Membership, Office, Organization, RosterEntry, User
 from accounts.permissions import can_file
 from accounts.selectors import organizations_for_user
 from accounts.validators import normalize_text
 from applications import eligibility, search
+from applications.application_forms import jurisdiction, online_scope
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -177,6 +178,12 @@ def _reference_maps(
         _reference["statuses"] = {s.pk: s for s in StatusOfResidence.objects.all()}
         _reference["until"] = now + REFERENCE_SECONDS
     return _reference["types"], _reference["statuses"]
+
+
+def statuses_cached() -> list[StatusOfResidence]:
+    """Every status of residence, from the process cache (labels of the
+    form's status answers without a query)."""
+    return list(_reference_maps()[1].values())
 
 
 def attach_reference(applications: Iterable[Application]) -> None:
@@ -340,24 +347,43 @@ def case_events(*, application: Application) -> list[StatusEvent]:
     )
 
 
-def case_receipt_languages(*, application: Application) -> set[str]:
-    """The languages in which the receipt PDF has been rendered."""
+def case_generated_languages(*, application: Application) -> dict[str, set[str]]:
+    """The languages each generated PDF (receipt, 申請書) has been rendered
+    in, by kind (one query)."""
+    found: dict[str, set[str]] = {}
+    rows = GeneratedDocument.objects.filter(application=application).values_list(
+        "kind", "language"
+    )
+    for kind, language in rows:
+        found.setdefault(kind, set()).add(language)
+    return found
+
+
+def case_receipt_languages(
+    *, application: Application, kind: str = GeneratedDocument.Kind.RECEIPT
+) -> set[str]:
+    """The languages in which the receipt (or another generated PDF
+    ``kind``) has been rendered."""
     return set(
         GeneratedDocument.objects.filter(
-            application=application, kind=GeneratedDocument.Kind.RECEIPT
+            application=application, kind=kind
         ).values_list("language", flat=True)
     )
 
 
 def application_receipt_get(
-    *, application: Application, language: str
+    *,
+    application: Application,
+    language: str,
+    kind: str = GeneratedDocument.Kind.RECEIPT,
 ) -> GeneratedDocument:
-    """The receipt of an application the caller already may see, in
-    ``language``; 404 while it is not rendered (or for another language)."""
+    """The receipt (or another generated PDF ``kind``) of an application the
+    caller already may see, in ``language``; 404 while it is not rendered
+    (or for another language)."""
     return get_or_404(
         GeneratedDocument.objects.select_related("file"),
         application=application,
-        kind=GeneratedDocument.Kind.RECEIPT,
+        kind=kind,
         language=language,
     )
 
@@ -524,10 +550,17 @@ def organization_users(application: Application) -> list[User]:
 
 def case_context(application: Application) -> dict[str, Any]:
     """What every notification about a case names (no personal values)."""
+    office = application.office
     return {
         "receipt_number": application.receipt_number,
         "application_type_ja": application.application_type.name_ja,
         "application_type_en": application.application_type.name_en,
+        # The receiving office and its contact (no personal values).
+        "office_name_ja": office.name_ja if office else "",
+        "office_name_en": office.name_en if office else "",
+        "office_address": office.address_ja if office else "",
+        "office_postal_code": office.postal_code if office else "",
+        "office_phone": office.phone if office else "",
     }
 
 
@@ -579,4 +612,118 @@ def filing_facts(application: Application, *, user: Any) -> eligibility.Filing:
         has_residence_card=bool(person.residence_card_number),
         reentry_until=reentry.reentry_until if reentry else None,
         missing_documents=missing,
+        application_page_saved="application"
+        in (application.answers or {}).get("saved", []),
+        incomplete_form_sections=_incomplete_form_sections(application, user=user),
+        scope=_scope_facts(application, current),
+        office_problem=receiving_office_for(application)[1],
+    )
+
+
+def _incomplete_form_sections(
+    application: Application, *, user: Any
+) -> tuple[tuple[str, str], ...]:
+    from django.utils.translation import get_language
+
+    from applications import draft_form
+    from applications.application_forms.engine import SectionStatus
+
+    edition, _answers, states = draft_form.form_status(application, filer=user)
+    if edition is None:
+        return ()
+    language = get_language() or "ja"
+    return tuple(
+        (key, edition.section(key).title(language))
+        for key, state in states.items()
+        if state is not SectionStatus.COMPLETE
+    )
+
+
+def _scope_facts(
+    application: Application, current: StatusOfResidence | None
+) -> online_scope.ScopeFacts:
+    """What the online-scope rules need of a draft: the status it is about,
+    and for 家族滞在 the supporting person's status as answered."""
+    code = application.application_type.code
+    if code in (eligibility.COE, eligibility.CHANGE, eligibility.ACQUISITION):
+        status, sub = application.target_status, application.target_subcategory
+    else:
+        status = current
+        sub = application.foreign_national.current_subcategory
+    form = (application.answers or {}).get("form") or {}
+    supporter_code = str((form.get("raw") or {}).get("supporter_status") or "")
+    supporter = (
+        StatusOfResidence.objects.filter(code=supporter_code).first()
+        if supporter_code
+        else None
+    )
+    return scope_facts(
+        application_type=code,
+        status=status,
+        subcategory=sub,
+        organization=application.organization,
+        supporter=supporter,
+    )
+
+
+def scope_facts(
+    *,
+    application_type: str,
+    status: StatusOfResidence | None,
+    subcategory: Any,
+    organization: Organization,
+    supporter: StatusOfResidence | None = None,
+) -> online_scope.ScopeFacts:
+    """The facts of ``online_scope`` from the records: the organisation's
+    category is its own (``accounts.Organization.category``)."""
+    return online_scope.ScopeFacts(
+        application_type=application_type,
+        status=status.code if status is not None else "",
+        today=timezone.localdate(),
+        subcategory=subcategory.code if subcategory is not None else "",
+        organisation_category=organization.category,
+        supporter_status=supporter.code if supporter else None,
+        supporter_status_online=bool(supporter and supporter.online_eligible),
+        # The supporter is taken to work for an organisation of the same
+        # category (the form does not ask the supporter's employer's).
+        supporter_organisation_category=organization.category,
+    )
+
+
+def receiving_office_for(application: Application) -> tuple[Office | None, str]:
+    """The office the application is filed with (``jurisdiction``): over
+    the person's address for filings in Japan, over the organisation for a
+    COE; a companion goes where its main application goes.  Returns the
+    office and "" — or None and why (``address_no_prefecture``,
+    ``office_none``)."""
+    main = application.main or application
+    code = main.application_type.code
+    person_prefecture = jurisdiction.prefecture_from_address(
+        main.foreign_national.address_in_japan
+    )
+    if code not in jurisdiction.BY_ORGANISATION and person_prefecture is None:
+        return None, "address_no_prefecture"
+    try:
+        facts = jurisdiction.receiving_office(
+            code,
+            person_prefecture=person_prefecture,
+            organisation_prefecture=main.organization.prefecture_id,
+            offices=jurisdiction.office_facts(),
+        )
+    except jurisdiction.NoReceivingOffice:
+        return None, "office_none"
+    return Office.objects.get(code=facts.code), ""
+
+
+def same_card_people(person: ForeignNational) -> list[ForeignNational]:
+    """Other people of the person's organisation with the same residence
+    card number (a typing slip or a duplicate record: shown as a warning
+    linking to the other record, never refused)."""
+    if not person.residence_card_number:
+        return []
+    return list(
+        ForeignNational.objects.filter(
+            organization_id=person.organization_id,
+            residence_card_number=person.residence_card_number,
+        ).exclude(pk=person.pk)[:5]
     )

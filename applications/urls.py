@@ -3,13 +3,23 @@ user's cases."""
 
 from __future__ import annotations
 
-from applications.views import cases, check, drafts, people, start
+from applications.views import (
+    cases,
+    check,
+    drafts,
+    form_pages,
+    organisation,
+    people,
+    start,
+)
 
 app_name = "applications"
 urlpatterns = [
     *people.urlpatterns,
     *start.urlpatterns,
     *drafts.urlpatterns,
+    *form_pages.urlpatterns,
+    *organisation.urlpatterns,
     *check.urlpatterns,
     *cases.urlpatterns,
 ]

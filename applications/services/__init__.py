@@ -21,7 +21,9 @@ from applications.services.drafts import (
     application_document_remove,
     application_documents_add,
     application_draft_delete,
+    application_form_save,
     application_update,
+    organisation_profile_save,
 )
 from applications.services.people import (
     FOREIGN_NATIONAL_FIELDS,
@@ -59,6 +61,7 @@ __all__ = [
     "application_document_remove",
     "application_documents_add",
     "application_draft_delete",
+    "application_form_save",
     "application_submit",
     "application_transition",
     "application_update",
@@ -69,5 +72,6 @@ __all__ = [
     "foreign_national_save",
     "lock_case",
     "notify_organization",
+    "organisation_profile_save",
     "organization_users",
 ]

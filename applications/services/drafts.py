@@ -14,6 +14,8 @@ from django.db.models import Sum
 
 from accounts.models import User
 from applications import eligibility, rules
+from applications.application_forms import storage
+from applications.application_forms.schema import FormEdition
 from applications.errors import DRAFT_CHANGED, PERSON_CHANGED
 from applications.models import (
     Application,
@@ -21,6 +23,7 @@ from applications.models import (
     ApplicationType,
     DocumentSlot,
     ForeignNational,
+    OrganisationProfile,
 )
 from applications.selectors import application_document_get
 from applications.services.people import save_person
@@ -207,6 +210,58 @@ def application_update(
         if "answers" in fields:
             fields["answers"] = {**locked.answers, **fields["answers"]}
         return _bump(locked, fields, section)
+
+
+def application_form_save(
+    *,
+    application: Application,
+    expected_version: int,
+    actor: User,
+    edition: FormEdition,
+    section: str,
+    answers: dict[str, Any],
+) -> Application:
+    """Save one page of the draft's 申請書: ``answers`` (the page's items,
+    already checked by ``engine.clean``) replace that page's stored answers;
+    every other stored answer is kept, also those the edition does not know
+    (a draft whose edition changed loses nothing).  Refused like
+    ``application_update``."""
+    with transaction.atomic():
+        locked = _lock_draft(application, expected_version, actor)
+        stored = (locked.answers or {}).get("form") or {}
+        raw = {**(stored.get("raw") or {}), **answers}
+        form = storage.envelope(edition, raw=raw)
+        locked.answers = {**locked.answers, "form": form}
+        return _bump(locked, {"answers": locked.answers}, f"form-{section}")
+
+
+def organisation_profile_save(
+    *, organization: Any, values: dict[str, Any], actor: User
+) -> OrganisationProfile:
+    """Create or change the organisation's profile (the answers every
+    application's 所属機関等作成用 part starts from).  PermissionDenied
+    unless the actor may file for the organisation."""
+    rules.ensure_can_file_for(actor, organization.pk)
+    unknown = set(values) - set(OrganisationProfile.PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not profile fields: {sorted(unknown)}")
+    with transaction.atomic():
+        profile, _created = (
+            OrganisationProfile.objects.select_for_update().get_or_create(
+                organization=organization
+            )
+        )
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.updated_by = actor
+        profile.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.ORGANISATION_PROFILE_SAVE,
+            obj=profile,
+            organization_code=organization.code,
+        )
+    return profile
 
 
 COMPANION_FIELDS = {

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import OfficerRole, User
 from accounts.selectors import officers_of_office
-from applications import eligibility, rules
+from applications import draft_form, eligibility, rules
+from applications.application_forms import engine, storage
 from applications.errors import DRAFT_CHANGED, NotEligible
 from applications.models import Application
-from applications.selectors import case_context, filing_facts
+from applications.selectors import case_context, filing_facts, receiving_office_for
 from applications.services.transitions import (
     Submission,
     application_transition,
@@ -81,11 +83,19 @@ def application_submit(
         failures = eligibility.check(filing_facts(locked, user=actor))
         if failures:
             raise NotEligible(failures)
-        office = locked.office or locked.organization.office
+        # Filed where the law says (the rules above refused a filing no
+        # office receives).
+        office, _problem = receiving_office_for(locked)
+        if office is None:  # pragma: no cover - rule_receiving_office refused it
+            raise NotEligible(failures)
         now = timezone.now()
         # The person's details are frozen as sent: later edits of the person
         # (for the next application) must not rewrite this one's record.
-        answers = {**locked.answers, "person": locked.foreign_national.snapshot()}
+        answers = {
+            **locked.answers,
+            "person": locked.foreign_national.snapshot(),
+            **_form_as_sent(locked, actor),
+        }
         for row in [locked, *locked.companions.select_for_update().order_by("pk")]:
             allocate_receipt_number(row, office.code)
         locked = application_transition(
@@ -102,7 +112,29 @@ def application_submit(
             notify_kind=NotificationKind.APPLICATION_SUBMITTED,
         )
         enqueue_on_commit("applications.tasks.render_receipt", locked.pk)
+        if "form" in answers:
+            enqueue_on_commit("applications.tasks.render_application_form", locked.pk)
     return locked
+
+
+def _form_as_sent(application: Application, actor: User) -> dict[str, Any]:
+    """The 申請書 answers as sent (cleaned, with their edition) and a copy of
+    the organisation profile they started from."""
+    edition, answers, _states = draft_form.form_status(application, filer=actor)
+    if edition is None:
+        return {}
+    result = engine.clean(
+        edition, answers, code_lists=draft_form.code_lists(), today=timezone.localdate()
+    )
+    sent: dict[str, Any] = {
+        "form": storage.envelope(
+            edition, raw=draft_form.saved_raw(application), cleaned=result.answers
+        )
+    }
+    profile = draft_form.organisation_profile(application.organization_id)
+    if profile is not None:
+        sent["organisation_profile"] = profile.as_prefill()
+    return sent
 
 
 def application_withdraw(

@@ -32,13 +32,14 @@ from applications.messages import (
     NOT_WITHDRAWABLE,
     WITHDRAWAL_RACED,
 )
-from applications.models import Application, ApplicationType
+from applications.models import Application, ApplicationType, GeneratedDocument
 from applications.panels import case_panels
 from applications.presenters import (
     case_state,
     companion_rows,
     document_groups,
     local,
+    sent_form_sections,
     special_period,
     timeline,
 )
@@ -185,7 +186,9 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     companions = selectors.case_companions(application=application)
     documents = selectors.case_documents(application=application)
     events = selectors.case_events(application=application)
-    receipts = selectors.case_receipt_languages(application=application)
+    generated = selectors.case_generated_languages(application=application)
+    receipts = generated.get(GeneratedDocument.Kind.RECEIPT, set())
+    form_pdfs = generated.get(GeneratedDocument.Kind.APPLICATION_FORM, set())
     audit_record(
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,
@@ -208,6 +211,15 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
                 {"language": lang, "label": label, "ready": lang in receipts}
                 for lang, label in (("ja", _("Japanese")), ("en", _("English")))
             ],
+            "form_pdfs": [
+                {"language": lang, "label": label, "ready": lang in form_pdfs}
+                for lang, label in (("ja", _("Japanese")), ("en", _("English")))
+            ]
+            if "form" in (application.answers or {})
+            else [],
+            "form_sections": sent_form_sections(
+                application, request.LANGUAGE_CODE or "ja"
+            ),
             "special_period_end": special_period(application),
             "submitted_at": local(application.submitted_at),
             "closed_at": local(application.closed_at),
@@ -280,11 +292,28 @@ def case_receipt(
     """The receipt PDF in ``language`` as an attachment, for the users of the
     application's organisation; 404 for others and while it is not rendered.
     Every download is audited."""
+    return _generated_pdf(request, code, language, GeneratedDocument.Kind.RECEIPT)
+
+
+@login_required
+@require_GET
+def case_application_form(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, language: str
+) -> FileResponse:
+    """The 申請書 as sent (PDF, ``language``), like the receipt."""
+    return _generated_pdf(
+        request, code, language, GeneratedDocument.Kind.APPLICATION_FORM
+    )
+
+
+def _generated_pdf(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, language: str, kind: str
+) -> FileResponse:
     application = selectors.application_get_for_user(user=request.user, code=code)
     if not rules.may_download(request.user, application.organization_id):
         raise Http404
     receipt = selectors.application_receipt_get(
-        application=application, language=language
+        application=application, language=language, kind=kind
     )
     stored = receipt.file
     try:
@@ -297,7 +326,7 @@ def case_receipt(
             action=AuditAction.APPLICATION_DOWNLOAD,
             obj=application,
             organization_code=application.organization.code,
-            data={"document": "receipt", "language": language},
+            data={"document": kind, "language": language},
         )
     except BaseException:
         handle.close()
@@ -369,4 +398,9 @@ urlpatterns: list[URLPattern] = [
     path("<uuid:code>/", case_detail, name="case"),
     path("<uuid:code>/withdraw/", case_withdraw, name="withdraw"),
     path("<uuid:code>/receipt-<str:language>.pdf", case_receipt, name="receipt"),
+    path(
+        "<uuid:code>/application-form-<str:language>.pdf",
+        case_application_form,
+        name="application_form_pdf",
+    ),
 ]

@@ -12,11 +12,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
-from applications import check_answers, eligibility, rules, selectors, services
+from applications import (
+    check_answers,
+    draft_form,
+    eligibility,
+    rules,
+    selectors,
+    services,
+)
 from applications.errors import NotDraft, NotEligible
 from applications.forms import SubmitForm
 from applications.models import Application
@@ -47,12 +55,26 @@ def _check_context(
     documents = selectors.application_documents(application=application)
     slots = draft_slots(application)
     person = application.foreign_national
-    special = eligibility.special_period_end(
-        application_type=application.application_type.code,
-        expiry=person.period_expiry,
-        current_period=person.current_period or None,
-    )
+    # The special period is promised only while the application can still
+    # be filed (not after the period of stay ended, nor on its last day).
+    special = None
+    if person.period_expiry and timezone.localdate() < person.period_expiry:
+        special = eligibility.special_period_end(
+            application_type=application.application_type.code,
+            expiry=person.period_expiry,
+            current_period=person.current_period or None,
+        )
     page_errors = extra_errors + rule_links(application, found)
+    language = request.LANGUAGE_CODE or "ja"
+    sections = check_answers.check_sections(
+        application, companions, documents, slots, language=language
+    )
+    edition, answers, states = draft_form.form_status(application, filer=request.user)
+    if edition is not None:
+        sections[2:2] = check_answers.form_sections(
+            application, edition, answers, states, language=language, person=person
+        )
+    office, _problem = selectors.receiving_office_for(application)
     return page_context(
         application,
         "check",
@@ -60,13 +82,9 @@ def _check_context(
         page_errors=page_errors,
         has_errors=bool(page_errors or form.errors),
         failures=found,
-        sections=check_answers.check_sections(
-            application,
-            companions,
-            documents,
-            slots,
-            language=request.LANGUAGE_CODE or "",
-        ),
+        sections=sections,
+        office=office,
+        same_card=selectors.same_card_people(person),
         fees=check_answers.fees(application, companions),
         special_period_end=special,
         expiry=person.period_expiry,

@@ -41,6 +41,8 @@ RULE_PAGES: dict[str, tuple[str, str]] = {
     "companions": ("companions", "id_companions_0"),
     "reentry_until": ("companions", "id_reentry_until"),
     "documents": ("documents", "documents-title"),
+    "address_in_japan": ("person", "id_address_in_japan"),
+    "application_page": ("application", "main"),
 }
 
 
@@ -125,6 +127,8 @@ def rule_links(
     items = []
     for failure in found:
         page, element = RULE_PAGES.get(failure.field, ("", ""))
+        if failure.field.startswith("form-"):
+            page, element = failure.field, "main"
         href = ""
         if page:
             href = f"{section_url(application, page)}?from=check&rules=1#{element}"

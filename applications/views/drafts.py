@@ -28,7 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_file
-from applications import eligibility, rules, selectors, services
+from applications import draft_form, eligibility, rules, selectors, services
 from applications.errors import DuplicatePerson, NotDraft
 from applications.forms import (
     ApplicationStepForm,
@@ -42,11 +42,11 @@ from applications.forms import (
 from applications.messages import MISSING_DOCUMENT
 from applications.models import Application
 from applications.presenters import (
-    SECTION_TITLES,
     draft_sections,
     draft_slots,
     name_of,
     section_states,
+    section_title,
     section_url,
     slot_name,
 )
@@ -99,11 +99,17 @@ def draft(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     documents = selectors.application_documents(application=application)
     present = {d.slot.code for d in documents}
     missing = any(s.required and s.code not in present for s in slots)
-    states = section_states(application, missing, bool(documents))
+    states = section_states(
+        application,
+        missing,
+        bool(documents),
+        draft_form.page_states(application, filer=request.user),
+    )
+    language = request.LANGUAGE_CODE or "ja"
     sections = [
         {
             "key": key,
-            "title": SECTION_TITLES[key],
+            "title": section_title(application, key, language),
             "url": section_url(application, key),
             "state": states[key],
         }

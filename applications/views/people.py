@@ -196,6 +196,7 @@ def foreign_national_edit(
         "drafts": selectors.drafts_for_user(user=request.user).filter(
             foreign_national=person
         ),
+        "same_card": selectors.same_card_people(person),
     }
     return render(
         request, "applications/foreign_nationals/form.html", context, status=status

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organization, RosterEntry
 from accounts.permissions import can_file, is_portal_user
-from accounts.selectors import organization_get_for_user
+from accounts.selectors import organization_get_for_user, organizations_for_user
 from applications import rules, selectors, services
 from applications.forms import OrganizationChoiceForm, PersonChoiceForm, TypeChoiceForm
 from applications.messages import CHOOSE_PERSON
@@ -151,6 +151,12 @@ def start_type(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResp
     form = TypeChoiceForm(request.POST or None, types=selectors.application_types())
     if request.method == "POST" and form.is_valid():
         main_type, companions = form.chosen()
+        for refusal in rules.start_scope_refusals(
+            application_type=main_type.code, foreign_national=foreign_national
+        ):
+            form.add_error("application_type", refusal.message)
+    if request.method == "POST" and form.is_valid():
+        main_type, companions = form.chosen()
         application = services.application_create(
             foreign_national=foreign_national,
             application_type=main_type,
@@ -176,8 +182,8 @@ def start_type(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResp
 
 def filing_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
     """The dashboard's way into filing (portal users of an organisation):
-    start an application, the drafts, the people.  Registered in
-    ApplicationsConfig.ready; one query."""
+    start an application, the drafts, the people, the organisation profiles.
+    Registered in ApplicationsConfig.ready; two queries."""
     if not is_portal_user(request.user):
         return None
     if not selectors.user_organization_ids(user=request.user):
@@ -187,6 +193,11 @@ def filing_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
         {
             "draft_count": selectors.drafts_for_user(user=request.user).count(),
             "can_write": can_file(request.user),
+            "organizations": list(
+                organizations_for_user(user=request.user)
+                .order_by("name_ja", "pk")
+                .values("code", "name_ja")[:10]
+            ),
         },
     )
 

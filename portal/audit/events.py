@@ -64,6 +64,7 @@ class AuditAction(models.TextChoices):
     FOREIGN_NATIONAL_UPDATE = "foreign_national.update"
     FOREIGN_NATIONAL_FROM_ROSTER = "foreign_national.from_roster"
     APPLICATION_CREATE = "application.create"
+    ORGANISATION_PROFILE_SAVE = "organisation_profile.save"
     APPLICATION_VIEW = "application.view"
     APPLICATION_DOWNLOAD = "application.download"
     APPLICATION_DOCUMENTS_ADD = "application.documents_add"

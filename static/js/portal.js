@@ -36,7 +36,44 @@
     });
   }
 
+  // Questions that depend on an earlier answer on the same page
+  // (data-reveal="controller=value|value" or "controller=*" for any answer)
+  // are hidden until that answer holds.  Without JavaScript they are all
+  // shown and the server ignores those that do not apply.
+  function initReveal() {
+    var dependants = document.querySelectorAll("[data-reveal]");
+    if (!dependants.length) return;
+    function currentValue(form, name) {
+      var inputs = form.querySelectorAll("[name='" + name + "']");
+      for (var i = 0; i < inputs.length; i++) {
+        var input = inputs[i];
+        if (input.type === "radio" || input.type === "checkbox") {
+          if (input.checked) return input.value;
+        } else {
+          return input.value.trim();
+        }
+      }
+      return "";
+    }
+    function update() {
+      dependants.forEach(function (element) {
+        var spec = element.getAttribute("data-reveal");
+        var split = spec.indexOf("=");
+        var name = spec.slice(0, split);
+        var wanted = spec.slice(split + 1).split("|");
+        var form = element.closest("form");
+        if (!form) return;
+        var value = currentValue(form, name);
+        var show = wanted[0] === "*" ? value !== "" : wanted.indexOf(value) !== -1;
+        element.hidden = !show;
+      });
+    }
+    document.addEventListener("change", update);
+    update();
+  }
+
   function init() {
+    initReveal();
     initErrorSummary();
     initDoubleClickGuard();
   }

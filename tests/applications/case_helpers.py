@@ -12,7 +12,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from applications import services
+from applications import draft_form, services
+from applications.application_forms import storage
+from applications.application_forms.samples import sample_answers
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -76,9 +78,16 @@ def draft(
         "foreign_national": fn,
         "created_by": user,
         "requested_period": "3y" if type_code in ("extension", "change") else "",
+        "answers": {"saved": ["person", "application"]},
     }
     values.update(fields)
     main = Application.objects.create(**values)
+    edition = draft_form.draft_edition(main)
+    if edition is not None and "form" not in main.answers:
+        # Every page of the 申請書 answered.
+        raw = sample_answers(edition, today=timezone.localdate())
+        main.answers = {**main.answers, "form": storage.envelope(edition, raw=raw)}
+        Application.objects.filter(pk=main.pk).update(answers=main.answers)
     for code in companions:
         extra: dict[str, Any] = {}
         if code == "reentry":

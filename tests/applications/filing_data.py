@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from accounts.models import Organization, User
-from applications import services
+from applications import draft_form, services
 from applications.models import (
     Application,
     ApplicationType,
@@ -144,4 +144,11 @@ def ready_extension(
         )
         application.refresh_from_db()
     upload_required_documents(application, user)
+    return complete_form(application, user)
+
+
+def complete_form(application: Application, user: User) -> Application:
+    """Every page of the draft's 申請書 answered (pre-fill where valid)."""
+    draft_form.fill_with_samples(application, actor=user)
+    application.refresh_from_db()
     return application

@@ -255,7 +255,10 @@ def test_submission_succeeds_when_the_broker_is_down(
     def broker_down(*args, **kwargs):
         raise ConnectionError("broker unreachable")
 
+    from applications.tasks import render_application_form
+
     monkeypatch.setattr(render_receipt, "apply_async", broker_down)
+    monkeypatch.setattr(render_application_form, "apply_async", broker_down)
     application = ch.draft(org, alice)
     ch.attach_required_documents(application)
     with django_capture_on_commit_callbacks(execute=True):
@@ -282,8 +285,11 @@ def test_the_sweep_renders_receipts_the_queue_missed(org, alice, celery_eager):
     )
     Application.objects.filter(pk=old.pk).update(submitted_at=now - timedelta(days=30))
     assert documents.receipts_missing() == [missed.pk]
-    assert render_missing_receipts.run() == 1
-    assert GeneratedDocument.objects.filter(application=missed).count() == 2
+    # The same sweep queues the missing 申請書 PDFs too.
+    assert render_missing_receipts.run() == 2
+    rendered = GeneratedDocument.objects.filter(application=missed)
+    assert rendered.filter(kind=GeneratedDocument.Kind.RECEIPT).count() == 2
+    assert rendered.filter(kind=GeneratedDocument.Kind.APPLICATION_FORM).count() == 2
     assert not GeneratedDocument.objects.filter(
         application__in=[fresh, old, draft]
     ).exists()

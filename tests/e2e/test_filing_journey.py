@@ -89,6 +89,51 @@ def save(page) -> None:
     page.wait_for_load_state()
 
 
+def fill_form_pages(page, application, screenshot_dir: Path | None = None) -> None:
+    """Walk the 申請書 pages (one per section): keep what is pre-filled,
+    answer what is empty with a sample answer, save; until the pages after
+    them.  With ``screenshot_dir`` each page is checked with axe."""
+    from applications import draft_form
+    from applications.application_forms.samples import sample_value
+
+    application.refresh_from_db()
+    edition = draft_form.draft_edition(application)
+    today = timezone.localdate()
+    while "/form/" in page.url:
+        key = page.url.split("/form/")[1].split("/")[0]
+        if screenshot_dir is not None:
+            axe(page, screenshot_dir, f"form-{key}")
+        for item in edition.section(key).items:
+            if item.is_group:
+                if item.required is True or item.min_items:
+                    for sub in item.items:
+                        _answer(
+                            page, f"{item.key}-0-{sub.key}", sample_value(sub, today)
+                        )
+                continue
+            _answer(page, item.key, sample_value(item, today))
+        save(page)
+
+
+def _answer(page, name: str, value: object) -> None:
+    """Answer one input if it is visible and unanswered."""
+    inputs = page.locator(f"[name='{name}']")
+    if inputs.count() == 0 or not inputs.first.is_visible():
+        return
+    first = inputs.first
+    kind = first.get_attribute("type") or first.evaluate("e => e.tagName")
+    if kind == "radio":
+        if page.locator(f"[name='{name}']:checked").count():
+            return
+        wanted = "yes" if value is True else "no" if value is False else str(value)
+        page.check(f"[name='{name}'][value='{wanted}']")
+    elif kind == "SELECT":
+        if not first.input_value():
+            first.select_option(str(value))
+    elif not first.input_value():
+        first.fill(str(value))
+
+
 def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     page, live_server, screenshot_dir, document_slots, media_root, tmp_path
 ):
@@ -139,6 +184,10 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     page.select_option("select[name=requested_period]", "1y")
     axe(page, screenshot_dir, "05-application")
     save(page)
+
+    # --- The application form (申請書), one page per section -------------------------
+    page.wait_for_url(f"{draft_url}/form/identity/")
+    fill_form_pages(page, application)
 
     # --- The re-entry permit ----------------------------------------------------------------
     page.wait_for_url(f"{draft_url}/companions/")

@@ -1,0 +1,398 @@
+"""The 申請書 pages built from the form editions: every edition's pages
+rendered blank and with errors in Japanese and English; one validator for a
+page's POST (nothing half-saved, the user's values kept, each message naming
+its field and linked from the error summary); conditional items and repeated
+groups without JavaScript; answers kept with their edition; the organisation
+profile and the previous application as the starting answers."""
+
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+import pytest
+
+from applications import draft_form, services
+from applications.application_forms import editions, storage
+from applications.application_forms.codes import STATUS_GROUPS
+from applications.models import Application, ApplicationType, StatusOfResidence
+from tests.accounts import org_helpers
+from tests.applications import filing_data as fd
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    yield
+    from django.utils import translation
+
+    translation.deactivate_all()
+
+
+@pytest.fixture
+def org(reference_data):
+    return org_helpers.organization(category=3)
+
+
+@pytest.fixture
+def alice(org):
+    return org_helpers.staff(org, full_name="山田 花子")
+
+
+@pytest.fixture
+def fn(org):
+    return fd.person(org)
+
+
+def page(application: Application, section: str) -> str:
+    return reverse("applications:draft_form", args=[application.code, section])
+
+
+def _in_force_today() -> list[editions.FormEdition]:
+    today = timezone.localdate()
+    return [e for e in editions.all_editions() if e.in_force_on(today)]
+
+
+def _draft_for(edition: editions.FormEdition, org, user) -> Application:
+    """A draft whose form is ``edition``."""
+    type_code = edition.application_types[0]
+    statuses = (
+        STATUS_GROUPS[edition.status_group]["statuses"]
+        if edition.status_group
+        else (fd.EHI,)
+    )
+    status = StatusOfResidence.objects.filter(code__in=statuses).first()
+    assert status is not None, edition.key
+    by_target = type_code in draft_form.BY_TARGET_STATUS
+    person = fd.person(
+        org,
+        passport_number=f"P{edition.key.__hash__() % 10**7:07d}",
+        current_status=None if by_target else status,
+        residence_card_number="" if type_code == "coe" else "AB12345678CD",
+    )
+    application = Application.objects.create(
+        application_type=ApplicationType.objects.get(code=type_code),
+        organization=org,
+        foreign_national=person,
+        created_by=user,
+        target_status=status if by_target else None,
+    )
+    assert draft_form.draft_edition(application) == edition
+    return application
+
+
+def _ids(html: str) -> set[str]:
+    return set(re.findall(r'\bid="([^"]+)"', html))
+
+
+# Editions share most sections (a frozen dataclass each): one check per
+# distinct section and language keeps the test fast.
+_RENDERED: set[tuple[object, str]] = set()
+
+
+@pytest.mark.parametrize("edition", _in_force_today(), ids=lambda e: e.key)
+def test_every_edition_renders_blank_and_with_errors_in_both_languages(
+    client, settings, org, alice, edition
+):
+    application = _draft_for(edition, org, alice)
+    client.force_login(alice)
+    accepted: set[str] = set()
+    for language in ("ja", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for section in edition.sections:
+            if (section, language) in _RENDERED:
+                continue  # the same section of another edition was checked
+            _RENDERED.add((section, language))
+            url = page(application, section.key)
+            blank = client.get(url)
+            assert blank.status_code == 200, (section.key, language)
+            html = blank.content.decode()
+            assert section.title(language) in html
+            # Every question of the page is there, with its label.
+            for item in section.items:
+                if item.when is None or item.when.item in {
+                    i.key for i in section.items
+                }:
+                    assert escape(item.label(language))[:20] in html
+            # Everything cleared: the required items are named, and each
+            # link of the error summary goes to an input on the page.
+            data = {"version": str(application.version)}
+            for item in section.items:
+                if item.is_group:
+                    data[f"{item.key}-rows"] = "1"
+                else:
+                    data[item.key] = ""
+            response = client.post(url, data)
+            errors_html = response.content.decode()
+            application.refresh_from_db()
+            if response.status_code == 302:
+                accepted |= {item.key for item in section.items}
+                continue  # nothing required on this page
+            assert response.status_code == 200
+            assert 'class="error-summary"' in errors_html
+            assert ("エラー:" if language == "ja" else "Error:") in errors_html
+            ids = _ids(errors_html)
+            for href in re.findall(r'<a href="#([^"]+)"', errors_html):
+                assert href in ids, (section.key, href)
+    # Nothing was saved by the refused posts.
+    application.refresh_from_db()
+    assert set(draft_form.saved_raw(application)) <= accepted
+
+
+def test_a_page_saves_valid_answers_with_the_edition_and_moves_on(
+    client, org, alice, fn
+):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    response = client.post(
+        page(application, "criminal_record"),
+        {"version": str(application.version), "criminal_record": "no"},
+    )
+    assert response.status_code == 302
+    assert response.url == page(application, "family_in_japan")
+    application.refresh_from_db()
+    stored = application.answers["form"]
+    assert stored["edition"] == draft_form.draft_edition(application).key
+    assert stored["raw"]["criminal_record"] is False
+
+
+def test_bad_input_is_shown_back_named_and_nothing_is_saved(client, org, alice, fn):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    response = client.post(
+        page(application, "identity"),
+        {
+            "version": str(application.version),
+            "nationality": "VN",
+            "date_of_birth": "令和99年2月30日",
+            "family_name": "ＮＧＵＹＥＮ",
+            "given_name": "VAN AN",
+            "sex": "M",
+            "marital_status": "single",
+            "occupation": "会社員",
+            "home_town": "HANOI",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="error-summary"' in html
+    assert 'href="#id_date_of_birth"' in html
+    assert "令和99年2月30日" in html  # what was typed is kept
+    application.refresh_from_db()
+    assert "form" not in application.answers
+
+
+def test_a_conditional_item_works_without_javascript(client, org, alice, fn):
+    """The dependent item is on the page under its controller (hidden by the
+    script until "yes"); with "yes" and no detail it is required, with "no"
+    it is ignored."""
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    url = page(application, "criminal_record")
+    html = client.get(url).content.decode()
+    assert 'data-reveal="criminal_record=yes"' in html
+    refused = client.post(
+        url, {"version": str(application.version), "criminal_record": "yes"}
+    )
+    assert refused.status_code == 200
+    assert 'href="#id_criminal_record_detail"' in refused.content.decode()
+    saved = client.post(
+        url,
+        {
+            "version": str(application.version),
+            "criminal_record": "no",
+            "criminal_record_detail": "typed before changing the answer",
+        },
+    )
+    assert saved.status_code == 302
+
+
+def test_a_repeated_group_adds_and_removes_rows_without_javascript(
+    client, org, alice, fn
+):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    url = page(application, "family_in_japan")
+    data = {
+        "version": str(application.version),
+        "has_family_in_japan": "yes",
+        "family_members-rows": "1",
+        "family_members-0-relationship": "spouse",
+        "family_members-0-name": "NGUYEN THI BINH",
+        "add_row": "family_members",
+    }
+    more = client.post(url, data)
+    assert more.status_code == 200
+    html = more.content.decode()
+    assert 'name="family_members-1-name"' in html
+    assert 'value="NGUYEN THI BINH"' in html  # the first row kept
+    application.refresh_from_db()
+    assert "form" not in application.answers  # nothing saved by "add"
+    data.pop("add_row")
+    data["remove_row"] = "family_members-0"
+    data["family_members-rows"] = "2"
+    fewer = client.post(url, data)
+    assert 'name="family_members-1-name"' not in fewer.content.decode()
+
+
+def test_an_edition_change_keeps_the_drafts_answers(org, alice, fn):
+    application = fd.draft(alice, fn, "extension")
+    old = draft_form.draft_edition(application)
+    application.answers = {
+        **application.answers,
+        "form": storage.envelope(
+            old, raw={"criminal_record": False, "gone_item": "kept"}
+        ),
+    }
+    application.save(update_fields=["answers"])
+    services.application_form_save(
+        application=application,
+        expected_version=application.version,
+        actor=alice,
+        edition=old,
+        section="family_in_japan",
+        answers={"has_family_in_japan": False},
+    )
+    application.refresh_from_db()
+    raw = application.answers["form"]["raw"]
+    assert raw["gone_item"] == "kept"
+    assert raw["criminal_record"] is False
+
+
+def test_the_organisation_part_starts_from_the_profile(client, org, alice, fn):
+    services.organisation_profile_save(
+        organization=org,
+        values={"employees": 120, "capital_yen": 50_000_000},
+        actor=alice,
+    )
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    html = client.get(page(application, "organisation")).content.decode()
+    assert 'value="120"' in html
+    assert 'value="50,000,000"' in html
+    assert org.name_ja in html
+
+
+def test_a_new_application_starts_from_the_previous_one(org, alice, fn, settings):
+    first = fd.ready_extension(alice, fn)
+    raw = dict(first.answers["form"]["raw"])
+    raw["occupation"] = "システムエンジニア"
+    first.answers = {**first.answers, "form": {**first.answers["form"], "raw": raw}}
+    first.save(update_fields=["answers"])
+    services.application_submit(application=first, actor=alice)
+    second = fd.draft(alice, fn, "extension")
+    edition = draft_form.draft_edition(second)
+    assert (
+        draft_form.draft_answers(second, edition)["occupation"] == "システムエンジニア"
+    )
+
+
+def test_the_task_list_lists_the_form_pages(client, org, alice, fn):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    html = client.get(reverse("applications:draft", args=[application.code])).content
+    assert page(application, "identity").encode() in html
+    assert page(application, "organisation").encode() in html
+
+
+def test_another_organisation_gets_404(client, org, alice, fn, reference_data):
+    application = fd.draft(alice, fn, "extension")
+    mallory = org_helpers.staff(org_helpers.organization())
+    client.force_login(mallory)
+    assert client.get(page(application, "identity")).status_code == 404
+    profile_url = reverse("applications:organisation_profile", args=[org.code])
+    assert client.get(profile_url).status_code == 404
+
+
+def test_a_submitted_application_keeps_its_edition_and_the_profile_copy(org, alice, fn):
+    services.organisation_profile_save(
+        organization=org, values={"employees": 7}, actor=alice
+    )
+    application = fd.ready_extension(alice, fn)
+    case = services.application_submit(application=application, actor=alice)
+    case.refresh_from_db()
+    assert case.answers["organisation_profile"]["employees"] == 7
+    assert case.answers["form"]["cleaned"]["org_employees"] == 7
+    # A later profile change does not rewrite what was sent.
+    services.organisation_profile_save(
+        organization=org, values={"employees": 99}, actor=alice
+    )
+    case.refresh_from_db()
+    assert case.answers["organisation_profile"]["employees"] == 7
+    edition, _answers = storage.read(case.answers["form"])
+    assert edition.key == case.answers["form"]["edition"]
+    assert draft_form.draft_edition(case) == edition
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+    }
+    return tmp_path / "media"
+
+
+def test_the_form_pdf_is_rendered_by_the_worker_and_downloadable(
+    client, settings, org, alice, fn, media, django_capture_on_commit_callbacks
+):
+    from applications.models import GeneratedDocument
+    from applications.tasks import render_application_form
+
+    application = fd.ready_extension(alice, fn)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        case = services.application_submit(application=application, actor=alice)
+    forms = GeneratedDocument.objects.filter(
+        application=case, kind=GeneratedDocument.Kind.APPLICATION_FORM
+    )
+    # Queued on commit, not rendered in the request.
+    assert callbacks and not forms.exists()
+    assert render_application_form.run(case.pk) is True
+    assert sorted(forms.values_list("language", flat=True)) == ["en", "ja"]
+    assert render_application_form.run(case.pk) is False  # work already done
+    client.force_login(alice)
+    for language in ("ja", "en"):
+        response = client.get(
+            reverse("applications:application_form_pdf", args=[case.code, language])
+        )
+        assert response.status_code == 200
+        assert response["Content-Disposition"].startswith("attachment")
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    page_html = client.get(reverse("applications:case", args=[case.code])).content
+    assert b'id="form-title"' in page_html  # the sectioned summary
+    assert "申請人の身分事項".encode() in page_html
+
+
+def test_a_stranger_cannot_download_the_form_pdf(client, org, alice, fn, media):
+    from applications.tasks import render_application_form
+
+    case = services.application_submit(
+        application=fd.ready_extension(alice, fn), actor=alice
+    )
+    render_application_form.run(case.pk)
+    client.force_login(org_helpers.staff(org_helpers.organization()))
+    url = reverse("applications:application_form_pdf", args=[case.code, "ja"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_form_page_save_stays_within_the_query_budget(
+    client, org, alice, fn, django_assert_max_num_queries
+):
+    """QUALITY.md item 26: a step (validate + save) in at most 15 queries."""
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    url = page(application, "criminal_record")
+    client.get(url)
+    with django_assert_max_num_queries(15):
+        response = client.post(
+            url, {"version": str(application.version), "criminal_record": "no"}
+        )
+    assert response.status_code == 302
