@@ -5,8 +5,10 @@ which check the domain rules again.  (Issuance forms: ``forms_issuance``.)"""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any, cast
 
@@ -112,7 +114,7 @@ class QueueFilterForm(forms.Form):
         *args: Any,
         application_types: list[tuple[str, str]],
         statuses: list[tuple[str, str]],
-        examiners: list[Any],
+        examiners: Callable[[], list[Any]],
         language: str,
         **kwargs: Any,
     ) -> None:
@@ -136,12 +138,20 @@ class QueueFilterForm(forms.Form):
             ("", _("All nationalities")),
             *_country_choices(language),
         ]
-        cast(forms.ChoiceField, self.fields["assignee"]).choices = [
-            ("", _("Anyone or no one")),
-            ("me", _("Assigned to me")),
-            ("none", _("Not assigned")),
-            *((str(u.code), f"{u.display_name} ({u.username})") for u in examiners),
-        ]
+        # A callable: Django evaluates it only when the choices are rendered
+        # or a chosen examiner is validated (one query, not on every page;
+        # the queue's filter form is a cached fragment).
+        cast(forms.ChoiceField, self.fields["assignee"]).choices = functools.cache(
+            lambda: [
+                ("", _("Anyone or no one")),
+                ("me", _("Assigned to me")),
+                ("none", _("Not assigned")),
+                *(
+                    (str(u.code), f"{u.display_name} ({u.username})")
+                    for u in examiners()
+                ),
+            ]
+        )
         self.fields["q"].widget.attrs.update(
             {"spellcheck": "false", "autocomplete": "off"}
         )

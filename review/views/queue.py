@@ -3,7 +3,8 @@ sort, keyset pages and the counts per status; claiming (examiner) and
 assigning (supervisor) a case.
 
 Query budget of the queue page (QUALITY.md item 23, tested): the officer's
-roles and the office's examiners (one query) and the page of rows (one query,
+roles (one query; the examiners only when the cached filter form is rendered
+again or an examiner is chosen) and the page of rows (one query,
 ``LIMIT 51``, no OFFSET, no COUNT, walking the partial index of open cases);
 the counts per status come from the worker's summary in the cache (one
 grouped query only when an office is missing from it), the reference lists of
@@ -28,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.models import OfficerRole
 from applications.models import ApplicationType, StatusOfResidence
 from applications.selectors import attach_reference
 from applications.workflow import OPEN_STATUSES, STATUS_COLOURS, Status
@@ -87,26 +89,23 @@ def _page_url(request: HttpRequest, **cursor: str) -> str:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    roles = officer_roles_preload(user, with_examiners=True)
+    roles = officer_roles_preload(user)
     mine = [r for r in roles if r.user_id == user.pk]
     office_ids = {r.office_id for r in mine if r.role in CASE_ROLES}
     if not office_ids:
         raise PermissionDenied
-    examiners = list(
-        {
-            r.user_id: r.user
-            for r in roles
-            if r.role == Role.EXAMINER and r.user.is_active
-        }.values()
-    )
-    examiners.sort(key=lambda u: u.username)
+    assigning_offices = {
+        r.office_id for r in mine if r.role in (Role.EXAMINER, Role.SUPERVISOR)
+    }
     language = page_language()
     types, statuses = reference_choices(language)
     form = QueueFilterForm(
         request.GET or None,
         application_types=types,
         statuses=statuses,
-        examiners=examiners,
+        # Only read when the cached filter form is rendered again or an
+        # examiner is chosen: not on every queue page.
+        examiners=lambda: _examiners(assigning_offices),
         language=language,
     )
     today = timezone.localdate()
@@ -163,6 +162,9 @@ def queue(request: HttpRequest) -> HttpResponse:
                     "application": application,
                     "person": application.foreign_national,
                     "status_colour": STATUS_COLOURS.get(application.status, "blue"),
+                    # Status(...).label, not get_status_display(): the model
+                    # method hashes the field's choices on every call.
+                    "status_label": Status(application.status).label,
                     "days": (now - application.submitted_at).days
                     if application.submitted_at
                     else None,
@@ -212,6 +214,19 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+def _examiners(office_ids: set[int]) -> list[Any]:
+    """The active examiners of these offices (the assignee filter's choices)."""
+    roles = (
+        OfficerRole.objects.filter(
+            role=Role.EXAMINER, office_id__in=office_ids, user__is_active=True
+        )
+        .select_related("user")
+        .only("user_id", "user__code", "user__username", "user__full_name")
+    )
+    examiners = {role.user_id: role.user for role in roles}
+    return sorted(examiners.values(), key=lambda u: u.username)
 
 
 # --- Claim and assign ---------------------------------------------------------------------

@@ -288,3 +288,30 @@ def test_dashboard_lists_open_requests_for_the_organisation(
     assert Application.objects.filter(
         pk=application.pk, status=Status.AWAITING_DOCUMENTS
     ).exists()
+
+
+def test_queue_reads_the_examiners_only_to_render_the_filter_form(
+    client, settings, org, org_staff, examiner, other_examiner
+):
+    """The assignee choices (every examiner of the office) cost a query only
+    when the cached filter form is rendered again or an examiner is chosen."""
+    case(org, org_staff)
+    login(client, examiner, settings)
+
+    def examiner_queries(**params: str) -> tuple[int, Any]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(QUEUE, params)
+        found = [
+            q["sql"]
+            for q in queries.captured_queries
+            if "accounts_officerrole" in q["sql"] and "'examiner'" in q["sql"]
+        ]
+        return len(found), response
+
+    first, response = examiner_queries()
+    assert first == 1  # the form's fragment is rendered: the choices are read
+    assert str(other_examiner.code) in response.content.decode()
+    again, _ = examiner_queries()
+    assert again == 0  # cached fragment: no examiner query
+    chosen, response = examiner_queries(assignee=str(other_examiner.code))
+    assert chosen == 1 and not response.context["form"].errors
