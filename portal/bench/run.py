@@ -29,14 +29,17 @@ import subprocess
 import tempfile
 import time
 import urllib.request
+import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from html.parser import HTMLParser
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
@@ -58,6 +61,51 @@ done = function(summary, latency, requests)
       + summary.errors.timeout))
 end
 """
+
+# The filing step POST: ``wrk -t8 -c8`` gives each thread one connection, and
+# each thread saves its own draft with the version it last saw (a save makes
+# version + 1; any other answer carries the draft's version in the page), so
+# every request is a real save that validates, locks, writes and redirects
+# (a 409 would count as an error).
+POST_LUA = r"""
+local cookie = os.getenv("BENCH_COOKIE") or ""
+local paths, versions, bodies = {}, {}, {}
+for item in string.gmatch(os.getenv("BENCH_POST_DRAFTS") or "", "%S+") do
+  local path, version, body = string.match(item, "([^|]+)|(%d+)|([^|]*)")
+  table.insert(paths, path)
+  table.insert(versions, tonumber(version))
+  table.insert(bodies, body)
+end
+local counter = 0
+setup = function(thread)
+  counter = counter + 1
+  thread:set("slot", counter)
+end
+init = function(args)
+  local i = ((slot - 1) % #paths) + 1
+  path, version, body_template = paths[i], versions[i], bodies[i]
+end
+request = function()
+  local body = string.gsub(body_template, "__VERSION__", tostring(version))
+  local headers = {
+    ["X-Forwarded-Proto"] = "https",
+    ["Host"] = "127.0.0.1",
+    ["Cookie"] = cookie,
+    ["Origin"] = "https://127.0.0.1",
+    ["Referer"] = "https://127.0.0.1" .. path,
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }
+  return wrk.format("POST", path, headers, body)
+end
+response = function(status, headers, body)
+  if status == 302 then
+    version = version + 1
+  else
+    local seen = string.match(body or "", 'name="version" value="(%d+)"')
+    if seen then version = tonumber(seen) end
+  end
+end
+""" + LUA[LUA.index("done = function") :]
 
 PG_SETTINGS = (
     "server_version",
@@ -82,6 +130,10 @@ class Page:
     what: str
     runs: list[dict[str, float]] = field(default_factory=list)
     queries: int | None = None
+    # A POST page: the drafts it saves ("path|code|form body" each, the body
+    # with ``__VERSION__`` for the version; filled in by ``prepare_post``).
+    post_drafts: list[str] = field(default_factory=list)
+    cookie_extra: str = ""
 
 
 def _loopback(base: str) -> str:
@@ -226,7 +278,111 @@ def pages() -> list[Page]:
                 "filing step GET",
             )
         )
+        result.append(
+            Page(
+                "form_post",
+                f"/applications/drafts/{draft.code}/application/",
+                "staff",
+                20,
+                15,
+                "filing step POST (validate + save)",
+            )
+        )
     return result
+
+
+POST_DRAFTS = 8  # one per wrk connection
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would send for the page's form that carries
+    ``version`` (inputs, checked boxes, selected options, text areas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[list[tuple[str, str]]] = []
+        self._form: list[tuple[str, str]] | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self._form = []
+            self.forms.append(self._form)
+        elif self._form is None or ("name" not in a and tag != "option"):
+            return
+        elif tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            if kind not in ("submit", "button", "file"):
+                self._form.append((a["name"], a.get("value", "on")))
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self._form.append((self._select, a.get("value", "")))
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self._form.append((a["name"], ""))
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea and self._form:
+            self._form[-1] = (self._textarea, self._form[-1][1] + data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _form_data(html: str) -> list[tuple[str, str]]:
+    reader = _FormReader()
+    reader.feed(html)
+    for form in reader.forms:
+        if any(name == "version" for name, _ in form):
+            return [
+                (name, "__VERSION__" if name == "version" else value)
+                for name, value in form
+            ]
+    raise SystemExit("form_post: no form with a version on the step page")
+
+
+def prepare_post(page: Page, session_key: str) -> None:
+    """Eight drafts of the organisation, each with the form body of its
+    application step as its page shows it (drafts whose step is complete, so
+    a POST validates and saves), and the CSRF cookie of the session."""
+    from urllib.parse import urlencode
+
+    from applications.models import Application
+
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_X_FORWARDED_PROTO="https")
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_key
+    drafts = Application.objects.filter(
+        organization__name_en=BENCH_ORG_NAME, status="draft", main__isnull=True
+    ).order_by("id")[: POST_DRAFTS * 5]
+    for draft in drafts:
+        path = f"/applications/drafts/{draft.code}/application/"
+        response = client.get(path, secure=True)
+        body = urlencode(_form_data(response.content.decode()))
+        # Only drafts whose step, as shown, is complete: their save is a 302.
+        saved = client.post(
+            path,
+            body.replace("__VERSION__", str(draft.version)),
+            content_type="application/x-www-form-urlencoded",
+            secure=True,
+        )
+        if saved.status_code == 302:
+            page.post_drafts.append(f"{path}|{draft.code}|{body}")
+        if len(page.post_drafts) == POST_DRAFTS:
+            break
+    if not page.post_drafts:
+        raise SystemExit("form_post: no draft whose application step saves")
+    csrf_cookie = client.cookies[settings.CSRF_COOKIE_NAME].value
+    page.cookie_extra = f"; {settings.CSRF_COOKIE_NAME}={csrf_cookie}"
 
 
 def _cookie(session_key: str) -> str:
@@ -241,8 +397,12 @@ def check_and_count(page: Page, session_key: str | None) -> None:
     counts = []
     for _ in range(3):
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(page.path, secure=True)
-        if response.status_code != 200:
+            response: Any = (
+                _post_once(client, page)
+                if page.post_drafts
+                else client.get(page.path, secure=True)
+            )
+        if response.status_code != (302 if page.post_drafts else 200):
             raise SystemExit(
                 f"{page.name}: {page.path} answered {response.status_code}"
             )
@@ -250,14 +410,46 @@ def check_and_count(page: Page, session_key: str | None) -> None:
     page.queries = counts[-1]
 
 
+def _post_once(client: Client, page: Page) -> HttpResponse:
+    from applications.models import Application
+
+    path, code, body = page.post_drafts[0].split("|")
+    version = Application.objects.values_list("version", flat=True).get(code=code)
+    return cast(
+        HttpResponse,
+        client.post(
+            path,
+            body.replace("__VERSION__", str(version)),
+            content_type="application/x-www-form-urlencoded",
+            secure=True,
+        ),
+    )
+
+
 def wrk(
     base: str, page: Page, cookie: str, duration: int, lua: str
 ) -> dict[str, float]:
     env = {**os.environ, "BENCH_COOKIE": cookie if page.role else ""}
+    if page.post_drafts:
+        from applications.models import Application
+
+        # Fresh versions: the previous round's saves moved them on.
+        drafts = [item.split("|") for item in page.post_drafts]
+        versions = dict(
+            Application.objects.filter(code__in=[d[1] for d in drafts]).values_list(
+                "code", "version"
+            )
+        )
+        env["BENCH_COOKIE"] = cookie + page.cookie_extra
+        env["BENCH_POST_DRAFTS"] = " ".join(
+            f"{path}|{versions[uuid.UUID(code)]}|{body}" for path, code, body in drafts
+        )
+        lua = lua.replace(".lua", ".post.lua")
+    threads = "-t8" if page.post_drafts else "-t2"
     completed = subprocess.run(
         [
             "wrk",
-            "-t2",
+            threads,
             "-c8",
             f"-d{duration}s",
             "--timeout",
@@ -276,6 +468,16 @@ def wrk(
         if line.startswith("BENCHJSON "):
             data = json.loads(line[len("BENCHJSON ") :])
             data["rps"] = data["requests"] / data["seconds"] if data["seconds"] else 0
+            if page.post_drafts:
+                # Every answer must have been a save (302, version + 1): a
+                # form error would answer 200 and save nothing.
+                after = dict(
+                    Application.objects.filter(code__in=versions).values_list(
+                        "code", "version"
+                    )
+                )
+                saves = sum(after[code] - versions[code] for code in versions)
+                data["status_errors"] += max(0, data["requests"] - saves)
             return data
     raise SystemExit(f"wrk failed for {page.name}: {completed.stderr[-500:]}")
 
@@ -374,11 +576,14 @@ def run(*, base: str, rounds: int, duration: int, only: list[str] | None) -> int
         "staff": session_for(BENCH_STAFF),
     }
     for page in [hello, *targets]:
+        if page.name == "form_post":
+            prepare_post(page, sessions["staff"])
         check_and_count(page, sessions.get(page.role))
     pg = pg_settings()
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
         handle.write(LUA)
         lua = handle.name
+    Path(lua.replace(".lua", ".post.lua")).write_text(POST_LUA)
     loads: list[float] = []
     started = time.monotonic()
     for round_no in range(rounds):
@@ -447,4 +652,5 @@ def run(*, base: str, rounds: int, duration: int, only: list[str] | None) -> int
         )
     )
     Path(lua).unlink(missing_ok=True)
+    Path(lua.replace(".lua", ".post.lua")).unlink(missing_ok=True)
     return 1 if failed else 0
