@@ -56,6 +56,7 @@ from portal.audit.services import audit_record
 from portal.lib import keyset
 from portal.lib.errors import IllegalTransition
 from portal.lib.i18n import page_language
+from portal.lib.urls import code_url
 
 PAGE_SIZE = 50
 DASHBOARD_RECENT = 5
@@ -145,6 +146,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         if rows and has_next:
             next_url = _page_url(request, encode_cursor("n", rows[-1]))
 
+    case_url = code_url("applications:case")
     return render(
         request,
         "applications/cases/list.html",
@@ -154,6 +156,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": [
                 {
                     "application": a,
+                    "url": case_url(a.code),
                     "state": case_state(a.status),
                     "companions": list(a.companions.all()),
                     "submitted_at": local(a.submitted_at),

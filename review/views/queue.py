@@ -36,6 +36,7 @@ from applications.workflow import OPEN_STATUSES, STATUS_COLOURS, Status
 from portal.lib.db import replica_reads
 from portal.lib.errors import show_error
 from portal.lib.i18n import page_language
+from portal.lib.urls import code_url
 from review import selectors
 from review.forms import AssignForm, QueueFilterForm
 from review.permissions import CASE_ROLES, Role, officer_roles_preload
@@ -154,12 +155,16 @@ def queue(request: HttpRequest) -> HttpResponse:
                     request, before=selectors.encode_cursor(page[0], sort)
                 )
         now = timezone.now()
+        case_url = code_url("review:case")
+        claim_url = code_url("review:case_claim")
         for application in page:
             assignment = selectors.assignment_of(application)
             due = application.documents_due  # type: ignore[attr-defined]
             rows.append(
                 {
                     "application": application,
+                    "url": case_url(application.code),
+                    "claim_url": claim_url(application.code),
                     "person": application.foreign_national,
                     "status_colour": STATUS_COLOURS.get(application.status, "blue"),
                     # Status(...).label, not get_status_display(): the model
