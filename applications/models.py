@@ -409,6 +409,43 @@ class ForeignNational(models.Model):
         return cls(**values, **extra)
 
 
+class PersonRecordHistory(models.Model):
+    """The values a person's record had before a grant replaced them (status,
+    period, expiry, card number): one row per change, newest last, shown on
+    the person page.  Written by ``services.people.person_record_grant``."""
+
+    foreign_national = models.ForeignKey(
+        ForeignNational, on_delete=models.CASCADE, related_name="record_history"
+    )
+    application = models.ForeignKey(
+        "Application",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.ForeignKey(
+        StatusOfResidence,
+        verbose_name=_("status of residence"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period = models.CharField(_("period of stay"), max_length=24, blank=True)
+    period_expiry = models.DateField(_("period of stay expires"), null=True, blank=True)
+    residence_card_number = models.CharField(
+        _("residence card number"), max_length=12, blank=True
+    )
+    replaced_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["foreign_national", "replaced_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.foreign_national_id} until {self.replaced_at:%Y-%m-%d}"
+
+
 class Application(models.Model):
     """One application.  Companions (re-entry, other activity) are rows of
     their own whose ``main`` is the change/extension/acquisition they go with;

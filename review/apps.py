@@ -37,3 +37,8 @@ class ReviewConfig(AppConfig):
         from review.selectors import user_case_panel
 
         case_panels.register(10, user_case_panel)
+
+        # The decision leads the page: granted or denied, and what comes next.
+        from review.presenters import outcome_panel
+
+        case_panels.register(1, outcome_panel)

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from applications.application_forms.online_scope import issues_residence_card
 from applications.models import Application, Fee
 from applications.periods import parse_period
 from applications.selectors import fee_for
@@ -56,6 +57,8 @@ def issues_card(application: Application, decision: Decision | None) -> bool:
     acquisition granted for more than 3 months."""
     if application.application_type.code not in CARD_TYPES:
         return False
+    if not issues_residence_card(card_status_code(application, decision)):
+        return False  # 外交, 公用: no residence card
     if decision is None or not decision.granted_period:
         return True
     try:
@@ -67,6 +70,19 @@ def issues_card(application: Application, decision: Decision | None) -> bool:
     as_delta = relativedelta(years=period.years, months=period.months, days=period.days)
     start = date(2000, 1, 1)
     return start + as_delta > start + CARD_MIN_STAY
+
+
+def card_status_code(application: Application, decision: Decision | None) -> str:
+    """The code of the status a grant gives: the decision's, else the one
+    applied for, else the person's current one ("" when none is known)."""
+    for status in (
+        getattr(decision, "granted_status", None),
+        getattr(application, "target_status", None),
+        getattr(application.foreign_national, "current_status", None),
+    ):
+        if status is not None:
+            return str(status.code)
+    return ""
 
 
 def needs_current_card(application: Application) -> bool:
@@ -121,9 +137,35 @@ def card_expiry(
     period = parse_period(decision.granted_period)
     if not period.is_fixed_length:
         return decided_on + INDEFINITE_CARD_VALIDITY
+    expiry = period_expiry(
+        application=application, decision=decision, decided_on=decided_on
+    )
+    return expiry if expiry is not None else decided_on + INDEFINITE_CARD_VALIDITY
+
+
+def period_expiry(
+    *,
+    application: Application,
+    decision: Decision,
+    decided_on: date,
+    current_expiry: date | bool | None = True,
+) -> date | None:
+    """The last day of the period of stay granted (None: indefinite, or no
+    period).  An extension counts from the day after the current expiry
+    (``current_expiry``; by default the person record's, which issuance
+    replaces); a change or acquisition from the day of permission."""
+    if not decision.granted_period:
+        return None
+    period = parse_period(decision.granted_period)
+    if not period.is_fixed_length:
+        return None
     delta = relativedelta(years=period.years, months=period.months, days=period.days)
-    current = application.foreign_national.period_expiry
-    if application.application_type.code == "extension" and current is not None:
+    current = (
+        application.foreign_national.period_expiry
+        if current_expiry is True
+        else current_expiry
+    )
+    if application.application_type.code == "extension" and isinstance(current, date):
         return current + delta
     return decided_on + delta - timedelta(days=1)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,3 +217,149 @@ def case_flags(actions: frozenset[CaseAction]) -> dict[str, bool]:
         "can_recommend": CaseAction.RECOMMEND in actions,
         "can_review_decision": CaseAction.OPEN_DECISION in actions,
     }
+
+
+# --- The outcome panel of the user's case page -------------------------------------------
+
+# After a denial of a change or extension (domain facts §2.2).
+DENIAL_STAY_TYPES = frozenset({"change", "extension"})
+
+
+def _status_label(status: Any) -> str:
+    from applications.forms import localized_name
+
+    return localized_name(status) if status is not None else ""
+
+
+def outcome_panel(
+    request: Any, application: Application
+) -> tuple[str, dict[str, Any]] | None:
+    """The decision panel that leads the user's case page once a decision is
+    made: granted or denied; the status and period granted next to those
+    applied for; the new expiry date; the new card number once issued; on a
+    denial the reasons and what the person can do; the next steps with
+    their dates.  Registered in ``ReviewConfig.ready``."""
+    from applications.application_forms.online_scope import issues_residence_card
+    from applications.models import PersonRecordHistory, StatusEvent
+    from applications.validators import period_label
+    from applications.workflow import Action
+    from review.issuance_rules import card_status_code, issues_card, period_expiry
+
+    if application.status not in AFTER_DECISION:
+        return None
+    decision = approved_decision(application=application)
+    if decision is None:
+        return None
+    person = application.foreign_national
+    granted = decision.outcome == Decision.Outcome.GRANT
+    moments: dict[str, Any] = {}
+    for action, at in StatusEvent.objects.filter(application=application).values_list(
+        "action", "at"
+    ):
+        moments[action] = timezone.localtime(at)
+    decided_at = (
+        timezone.localtime(application.decided_at) if application.decided_at else None
+    )
+    context: dict[str, Any] = {
+        "application": application,
+        "granted": granted,
+        "decided_at": decided_at,
+        "type_code": application.application_type.code,
+    }
+    if not granted:
+        context["reasons"] = decision.denial_reasons
+        context["stay_type"] = application.application_type.code in DENIAL_STAY_TYPES
+        context["period_expiry"] = person.period_expiry
+        return "review/_outcome_panel.html", context
+
+    requested_status = application.target_status or person.current_status
+    granted_status = decision.granted_status or requested_status
+    card = ResidenceCard.objects.filter(application=application).first()
+    history = (
+        PersonRecordHistory.objects.filter(application=application)
+        .values_list("period_expiry", flat=True)
+        .first()
+        if application.status in (Status.ISSUED, Status.DISPATCHED, Status.COMPLETED)
+        else True
+    )
+    decided_on = timezone.localdate(application.decided_at) if decided_at else None
+    new_expiry = (
+        period_expiry(
+            application=application,
+            decision=decision,
+            decided_on=decided_on,
+            current_expiry=history,
+        )
+        if decided_on and decision.granted_period
+        else None
+    )
+    no_card_status = not issues_residence_card(card_status_code(application, decision))
+    payment = Payment.objects.filter(application=application).first()
+    dispatch = Dispatch.objects.filter(application=application).first()
+    gives_card = issues_card(application, decision)
+    steps: list[dict[str, Any]] = []
+    if payment is not None and payment.amount_due:
+        steps.append(
+            {
+                "title": _("Pay the fee"),
+                "text": _("¥%(amount)s") % {"amount": f"{payment.amount_due:,}"},
+                "date": moments.get(Action.CONFIRM_FEE),
+                "done": Action.CONFIRM_FEE in moments,
+            }
+        )
+    steps.append(
+        {
+            "title": _("Residence card issued")
+            if gives_card
+            else _("Documents issued"),
+            "text": card.number if card else "",
+            "date": moments.get(Action.ISSUE),
+            "done": Action.ISSUE in moments,
+        }
+    )
+    steps.append(
+        {
+            "title": _("Sent to you"),
+            "text": (
+                _("Tracking number %(number)s") % {"number": dispatch.tracking_number}
+                if dispatch and dispatch.tracking_number
+                else (dispatch.get_method_display() if dispatch else "")
+            ),
+            "date": moments.get(Action.DISPATCH),
+            "done": Action.DISPATCH in moments,
+        }
+    )
+    steps.append(
+        {
+            "title": _("Received by the person"),
+            "text": "",
+            "date": moments.get(Action.RECORD_HANDOVER),
+            "done": Action.RECORD_HANDOVER in moments,
+        }
+    )
+    context.update(
+        {
+            "requested_status": _status_label(requested_status),
+            "granted_status": _status_label(granted_status),
+            "status_differs": requested_status is not None
+            and granted_status is not None
+            and requested_status.pk != granted_status.pk,
+            "requested_period": period_label(application.requested_period)
+            if application.requested_period
+            else "",
+            "granted_period": period_label(decision.granted_period)
+            if decision.granted_period
+            else "",
+            "period_differs": bool(application.requested_period)
+            and application.requested_period != decision.granted_period,
+            "new_expiry": new_expiry,
+            "card_number": card.number if card else "",
+            "card_expiry": card.expiry if card else None,
+            "no_card_status": no_card_status,
+            "steps": steps,
+            "payment_url": reverse("review:payment", args=[application.code])
+            if payment is not None
+            else "",
+        }
+    )
+    return "review/_outcome_panel.html", context

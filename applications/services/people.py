@@ -168,3 +168,50 @@ def foreign_national_from_roster(*, entry: RosterEntry, actor: User) -> ForeignN
             organization_code=entry.organization.code,
         )
     return person
+
+
+def person_record_grant(
+    *,
+    person: ForeignNational,
+    application: Any,
+    status: StatusOfResidence | None,
+    subcategory: Any = None,
+    period: str,
+    period_expiry: Any,
+    card_number: str | None,
+) -> ForeignNational:
+    """On issuance the person's record takes what was granted: the status,
+    period and its expiry, and the new card number (None: no card, the
+    number on record stays).  The values replaced are kept as a
+    ``PersonRecordHistory`` row.  The caller holds the case lock; the person
+    row is locked here (after the case, as ``lock_case`` asks)."""
+    from applications.models import PersonRecordHistory
+
+    locked = ForeignNational.objects.select_for_update().get(pk=person.pk)
+    PersonRecordHistory.objects.create(
+        foreign_national=locked,
+        application=application,
+        status_id=locked.current_status_id,
+        period=locked.current_period,
+        period_expiry=locked.period_expiry,
+        residence_card_number=locked.residence_card_number,
+    )
+    if status is not None:
+        if subcategory is not None or locked.current_status_id != status.pk:
+            locked.current_subcategory = subcategory
+        locked.current_status = status
+    locked.current_period = period
+    locked.period_expiry = period_expiry
+    if card_number is not None:
+        locked.residence_card_number = card_number
+    locked.save(
+        update_fields=[
+            "current_status",
+            "current_subcategory",
+            "current_period",
+            "period_expiry",
+            "residence_card_number",
+            "updated_at",
+        ]
+    )
+    return locked

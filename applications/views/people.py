@@ -197,6 +197,10 @@ def foreign_national_edit(
             foreign_national=person
         ),
         "same_card": selectors.same_card_people(person),
+        # Earlier status, period, expiry and card number, newest first.
+        "history": person.record_history.select_related("status").order_by(
+            "-replaced_at", "-id"
+        ),
     }
     return render(
         request, "applications/foreign_nationals/form.html", context, status=status

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from applications.models import Application
 from applications.services import application_transition, lock_case
+from applications.services.people import person_record_grant
 from applications.workflow import Action, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
@@ -51,6 +52,7 @@ from portal.lib.tasks import enqueue_on_commit
 from portal.notifications.kinds import NotificationKind
 from review.errors import FeeUnknown, IssuanceError
 from review.issuance_rules import (
+    CARD_TYPES,
     COE_VALIDITY,
     TRACKED_METHODS,
     card_expiry,
@@ -58,6 +60,7 @@ from review.issuance_rules import (
     electronic_only,
     issues_card,
     normalize_tracking_number,
+    period_expiry,
 )
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.rules import (
@@ -260,6 +263,24 @@ def application_issue(*, application: Application, actor: Any) -> Application:
         if issues_card(locked, decision):
             card = _card_create(
                 application=locked, decision=decision, actor=actor, issued_on=decided_on
+            )
+        if locked.application_type.code in CARD_TYPES:
+            # The person's record takes what was granted (earlier values
+            # kept as history): the people list and pre-fills read it.
+            granted_status = decision.granted_status or locked.target_status
+            person_record_grant(
+                person=locked.foreign_national,
+                application=locked,
+                status=granted_status,
+                subcategory=locked.target_subcategory
+                if granted_status is not None
+                and granted_status.pk == locked.target_status_id
+                else None,
+                period=decision.granted_period,
+                period_expiry=period_expiry(
+                    application=locked, decision=decision, decided_on=decided_on
+                ),
+                card_number=card.number if card is not None else None,
             )
         companions = companions_of(application=locked)
         for kind in certificate_kinds(locked, companions):
