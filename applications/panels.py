@@ -4,6 +4,29 @@ for documents, the fee and card steps and the processing-time figure) —
 
 from __future__ import annotations
 
+from typing import Any
+
 from portal.lib.panels import PanelRegistry
 
 case_panels = PanelRegistry()
+
+
+# What ``review`` adds to the user's timeline: the case's requests for
+# documents (requested, due, answered) and the tracking number of the
+# dispatch.  ``review`` registers one function in ``ReviewConfig.ready``;
+# without it the timeline has no nested requests.
+_timeline_details: list[Any] = []
+
+
+def register_timeline_details(func: Any) -> None:
+    if func not in _timeline_details:
+        _timeline_details.append(func)
+
+
+def timeline_details(application: Any) -> dict[str, Any]:
+    """``{"requests": [(requested_at, due_date, answered_at), ...],
+    "tracking_number": str}`` for ``application``."""
+    details: dict[str, Any] = {"requests": [], "tracking_number": ""}
+    for func in _timeline_details:
+        details.update(func(application))
+    return details

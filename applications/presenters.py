@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from applications import eligibility, selectors
+from applications import eligibility, glossary, selectors
 from applications.forms import localized_name
 from applications.models import (
     Application,
@@ -34,8 +34,6 @@ from applications.workflow import (
     Stage,
     Status,
 )
-
-STAGE_ORDER: list[str] = list(Stage.values)
 
 REENTRY_VARIANTS = {
     "single": gettext_lazy("Single"),
@@ -77,75 +75,169 @@ class CaseState:
 
 
 def case_state(status: str) -> CaseState:
+    """The state's value (for filters and colours) and its glossary words."""
     if status == Status.WITHDRAWN:
         value = STATE_WITHDRAWN
-        label = str(Status.WITHDRAWN.label)
     elif status == Status.DENIED:
         value = STATE_DENIED
-        label = str(Status.DENIED.label)
     else:
         value = PUBLIC_STAGE.get(status, Stage.RECEIVED)
-        label = str(Stage(value).label)
-    return CaseState(value=value, label=label, colour=STATE_COLOURS[value])
+    return CaseState(
+        value=value,
+        label=glossary.term(status, applicant=True),
+        colour=STATE_COLOURS[value],
+    )
+
+
+# The steps of the user's timeline, in order (glossary words).
+STEPS: list[tuple[str, Any]] = [
+    ("received", glossary.STEP_RECEIVED),
+    ("examination", glossary.STEP_EXAMINATION),
+    ("decision", glossary.STEP_DECISION),
+    ("fee", glossary.STEP_FEE),
+    ("issuance", glossary.STEP_ISSUANCE),
+    ("handover", glossary.STEP_HANDOVER),
+]
+STEP_KEYS = [key for key, _title in STEPS]
+# The step a case in each status is at (the one being worked on or waited
+# for).  A completed case has every step done.
+CURRENT_STEP: dict[str, str] = {
+    Status.SUBMITTED: "received",
+    Status.EXAMINING: "examination",
+    Status.AWAITING_DOCUMENTS: "examination",
+    Status.DECISION_PROPOSED: "examination",
+    Status.GRANTED: "fee",
+    Status.FEE_PAID: "issuance",
+    Status.ISSUED: "issuance",
+    Status.DISPATCHED: "handover",
+}
+# The action that completes each step (its date is the step's date).
+STEP_DONE_BY: dict[str, tuple[str, ...]] = {
+    "examination": (Action.APPROVE_GRANT, Action.APPROVE_DENIAL),
+    "decision": (Action.APPROVE_GRANT, Action.APPROVE_DENIAL),
+    "fee": (Action.CONFIRM_FEE,),
+    "issuance": (Action.DISPATCH,),
+    "handover": (Action.RECORD_HANDOVER,),
+}
+
+
+def _day(value: Any) -> str:
+    return date_format(value, "DATE_FORMAT") if value else ""
 
 
 def timeline(
-    application: Application, events: list[StatusEvent]
+    application: Application,
+    events: list[StatusEvent],
+    details: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """The five public stages for the template's timeline: each ``done``,
-    ``current`` or ``future`` with the time it was (last) reached.  A
-    withdrawn or denied case ends in that state instead of "Completed";
-    stages it never reached are ``skipped``."""
-    reached: dict[str, datetime] = {}
-    answered_at: datetime | None = None
-    for event in events:
-        stage = PUBLIC_STAGE.get(event.to_status)
-        if stage is not None:
-            reached[stage] = event.at
-        if event.action == Action.RESPOND_DOCUMENTS:
-            answered_at = event.at
-    if Stage.RECEIVED not in reached and application.submitted_at:
-        reached[Stage.RECEIVED] = application.submitted_at
+    """The user's timeline in time order: received → examination (with the
+    requests for documents nested, due and answered dates) → decision → fee
+    → issuance and dispatch (tracking number) → received by the person.
 
+    Each step is ``done`` (with the date it was done), ``current`` (with the
+    date it began) or ``future`` (no date).  No done step comes after the
+    current one.  A denied case ends at its decision; a withdrawn one at a
+    "Withdrawn" step after the steps it had reached."""
+    details = details or {"requests": [], "tracking_number": ""}
+    first: dict[str, datetime] = {}
+    for event in events:
+        first.setdefault(event.action, event.at)
+    at: dict[str, datetime | None] = {"received": application.submitted_at}
+    for key, actions in STEP_DONE_BY.items():
+        at[key] = next((first[a] for a in actions if a in first), None)
+    issued_at = first.get(Action.ISSUE)
+    started = {
+        "received": application.submitted_at,
+        "examination": first.get(Action.START_EXAMINATION),
+        "decision": at["examination"],
+        "fee": at["decision"],
+        "issuance": at["fee"],
+        "handover": at["issuance"],
+    }
     status = application.status
-    closed_early = status in (Status.WITHDRAWN, Status.DENIED)
-    current = PUBLIC_STAGE.get(status, Stage.RECEIVED)
-    current_index = STAGE_ORDER.index(current)
-    items = []
-    for index, stage in enumerate(STAGE_ORDER):
+    current = CURRENT_STEP.get(status)
+    items: list[dict[str, Any]] = []
+    for key, title in STEPS:
         item: dict[str, Any] = {
-            "stage": stage,
-            "title": str(Stage(stage).label),
-            "date": local(reached.get(stage)),
+            "stage": key,
+            "title": str(title),
+            "date": None,
             "text": "",
+            "requests": [],
         }
-        if stage == Stage.DONE and closed_early:
-            item["title"] = str(Status(status).label)
-            item["date"] = local(application.closed_at or reached.get(stage))
-            item["state"] = "current"
-            if status == Status.WITHDRAWN and application.withdrawal_reason:
-                item["text"] = _("Reason: %(reason)s") % {
-                    "reason": application.withdrawal_reason
-                }
-        elif index == current_index:
-            item["state"] = "current"
-        elif closed_early:
-            item["state"] = "done" if stage in reached else "skipped"
-        elif index < current_index:
+        if key == "received" and current != "received":
             item["state"] = "done"
-            if stage not in reached:
-                item["text"] = _("Not needed") if stage == Stage.DOCUMENTS else ""
-        elif stage == Stage.DOCUMENTS and answered_at is not None:
-            # Documents were requested and sent; examination goes on, so this
-            # step is done although it comes after the current one.
+            item["date"] = local(application.submitted_at)
+        elif status == Status.COMPLETED or (
+            current is not None and STEP_KEYS.index(key) < STEP_KEYS.index(current)
+        ):
             item["state"] = "done"
-            item["text"] = _("Additional documents were sent on %(date)s.") % {
-                "date": date_format(timezone.localtime(answered_at), "DATE_FORMAT")
-            }
+            item["date"] = local(at.get(key) or started.get(key))
+        elif key == current:
+            item["state"] = "current"
+            item["date"] = local(started.get(key))
+        elif status in (Status.DENIED, Status.WITHDRAWN):
+            reached = at.get(key) or started.get(key)
+            item["state"] = "done" if reached else "future"
+            item["date"] = local(reached)
         else:
             item["state"] = "future"
-            item["date"] = None
+        if key == "examination":
+            item["requests"] = [
+                {
+                    "requested_at": local(requested_at),
+                    "due_date": due,
+                    "answered_at": local(answered_at),
+                    "text": (
+                        glossary.REQUEST_ANSWERED
+                        % {"due": _day(due), "date": _day(local(answered_at))}
+                        if answered_at
+                        else glossary.REQUEST_OPEN % {"date": _day(due)}
+                    ),
+                }
+                for requested_at, due, answered_at in details["requests"]
+            ]
+            if status == Status.AWAITING_DOCUMENTS:
+                item["text"] = glossary.term(status)
+        if key == "decision" and item["state"] == "done":
+            item["title"] = str(
+                glossary.DENIED if status == Status.DENIED else glossary.STEP_GRANTED
+            )
+        if key == "issuance":
+            parts = []
+            if issued_at is not None:
+                parts.append(
+                    _("Issued on %(date)s.") % {"date": _day(local(issued_at))}
+                )
+            if details.get("tracking_number") and at.get("issuance"):
+                parts.append(
+                    _("Tracking number %(number)s")
+                    % {"number": details["tracking_number"]}
+                )
+            item["text"] = " ".join(parts)
         items.append(item)
+    if status == Status.DENIED:
+        items = items[: STEP_KEYS.index("decision") + 1]
+        items[-1]["state"] = "current"
+        items[-1]["title"] = str(glossary.DENIED)
+        items[-1]["date"] = local(application.closed_at or at.get("decision"))
+    elif status == Status.WITHDRAWN:
+        items = [i for i in items if i["state"] == "done"]
+        text = (
+            _("Reason: %(reason)s") % {"reason": application.withdrawal_reason}
+            if application.withdrawal_reason
+            else ""
+        )
+        items.append(
+            {
+                "stage": "withdrawn",
+                "title": str(glossary.WITHDRAWN),
+                "date": local(application.closed_at),
+                "text": text,
+                "requests": [],
+                "state": "current",
+            }
+        )
     return items
 
 

@@ -561,6 +561,8 @@ def case_context(application: Application) -> dict[str, Any]:
         "office_address": office.address_ja if office else "",
         "office_postal_code": office.postal_code if office else "",
         "office_phone": office.phone if office else "",
+        # The state named in the glossary's words (``{{ status|...}}``).
+        "status": application.status,
     }
 
 

@@ -4,30 +4,33 @@ allowed transitions (read by ``portal.lib.errors.next_state``, which raises
 the only code that applies it, to a main application and its companions;
 ``review`` calls that service, never assigns a status.
 
-What the filing user sees is coarser than the internal status: the timeline
-申請完了 → 審査中 → 追完待ち → 発行待ち → 完了 (``PUBLIC_STAGE``).
+The words for each status come from ``applications.glossary`` (one
+vocabulary for applicant pages, office pages and emails).  What the filing
+user filters by is coarser than the internal status (``PUBLIC_STAGE``); the
+user's timeline is ``applications.presenters.timeline``.
 """
 
 from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from applications import glossary
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Application received")
-    EXAMINING = "examining", _("Under examination")
-    AWAITING_DOCUMENTS = "awaiting_documents", _("Additional documents requested")
-    DECISION_PROPOSED = "decision_proposed", _("Decision awaiting approval")
-    GRANTED = "granted", _("Granted — awaiting fee and issuance")
-    FEE_PAID = "fee_paid", _("Fee paid — awaiting issuance")
-    ISSUED = "issued", _("Issued")
-    DISPATCHED = "dispatched", _("Dispatched")
-    COMPLETED = "completed", _("Completed")
-    DENIED = "denied", _("Denied")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DRAFT = "draft", glossary.DRAFT
+    SUBMITTED = "submitted", glossary.RECEIVED
+    EXAMINING = "examining", glossary.EXAMINING
+    AWAITING_DOCUMENTS = "awaiting_documents", glossary.DOCUMENTS_REQUESTED
+    DECISION_PROPOSED = "decision_proposed", glossary.DECISION_PROPOSED
+    GRANTED = "granted", glossary.GRANTED
+    FEE_PAID = "fee_paid", glossary.FEE_PAID
+    ISSUED = "issued", glossary.ISSUED
+    DISPATCHED = "dispatched", glossary.DISPATCHED
+    COMPLETED = "completed", glossary.COMPLETED
+    DENIED = "denied", glossary.DENIED
+    WITHDRAWN = "withdrawn", glossary.WITHDRAWN
 
 
 class Action(models.TextChoices):
@@ -73,15 +76,14 @@ CLOSED = {S.COMPLETED, S.DENIED, S.WITHDRAWN}
 
 
 class Stage(models.TextChoices):
-    """The five steps of the user's timeline (ISA's own words in Japanese)."""
+    """The states the user's case list filters and counts by (glossary
+    words; the timeline has its own, finer steps)."""
 
-    # ISA calls this step 申請完了 ("application completed"); in English that
-    # reads like the end of the case, so the English label says "received".
-    RECEIVED = "received", pgettext_lazy("timeline stage", "Application received")
-    EXAMINATION = "examination", _("Under examination")  # 審査中
-    DOCUMENTS = "documents", _("Awaiting additional documents")  # 追完待ち
-    ISSUANCE = "issuance", _("Awaiting issuance")  # 発行待ち
-    DONE = "done", _("Completed")  # 完了
+    RECEIVED = "received", glossary.RECEIVED  # 受付済み
+    EXAMINATION = "examination", glossary.EXAMINING  # 審査中
+    DOCUMENTS = "documents", glossary.DOCUMENTS_REQUESTED  # 資料提出待ち
+    ISSUANCE = "issuance", glossary.AFTER_GRANT  # 許可（手数料納付・交付）
+    DONE = "done", glossary.COMPLETED  # 完了
 
 
 PUBLIC_STAGE: dict[str, str] = {

@@ -42,3 +42,9 @@ class ReviewConfig(AppConfig):
         from review.presenters import outcome_panel
 
         case_panels.register(1, outcome_panel)
+
+        # The requests for documents and the tracking number on the timeline.
+        from applications.panels import register_timeline_details
+        from review.selectors import timeline_details
+
+        register_timeline_details(timeline_details)

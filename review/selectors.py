@@ -701,3 +701,23 @@ def assignment_for_update(*, application: Application) -> Assignment | None:
         .filter(application=application)
         .first()
     )
+
+
+def timeline_details(application: Application) -> dict[str, Any]:
+    """What the user's timeline nests and names from the review side: each
+    request for documents (requested, due, answered) in order, and the
+    dispatch's tracking number once sent (one query; two once sent)."""
+    requests = [
+        (r.created_at, r.due_date, r.answered_at)
+        for r in DocumentRequest.objects.filter(application=application).order_by(
+            "created_at", "id"
+        )
+    ]
+    tracking = (
+        Dispatch.objects.filter(application=application)
+        .values_list("tracking_number", flat=True)
+        .first()
+        if application.status in (Status.DISPATCHED, Status.COMPLETED)
+        else None
+    )
+    return {"requests": requests, "tracking_number": tracking or ""}

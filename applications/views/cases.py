@@ -33,7 +33,7 @@ from applications.messages import (
     WITHDRAWAL_RACED,
 )
 from applications.models import Application, ApplicationType, GeneratedDocument
-from applications.panels import case_panels
+from applications.panels import case_panels, timeline_details
 from applications.presenters import (
     case_state,
     companion_rows,
@@ -207,7 +207,7 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
             "person": selectors.sent_person(application=application),
             "panels": case_panels.render(request, application),
             "state": case_state(application.status),
-            "timeline": timeline(application, events),
+            "timeline": timeline(application, events, timeline_details(application)),
             "companions": companion_rows(companions),
             "document_groups": document_groups(documents),
             "receipts": [

@@ -122,7 +122,7 @@ def test_list_row_shows_type_companions_person_stage_date_and_organisation(
     assert "+ Re-entry Permit" in html
     assert "+ Permission to Engage in Activity Other Than That Permitted" in html
     assert "TRAN VAN AN" in html
-    assert "Application received" in html  # 申請完了
+    assert "Application received" in html  # 受付済み (not 申請完了)
     assert org.name_en in html
     submitted = timezone.localtime(application.submitted_at)
     assert f'<time datetime="{submitted.isoformat()}">' in html
@@ -379,20 +379,18 @@ def test_list_sql_uses_the_case_list_index(org, alice):
 # --- The case page ------------------------------------------------------------------
 
 
+STEPS = ["received", "examination", "decision", "fee", "issuance", "handover"]
+
+
 def test_case_page_shows_the_timeline_at_received(alice_client, org, alice):
     application = ch.submitted(org, alice)
     response = alice_client.get(case_url(application))
     assert response.status_code == 200
     items = response.context["timeline"]
-    assert [i["stage"] for i in items] == [
-        "received",
-        "examination",
-        "documents",
-        "issuance",
-        "done",
-    ]
+    assert [i["stage"] for i in items] == STEPS
     assert [i["state"] for i in items] == [
         "current",
+        "future",
         "future",
         "future",
         "future",
@@ -401,10 +399,10 @@ def test_case_page_shows_the_timeline_at_received(alice_client, org, alice):
     assert items[0]["date"] is not None
     html = text_of(response)
     assert 'aria-current="step"' in html
-    assert "Application received" in html and "Awaiting issuance" in html
+    assert "Application received" in html and "Issued and sent" in html
 
 
-def test_timeline_ticks_done_stages_with_dates(alice_client, org, alice):
+def test_timeline_ticks_done_steps_with_dates(alice_client, org, alice):
     application = ch.submitted(org, alice)
     advance(
         application,
@@ -416,14 +414,22 @@ def test_timeline_ticks_done_stages_with_dates(alice_client, org, alice):
     )
     response = alice_client.get(case_url(application))
     items = response.context["timeline"]
-    assert [i["state"] for i in items] == ["done", "done", "done", "current", "future"]
+    assert [i["state"] for i in items] == [
+        "done",
+        "done",
+        "done",
+        "current",
+        "future",
+        "future",
+    ]
     assert all(i["date"] for i in items[:4])
+    assert items[2]["title"] == "Granted"
     html = text_of(response)
     assert html.count("✓") == 3
     assert "(done)" in html
 
 
-def test_timeline_without_a_document_request_says_not_needed(alice_client, org, alice):
+def test_timeline_of_a_completed_case(alice_client, org, alice):
     application = ch.submitted(org, alice)
     advance(
         application,
@@ -436,9 +442,10 @@ def test_timeline_without_a_document_request_says_not_needed(alice_client, org, 
         Action.RECORD_HANDOVER,
     )
     items = alice_client.get(case_url(application)).context["timeline"]
-    assert [i["state"] for i in items] == ["done", "done", "done", "done", "current"]
-    assert items[2]["text"] == "Not needed"
-    assert items[4]["title"] == "Completed"
+    assert [i["state"] for i in items] == ["done"] * 6
+    assert all(i["date"] for i in items)
+    assert items[-1]["title"] == "Received by the person"
+    assert "Issued on" in items[4]["text"]
 
 
 def test_timeline_back_in_examination_after_documents(alice_client, org, alice):
@@ -450,15 +457,16 @@ def test_timeline_back_in_examination_after_documents(alice_client, org, alice):
         Action.RESPOND_DOCUMENTS,
     )
     items = alice_client.get(case_url(application)).context["timeline"]
-    # The documents step is done (they were sent) while examination goes on.
+    # The request is nested in examination, which goes on: nothing after
+    # the current step is done.
     assert [i["state"] for i in items] == [
         "done",
         "current",
-        "done",
+        "future",
+        "future",
         "future",
         "future",
     ]
-    assert "Additional documents were sent on" in items[2]["text"]
 
 
 def test_withdrawn_case_says_so_with_the_reason(alice_client, org, alice):
@@ -472,7 +480,8 @@ def test_withdrawn_case_says_so_with_the_reason(alice_client, org, alice):
     assert items[-1]["title"] == "Withdrawn"
     assert items[-1]["state"] == "current"
     assert "Moved abroad" in items[-1]["text"]
-    assert [i["state"] for i in items[:4]] == ["done", "done", "skipped", "skipped"]
+    assert [i["stage"] for i in items] == ["received", "examination", "withdrawn"]
+    assert [i["state"] for i in items[:-1]] == ["done", "done"]
     html = text_of(response)
     assert "This application was withdrawn on" in html
     assert "Withdraw this application" not in html

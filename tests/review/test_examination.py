@@ -394,7 +394,7 @@ def test_request_for_documents_through_the_page(
     # The user's case page shows the stage.
     login(client, org_staff, settings)
     case_page = client.get(reverse("applications:case", args=[application.code]))
-    assert "Awaiting additional documents" in case_page.content.decode()
+    assert "Additional documents requested" in case_page.content.decode()
 
 
 @pytest.mark.parametrize(
