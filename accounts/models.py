@@ -513,6 +513,8 @@ class UseRequestDocument(models.Model):
         CATEGORY = "category", _("Evidence of the organisation category")
         APPOINTMENT = "appointment", _("Proof of appointment")
         USER_LIST = "user_list", _("List of portal users")
+        # The leaflet's "other documents where required" (その他必要に応じた資料).
+        OTHER = "other", _("Other documents where required")
 
     use_request = models.ForeignKey(
         UseRequest, on_delete=models.CASCADE, related_name="documents"

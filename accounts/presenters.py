@@ -86,6 +86,9 @@ def document_slots(use_request: UseRequest) -> list[str]:
     slots.append(UseRequestDocument.Slot.CATEGORY)
     if use_request.user_category and use_request.user_category > 1:
         slots.append(UseRequestDocument.Slot.APPOINTMENT)
+    # Never required: what the office may need beyond the list (the leaflet's
+    # last line).
+    slots.append(UseRequestDocument.Slot.OTHER)
     return [str(slot) for slot in slots]
 
 
@@ -111,6 +114,10 @@ DOCUMENT_HINTS = {
     UseRequestDocument.Slot.APPOINTMENT: gettext_lazy(
         "A document showing that the organisation appointed you, for example a "
         "contract or a letter of appointment."
+    ),
+    UseRequestDocument.Slot.OTHER: gettext_lazy(
+        "Optional: any other document the immigration office asked for or that "
+        "explains the organisation's situation."
     ),
 }
 

@@ -58,6 +58,7 @@ TEMPLATES: dict[str, str] = {
     Certificate.Kind.AUTHORIZED_EMPLOYMENT: "pdf/authorized_employment.html",
     Certificate.Kind.OTHER_ACTIVITY: "pdf/other_activity.html",
     Certificate.Kind.REENTRY: "pdf/reentry.html",
+    Certificate.Kind.DOCUMENT_REQUEST: "pdf/document_request.html",
 }
 FILE_STEM: dict[str, str] = {
     Certificate.Kind.DECISION_NOTICE: "decision-notice",
@@ -65,6 +66,7 @@ FILE_STEM: dict[str, str] = {
     Certificate.Kind.AUTHORIZED_EMPLOYMENT: "certificate-of-authorized-employment",
     Certificate.Kind.OTHER_ACTIVITY: "permission-for-other-activity",
     Certificate.Kind.REENTRY: "reentry-permit",
+    Certificate.Kind.DOCUMENT_REQUEST: "request-for-documents",
 }
 
 
@@ -120,8 +122,16 @@ def certificate_context(certificate: Certificate) -> dict[str, Any]:
         if application.decided_at
         else None
     )
+    document_request = certificate.document_request
     return {
         "certificate": certificate,
+        "document_request": document_request,
+        "items": list(document_request.items.order_by("sort_order", "id"))
+        if document_request is not None
+        else [],
+        "requested_on": timezone.localtime(document_request.created_at, TOKYO).date()
+        if document_request is not None
+        else None,
         "application": application,
         "person": application.foreign_national,
         "organization": application.organization,
@@ -156,7 +166,11 @@ def _upload(pdf: bytes, name: str) -> CleanedUpload:
 def file_name(
     certificate: Certificate, receipt_number: str | None, language: str
 ) -> str:
-    return f"{FILE_STEM.get(certificate.kind, certificate.kind)}-{receipt_number}-{language}.pdf"
+    stem = FILE_STEM.get(certificate.kind, certificate.kind)
+    if certificate.document_request_id is not None:
+        # A case may get several requests: each notice names its own.
+        stem = f"{stem}-{certificate.pk}"
+    return f"{stem}-{receipt_number}-{language}.pdf"
 
 
 class _Lost(Exception):
@@ -170,14 +184,14 @@ def certificates_render(*, application_id: int) -> int:
     certificates = list(
         Certificate.objects.filter(application_id=application_id)
         .filter(Q(file_ja__isnull=True) | Q(file_en__isnull=True))
-        .select_related("application")
+        .select_related("application", "document_request")
         .order_by("id")
     )
     stored_count = 0
     for certificate in certificates:
         template = TEMPLATES.get(certificate.kind)
         if template is None:
-            continue  # kinds rendered elsewhere (e.g. the request for documents)
+            continue  # a kind without a PDF
         context = certificate_context(certificate)
         for language in LANGUAGES:
             column = f"file_{language}"

@@ -350,6 +350,15 @@ class Certificate(models.Model):
         max_length=16, null=True, blank=True, unique=True
     )
     valid_until = models.DateField(null=True, blank=True)
+    # The request a 資料提出通知 (kind DOCUMENT_REQUEST) is the notice of:
+    # a case may get several, one per request.
+    document_request = models.OneToOneField(
+        DocumentRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notice",
+    )
     file_ja = models.OneToOneField(
         "files.StoredFile",
         null=True,
@@ -369,7 +378,9 @@ class Certificate(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["application", "kind"], name="certificate_once"
+                fields=["application", "kind"],
+                condition=~Q(kind="document_request"),
+                name="certificate_once",
             ),
         ]
 

@@ -366,7 +366,13 @@ def document_requests_for_case(*, application: Application) -> list[RequestView]
     request, files LEFT JOINed)."""
     rows = (
         DocumentRequestItem.objects.filter(request__application=application)
-        .select_related("request", "request__created_by", "request__answered_by")
+        .select_related(
+            "request",
+            "request__created_by",
+            "request__answered_by",
+            "request__notice__file_ja",
+            "request__notice__file_en",
+        )
         .annotate(
             file_pk=F("files__file__pk"),
             file_code=F("files__file__code"),
@@ -553,6 +559,8 @@ def document_request_get_for_user(
     application = application_get_for_user(user=user, code=code, for_write=for_write)
     document_request = (
         DocumentRequest.objects.filter(application=application)
+        # Its notice (資料提出通知) and PDFs in the same query.
+        .select_related("notice__file_ja", "notice__file_en")
         .order_by("-created_at", "-pk")
         .first()
     )

@@ -42,10 +42,12 @@ from portal.files.models import StoredFile
 from portal.files.services import store_upload, stored_file_delete
 from portal.lib.errors import StaleEdit, next_state
 from portal.lib.files import CleanedUpload, check_total_size
+from portal.lib.tasks import enqueue_on_commit
 from portal.notifications.kinds import NotificationKind
 from review.errors import ExaminationError
 from review.models import (
     Assignment,
+    Certificate,
     DocumentRequest,
     DocumentRequestFile,
     DocumentRequestItem,
@@ -123,6 +125,14 @@ def document_request_create(
             )
             for number, item in enumerate(items, start=1)
         )
+        # The 資料提出通知 (ja, en) kept with the case like the other
+        # notices: rendered by the worker after commit (swept if lost).
+        Certificate.objects.create(
+            application=locked,
+            kind=Certificate.Kind.DOCUMENT_REQUEST,
+            document_request=document_request,
+        )
+        enqueue_on_commit("review.tasks.render_certificates", locked.pk)
         application_transition(
             application=locked,
             action=Action.REQUEST_DOCUMENTS,
