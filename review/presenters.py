@@ -363,3 +363,37 @@ def outcome_panel(
         }
     )
     return "review/_outcome_panel.html", context
+
+
+# --- The application form on the office's case page ---------------------------------------
+
+
+def examined_form(application: Application, language: str) -> dict[str, Any]:
+    """The 申請書 answers as the examiner reads them: the sectioned summary
+    (``application_forms.presenters.form_summary`` with the edition the case
+    was filed under), rows that differ from the person's record as sent
+    marked, and those rows gathered for the flag at the top of the page (an
+    answer that contradicts the record, e.g. another card number, is shown
+    to the examiner, never refused).  Empty for a case filed without the
+    form (older applications)."""
+    from applications.application_forms import storage
+    from applications.application_forms.presenters import form_summary
+    from applications.models import ForeignNational
+
+    answers = application.answers or {}
+    stored = answers.get("form")
+    if not stored:
+        return {"sections": [], "differences": []}
+    try:
+        edition, form_answers = storage.read(stored)
+    except (KeyError, TypeError, ValueError):
+        return {"sections": [], "differences": []}
+    person = ForeignNational.from_snapshot(answers.get("person") or {})
+    sections = form_summary(edition, form_answers, language=language, person=person)
+    differences = [
+        {"section": section.title, "row": row}
+        for section in sections
+        for row in section.rows
+        if row.differs_from_record
+    ]
+    return {"sections": sections, "edition": edition.key, "differences": differences}

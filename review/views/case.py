@@ -44,6 +44,7 @@ from applications.workflow import STATUS_COLOURS
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import message_for, show_error
+from portal.lib.i18n import page_language
 from review import messages, selectors
 from review.errors import ExaminationError
 from review.forms import (
@@ -61,6 +62,7 @@ from review.presenters import (
     case_flags,
     deadlines,
     documents_by_slot,
+    examined_form,
     issuance_panel_context,
 )
 from review.rules import CaseAction, CaseFacts, case_actions, case_refusal
@@ -218,6 +220,7 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
         "deadlines": deadlines(application, open_request),
         "open_request": open_request,
         "planned_activity": (application.answers or {}).get("activity", ""),
+        "form": examined_form(application, page_language()),
         "has_reentry": REENTRY in codes,
         "has_other_activity": OTHER_ACTIVITY in codes,
         "note_form": NoteForm(),
