@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0005_queue_and_search_indexes"),
+        ("applications", "0006_application_start_token"),
     ]
 
     operations = [

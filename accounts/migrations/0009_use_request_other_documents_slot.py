@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0006_officer_role_bureau_admin"),
+        ("accounts", "0008_userequest_start_token"),
     ]
 
     operations = [
