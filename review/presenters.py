@@ -376,24 +376,17 @@ def examined_form(application: Application, language: str) -> dict[str, Any]:
     answer that contradicts the record, e.g. another card number, is shown
     to the examiner, never refused).  Empty for a case filed without the
     form (older applications)."""
-    from applications.application_forms import storage
-    from applications.application_forms.presenters import form_summary
-    from applications.models import ForeignNational
+    from applications.presenters import sent_form_sections
 
-    answers = application.answers or {}
-    stored = answers.get("form")
-    if not stored:
+    # The same reading as the user's read-only copy (the edition the case
+    # was filed under, rows compared with the person's record as sent).
+    sections = sent_form_sections(application, language)
+    if not sections:
         return {"sections": [], "differences": []}
-    try:
-        edition, form_answers = storage.read(stored)
-    except (KeyError, TypeError, ValueError):
-        return {"sections": [], "differences": []}
-    person = ForeignNational.from_snapshot(answers.get("person") or {})
-    sections = form_summary(edition, form_answers, language=language, person=person)
     differences = [
         {"section": section.title, "row": row}
         for section in sections
         for row in section.rows
         if row.differs_from_record
     ]
-    return {"sections": sections, "edition": edition.key, "differences": differences}
+    return {"sections": sections, "differences": differences}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0007_person_record_history"),
+        ("applications", "0008_person_record_history"),
         ("files", "0001_initial"),
         ("review", "0002_payment_consignment"),
     ]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("applications", "0006_application_start_token"),
+        ("applications", "0007_organisation_profile_and_application_form_pdf"),
     ]
 
     operations = [
