@@ -48,7 +48,7 @@ STEP_HANDOVER = pgettext_lazy("timeline step", "Received by the person")  # 受�
 
 # A request for documents inside the examination step (ISA: 資料提出通知).
 REQUEST_OPEN = _("Documents requested — send them by %(date)s")
-REQUEST_ANSWERED = _("Documents requested (due %(due)s) — sent on %(date)s")
+REQUEST_ANSWERED = _("Documents requested — sent on %(date)s")
 
 STATUS_TERMS: dict[str, Promise] = {
     "draft": DRAFT,

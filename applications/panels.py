@@ -11,9 +11,8 @@ from portal.lib.panels import PanelRegistry
 case_panels = PanelRegistry()
 
 
-# What ``review`` adds to the user's timeline: the case's requests for
-# documents (requested, due, answered) and the tracking number of the
-# dispatch.  ``review`` registers one function in ``ReviewConfig.ready``;
+# What ``review`` adds to the user's timeline: the due date of an open
+# request for documents and the tracking number of the dispatch.  ``review`` registers one function in ``ReviewConfig.ready``;
 # without it the timeline has no nested requests.
 _timeline_details: list[Any] = []
 
@@ -24,9 +23,8 @@ def register_timeline_details(func: Any) -> None:
 
 
 def timeline_details(application: Any) -> dict[str, Any]:
-    """``{"requests": [(requested_at, due_date, answered_at), ...],
-    "tracking_number": str}`` for ``application``."""
-    details: dict[str, Any] = {"requests": [], "tracking_number": ""}
+    """``{"open_due_date": date | None, "tracking_number": str}``."""
+    details: dict[str, Any] = {"open_due_date": None, "tracking_number": ""}
     for func in _timeline_details:
         details.update(func(application))
     return details

@@ -138,10 +138,16 @@ def timeline(
     date it began) or ``future`` (no date).  No done step comes after the
     current one.  A denied case ends at its decision; a withdrawn one at a
     "Withdrawn" step after the steps it had reached."""
-    details = details or {"requests": [], "tracking_number": ""}
+    details = details or {}
     first: dict[str, datetime] = {}
+    # The requests for documents, from the events: (requested, answered).
+    requests: list[list[Any]] = []
     for event in events:
         first.setdefault(event.action, event.at)
+        if event.action == Action.REQUEST_DOCUMENTS:
+            requests.append([event.at, None])
+        elif event.action == Action.RESPOND_DOCUMENTS and requests:
+            requests[-1][1] = event.at
     at: dict[str, datetime | None] = {"received": application.submitted_at}
     for key, actions in STEP_DONE_BY.items():
         at[key] = next((first[a] for a in actions if a in first), None)
@@ -186,16 +192,15 @@ def timeline(
             item["requests"] = [
                 {
                     "requested_at": local(requested_at),
-                    "due_date": due,
                     "answered_at": local(answered_at),
                     "text": (
-                        glossary.REQUEST_ANSWERED
-                        % {"due": _day(due), "date": _day(local(answered_at))}
+                        glossary.REQUEST_ANSWERED % {"date": _day(local(answered_at))}
                         if answered_at
-                        else glossary.REQUEST_OPEN % {"date": _day(due)}
+                        else glossary.REQUEST_OPEN
+                        % {"date": _day(details.get("open_due_date"))}
                     ),
                 }
-                for requested_at, due, answered_at in details["requests"]
+                for requested_at, answered_at in requests
             ]
             if status == Status.AWAITING_DOCUMENTS:
                 item["text"] = glossary.term(status)

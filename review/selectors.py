@@ -625,9 +625,7 @@ def user_case_panel(
 
     open_request = None
     if application.status == Status.AWAITING_DOCUMENTS:
-        open_request = DocumentRequest.objects.filter(
-            application=application, state=DocumentRequest.State.OPEN
-        ).first()
+        open_request = open_request_once(application)
     decided = application.status in AFTER_DECISION
     payment = payment_for(application=application) if decided else None
     figure = processing_time_for(
@@ -712,20 +710,29 @@ def assignment_for_update(*, application: Application) -> Assignment | None:
 
 
 def timeline_details(application: Application) -> dict[str, Any]:
-    """What the user's timeline nests and names from the review side: each
-    request for documents (requested, due, answered) in order, and the
-    dispatch's tracking number once sent (one query; two once sent)."""
-    requests = [
-        (r.created_at, r.due_date, r.answered_at)
-        for r in DocumentRequest.objects.filter(application=application).order_by(
-            "created_at", "id"
+    """What the user's timeline names from the review side: the due date of
+    the open request for documents (the requests themselves come from the
+    case's events) and the dispatch's tracking number once sent.  At most
+    one query: the open request is kept on the application for
+    ``user_case_panel``."""
+    details: dict[str, Any] = {"open_due_date": None, "tracking_number": ""}
+    if application.status == Status.AWAITING_DOCUMENTS:
+        open_request = open_request_once(application)
+        details["open_due_date"] = open_request.due_date if open_request else None
+    elif application.status in (Status.DISPATCHED, Status.COMPLETED):
+        details["tracking_number"] = (
+            Dispatch.objects.filter(application=application)
+            .values_list("tracking_number", flat=True)
+            .first()
+            or ""
         )
-    ]
-    tracking = (
-        Dispatch.objects.filter(application=application)
-        .values_list("tracking_number", flat=True)
-        .first()
-        if application.status in (Status.DISPATCHED, Status.COMPLETED)
-        else None
-    )
-    return {"requests": requests, "tracking_number": tracking or ""}
+    return details
+
+
+def open_request_once(application: Application) -> DocumentRequest | None:
+    """The case's open request for documents, read once per page."""
+    if not hasattr(application, "_open_document_request"):
+        application._open_document_request = DocumentRequest.objects.filter(  # type: ignore[attr-defined]
+            application=application, state=DocumentRequest.State.OPEN
+        ).first()
+    return application._open_document_request  # type: ignore[attr-defined]

@@ -32,9 +32,15 @@ def _media(settings, tmp_path: Path) -> Path:
 @pytest.fixture
 def queued(monkeypatch) -> list[tuple]:
     calls: list[tuple] = []
-    monkeypatch.setattr(
-        portal_tasks, "enqueue", lambda path, *args: calls.append((path, *args))
-    )
+
+    def record(path, *args):
+        if path == "portal.lib.tasks.fan_out":  # a transaction's batch
+            for inner, inner_args in args[0]:
+                calls.append((inner, *inner_args))
+        else:
+            calls.append((path, *args))
+
+    monkeypatch.setattr(portal_tasks, "enqueue", record)
     return calls
 
 
