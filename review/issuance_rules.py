@@ -75,14 +75,12 @@ def issues_card(application: Application, decision: Decision | None) -> bool:
 def card_status_code(application: Application, decision: Decision | None) -> str:
     """The code of the status a grant gives: the decision's, else the one
     applied for, else the person's current one ("" when none is known)."""
-    for status in (
-        getattr(decision, "granted_status", None),
-        getattr(application, "target_status", None),
-        getattr(application.foreign_national, "current_status", None),
-    ):
-        if status is not None:
-            return str(status.code)
-    return ""
+    status = getattr(decision, "granted_status", None)
+    if status is None:
+        status = getattr(application, "target_status", None)
+    if status is None:
+        status = getattr(application.foreign_national, "current_status", None)
+    return str(status.code) if status is not None else ""
 
 
 def needs_current_card(application: Application) -> bool:
