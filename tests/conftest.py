@@ -293,3 +293,111 @@ def private_redis(tmp_path: Path) -> Iterator[Any]:
     server.start()
     yield server
     server.stop()
+
+
+# --- Personas --------------------------------------------------------------------------
+# One cast for every test: an organisation (category 2, Tokyo), its staff, a
+# read-only member, an appointed attorney, another organisation's staff, and
+# officers of the Tokyo office by role plus one of another office (Nagoya).
+# Everyone has enrolled TOTP, so they pass the mandatory-MFA gate.
+
+
+@pytest.fixture
+def org(db: None) -> Any:
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def org_staff(org: Any) -> Any:
+    """The organisation's filer (reads English)."""
+    from tests.factories import staff
+
+    return staff(org, full_name="申請 花子", language="en")
+
+
+@pytest.fixture
+def colleague(org: Any) -> Any:
+    """A second member of the organisation (hears about every step too)."""
+    from tests.factories import staff
+
+    return staff(org)
+
+
+@pytest.fixture
+def read_only_staff(org: Any) -> Any:
+    """A member whose validity ended: may read, may not change anything."""
+    from tests.factories import staff
+
+    return staff(org, valid_days=-5)
+
+
+@pytest.fixture
+def attorney(org: Any) -> Any:
+    """An administrative scrivener appointed by the organisation."""
+    from tests.factories import appointee
+
+    return appointee(org)
+
+
+@pytest.fixture
+def other_org(db: None) -> Any:
+    from tests.factories import OrganizationFactory
+
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def other_org_staff(other_org: Any) -> Any:
+    """Staff of another organisation: a stranger to ``org``'s cases."""
+    from tests.factories import staff
+
+    return staff(other_org)
+
+
+def _officer(*roles: str, **fields: Any) -> Any:
+    from tests.factories import officer
+
+    return officer(*roles, **fields)
+
+
+@pytest.fixture
+def reception(db: None) -> Any:
+    return _officer("reception", full_name="受付 六郎")
+
+
+@pytest.fixture
+def examiner(db: None) -> Any:
+    return _officer("examiner", full_name="審査 一郎")
+
+
+@pytest.fixture
+def other_examiner(db: None) -> Any:
+    return _officer("examiner", full_name="審査 二郎")
+
+
+@pytest.fixture
+def supervisor(db: None) -> Any:
+    return _officer("supervisor", full_name="統括 三郎")
+
+
+@pytest.fixture
+def second_supervisor(db: None) -> Any:
+    return _officer("supervisor", full_name="統括 四郎")
+
+
+@pytest.fixture
+def clerk(db: None) -> Any:
+    return _officer("clerk", full_name="交付 五郎")
+
+
+@pytest.fixture
+def bureau_admin(db: None) -> Any:
+    return _officer("bureau_admin", full_name="管理 七郎")
+
+
+@pytest.fixture
+def stranger_officer(db: None) -> Any:
+    """An examiner and supervisor of another office (Nagoya)."""
+    return _officer("examiner", "supervisor", office_code="NGY")

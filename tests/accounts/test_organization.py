@@ -21,25 +21,28 @@ from accounts.models import Appointment, RosterEntry, User, UseRequest
 from portal.audit.models import AuditEvent
 from portal.notifications.models import Notification
 from tests.accounts import org_helpers as h
+from tests.factories import (
+    OrganizationFactory,
+    Role,
+    appoint,
+    appointee,
+    officer,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def org():
-    return h.organization()
-
-
-@pytest.fixture
 def alice(org):
     """Staff of the organisation."""
-    return h.staff(org, full_name="山田 アリス")
+    return staff(org, full_name="山田 アリス")
 
 
 @pytest.fixture
 def scrivener(org):
     """An administrative scrivener the organisation appointed."""
-    return h.appointee(org, full_name="行政 書士")
+    return appointee(org, full_name="行政 書士")
 
 
 @pytest.fixture
@@ -69,7 +72,7 @@ def text_of(response) -> str:
 def org_urls(org, entry, appointment) -> list[tuple[str, str]]:
     """Every organisation URL, with the method that reaches it."""
     c = org.code
-    report = services.periodic_report_start(organization=org, actor=h.staff(org))
+    report = services.periodic_report_start(organization=org, actor=staff(org))
     r = report.code
     return [
         ("get", url("organization_detail", c)),
@@ -101,11 +104,13 @@ def org_urls(org, entry, appointment) -> list[tuple[str, str]]:
 
 def test_every_organisation_url_is_404_for_strangers(client, org, entry, scrivener):
     appointment = Appointment.objects.get(appointee=scrivener)
-    other_org = h.organization()
+    other_org = OrganizationFactory()
     strangers = [
-        h.staff(other_org),  # staff of another organisation
-        h.appointee(other_org),  # appointed by another organisation
-        h.reception_officer(),  # an officer (of the organisation's own office)
+        staff(other_org),  # staff of another organisation
+        appointee(other_org),  # appointed by another organisation
+        officer(
+            Role.RECEPTION, mfa=True
+        ),  # an officer (of the organisation's own office)
     ]
     urls = org_urls(org, entry, appointment)
     for stranger in strangers:
@@ -143,7 +148,7 @@ def test_unknown_codes_are_404(client, org, alice):
 def test_another_organisations_entry_or_appointment_is_404_through_mine(
     client, org, alice
 ):
-    other = h.organization()
+    other = OrganizationFactory()
     their_entry = RosterEntry.objects.create(
         organization=other,
         family_name="X",
@@ -151,7 +156,7 @@ def test_another_organisations_entry_or_appointment_is_404_through_mine(
         date_of_birth="1990-01-01",
         nationality="PH",
     )
-    their_appointment = h.appoint(h.appointee(h.organization()), other)
+    their_appointment = appoint(appointee(OrganizationFactory()), other)
     client.force_login(alice)
     assert (
         client.get(
@@ -173,7 +178,7 @@ def test_another_organisations_entry_or_appointment_is_404_through_mine(
 
 
 def test_organisations_list_shows_only_mine_with_validity(client, org, alice):
-    other = h.organization()
+    other = OrganizationFactory()
     client.force_login(alice)
     response = client.get(url("organizations"))
     assert response.status_code == 200
@@ -187,7 +192,7 @@ def test_organisations_list_shows_only_mine_with_validity(client, org, alice):
     ("days", "warned"), [(61, False), (60, True), (7, True), (0, True)]
 )
 def test_warning_banner_from_60_days_before_expiry(client, org, days, warned):
-    user = h.staff(org, valid_days=days)
+    user = staff(org, valid_days=days)
     client.force_login(user)
     html = text_of(client.get(url("organizations")))
     assert ("Your approval to use the portal ends soon" in html) is warned
@@ -196,7 +201,7 @@ def test_warning_banner_from_60_days_before_expiry(client, org, days, warned):
 
 
 def test_expired_user_sees_why_they_are_read_only(client, org):
-    user = h.staff(org, valid_days=-1)
+    user = staff(org, valid_days=-1)
     client.force_login(user)
     html = text_of(client.get(url("organization_detail", org.code)))
     assert "You can read but not change anything" in html
@@ -204,7 +209,7 @@ def test_expired_user_sees_why_they_are_read_only(client, org):
 
 
 def test_organisation_page_shows_users_and_appointments(client, org, alice, scrivener):
-    ended = h.appointee(org, full_name="元 代理人")
+    ended = appointee(org, full_name="元 代理人")
     Appointment.objects.filter(appointee=ended).update(ended_at=timezone.now())
     client.force_login(alice)
     response = client.get(url("organization_detail", org.code))
@@ -233,7 +238,7 @@ def test_detail_page_query_count_is_constant(
     client, org, alice, django_assert_max_num_queries
 ):
     for _ in range(5):
-        h.appointee(org)
+        appointee(org)
     client.force_login(alice)
     client.get(url("organization_detail", org.code))  # warm the session
     with django_assert_max_num_queries(16):
@@ -277,7 +282,7 @@ def test_member_ends_an_appointment_after_confirming(
 
 
 def test_appointees_cannot_end_appointments(client, org, alice, scrivener):
-    colleague = h.appointee(org)
+    colleague = appointee(org)
     mine = Appointment.objects.get(appointee=scrivener)
     theirs = Appointment.objects.get(appointee=colleague)
     client.force_login(scrivener)
@@ -298,7 +303,7 @@ def test_appointees_cannot_end_appointments(client, org, alice, scrivener):
 
 
 def test_suspended_member_cannot_end_appointments(client, org, scrivener):
-    user = h.staff(org, status=User.Status.SUSPENDED)
+    user = staff(org, status=User.Status.SUSPENDED)
     appointment = Appointment.objects.get(appointee=scrivener)
     client.force_login(user)
     assert (
@@ -595,10 +600,10 @@ def test_read_only_users_read_everything_and_change_nothing(
     client, org, entry, scrivener, kind
 ):
     if kind == "suspended":
-        user = h.staff(org, status=User.Status.SUSPENDED)
+        user = staff(org, status=User.Status.SUSPENDED)
         reason = "suspended"
     else:
-        user = h.staff(org, valid_days=-5)
+        user = staff(org, valid_days=-5)
         reason = "ended on"
     appointment = Appointment.objects.get(appointee=scrivener)
     client.force_login(user)
@@ -635,8 +640,8 @@ def test_read_only_users_read_everything_and_change_nothing(
 
 
 def test_dashboard_panel_lists_my_organisations_with_validity(client, org, alice):
-    second = h.organization()
-    h.appoint(alice, second)
+    second = OrganizationFactory()
+    appoint(alice, second)
     client.force_login(alice)
     html = text_of(client.get(reverse("dashboard")))
     assert "Your organisations" in html
@@ -646,14 +651,14 @@ def test_dashboard_panel_lists_my_organisations_with_validity(client, org, alice
 
 
 def test_dashboard_panel_is_not_for_officers(client):
-    officer = h.reception_officer()
-    client.force_login(officer)
+    reception = officer(Role.RECEPTION, mfa=True)
+    client.force_login(reception)
     html = text_of(client.get(reverse("dashboard")))
     assert "Your organisations" not in html
 
 
 def test_dashboard_panel_warns_before_expiry(client, org):
-    user = h.staff(org, valid_days=20)
+    user = staff(org, valid_days=20)
     client.force_login(user)
     html = text_of(client.get(reverse("dashboard")))
     assert "ends soon" in html
@@ -661,8 +666,8 @@ def test_dashboard_panel_warns_before_expiry(client, org):
 
 
 def test_appointment_that_has_not_started_or_has_lapsed_gives_no_access(client, org):
-    user = h.appointee(h.organization())
-    h.appoint(user, org, valid_from=timezone.localdate() + timedelta(days=3))
+    user = appointee(OrganizationFactory())
+    appoint(user, org, valid_from=timezone.localdate() + timedelta(days=3))
     client.force_login(user)
     assert client.get(url("organization_detail", org.code)).status_code == 404
     Appointment.objects.filter(appointee=user, organization=org).update(
@@ -718,9 +723,9 @@ def test_organisation_pages_pass_axe(
     client,
     settings,
 ):
-    org = h.organization()
-    alice = h.staff(org, valid_days=30, full_name="山田 アリス")
-    scrivener = h.appointee(org)
+    org = OrganizationFactory()
+    alice = staff(org, valid_days=30, full_name="山田 アリス")
+    scrivener = appointee(org)
     RosterEntry.objects.create(
         organization=org,
         family_name="NGUYEN",

@@ -27,7 +27,14 @@ from portal.audit.models import AuditEvent
 from portal.lib.errors import IllegalTransition, StaleEdit
 from portal.lib.files import Kind, validate_upload
 from portal.notifications.models import Notification
-from tests.accounts import org_helpers as h
+from tests.factories import (
+    OrganizationFactory,
+    Role,
+    appointee,
+    officer,
+    pdf_bytes,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -41,18 +48,13 @@ DECLARATIONS = {
 
 
 @pytest.fixture
-def org():
-    return h.organization()
-
-
-@pytest.fixture
 def alice(org):
-    return h.staff(org, valid_days=40)
+    return staff(org, valid_days=40)
 
 
 def pdf(name: str = "evidence.pdf"):
     return validate_upload(
-        SimpleUploadedFile(name, h.pdf_bytes(), content_type="application/pdf"),
+        SimpleUploadedFile(name, pdf_bytes(), content_type="application/pdf"),
         allowed={Kind.PDF},
     )
 
@@ -82,12 +84,12 @@ def submit(report: UseRequest, actor: User) -> UseRequest:
 
 
 def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org, alice):
-    bob = h.staff(org, valid_days=10)
-    scrivener = h.appointee(org, valid_days=90)
-    former = h.appointee(org, valid_days=15)
+    bob = staff(org, valid_days=10)
+    scrivener = appointee(org, valid_days=90)
+    former = appointee(org, valid_days=15)
     Appointment.objects.filter(appointee=former).update(ended_at=timezone.now())
-    revoked = h.staff(org, valid_days=15, status=User.Status.REVOKED)
-    outsider = h.staff(h.organization(), valid_days=15)
+    revoked = staff(org, valid_days=15, status=User.Status.REVOKED)
+    outsider = staff(OrganizationFactory(), valid_days=15)
     RosterEntry.objects.create(
         organization=org,
         family_name="NGUYEN",
@@ -96,7 +98,7 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
         nationality="VN",
         residence_card_number="AB12345678CD",
     )
-    officer = h.reception_officer()
+    reception = officer(Role.RECEPTION, mfa=True)
 
     report = services.periodic_report_start(organization=org, actor=alice)
     assert report.kind == UseRequest.Kind.PERIODIC
@@ -115,7 +117,7 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
     assert report.roster[0]["family_name"] == "NGUYEN"
     assert report.roster[0]["date_of_birth"] == "1995-04-01"
     assert Notification.objects.filter(
-        recipient=officer, kind="use_request_received"
+        recipient=reception, kind="use_request_received"
     ).exists()
     assert Notification.objects.filter(
         recipient=bob, kind="use_request_submitted"
@@ -124,8 +126,8 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
     # Reception sees it in their queue and approves it.
     from accounts.selectors import use_request_queue
 
-    assert report in use_request_queue(user=officer, kind=UseRequest.Kind.PERIODIC)
-    services.use_request_approve(use_request=report, actor=officer)
+    assert report in use_request_queue(user=reception, kind=UseRequest.Kind.PERIODIC)
+    services.use_request_approve(use_request=report, actor=reception)
     report.refresh_from_db()
     assert report.status == UseRequest.Status.APPROVED
 
@@ -145,7 +147,7 @@ def test_whole_cycle_extends_the_validity_of_every_user_of_the_organisation(org,
 
 
 def test_one_open_report_per_organisation(org, alice):
-    bob = h.staff(org)
+    bob = staff(org)
     first = services.periodic_report_start(organization=org, actor=alice)
     assert services.periodic_report_start(organization=org, actor=bob) == first
     first = submit(complete(first, alice), alice)
@@ -153,12 +155,14 @@ def test_one_open_report_per_organisation(org, alice):
     assert services.periodic_report_start(organization=org, actor=bob) == first
     services.use_request_return(
         use_request=first,
-        actor=h.reception_officer(),
+        actor=officer(Role.RECEPTION, mfa=True),
         comments={"documents": "Sign it."},
     )
     assert services.periodic_report_start(organization=org, actor=bob) == first
     resubmitted = submit(first, bob)
-    services.use_request_approve(use_request=resubmitted, actor=h.reception_officer())
+    services.use_request_approve(
+        use_request=resubmitted, actor=officer(Role.RECEPTION, mfa=True)
+    )
     # Decided: the next report is a new one.
     second = services.periodic_report_start(organization=org, actor=bob)
     assert second != first
@@ -167,9 +171,9 @@ def test_one_open_report_per_organisation(org, alice):
 
 
 def test_reports_of_different_organisations_are_separate(org, alice):
-    other = h.organization()
+    other = OrganizationFactory()
     mine = services.periodic_report_start(organization=org, actor=alice)
-    theirs = services.periodic_report_start(organization=other, actor=h.staff(other))
+    theirs = services.periodic_report_start(organization=other, actor=staff(other))
     assert mine != theirs
 
 
@@ -238,13 +242,15 @@ def test_rejected_report_leaves_validity_alone(org, alice):
     )
     services.use_request_reject(
         use_request=report,
-        actor=h.reception_officer(),
+        actor=officer(Role.RECEPTION, mfa=True),
         reason="Category evidence missing.",
     )
     alice.refresh_from_db()
     assert alice.valid_until == before
     with pytest.raises(IllegalTransition):
-        services.use_request_approve(use_request=report, actor=h.reception_officer())
+        services.use_request_approve(
+            use_request=report, actor=officer(Role.RECEPTION, mfa=True)
+        )
 
 
 # --- Pages -----------------------------------------------------------------------------
@@ -259,7 +265,7 @@ def text_of(response) -> str:
 
 
 def test_filing_the_report_through_the_pages(client, org, alice):
-    scrivener = h.appointee(org)
+    scrivener = appointee(org)
     RosterEntry.objects.create(
         organization=org,
         family_name="SANTOS",
@@ -321,10 +327,10 @@ def test_filing_the_report_through_the_pages(client, org, alice):
         url("periodic_documents", org.code, report.code),
         {
             "category": SimpleUploadedFile(
-                "category.pdf", h.pdf_bytes(), "application/pdf"
+                "category.pdf", pdf_bytes(), "application/pdf"
             ),
             "user_list": SimpleUploadedFile(
-                "users.pdf", h.pdf_bytes(), "application/pdf"
+                "users.pdf", pdf_bytes(), "application/pdf"
             ),
         },
     )
@@ -400,7 +406,7 @@ def test_remove_an_uploaded_document(client, org, alice):
 
 
 def test_a_second_user_continues_the_same_draft(client, org, alice):
-    bob = h.staff(org)
+    bob = staff(org)
     report = services.periodic_report_start(organization=org, actor=alice)
     client.force_login(bob)
     assert "Continue the report" in text_of(
@@ -411,8 +417,8 @@ def test_a_second_user_continues_the_same_draft(client, org, alice):
 
 
 def test_another_organisations_report_is_404(client, org, alice):
-    other = h.organization()
-    theirs = services.periodic_report_start(organization=other, actor=h.staff(other))
+    other = OrganizationFactory()
+    theirs = services.periodic_report_start(organization=other, actor=staff(other))
     client.force_login(alice)
     assert client.get(url("periodic_users", org.code, theirs.code)).status_code == 404
     assert client.get(url("periodic_users", other.code, theirs.code)).status_code == 404
@@ -421,8 +427,8 @@ def test_another_organisations_report_is_404(client, org, alice):
 def test_an_organisation_whose_users_all_expired_files_its_periodic_report(client, org):
     """Issue 11 item 8: no dead end.  (Before, an expired user got 403 here and
     an organisation with no active user could never renew.)"""
-    expired = h.staff(org, valid_days=-1)
-    also_expired = h.staff(org, valid_days=-30)
+    expired = staff(org, valid_days=-1)
+    also_expired = staff(org, valid_days=-30)
     client.force_login(expired)
     client.cookies["django_language"] = "en"
     page = text_of(client.get(url("organization_detail", org.code)))
@@ -432,7 +438,9 @@ def test_an_organisation_whose_users_all_expired_files_its_periodic_report(clien
     report = UseRequest.objects.get(organization=org, kind=UseRequest.Kind.PERIODIC)
     assert client.get(url("periodic_users", org.code, report.code)).status_code == 200
     submit(complete(report, expired), expired)
-    services.use_request_approve(use_request=report, actor=h.reception_officer())
+    services.use_request_approve(
+        use_request=report, actor=officer(Role.RECEPTION, mfa=True)
+    )
     for user in (expired, also_expired):
         user.refresh_from_db()
         assert user.valid_until > timezone.localdate() + timedelta(days=365)
@@ -441,7 +449,7 @@ def test_an_organisation_whose_users_all_expired_files_its_periodic_report(clien
 def test_suspended_users_cannot_file_the_periodic_report(client, org):
     from django.core.exceptions import PermissionDenied
 
-    suspended = h.staff(org, status=User.Status.SUSPENDED)
+    suspended = staff(org, status=User.Status.SUSPENDED)
     client.force_login(suspended)
     assert client.post(url("organization_periodic", org.code)).status_code == 403
     with pytest.raises(PermissionDenied):

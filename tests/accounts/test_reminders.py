@@ -18,8 +18,7 @@ from accounts.models import ExpiryReminder, User
 from accounts.tasks import send_expiry_reminders
 from portal.lib.emails import render_email
 from portal.notifications.models import Notification
-from tests.accounts import org_helpers as h
-from tests.factories import UserFactory
+from tests.factories import Role, UserFactory, officer, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -56,13 +55,8 @@ def reminders_for(user: User) -> list[int]:
 
 
 @pytest.fixture
-def org():
-    return h.organization()
-
-
-@pytest.fixture
 def alice(org):
-    user = h.staff(org)
+    user = staff(org)
     user.valid_until = EXPIRY
     user.save(update_fields=["valid_until"])
     return user
@@ -111,14 +105,14 @@ def test_no_reminders_for_suspended_revoked_officers_or_users_without_validity(
     org, who
 ):
     if who == "suspended":
-        user = h.staff(org, status=User.Status.SUSPENDED)
+        user = staff(org, status=User.Status.SUSPENDED)
     elif who == "revoked":
-        user = h.staff(org, status=User.Status.REVOKED, is_active=False)
+        user = staff(org, status=User.Status.REVOKED, is_active=False)
     elif who == "officer":
         user = UserFactory()  # no user category: an officer or staff account
-        h.reception_officer()
+        officer(Role.RECEPTION, mfa=True)
     else:
-        user = h.staff(org, valid_until=None)
+        user = staff(org, valid_until=None)
     if who != "no_validity":
         User.objects.filter(pk=user.pk).update(valid_until=EXPIRY)
     run_daily(EXPIRY - dt.timedelta(days=65), 65)
@@ -142,12 +136,12 @@ def test_renewed_validity_starts_a_new_cycle(alice):
 def test_renewal_through_the_periodic_report_starts_a_new_cycle(org, alice):
     from tests.accounts.test_periodic_report import complete, submit
 
-    officer = h.reception_officer()
+    reception = officer(Role.RECEPTION, mfa=True)
     with time_machine.travel(at(EXPIRY - dt.timedelta(days=30)), tick=False):
         services.expiry_reminders_send()
         report = services.periodic_report_start(organization=org, actor=alice)
         services.use_request_approve(
-            use_request=submit(complete(report, alice), alice), actor=officer
+            use_request=submit(complete(report, alice), alice), actor=reception
         )
     alice.refresh_from_db()
     assert alice.valid_until > EXPIRY
@@ -159,7 +153,7 @@ def test_renewal_through_the_periodic_report_starts_a_new_cycle(org, alice):
 
 
 def test_each_user_gets_their_own(org, alice):
-    bob = h.staff(org, valid_until=EXPIRY - dt.timedelta(days=10))
+    bob = staff(org, valid_until=EXPIRY - dt.timedelta(days=10))
     run_daily(EXPIRY - dt.timedelta(days=70), 70)
     assert reminders_for(alice) == [60, 30, 7]
     assert reminders_for(bob) == [60, 30, 7]

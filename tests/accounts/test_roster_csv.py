@@ -26,6 +26,7 @@ from accounts.roster_csv import (
 )
 from portal.audit.models import AuditEvent
 from tests.accounts import org_helpers as h
+from tests.factories import OrganizationFactory, staff
 
 TODAY = date(2026, 6, 1)
 HEADER = h.CSV_HEADER
@@ -406,8 +407,8 @@ def test_ten_thousand_rows_parse_without_errors():
 
 @pytest.mark.django_db
 def test_import_of_1000_rows_upserts_in_a_few_queries(django_assert_max_num_queries):
-    org = h.organization()
-    actor = h.staff(org)
+    org = OrganizationFactory()
+    actor = staff(org)
     started = time.perf_counter()
     result = parse_roster_csv(h.roster_csv(1000), today=TODAY)
     with django_assert_max_num_queries(6):
@@ -423,8 +424,8 @@ def test_import_of_1000_rows_upserts_in_a_few_queries(django_assert_max_num_quer
 
 @pytest.mark.django_db
 def test_query_count_does_not_grow_with_rows():
-    org = h.organization()
-    actor = h.staff(org)
+    org = OrganizationFactory()
+    actor = staff(org)
     counts = []
     for size, start in ((500, 0), (3000, 10_000)):
         rows = parse_roster_csv(h.roster_csv(size, start=start), today=TODAY).rows
@@ -437,8 +438,8 @@ def test_query_count_does_not_grow_with_rows():
 
 @pytest.mark.django_db
 def test_import_updates_people_already_on_the_roster():
-    org = h.organization()
-    actor = h.staff(org)
+    org = OrganizationFactory()
+    actor = staff(org)
     first = parse_roster_csv(h.roster_csv(3), today=TODAY).rows
     services.roster_import(organization=org, rows=first, actor=actor)
     codes = set(RosterEntry.objects.values_list("code", flat=True))
@@ -453,9 +454,9 @@ def test_import_updates_people_already_on_the_roster():
 
 @pytest.mark.django_db
 def test_import_keeps_other_organisations_rosters_apart():
-    a, b = h.organization(), h.organization()
+    a, b = OrganizationFactory(), OrganizationFactory()
     rows = parse_roster_csv(h.roster_csv(2), today=TODAY).rows
-    services.roster_import(organization=a, rows=rows, actor=h.staff(a))
-    services.roster_import(organization=b, rows=rows, actor=h.staff(b))
+    services.roster_import(organization=a, rows=rows, actor=staff(a))
+    services.roster_import(organization=b, rows=rows, actor=staff(b))
     assert RosterEntry.objects.filter(organization=a).count() == 2
     assert RosterEntry.objects.filter(organization=b).count() == 2

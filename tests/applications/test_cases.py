@@ -24,9 +24,20 @@ from applications.models import Application, GeneratedDocument, StatusEvent
 from applications.workflow import Action, Status
 from portal.audit.models import AuditEvent
 from portal.notifications.models import Notification
-from tests.accounts import org_helpers as h
-from tests.applications import case_helpers as ch
-from tests.factories import UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    ForeignNationalFactory,
+    OrganizationFactory,
+    Role,
+    UserFactory,
+    appoint,
+    appointee,
+    attach_required_documents,
+    office,
+    officer,
+    staff,
+    stored_pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -45,18 +56,13 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def org():
-    return h.organization()
-
-
-@pytest.fixture
 def alice(org):
-    return h.staff(org, full_name="山田 アリス", language="en")
+    return staff(org, full_name="山田 アリス", language="en")
 
 
 @pytest.fixture
 def stranger():
-    return h.staff(h.organization())
+    return staff(OrganizationFactory())
 
 
 @pytest.fixture
@@ -97,10 +103,17 @@ def advance(application: Application, *actions: str, actor=None) -> Application:
 
 
 def test_list_shows_the_organisations_submitted_cases_only(alice_client, org, alice):
-    mine = ch.case(org, alice)
-    draft = ch.draft(org, alice)
-    other_org = h.organization()
-    theirs = ch.case(other_org, h.staff(other_org))
+    mine = ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
+    draft = ApplicationFactory(organization=org, created_by=alice)
+    other_org = OrganizationFactory()
+    theirs = ApplicationFactory(
+        shortcut=True,
+        organization=other_org,
+        created_by=staff(other_org),
+        status=Status.SUBMITTED,
+    )
     response = alice_client.get(list_url())
     assert response.status_code == 200
     numbers = receipt_numbers(response)
@@ -113,7 +126,13 @@ def test_list_shows_the_organisations_submitted_cases_only(alice_client, org, al
 def test_list_row_shows_type_companions_person_stage_date_and_organisation(
     alice_client, org, alice
 ):
-    application = ch.case(org, alice, companions=("reentry", "other_activity"))
+    application = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        companions=("reentry", "other_activity"),
+        status=Status.SUBMITTED,
+    )
     application.foreign_national.family_name = "TRAN"
     application.foreign_national.save()
     html = text_of(alice_client.get(list_url()))
@@ -130,18 +149,40 @@ def test_list_row_shows_type_companions_person_stage_date_and_organisation(
 
 def test_list_newest_submission_first(alice_client, org, alice):
     now = timezone.now()
-    old = ch.case(org, alice, submitted_at=now - timedelta(days=3))
-    new = ch.case(org, alice, submitted_at=now - timedelta(hours=1))
-    middle = ch.case(org, alice, submitted_at=now - timedelta(days=1))
+    old = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        submitted_at=now - timedelta(days=3),
+        status=Status.SUBMITTED,
+    )
+    new = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        submitted_at=now - timedelta(hours=1),
+        status=Status.SUBMITTED,
+    )
+    middle = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        submitted_at=now - timedelta(days=1),
+        status=Status.SUBMITTED,
+    )
     numbers = receipt_numbers(alice_client.get(list_url()))
     assert numbers == [new.receipt_number, middle.receipt_number, old.receipt_number]
 
 
 def test_filter_by_organisation_for_a_user_of_two(client, org, alice):
-    other_org = h.organization()
-    h.appoint(alice, other_org)
-    mine = ch.case(org, alice)
-    theirs = ch.case(other_org, alice)
+    other_org = OrganizationFactory()
+    appoint(alice, other_org)
+    mine = ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
+    theirs = ApplicationFactory(
+        shortcut=True, organization=other_org, created_by=alice, status=Status.SUBMITTED
+    )
     client.force_login(alice)
     response = client.get(list_url())
     assert set(receipt_numbers(response)) == {
@@ -154,15 +195,22 @@ def test_filter_by_organisation_for_a_user_of_two(client, org, alice):
 
 
 def test_organisation_filter_is_hidden_for_a_user_of_one(alice_client, org, alice):
-    ch.case(org, alice)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
     assert 'name="organization"' not in alice_client.get(list_url()).content.decode()
 
 
 def test_filter_by_an_organisation_not_mine_is_an_error_not_a_leak(
     alice_client, org, alice
 ):
-    other_org = h.organization()
-    ch.case(other_org, h.staff(other_org))
+    other_org = OrganizationFactory()
+    ApplicationFactory(
+        shortcut=True,
+        organization=other_org,
+        created_by=staff(other_org),
+        status=Status.SUBMITTED,
+    )
     response = alice_client.get(list_url(organization=str(other_org.code)))
     assert response.status_code == 200
     assert response.context["rows"] == []
@@ -170,9 +218,24 @@ def test_filter_by_an_organisation_not_mine_is_an_error_not_a_leak(
 
 
 def test_filter_by_type(alice_client, org, alice):
-    extension = ch.case(org, alice)
-    change = ch.case(org, alice, type_code="change")
-    coe = ch.case(org, alice, type_code="coe", companions=())
+    extension = ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
+    change = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        type_code="change",
+        status=Status.SUBMITTED,
+    )
+    coe = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        type_code="coe",
+        companions=(),
+        status=Status.SUBMITTED,
+    )
     assert receipt_numbers(alice_client.get(list_url(type="change"))) == [
         change.receipt_number
     ]
@@ -203,15 +266,32 @@ def test_filter_by_type(alice_client, org, alice):
     ],
 )
 def test_filter_by_stage(alice_client, org, alice, state, statuses_in, statuses_out):
-    wanted = {ch.case(org, alice, status=s).receipt_number for s in statuses_in}
+    wanted = {
+        ApplicationFactory(
+            shortcut=True, organization=org, created_by=alice, status=s
+        ).receipt_number
+        for s in statuses_in
+    }
     for s in statuses_out:
-        ch.case(org, alice, status=s)
+        ApplicationFactory(shortcut=True, organization=org, created_by=alice, status=s)
     assert set(receipt_numbers(alice_client.get(list_url(state=state)))) == wanted
 
 
 def test_search_by_receipt_number_start_or_companion_receipt(alice_client, org, alice):
-    a = ch.case(org, alice, receipt_number="TKY-2026-1234567")
-    b = ch.case(org, alice, receipt_number="TKY-2026-7654321")
+    a = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        receipt_number="TKY-2026-1234567",
+        status=Status.SUBMITTED,
+    )
+    b = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        receipt_number="TKY-2026-7654321",
+        status=Status.SUBMITTED,
+    )
     assert receipt_numbers(alice_client.get(list_url(q="TKY-2026-123"))) == [
         a.receipt_number
     ]
@@ -226,10 +306,24 @@ def test_search_by_receipt_number_start_or_companion_receipt(alice_client, org, 
 
 
 def test_search_by_part_of_the_roman_letter_name(alice_client, org, alice):
-    a = ch.case(
-        org, alice, fn=ch.person(org, family_name="SANTOS", given_name="MARIA CLARA")
+    a = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        foreign_national=ForeignNationalFactory(
+            organization=org, family_name="SANTOS", given_name="MARIA CLARA"
+        ),
+        status=Status.SUBMITTED,
     )
-    b = ch.case(org, alice, fn=ch.person(org, family_name="RAMOS", given_name="JOSE"))
+    b = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        foreign_national=ForeignNationalFactory(
+            organization=org, family_name="RAMOS", given_name="JOSE"
+        ),
+        status=Status.SUBMITTED,
+    )
     assert receipt_numbers(alice_client.get(list_url(q="santos"))) == [a.receipt_number]
     assert receipt_numbers(alice_client.get(list_url(q="mar san"))) == [
         a.receipt_number
@@ -243,7 +337,9 @@ def test_search_by_part_of_the_roman_letter_name(alice_client, org, alice):
 
 
 def test_search_shorter_than_three_characters_is_explained(alice_client, org, alice):
-    ch.case(org, alice)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
     response = alice_client.get(list_url(q="ab"))
     html = text_of(response)
     assert response.context["rows"] == []
@@ -253,7 +349,9 @@ def test_search_shorter_than_three_characters_is_explained(alice_client, org, al
 
 
 def test_unknown_filter_values_are_errors_not_crashes(alice_client, org, alice):
-    ch.case(org, alice)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
     for params in ({"type": "nonsense"}, {"state": "lost"}, {"organization": "x"}):
         response = alice_client.get(list_url(**params))
         assert response.status_code == 200
@@ -263,11 +361,13 @@ def test_unknown_filter_values_are_errors_not_crashes(alice_client, org, alice):
 def _many_cases(org, user, count: int, *, same_time: bool = False) -> list[Application]:
     now = timezone.now()
     return [
-        ch.case(
-            org,
-            user,
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=user,
             companions=("reentry",),
             submitted_at=now if same_time else now - timedelta(minutes=i),
+            status=Status.SUBMITTED,
         )
         for i in range(count)
     ]
@@ -383,7 +483,7 @@ STEPS = ["received", "examination", "decision", "fee", "issuance", "handover"]
 
 
 def test_case_page_shows_the_timeline_at_received(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     response = alice_client.get(case_url(application))
     assert response.status_code == 200
     items = response.context["timeline"]
@@ -403,7 +503,7 @@ def test_case_page_shows_the_timeline_at_received(alice_client, org, alice):
 
 
 def test_timeline_ticks_done_steps_with_dates(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     advance(
         application,
         Action.START_EXAMINATION,
@@ -430,7 +530,7 @@ def test_timeline_ticks_done_steps_with_dates(alice_client, org, alice):
 
 
 def test_timeline_of_a_completed_case(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     advance(
         application,
         Action.START_EXAMINATION,
@@ -449,7 +549,7 @@ def test_timeline_of_a_completed_case(alice_client, org, alice):
 
 
 def test_timeline_back_in_examination_after_documents(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     advance(
         application,
         Action.START_EXAMINATION,
@@ -470,7 +570,7 @@ def test_timeline_back_in_examination_after_documents(alice_client, org, alice):
 
 
 def test_withdrawn_case_says_so_with_the_reason(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     advance(application, Action.START_EXAMINATION)
     services.application_withdraw(
         application=application, actor=alice, reason="Moved abroad"
@@ -488,7 +588,7 @@ def test_withdrawn_case_says_so_with_the_reason(alice_client, org, alice):
 
 
 def test_denied_case_says_so(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     advance(
         application,
         Action.START_EXAMINATION,
@@ -504,8 +604,10 @@ def test_special_period_is_shown_for_an_extension_before_the_decision(
     alice_client, org, alice
 ):
     expiry = timezone.localdate() + timedelta(days=40)
-    fn = ch.person(org, period_expiry=expiry)
-    application = ch.submitted(org, alice, fn=fn)
+    fn = ForeignNationalFactory(organization=org, period_expiry=expiry)
+    application = ApplicationFactory(
+        submitted=True, organization=org, created_by=alice, foreign_national=fn
+    )
     response = alice_client.get(case_url(application))
     assert response.context["special_period_end"] == expiry + relativedelta(months=2)
     html = text_of(response)
@@ -521,14 +623,32 @@ def test_special_period_is_shown_for_an_extension_before_the_decision(
 
 
 def test_no_special_period_for_other_types_or_short_stays(alice_client, org, alice):
-    coe = ch.case(org, alice, type_code="coe", companions=())
+    coe = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        type_code="coe",
+        companions=(),
+        status=Status.SUBMITTED,
+    )
     assert alice_client.get(case_url(coe)).context["special_period_end"] is None
-    short = ch.case(org, alice, fn=ch.person(org, current_period="30d"))
+    short = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        foreign_national=ForeignNationalFactory(organization=org, current_period="30d"),
+        status=Status.SUBMITTED,
+    )
     assert alice_client.get(case_url(short)).context["special_period_end"] is None
 
 
 def test_case_page_shows_what_was_sent(alice_client, org, alice):
-    application = ch.submitted(org, alice, companions=("reentry", "other_activity"))
+    application = ApplicationFactory(
+        submitted=True,
+        organization=org,
+        created_by=alice,
+        companions=("reentry", "other_activity"),
+    )
     documents = list(application.documents.select_related("file"))
     html = text_of(alice_client.get(case_url(application)))
     person = application.foreign_national
@@ -546,7 +666,7 @@ def test_case_page_shows_what_was_sent(alice_client, org, alice):
 
 @pytest.mark.japanese
 def test_case_page_is_japanese_by_default(client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     client.force_login(alice)
     html = text_of(client.get(case_url(application)))
     assert '<html lang="ja">' in html
@@ -555,7 +675,7 @@ def test_case_page_is_japanese_by_default(client, org, alice):
 
 
 def test_receipt_downloads_are_offered_once_rendered(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     html = text_of(alice_client.get(case_url(application)))
     assert "being prepared" in html
     assert reverse("applications:receipt", args=[application.code, "ja"]) not in html
@@ -564,8 +684,9 @@ def test_receipt_downloads_are_offered_once_rendered(alice_client, org, alice):
             application=application,
             kind="receipt",
             language=language,
-            file=ch.stored_pdf(
-                f"receipt-{language}.pdf", purpose="application_receipt"
+            file=stored_pdf(
+                f"receipt-{language}.pdf",
+                purpose="application_receipt",
             ),
         )
     html = text_of(alice_client.get(case_url(application)))
@@ -575,7 +696,7 @@ def test_receipt_downloads_are_offered_once_rendered(alice_client, org, alice):
 
 
 def test_viewing_a_case_is_audited(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     alice_client.get(case_url(application))
     event = AuditEvent.objects.filter(action="application.view").get()
     assert event.actor == alice
@@ -584,7 +705,7 @@ def test_viewing_a_case_is_audited(alice_client, org, alice):
 
 
 def test_a_draft_has_no_case_page_but_leads_to_the_draft(alice_client, org, alice):
-    draft = ch.draft(org, alice)
+    draft = ApplicationFactory(organization=org, created_by=alice)
     response = alice_client.get(case_url(draft))
     assert response.status_code == 302
     assert response["Location"] == reverse("applications:draft", args=[draft.code])
@@ -593,7 +714,7 @@ def test_a_draft_has_no_case_page_but_leads_to_the_draft(alice_client, org, alic
 
 
 def test_a_companion_has_no_case_page_of_its_own(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     companion = application.companions.get()
     assert alice_client.get(case_url(companion)).status_code == 404
 
@@ -612,9 +733,16 @@ def test_case_page_queries_are_constant_in_documents_and_events(
         assert response.status_code == 200
         return len(ctx.captured_queries)
 
-    small = ch.submitted(org, alice, companions=())
-    big = ch.submitted(org, alice, companions=("reentry", "other_activity"))
-    ch.attach_required_documents(big, extra=12)
+    small = ApplicationFactory(
+        submitted=True, organization=org, created_by=alice, companions=()
+    )
+    big = ApplicationFactory(
+        submitted=True,
+        organization=org,
+        created_by=alice,
+        companions=("reentry", "other_activity"),
+    )
+    attach_required_documents(big, extra=12)
     advance(
         big,
         Action.START_EXAMINATION,
@@ -628,7 +756,7 @@ def test_case_page_queries_are_constant_in_documents_and_events(
             application=big,
             kind="receipt",
             language=language,
-            file=ch.stored_pdf(purpose="application_receipt"),
+            file=stored_pdf(purpose="application_receipt"),
         )
     few, many = measure(small), measure(big)
     assert few == many <= 10, (few, many)
@@ -638,7 +766,7 @@ def test_case_page_queries_are_constant_in_documents_and_events(
 
 
 def test_org_users_download_documents_and_others_get_404(client, org, alice, stranger):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     document = application.documents.select_related("file").first()
     url = reverse("files:download", args=[document.file.code])
     client.force_login(alice)
@@ -651,7 +779,7 @@ def test_org_users_download_documents_and_others_get_404(client, org, alice, str
 
 
 def test_examiners_of_the_office_may_view_documents_inline(client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     document = application.documents.select_related("file").first()
     examiner = UserFactory(mfa=True)
     OfficerRole.objects.create(
@@ -659,7 +787,7 @@ def test_examiners_of_the_office_may_view_documents_inline(client, org, alice):
     )
     elsewhere = UserFactory(mfa=True)
     OfficerRole.objects.create(
-        user=elsewhere, office=h.office("NGY"), role=OfficerRole.Role.EXAMINER
+        user=elsewhere, office=office("NGY"), role=OfficerRole.Role.EXAMINER
     )
     url = reverse("files:download", args=[document.file.code]) + "?inline=1"
     client.force_login(examiner)
@@ -674,7 +802,7 @@ def test_examiners_of_the_office_may_view_documents_inline(client, org, alice):
 
 
 def test_withdrawal_needs_a_reason(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     page = alice_client.get(case_url(application, "withdraw"))
     assert page.status_code == 200
     assert "Withdraw the application?" in text_of(page)
@@ -690,8 +818,10 @@ def test_withdrawal_needs_a_reason(alice_client, org, alice):
 def test_withdrawal_withdraws_with_companions_and_tells_everyone(
     alice_client, org, alice, mailoutbox
 ):
-    colleague = h.staff(org)
-    application = ch.submitted(org, alice, companions=("reentry",))
+    colleague = staff(org)
+    application = ApplicationFactory(
+        submitted=True, organization=org, created_by=alice, companions=("reentry",)
+    )
     advance(application, Action.START_EXAMINATION)
     examiner = UserFactory(mfa=True)
     OfficerRole.objects.create(
@@ -740,7 +870,7 @@ def test_withdrawal_emails_the_organisation_and_the_office(
 ):
     from portal.celery import app as celery_app
 
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     examiner = UserFactory(mfa=True, email="examiner@example.jp", language="en")
     OfficerRole.objects.create(
         user=examiner, office=application.office, role=OfficerRole.Role.EXAMINER
@@ -762,7 +892,7 @@ def test_withdrawal_emails_the_organisation_and_the_office(
 
 
 def test_withdrawing_twice_changes_nothing_more(alice_client, org, alice):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     alice_client.post(case_url(application, "withdraw"), {"reason": "Duplicate filing"})
     events = StatusEvent.objects.count()
     response = alice_client.post(case_url(application, "withdraw"), {"reason": "Again"})
@@ -781,7 +911,9 @@ def test_withdrawing_twice_changes_nothing_more(alice_client, org, alice):
     ],
 )
 def test_no_withdrawal_after_a_decision(alice_client, org, alice, actions):
-    application = advance(ch.submitted(org, alice), *actions)
+    application = advance(
+        ApplicationFactory(submitted=True, organization=org, created_by=alice), *actions
+    )
     page = alice_client.get(case_url(application))
     assert "Withdraw this application" not in text_of(page)
     for method in ("get", "post"):
@@ -800,7 +932,9 @@ def test_withdrawal_racing_a_decision_is_refused_with_a_message(
     alice_client, org, alice, monkeypatch
 ):
     application = advance(
-        ch.submitted(org, alice), Action.START_EXAMINATION, Action.PROPOSE_DECISION
+        ApplicationFactory(submitted=True, organization=org, created_by=alice),
+        Action.START_EXAMINATION,
+        Action.PROPOSE_DECISION,
     )
     original = services.application_withdraw
 
@@ -820,16 +954,16 @@ def test_withdrawal_racing_a_decision_is_refused_with_a_message(
 
 
 def test_another_organisations_user_gets_404_everywhere(client, org, alice, stranger):
-    application = ch.submitted(org, alice)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     for language in ("ja", "en"):
         GeneratedDocument.objects.create(
             application=application,
             kind="receipt",
             language=language,
-            file=ch.stored_pdf(purpose="application_receipt"),
+            file=stored_pdf(purpose="application_receipt"),
         )
-    appointee_elsewhere = h.appointee(h.organization())
-    officer = h.reception_officer()
+    appointee_elsewhere = appointee(OrganizationFactory())
+    reception = officer(Role.RECEPTION, mfa=True)
     urls = [
         ("get", case_url(application)),
         ("get", case_url(application, "withdraw")),
@@ -841,7 +975,7 @@ def test_another_organisations_user_gets_404_everywhere(client, org, alice, stra
         for f in [d.file for d in application.documents.select_related("file")]
         + [g.file for g in application.generated_documents.select_related("file")]
     ]
-    for outsider in (stranger, appointee_elsewhere, officer):
+    for outsider in (stranger, appointee_elsewhere, reception):
         client.force_login(outsider)
         for method, url in urls:
             response = getattr(client, method)(url, {"reason": "not mine"})
@@ -871,9 +1005,9 @@ def test_unknown_codes_are_404(alice_client):
 
 
 def test_suspended_user_reads_but_cannot_withdraw(client, org, alice):
-    application = ch.submitted(org, alice)
-    suspended = h.staff(org, status=User.Status.SUSPENDED)
-    expired = h.staff(org, valid_days=-1)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
+    suspended = staff(org, status=User.Status.SUSPENDED)
+    expired = staff(org, valid_days=-1)
     for reader in (suspended, expired):
         client.force_login(reader)
         page = client.get(case_url(application))
@@ -891,7 +1025,9 @@ def test_suspended_user_reads_but_cannot_withdraw(client, org, alice):
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, org, alice):
-    application = ch.case(org, alice)
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
     for url in (list_url(), case_url(application), case_url(application, "withdraw")):
         response = client.get(url)
         assert response.status_code == 302
@@ -899,8 +1035,8 @@ def test_anonymous_users_are_sent_to_sign_in(client, org, alice):
 
 
 def test_appointee_sees_the_organisations_cases(client, org, alice):
-    application = ch.submitted(org, alice)
-    scrivener = h.appointee(org)
+    application = ApplicationFactory(submitted=True, organization=org, created_by=alice)
+    scrivener = appointee(org)
     client.force_login(scrivener)
     assert client.get(case_url(application)).status_code == 200
     assert receipt_numbers(client.get(list_url())) == [application.receipt_number]
@@ -925,8 +1061,14 @@ def test_dashboard_panel_counts_by_stage_and_lists_the_latest_five(
             Status.WITHDRAWN,
         ]
     ):
-        ch.case(org, alice, status=status, submitted_at=now - timedelta(hours=i))
-    ch.draft(org, alice)
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=alice,
+            status=status,
+            submitted_at=now - timedelta(hours=i),
+        )
+    ApplicationFactory(organization=org, created_by=alice)
     response = alice_client.get(reverse("dashboard"))
     panels = dict(response.context["panels"])
     panel = panels["applications/cases/_dashboard_panel.html"]
@@ -947,8 +1089,8 @@ def test_dashboard_panel_counts_by_stage_and_lists_the_latest_five(
 
 
 def test_dashboard_panel_is_for_portal_users_only(client):
-    officer = h.reception_officer()
-    client.force_login(officer)
+    reception = officer(Role.RECEPTION, mfa=True)
+    client.force_login(reception)
     panels = dict(client.get(reverse("dashboard")).context["panels"])
     assert "applications/cases/_dashboard_panel.html" not in panels
 
@@ -966,13 +1108,20 @@ def test_case_pages_pass_axe_in_both_languages(
     from applications import documents
     from tests.portal.test_pages import _axe_violations
 
-    org = h.organization()
-    alice = h.staff(org, full_name="山田 アリス")
-    h.appoint(alice, h.organization())
-    application = ch.submitted(org, alice, companions=("reentry", "other_activity"))
+    org = OrganizationFactory()
+    alice = staff(org, full_name="山田 アリス")
+    appoint(alice, OrganizationFactory())
+    application = ApplicationFactory(
+        submitted=True,
+        organization=org,
+        created_by=alice,
+        companions=("reentry", "other_activity"),
+    )
     advance(application, Action.START_EXAMINATION, Action.REQUEST_DOCUMENTS)
     documents.receipt_render(application_id=application.pk)
-    ch.case(org, alice, status=Status.WITHDRAWN)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.WITHDRAWN
+    )
     client.force_login(alice)
     session = client.cookies[django_settings.SESSION_COOKIE_NAME].value
     pages = [

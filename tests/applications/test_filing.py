@@ -24,8 +24,8 @@ from applications.models import Application, ApplicationDocument, ForeignNationa
 from applications.workflow import Status
 from portal.files.models import StoredFile
 from portal.lib.emails import render_email
-from tests.accounts import org_helpers
 from tests.applications import filing_data as fd
+from tests.factories import OrganizationFactory, appoint, appointee, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -60,24 +60,24 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def org(reference_data):
-    return org_helpers.organization(category=3)
+    return OrganizationFactory(category=3)
 
 
 @pytest.fixture
 def alice(org):
-    return org_helpers.staff(org, full_name="山田 花子")
+    return staff(org, full_name="山田 花子")
 
 
 @pytest.fixture
 def bob(org):
     """Alice's colleague."""
-    return org_helpers.staff(org, full_name="鈴木 一郎")
+    return staff(org, full_name="鈴木 一郎")
 
 
 @pytest.fixture
 def mallory(reference_data):
     """A user of another organisation."""
-    return org_helpers.staff(org_helpers.organization())
+    return staff(OrganizationFactory())
 
 
 @pytest.fixture
@@ -107,8 +107,8 @@ def test_one_organisation_skips_the_organisation_question(client, alice, org):
 
 
 def test_several_organisations_are_asked_for(client, alice, org):
-    other = org_helpers.organization()
-    org_helpers.appoint(alice, other)
+    other = OrganizationFactory()
+    appoint(alice, other)
     client.force_login(alice)
     response = client.get(reverse("applications:start"))
     assert response.status_code == 200
@@ -686,7 +686,7 @@ def test_submit_on_a_stale_page_is_refused(client, alice, fn, media):
 
 def test_drafts_are_the_organisations(client, alice, bob, org, fn, mallory):
     application = fd.draft(alice, fn)
-    scrivener = org_helpers.appointee(org)
+    scrivener = appointee(org)
     for user in (bob, scrivener):
         client.force_login(user)
         page = client.get(reverse("applications:drafts")).content.decode()

@@ -17,8 +17,8 @@ from applications import services, validators
 from applications.forms import ForeignNationalForm
 from applications.models import ForeignNational, StatusOfResidence, StatusSubCategory
 from applications.services import people as people_services
-from tests.accounts import org_helpers
 from tests.applications import filing_data as fd
+from tests.factories import OrganizationFactory, staff
 
 
 @pytest.fixture(autouse=True)
@@ -220,12 +220,12 @@ def test_the_photo_is_4_high_by_3_wide(width, height, ok):
 
 @pytest.fixture
 def org(reference_data):
-    return org_helpers.organization(category=3)
+    return OrganizationFactory(category=3)
 
 
 @pytest.fixture
 def alice(org):
-    return org_helpers.staff(org)
+    return staff(org)
 
 
 def form_data(**overrides: str) -> dict[str, str]:
@@ -379,7 +379,7 @@ def test_same_nationality_and_passport_in_the_organisation_is_a_duplicate(org, a
 @pytest.mark.django_db
 def test_not_a_duplicate_in_another_organisation_or_another_nationality(org):
     fd.person(org, passport_number="C1234567")
-    other_org = org_helpers.organization()
+    other_org = OrganizationFactory()
     assert ForeignNationalForm(form_data(), organization=other_org).is_valid()
     assert ForeignNationalForm(form_data(nationality="PH"), organization=org).is_valid()
     # A person's own record is not a duplicate of itself.
@@ -411,7 +411,7 @@ def test_a_concurrent_duplicate_is_caught_by_the_constraint(org, alice, monkeypa
 
 @pytest.mark.django_db
 def test_saving_needs_an_active_filer_of_the_organisation(org, alice):
-    stranger = org_helpers.staff(org_helpers.organization())
+    stranger = staff(OrganizationFactory())
     values = {
         **ForeignNationalForm.initial_from(fd.person(org)),
         "passport_number": "X1",
@@ -483,7 +483,7 @@ def test_a_colleague_changes_a_person_and_strangers_get_404(
     client, english, org, alice
 ):
     person = fd.person(org)
-    bob = org_helpers.staff(org)
+    bob = staff(org)
     client.force_login(bob)
     response = client.post(
         reverse("applications:foreign_national", args=[person.code]),
@@ -496,7 +496,7 @@ def test_a_colleague_changes_a_person_and_strangers_get_404(
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.address_in_japan == "大阪府大阪市北区1-1"
-    stranger = org_helpers.staff(org_helpers.organization())
+    stranger = staff(OrganizationFactory())
     client.force_login(stranger)
     assert (
         client.get(
@@ -552,7 +552,7 @@ def test_a_change_on_a_stale_page_is_refused_and_shows_the_newer_details(
 ):
     person = fd.person(org)
     loaded_at = person.updated_at.isoformat()
-    bob = org_helpers.staff(org)
+    bob = staff(org)
     services.foreign_national_save(
         organization=org,
         values={"address_in_japan": "大阪府大阪市北区1-1"},

@@ -20,8 +20,13 @@ from applications.workflow import Status
 from portal.audit.models import AuditEvent
 from portal.celery import app as celery_app
 from portal.files.models import StoredFile
-from tests.accounts import org_helpers as h
-from tests.applications import case_helpers as ch
+from tests.factories import (
+    ApplicationFactory,
+    OrganizationFactory,
+    attach_required_documents,
+    staff,
+    stored_pdf,
+)
 from tests.portal.test_pdf import assert_cjk_font_embedded
 
 pytestmark = pytest.mark.django_db
@@ -54,20 +59,17 @@ def celery_eager():
 
 
 @pytest.fixture
-def org():
-    return h.organization()
-
-
-@pytest.fixture
 def alice(org):
-    return h.staff(org)
+    return staff(org)
 
 
 @pytest.fixture
 def application(org, alice, monkeypatch):
     """A submitted extension with a multiple re-entry companion; the on-commit
     queueing is not run (pytest-django's transaction never commits)."""
-    return ch.submitted(org, alice, companions=("reentry",))
+    return ApplicationFactory(
+        submitted=True, organization=org, created_by=alice, companions=("reentry",)
+    )
 
 
 def pdf_text(data: bytes) -> str:
@@ -150,7 +152,14 @@ def test_receipt_time_is_japan_time(application, org, alice):
 
 
 def test_a_free_type_says_no_fee(org, alice, media_root):
-    coe = ch.case(org, alice, type_code="coe", companions=())
+    coe = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        type_code="coe",
+        companions=(),
+        status=Status.SUBMITTED,
+    )
     context = documents.receipt_context(coe)
     assert [line.amount_yen for line in context["fees"]] == [0]
     assert context["fee_total"] == "0"
@@ -175,7 +184,7 @@ def test_only_missing_languages_are_rendered(application, monkeypatch):
         application=application,
         kind="receipt",
         language="ja",
-        file=ch.stored_pdf(purpose="application_receipt"),
+        file=stored_pdf(purpose="application_receipt"),
     )
     rendered: list[str] = []
     real = documents.render_pdf
@@ -203,7 +212,7 @@ def test_a_worker_that_loses_the_race_leaves_one_file(
             application=application,
             kind="receipt",
             language=language,
-            file=ch.stored_pdf(f"rival-{language}.pdf", purpose="application_receipt"),
+            file=stored_pdf(f"rival-{language}.pdf", purpose="application_receipt"),
         )
         return pdf
 
@@ -221,9 +230,13 @@ def test_a_worker_that_loses_the_race_leaves_one_file(
 @pytest.mark.parametrize("what", ["draft", "companion", "unknown"])
 def test_drafts_companions_and_unknown_ids_are_skipped(org, alice, what):
     if what == "draft":
-        target = ch.draft(org, alice).pk
+        target = ApplicationFactory(organization=org, created_by=alice).pk
     elif what == "companion":
-        target = ch.submitted(org, alice).companions.get().pk
+        target = (
+            ApplicationFactory(submitted=True, organization=org, created_by=alice)
+            .companions.get()
+            .pk
+        )
     else:
         target = 999_999
     assert documents.receipt_render(application_id=target) is False
@@ -235,8 +248,8 @@ def test_submission_renders_the_receipts_on_commit(
 ):
     from applications import services
 
-    application = ch.draft(org, alice)
-    ch.attach_required_documents(application)
+    application = ApplicationFactory(organization=org, created_by=alice)
+    attach_required_documents(application)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.application_submit(application=application, actor=alice)
     assert callbacks
@@ -259,8 +272,8 @@ def test_submission_succeeds_when_the_broker_is_down(
 
     monkeypatch.setattr(render_receipt, "apply_async", broker_down)
     monkeypatch.setattr(render_application_form, "apply_async", broker_down)
-    application = ch.draft(org, alice)
-    ch.attach_required_documents(application)
+    application = ApplicationFactory(organization=org, created_by=alice)
+    attach_required_documents(application)
     with django_capture_on_commit_callbacks(execute=True):
         submitted = services.application_submit(application=application, actor=alice)
     assert submitted.status == Status.SUBMITTED
@@ -275,10 +288,10 @@ def test_the_sweep_renders_receipts_the_queue_missed(org, alice, celery_eager):
     from applications.models import Application
     from applications.tasks import render_missing_receipts
 
-    missed = ch.submitted(org, alice)
-    fresh = ch.submitted(org, alice)
-    old = ch.submitted(org, alice)
-    draft = ch.draft(org, alice)
+    missed = ApplicationFactory(submitted=True, organization=org, created_by=alice)
+    fresh = ApplicationFactory(submitted=True, organization=org, created_by=alice)
+    old = ApplicationFactory(submitted=True, organization=org, created_by=alice)
+    draft = ApplicationFactory(organization=org, created_by=alice)
     now = timezone.now()
     Application.objects.filter(pk=missed.pk).update(
         submitted_at=now - timedelta(hours=1)
@@ -336,7 +349,7 @@ def test_download_is_404_until_rendered_and_for_other_languages(
 
 def test_download_is_404_for_another_organisation(client, application):
     documents.receipt_render(application_id=application.pk)
-    stranger = h.staff(h.organization())
+    stranger = staff(OrganizationFactory())
     client.force_login(stranger)
     for language in ("ja", "en"):
         assert client.get(receipt_url(application, language)).status_code == 404
@@ -350,5 +363,5 @@ def test_read_only_users_may_download(client, application, org):
     from accounts.models import User
 
     documents.receipt_render(application_id=application.pk)
-    client.force_login(h.staff(org, status=User.Status.SUSPENDED))
+    client.force_login(staff(org, status=User.Status.SUSPENDED))
     assert client.get(receipt_url(application, "ja")).status_code == 200

@@ -18,8 +18,12 @@ from applications import services
 from applications.models import Application
 from applications.services import submission
 from applications.workflow import Status
-from tests.accounts import org_helpers as h
-from tests.applications import case_helpers as ch
+from tests.factories import (
+    ApplicationFactory,
+    OrganizationFactory,
+    attach_required_documents,
+    staff,
+)
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -43,15 +47,21 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 def test_a_collision_with_an_existing_number_draws_another(monkeypatch):
-    org = h.organization()
-    alice = h.staff(org)
-    first = ch.case(org, alice, receipt_number=TAKEN)
+    org = OrganizationFactory()
+    alice = staff(org)
+    first = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        receipt_number=TAKEN,
+        status=Status.SUBMITTED,
+    )
     draws = iter([TAKEN, TAKEN, "TKY-2026-0000002", "TKY-2026-0000003"])
     monkeypatch.setattr(
         submission, "receipt_number_candidate", lambda _code: next(draws)
     )
-    draft = ch.draft(org, alice)
-    ch.attach_required_documents(draft)
+    draft = ApplicationFactory(organization=org, created_by=alice)
+    attach_required_documents(draft)
     case = services.application_submit(application=draft, actor=alice)
     assert case.status == Status.SUBMITTED
     assert case.receipt_number == "TKY-2026-0000002"
@@ -64,11 +74,14 @@ def test_a_collision_with_an_existing_number_draws_another(monkeypatch):
 def test_two_submissions_drawing_the_same_number_both_succeed(monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("concurrency is tested on PostgreSQL")
-    org = h.organization()
-    alice, bob = h.staff(org), h.staff(org)
-    drafts = [ch.draft(org, alice), ch.draft(org, bob)]
+    org = OrganizationFactory()
+    alice, bob = staff(org), staff(org)
+    drafts = [
+        ApplicationFactory(organization=org, created_by=alice),
+        ApplicationFactory(organization=org, created_by=bob),
+    ]
     for draft in drafts:
-        ch.attach_required_documents(draft)
+        attach_required_documents(draft)
 
     real = submission.receipt_number_candidate
     draws: Counter[int] = Counter()

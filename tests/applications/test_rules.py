@@ -24,8 +24,13 @@ from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
 from portal.files.access import file_access
 from portal.lib.errors import IllegalTransition
-from tests.accounts import org_helpers as h
-from tests.applications import case_helpers as ch
+from tests.factories import (
+    ApplicationFactory,
+    ForeignNationalFactory,
+    OrganizationFactory,
+    attach_required_documents,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -44,13 +49,8 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def org():
-    return h.organization()
-
-
-@pytest.fixture
 def alice(org):
-    return h.staff(org, language="en")
+    return staff(org, language="en")
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def text_of(response) -> str:
 def test_may_file_for_decides_the_persons_page_and_its_service(
     alice_client, org, alice, deny
 ):
-    person = ch.person(org)
+    person = ForeignNationalFactory(organization=org)
     calls = deny("may_file_for")
     response = alice_client.get(
         reverse("applications:foreign_national", args=[person.code])
@@ -109,7 +109,7 @@ def test_may_file_for_decides_the_persons_page_and_its_service(
 def test_may_edit_draft_decides_the_send_form_and_the_draft_services(
     alice_client, org, alice, deny
 ):
-    draft = ch.draft(org, alice)
+    draft = ApplicationFactory(organization=org, created_by=alice)
     calls = deny("may_edit_draft")
     response = alice_client.get(reverse("applications:draft_check", args=[draft.code]))
     assert response.context["can_write"] is False
@@ -132,7 +132,7 @@ def test_may_edit_draft_decides_the_send_form_and_the_draft_services(
 def test_may_delete_draft_decides_the_delete_link_and_the_service(
     alice_client, org, alice, deny
 ):
-    draft = ch.draft(org, alice)
+    draft = ApplicationFactory(organization=org, created_by=alice)
     calls = deny("may_delete_draft")
     hub = alice_client.get(reverse("applications:draft", args=[draft.code]))
     assert hub.context["may_delete"] is False
@@ -153,7 +153,7 @@ def test_may_delete_draft_decides_the_delete_link_and_the_service(
 def test_may_withdraw_decides_the_withdraw_link_and_the_service(
     alice_client, org, alice, deny
 ):
-    case = ch.submitted(org, alice)
+    case = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     calls = deny("may_withdraw")
     response = alice_client.get(reverse("applications:case", args=[case.code]))
     assert response.context["may_withdraw"] is False
@@ -170,8 +170,8 @@ def test_may_withdraw_decides_the_withdraw_link_and_the_service(
 def test_may_download_decides_the_receipt_page_and_the_file_access(
     alice_client, org, alice, deny
 ):
-    draft = ch.draft(org, alice)
-    document = ch.attach_required_documents(draft)[0]
+    draft = ApplicationFactory(organization=org, created_by=alice)
+    document = attach_required_documents(draft)[0]
     case = services.application_submit(application=draft, actor=alice)
     assert file_access(alice, document.file) == "view"
     calls = deny("may_download")
@@ -184,10 +184,10 @@ def test_may_download_decides_the_receipt_page_and_the_file_access(
 
 
 def test_without_a_spy_the_pages_show_what_the_rules_allow(alice_client, org, alice):
-    draft = ch.draft(org, alice)
+    draft = ApplicationFactory(organization=org, created_by=alice)
     hub = alice_client.get(reverse("applications:draft", args=[draft.code]))
     assert hub.context["may_delete"] is True
-    case = ch.submitted(org, alice)
+    case = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     page = alice_client.get(reverse("applications:case", args=[case.code]))
     assert page.context["may_withdraw"] is True
 
@@ -197,11 +197,11 @@ def test_without_a_spy_the_pages_show_what_the_rules_allow(alice_client, org, al
 
 @pytest.mark.parametrize("who", ["stranger", "suspended", "expired"])
 def test_withdraw_refuses_a_stranger_and_a_read_only_user(org, alice, who):
-    case = ch.submitted(org, alice)
+    case = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     actor = {
-        "stranger": lambda: h.staff(h.organization()),
-        "suspended": lambda: h.staff(org, status=User.Status.SUSPENDED),
-        "expired": lambda: h.staff(org, valid_days=-1),
+        "stranger": lambda: staff(OrganizationFactory()),
+        "suspended": lambda: staff(org, status=User.Status.SUSPENDED),
+        "expired": lambda: staff(org, valid_days=-1),
     }[who]()
     events = StatusEvent.objects.count()
     with pytest.raises(PermissionDenied):
@@ -236,8 +236,10 @@ def _history(row: Application) -> list[tuple[str, str, str]]:
 
 
 def test_submission_moves_each_companion_with_its_event_and_audit(org, alice):
-    draft = ch.draft(org, alice, companions=("reentry", "other_activity"))
-    ch.attach_required_documents(draft)
+    draft = ApplicationFactory(
+        organization=org, created_by=alice, companions=("reentry", "other_activity")
+    )
+    attach_required_documents(draft)
     case = services.application_submit(application=draft, actor=alice)
     companions = list(case.companions.order_by("pk"))
     assert len(companions) == 2
@@ -268,7 +270,7 @@ def test_submission_moves_each_companion_with_its_event_and_audit(org, alice):
 def test_a_decision_moves_each_companion_with_its_times_event_and_audit(
     org, alice, action, target
 ):
-    case = ch.submitted(org, alice)
+    case = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     for step in (Action.START_EXAMINATION, Action.PROPOSE_DECISION, action):
         case = services.application_transition(
             application=case, action=step, actor=alice
@@ -288,7 +290,7 @@ def test_a_decision_moves_each_companion_with_its_times_event_and_audit(
 
 
 def test_withdrawal_gives_companions_the_reason_times_and_history(org, alice):
-    case = ch.submitted(org, alice)
+    case = ApplicationFactory(submitted=True, organization=org, created_by=alice)
     withdrawn = services.application_withdraw(
         application=case, actor=alice, reason="The contract was cancelled."
     )

@@ -25,18 +25,15 @@ from applications.workflow import (
 )
 from portal.audit.models import AuditEvent
 from portal.lib.errors import IllegalTransition, StaleEdit, next_state
-from tests.accounts import org_helpers as h
-from tests.applications import case_helpers as ch
-from tests.factories import UserFactory
+from tests.factories import (
+    ApplicationFactory,
+    UserFactory,
+    attach_required_documents,
+)
 
 pytestmark = pytest.mark.django_db
 
 ALL_PAIRS = list(itertools.product(Status.values, Action.values))
-
-
-@pytest.fixture
-def org():
-    return h.organization()
 
 
 @pytest.fixture
@@ -50,8 +47,14 @@ def filer(org) -> User:
 def in_status(org, user, status: str) -> Application:
     """A main application with a re-entry companion, in ``status``."""
     if status == Status.DRAFT:
-        return ch.draft(org, user)
-    return ch.case(org, user, status=status, submitted_at=timezone.now())
+        return ApplicationFactory(organization=org, created_by=user)
+    return ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=user,
+        status=status,
+        submitted_at=timezone.now(),
+    )
 
 
 def snapshot(application: Application) -> tuple:
@@ -288,8 +291,8 @@ def test_withdrawal_requires_a_reason(org, filer):
 
 
 def test_submit_twice_is_a_noop(org, filer):
-    application = ch.draft(org, filer)
-    ch.attach_required_documents(application)
+    application = ApplicationFactory(organization=org, created_by=filer)
+    attach_required_documents(application)
     first = services.application_submit(application=application, actor=filer)
     second = services.application_submit(application=application, actor=filer)
     assert second.receipt_number == first.receipt_number

@@ -20,9 +20,8 @@ import pytest
 from applications.models import Application
 from applications.reference_data import load_document_slots
 from applications.workflow import Status
-from tests.accounts import org_helpers
 from tests.applications import filing_data as fd
-from tests.factories import PASSWORD, totp_code
+from tests.factories import PASSWORD, OrganizationFactory, staff, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -137,8 +136,8 @@ def _answer(page, name: str, value: object) -> None:
 def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     page, live_server, screenshot_dir, document_slots, media_root, tmp_path
 ):
-    org = org_helpers.organization(category=3, name_ja="株式会社さくら技研")
-    user = org_helpers.staff(org, full_name="佐藤 花子")
+    org = OrganizationFactory(category=3, name_ja="株式会社さくら技研")
+    user = staff(org, full_name="佐藤 花子")
     person = fd.person(org)
     photo = tmp_path / "photo.png"
     photo.write_bytes(fd.image_bytes(300, 400))
@@ -262,8 +261,8 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
 def test_a_rule_failure_is_shown_on_the_page_that_must_change(
     page, live_server, screenshot_dir, document_slots, media_root
 ):
-    org = org_helpers.organization(category=2)
-    user = org_helpers.staff(org)
+    org = OrganizationFactory(category=2)
+    user = staff(org)
     person = fd.person(org)
     too_late = timezone.localdate() + timedelta(days=6 * 366)
     application = fd.ready_extension(user, person, reentry_until=too_late)

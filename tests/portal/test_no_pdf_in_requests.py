@@ -15,8 +15,12 @@ import pytest
 from applications import documents
 from applications.models import GeneratedDocument
 from applications.tasks import render_receipt
-from tests.accounts import org_helpers as h
-from tests.applications import case_helpers as ch
+from tests.factories import (
+    ApplicationFactory,
+    OrganizationFactory,
+    attach_required_documents,
+    staff,
+)
 
 # Transactional: the on-commit hooks run when the view's transaction commits,
 # inside the request, as in production.
@@ -84,10 +88,10 @@ def test_submission_queues_the_receipt_and_renders_no_pdf(
             queued.append(task.name)
 
     monkeypatch.setattr(tasks, "_publish", publish)
-    org = h.organization()
-    alice = h.staff(org)
-    application = ch.draft(org, alice)
-    ch.attach_required_documents(application)
+    org = OrganizationFactory()
+    alice = staff(org)
+    application = ApplicationFactory(organization=org, created_by=alice)
+    attach_required_documents(application)
     client.force_login(alice)
     response = client.post(
         reverse("applications:draft_check", args=[application.code]),

@@ -8,11 +8,7 @@ from typing import Any
 
 import pytest
 
-from accounts.models import Organization, User
-from tests.accounts.org_helpers import organization, staff
-from tests.review.exam_helpers import Role, officer
-
-# --- Examination personas and settings ---------------------------------------------------
+# --- Settings (the personas are in tests/conftest.py) ----------------------------------
 
 
 @pytest.fixture
@@ -35,50 +31,3 @@ def private_media(settings: Any, tmp_path: Path) -> Path:
         },
     }
     return root
-
-
-@pytest.fixture
-def org(db: None) -> Organization:
-    return organization()
-
-
-@pytest.fixture
-def org_staff(org: Organization) -> User:
-    return staff(org, full_name="申請 花子", language="en")
-
-
-@pytest.fixture
-def colleague(org: Organization) -> User:
-    """A second member of the organisation (hears about every step too)."""
-    return staff(org)
-
-
-@pytest.fixture
-def examiner(db: None) -> User:
-    return officer(Role.EXAMINER, full_name="審査 一郎")
-
-
-@pytest.fixture
-def other_examiner(db: None) -> User:
-    return officer(Role.EXAMINER, full_name="審査 二郎")
-
-
-@pytest.fixture
-def supervisor(db: None) -> User:
-    return officer(Role.SUPERVISOR, full_name="統括 三郎")
-
-
-@pytest.fixture
-def second_supervisor(db: None) -> User:
-    return officer(Role.SUPERVISOR, full_name="統括 四郎")
-
-
-@pytest.fixture
-def clerk(db: None) -> User:
-    return officer(Role.CLERK, full_name="交付 五郎")
-
-
-@pytest.fixture
-def stranger_officer(db: None) -> User:
-    """An examiner and supervisor of another office (Nagoya)."""
-    return officer(Role.EXAMINER, Role.SUPERVISOR, office_code="NGY")
