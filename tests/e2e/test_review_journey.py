@@ -22,10 +22,16 @@ from applications.workflow import Status
 from portal.celery import app as celery_app
 from review.models import Dispatch, Payment, ResidenceCard
 from review.services.issuance import card_receipt_record
-from tests.accounts.org_helpers import organization, pdf_bytes, staff
-from tests.applications.case_helpers import submitted
-from tests.factories import PASSWORD, totp_code
-from tests.review.issuance_helpers import decided, officer, walk_to
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    OrganizationFactory,
+    officer,
+    pdf_bytes,
+    staff,
+    totp_code,
+)
+from tests.review.issuance_helpers import decided, walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,9 +113,11 @@ def test_examination_to_handover_in_chromium(
     tmp_path,
 ):
     base = live_server.url
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org, full_name="申請 花子")
-    application = submitted(org, user)  # an extension with a multiple re-entry permit
+    application = ApplicationFactory(
+        submitted=True, organization=org, created_by=user
+    )  # an extension with a multiple re-entry permit
     code = application.code
     examiner = officer(OfficerRole.Role.EXAMINER, full_name="審査 一郎")
     supervisor = officer(OfficerRole.Role.SUPERVISOR, full_name="統括 次郎")
@@ -282,7 +290,7 @@ def test_issuance_and_public_pages_pass_axe(
     browser, live_server, screenshot_dir, reference_data, media_root
 ):
     base = live_server.url
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org, full_name="申請 花子")
     clerk = officer(OfficerRole.Role.CLERK)
     granted = decided(org, user)

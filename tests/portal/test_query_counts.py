@@ -12,9 +12,15 @@ from django.urls import reverse
 
 import pytest
 
-from tests.accounts.org_helpers import organization, staff
-from tests.applications.case_helpers import case, draft, person
-from tests.review.exam_helpers import Role, login, officer
+from applications.workflow import Status
+from tests.factories import (
+    ApplicationFactory,
+    ForeignNationalFactory,
+    OrganizationFactory,
+    officer,
+    staff,
+)
+from tests.review.exam_helpers import Role, login
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +35,7 @@ def count(client: Any, url: str, **params: str) -> int:
 
 @pytest.fixture
 def org(reference_data: None) -> Any:
-    return organization()
+    return OrganizationFactory()
 
 
 @pytest.fixture
@@ -42,10 +48,24 @@ def test_officer_search_by_name(
 ) -> None:
     examiner = officer(Role.EXAMINER)
     login(client, examiner, settings)
-    case(org, alice, fn=person(org, family_name="KARKI"))
+    ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        foreign_national=ForeignNationalFactory(organization=org, family_name="KARKI"),
+        status=Status.SUBMITTED,
+    )
     one = count(client, "/office/cases/", q="KARKI")
     for _ in range(49):
-        case(org, alice, fn=person(org, family_name="KARKI"))
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=alice,
+            foreign_national=ForeignNationalFactory(
+                organization=org, family_name="KARKI"
+            ),
+            status=Status.SUBMITTED,
+        )
     many = count(client, "/office/cases/", q="KARKI")
     assert one == many <= 6
 
@@ -55,10 +75,24 @@ def test_organisation_search_by_name(
 ) -> None:
     login(client, alice, settings)
     url = reverse("applications:list")
-    case(org, alice, fn=person(org, family_name="KARKI"))
+    ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        foreign_national=ForeignNationalFactory(organization=org, family_name="KARKI"),
+        status=Status.SUBMITTED,
+    )
     one = count(client, url, q="KARKI")
     for _ in range(49):
-        case(org, alice, fn=person(org, family_name="KARKI"))
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=alice,
+            foreign_national=ForeignNationalFactory(
+                organization=org, family_name="KARKI"
+            ),
+            status=Status.SUBMITTED,
+        )
     many = count(client, url, q="KARKI")
     assert one == many <= 6
 
@@ -66,18 +100,18 @@ def test_organisation_search_by_name(
 def test_people_list(client: Any, settings: Any, org: Any, alice: Any) -> None:
     login(client, alice, settings)
     url = reverse("applications:foreign_nationals")
-    person(org)
+    ForeignNationalFactory(organization=org)
     one = count(client, url)
     for _ in range(49):
-        person(org)
+        ForeignNationalFactory(organization=org)
     assert count(client, url) == one <= 8
 
 
 def test_drafts_list(client: Any, settings: Any, org: Any, alice: Any) -> None:
     login(client, alice, settings)
     url = reverse("applications:drafts")
-    draft(org, alice)
+    ApplicationFactory(organization=org, created_by=alice)
     one = count(client, url)
     for _ in range(49):
-        draft(org, alice)
+        ApplicationFactory(organization=org, created_by=alice)
     assert count(client, url) == one <= 8

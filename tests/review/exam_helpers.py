@@ -1,6 +1,5 @@
-"""Builders for the examination tests (fixtures: ``tests/review/conftest.py``):
-officers by role and office, an organisation with its staff, cases in a given status, and the
-examination steps taken through the services (so that every row a page
+"""Builders for the examination tests (personas: ``tests/conftest.py``):
+cases in a given status, and the examination steps taken through the services (so that every row a page
 needs exists as the real flow would leave it)."""
 
 from __future__ import annotations
@@ -16,19 +15,12 @@ from applications.models import Application
 from applications.workflow import Status
 from review.models import Decision, DocumentRequest, DocumentRequestItem
 from review.services import examination as services
-from tests.accounts.org_helpers import office
-from tests.applications.case_helpers import attach_required_documents, case
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+)
 
 Role = OfficerRole.Role
-
-
-def officer(*roles: str, office_code: str = "TKY", **fields: Any) -> User:
-    """An officer (MFA enrolled) holding ``roles`` at the office."""
-    user = UserFactory(mfa=True, **fields)
-    for role in roles:
-        OfficerRole.objects.create(user=user, office=office(office_code), role=role)
-    return user
 
 
 def new_case(
@@ -36,9 +28,14 @@ def new_case(
 ) -> Application:
     """A case of ``org`` (filed by ``user``) in ``status`` with a re-entry
     companion and every required document."""
-    application = case(org, user, status=status, **fields)
-    attach_required_documents(application)
-    return application
+    return ApplicationFactory(
+        organization=org,
+        created_by=user,
+        status=status,
+        shortcut=True,
+        documents=True,
+        **fields,
+    )
 
 
 def claimed(application: Application, examiner: User) -> Application:

@@ -1,5 +1,4 @@
-"""Builders for the issuance tests: officers by role, an organisation with a
-member, and cases granted (or denied) the way the examination side leaves
+"""Builders for the issuance tests: an organisation with a member, and cases granted (or denied) the way the examination side leaves
 them — APPROVE_* through the transition service, the decision approved, and
 ``decision_approved_follow_up`` called in the same transaction."""
 
@@ -21,25 +20,24 @@ from applications.workflow import Action, Status
 from review import issuance_rules
 from review.models import Decision
 from review.services import issuance, payments
-from tests.accounts.org_helpers import office, organization, staff
-from tests.applications.case_helpers import case, person
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    ForeignNationalFactory,
+    OrganizationFactory,
+    officer,
+    staff,
+)
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 
 
-def officer(role: str, office_code: str = "TKY", **fields: Any) -> User:
-    user = UserFactory(mfa=True, **fields)
-    OfficerRole.objects.create(user=user, office=office(office_code), role=role)
-    return user
-
-
 def clerk(office_code: str = "TKY") -> User:
-    return officer(OfficerRole.Role.CLERK, office_code)
+    return officer(OfficerRole.Role.CLERK, office_code=office_code)
 
 
 def org_and_user(**org_fields: Any) -> tuple[Organization, User]:
-    org = organization(**org_fields)
+    org = OrganizationFactory(**org_fields)
     return org, staff(org, full_name="申請 花子", language="en")
 
 
@@ -67,9 +65,9 @@ def decided(
     (``follow_up``) the issuance follow-up, in one transaction."""
     if type_code == "coe":
         fields.setdefault(
-            "fn",
-            person(
-                org,
+            "foreign_national",
+            ForeignNationalFactory(
+                organization=org,
                 residence_card_number="",
                 current_status=None,
                 current_period="",
@@ -82,9 +80,10 @@ def decided(
         )
     if received_on is not None:
         fields["submitted_at"] = _at(received_on)
-    application = case(
-        org,
-        user,
+    application = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=user,
         status=Status.DECISION_PROPOSED,
         type_code=type_code,
         companions=companions,

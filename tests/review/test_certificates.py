@@ -29,13 +29,13 @@ from review.models import Certificate, Decision
 from review.services import issuance
 from review.tasks import render_certificates
 from review.views.public import VERIFY_LIMIT
+from tests.factories import officer
 from tests.portal.test_pdf import assert_cjk_font_embedded, rasterize_first_page
 from tests.review.issuance_helpers import (
     clerk,
     decided,
     login,
     media,
-    officer,
     org_and_user,
     walk_to,
 )

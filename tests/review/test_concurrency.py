@@ -18,15 +18,8 @@ from applications.workflow import Status
 from portal.lib.errors import StaleEdit
 from review.models import Assignment, Decision, DocumentRequest
 from review.services import examination as services
-from tests.accounts.org_helpers import organization, staff
-from tests.review.exam_helpers import (
-    Role,
-    claimed,
-    new_case,
-    officer,
-    open_request,
-    proposal,
-)
+from tests.factories import OrganizationFactory, officer, staff
+from tests.review.exam_helpers import Role, claimed, new_case, open_request, proposal
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -65,7 +58,7 @@ def race(*actions: Callable[[], Any]) -> list[Any]:
 
 @pytest.fixture
 def proposed_case() -> tuple[Any, Any, Any, Any]:
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     examiner = officer(Role.EXAMINER)
     first, second = officer(Role.SUPERVISOR), officer(Role.SUPERVISOR)
@@ -121,7 +114,7 @@ def test_two_supervisors_at_once_exactly_one_wins(proposed_case, moves):
 
 
 def test_two_examiners_claiming_at_once_one_gets_the_case():
-    org = organization()
+    org = OrganizationFactory()
     application = new_case(org, staff(org))
     first, second = officer(Role.EXAMINER), officer(Role.EXAMINER)
     results = race(
@@ -141,7 +134,7 @@ def test_two_examiners_claiming_at_once_one_gets_the_case():
 def test_recommendation_and_request_for_documents_at_once():
     """The examiner recommends in one tab and requests documents in another:
     whichever commits first wins, the other is told."""
-    org = organization()
+    org = OrganizationFactory()
     examiner = officer(Role.EXAMINER)
     application = claimed(new_case(org, staff(org)), examiner)
     results = race(
@@ -174,7 +167,7 @@ def test_extend_and_answer_at_once_neither_deadlocks(rounds):
     waits for the other instead of a deadlock: the answer always goes
     through, and the extension either lands before it or is refused because
     the request was answered."""
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     examiner = officer(Role.EXAMINER)
     application = claimed(new_case(org, user), examiner)

@@ -31,8 +31,7 @@ from review.models import (
 )
 from review.services import examination as services
 from review.tasks import send_document_request_reminders
-from tests.accounts.org_helpers import organization, pdf_bytes, staff
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, OrganizationFactory, officer, pdf_bytes, staff
 from tests.review.exam_helpers import (
     Role,
     claimed,
@@ -40,7 +39,6 @@ from tests.review.exam_helpers import (
     login,
     messages_of,
     new_case,
-    officer,
     open_request,
     proposal,
     reauthenticate,
@@ -253,7 +251,7 @@ def test_case_page_shows_what_the_user_sent_and_audits_the_view(
         org,
         org_staff,
         status=Status.COMPLETED,
-        fn=application.foreign_national,
+        foreign_national=application.foreign_national,
         companions=(),
     )
     document = application.documents.select_related("file").first()
@@ -529,7 +527,7 @@ def test_response_files_access(
     assert client.get(url).status_code == 404
     services.document_request_answer(document_request=document_request, actor=org_staff)
     assert client.get(url)["Content-Disposition"].startswith("inline")
-    other_org_user = staff(organization())
+    other_org_user = staff(OrganizationFactory())
     for outsider in (stranger_officer, other_org_user):
         login(client, outsider, settings)
         assert client.get(url).status_code == 404

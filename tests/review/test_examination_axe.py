@@ -11,10 +11,15 @@ from typing import Any
 import pytest
 
 from review.services import examination as services
-from tests.accounts.org_helpers import organization, staff
-from tests.applications.case_helpers import submitted
-from tests.factories import PASSWORD, totp_code
-from tests.review.exam_helpers import Role, claimed, officer, open_request, proposal
+from tests.factories import (
+    PASSWORD,
+    ApplicationFactory,
+    OrganizationFactory,
+    officer,
+    staff,
+    totp_code,
+)
+from tests.review.exam_helpers import Role, claimed, open_request, proposal
 
 pytestmark = [
     pytest.mark.browser,
@@ -84,19 +89,27 @@ def language(page: Any, code: str) -> None:
 
 def test_examination_pages_pass_axe(browser, live_server, screenshot_dir, tmp_path):
     base = live_server.url
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org, full_name="申請 花子")
     examiner = officer(Role.EXAMINER, full_name="審査 一郎")
     supervisor = officer(Role.SUPERVISOR, full_name="統括 次郎")
-    examining = claimed(submitted(org, user), examiner)
-    waiting = claimed(submitted(org, user), examiner)
+    examining = claimed(
+        ApplicationFactory(submitted=True, organization=org, created_by=user), examiner
+    )
+    waiting = claimed(
+        ApplicationFactory(submitted=True, organization=org, created_by=user), examiner
+    )
     open_request(waiting, examiner, items=2)
     services.internal_note_add(
         application=waiting, actor=examiner, text="Check the contract."
     )
-    proposed = claimed(submitted(org, user), examiner)
+    proposed = claimed(
+        ApplicationFactory(submitted=True, organization=org, created_by=user), examiner
+    )
     proposal(proposed, examiner)
-    submitted(org, user)  # an unassigned case in the queue
+    ApplicationFactory(
+        submitted=True, organization=org, created_by=user
+    )  # an unassigned case in the queue
     bad_file = tmp_path / "notes.html"
     bad_file.write_text("<html><script>alert(1)</script></html>")
 

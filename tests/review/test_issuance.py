@@ -26,15 +26,13 @@ from review.errors import AmountMismatch, IssuanceError
 from review.issuance_rules import normalize_tracking_number
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.services import issuance, payments
-from tests.accounts.org_helpers import staff
-from tests.applications.case_helpers import case
+from tests.factories import ApplicationFactory, officer, staff
 from tests.review.issuance_helpers import (
     clerk,
     decided,
     login,
     media,
     messages_of,
-    officer,
     org_and_user,
     walk_to,
 )
@@ -262,7 +260,9 @@ def test_every_issuance_state_and_action(org_user, the_clerk, state, action):
 @pytest.mark.parametrize("action", ACTIONS)
 def test_issuance_actions_refused_before_a_grant(org_user, the_clerk, state, action):
     org, user = org_user
-    application = case(org, user, status=state)
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=state
+    )
     with pytest.raises(IssuanceError):
         _act(action, application, the_clerk, user)
     application.refresh_from_db()
@@ -435,7 +435,9 @@ def test_two_cards_with_one_number_are_refused_by_the_database(org_user, the_cle
     org, user = org_user
     first = walk_to(decided(org, user), Status.ISSUED, actor=the_clerk, user=user)
     card = ResidenceCard.objects.get(application=first)
-    other = case(org, user, status=Status.ISSUED)
+    other = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.ISSUED
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         ResidenceCard.objects.create(
             application=other,
@@ -777,7 +779,9 @@ def test_read_only_user_may_look_but_not_declare(client, settings, org_user):
 
 def test_payment_page_before_a_decision_is_404(client, settings, org_user):
     org, user = org_user
-    application = case(org, user, status=Status.EXAMINING)
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
+    )
     login(client, user, settings, fresh=False)
     assert (
         client.get(reverse("review:payment", args=[application.code])).status_code
@@ -799,7 +803,9 @@ def test_issuance_panel_renders_for_the_case_page(org_user, the_clerk, rf):
     )
     assert "¥12,000" in html
     assert reverse("review:issuance_stamps", args=[application.code]) in html
-    before = case(org, user, status=Status.EXAMINING)
+    before = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
+    )
     html = render_to_string(
         "review/issuance/_case_panel.html",
         {"issuance": issuance_panel_context(application=before, user=the_clerk)},
@@ -844,7 +850,9 @@ def test_case_panel_costs_two_queries_on_the_case_page(
         )
     assert context["can_dispatch"]
     assert context["card"] is not None
-    before = case(org, user, status=Status.EXAMINING)
+    before = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
+    )
     with django_assert_max_num_queries(0):
         issuance_panel_context(application=before, user=the_clerk)
 
@@ -857,7 +865,9 @@ def test_clerk_pages_before_a_decision_send_back_to_the_issuance(
     client, settings, org_user, the_clerk, name
 ):
     org, user = org_user
-    application = case(org, user, status=Status.EXAMINING)
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
+    )
     login(client, the_clerk, settings)
     response = client.get(reverse(name, args=[application.code]))
     assert response.status_code == 302

@@ -19,8 +19,8 @@ from applications.models import Application
 from applications.workflow import Status
 from review import processing_times as pt
 from review.processing_times import percentile, processing_time_for, processing_times
-from tests.applications.case_helpers import case
-from tests.review.issuance_helpers import login, officer, org_and_user
+from tests.factories import ApplicationFactory, officer
+from tests.review.issuance_helpers import login, org_and_user
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +38,10 @@ def decided_case(
     received_at = datetime.combine(
         decided_on - timedelta(days=days), time(9, 0), tzinfo=TOKYO
     )
-    application = case(
-        org,
-        user,
+    application = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=user,
         status=Status.GRANTED,
         submitted_at=received_at,
         type_code=type_code,
@@ -134,7 +135,9 @@ def test_undecided_and_companion_rows_do_not_count(org_user):
     org, user = org_user
     for _ in range(5):
         decided_case(org, user, days=10)
-    case(org, user, status=Status.EXAMINING)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
+    )
     (row,) = processing_times()
     assert row.decided == 5
 
@@ -160,7 +163,12 @@ def test_officer_page_shows_their_offices_only(client, settings, org_user):
     login(client, examiner, settings, fresh=False)
     body = client.get(reverse("review:office_processing_times")).content.decode()
     assert "<td>7</td>" in body
-    login(client, officer(OfficerRole.Role.EXAMINER, "OSK"), settings, fresh=False)
+    login(
+        client,
+        officer(OfficerRole.Role.EXAMINER, office_code="OSK"),
+        settings,
+        fresh=False,
+    )
     body = client.get(reverse("review:office_processing_times")).content.decode()
     assert "<td>7</td>" not in body
     login(client, user, settings, fresh=False)
@@ -174,7 +182,9 @@ def test_the_users_case_panel_shows_the_processing_time(org_user):
     org, user = org_user
     for d in (20, 20, 20, 30, 30):
         decided_case(org, user, days=d)
-    application = case(org, user, status=Status.EXAMINING)
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
+    )
     panel = user_case_panel(None, application)
     assert panel is not None
     figure = panel[1]["figure"]
@@ -182,6 +192,12 @@ def test_the_users_case_panel_shows_the_processing_time(org_user):
         "20",
         "30",
     )
-    other = case(org, user, status=Status.EXAMINING, type_code="change")
+    other = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=user,
+        status=Status.EXAMINING,
+        type_code="change",
+    )
     assert user_case_panel(None, other) is None
     assert processing_time_for(office_id=None, type_code="extension") is None

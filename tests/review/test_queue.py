@@ -17,15 +17,15 @@ import pytest
 from applications.models import Application, StatusOfResidence
 from applications.workflow import Status
 from review.models import DocumentRequest
-from tests.accounts.org_helpers import office, organization, staff
-from tests.applications.case_helpers import case, person
-from tests.review.exam_helpers import (
-    Role,
-    claimed,
-    login,
+from tests.factories import (
+    ApplicationFactory,
+    ForeignNationalFactory,
+    OrganizationFactory,
+    office,
     officer,
-    open_request,
+    staff,
 )
+from tests.review.exam_helpers import Role, claimed, login, open_request
 
 pytestmark = [
     pytest.mark.django_db,
@@ -46,9 +46,16 @@ def test_queue_url_is_the_office_queue():
 def test_officers_see_only_their_offices_cases(
     client, settings, org, org_staff, examiner, stranger_officer
 ):
-    mine = case(org, org_staff)
-    nagoya_org = organization(office=office("NGY"))
-    theirs = case(nagoya_org, staff(nagoya_org))
+    mine = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
+    nagoya_org = OrganizationFactory(office=office("NGY"))
+    theirs = ApplicationFactory(
+        shortcut=True,
+        organization=nagoya_org,
+        created_by=staff(nagoya_org),
+        status=Status.SUBMITTED,
+    )
     login(client, examiner, settings)
     assert receipt_numbers(client.get(QUEUE)) == [mine.receipt_number]
     login(client, stranger_officer, settings)
@@ -70,8 +77,12 @@ def test_the_queue_is_for_officers_who_handle_cases(
 def test_drafts_companions_and_closed_cases_stay_out_by_default(
     client, settings, org, org_staff, examiner
 ):
-    open_case = case(org, org_staff)  # with a re-entry companion
-    closed = case(org, org_staff, status=Status.COMPLETED)
+    open_case = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )  # with a re-entry companion
+    closed = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.COMPLETED
+    )
     login(client, examiner, settings)
     assert receipt_numbers(client.get(QUEUE)) == [open_case.receipt_number]
     assert receipt_numbers(client.get(QUEUE, {"status": "completed"})) == [
@@ -82,20 +93,45 @@ def test_drafts_companions_and_closed_cases_stay_out_by_default(
 def test_every_filter(client, settings, org, org_staff, examiner, other_examiner):
     now = timezone.now()
     student = StatusOfResidence.objects.get(code="student")
-    old = case(org, org_staff, submitted_at=now - timedelta(days=40))
-    change = case(
-        org,
-        org_staff,
+    old = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=org_staff,
+        submitted_at=now - timedelta(days=40),
+        status=Status.SUBMITTED,
+    )
+    change = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=org_staff,
         type_code="change",
         target_status=student,
         companions=(),
-        fn=person(org, nationality="PH", family_name="SANTOS"),
+        foreign_national=ForeignNationalFactory(
+            organization=org, nationality="PH", family_name="SANTOS"
+        ),
+        status=Status.SUBMITTED,
     )
-    other_org = organization(name_ja="株式会社フィルタ")
-    elsewhere = case(other_org, staff(other_org), status=Status.EXAMINING)
+    other_org = OrganizationFactory(name_ja="株式会社フィルタ")
+    elsewhere = ApplicationFactory(
+        shortcut=True,
+        organization=other_org,
+        created_by=staff(other_org),
+        status=Status.EXAMINING,
+    )
     claimed(elsewhere, other_examiner)
-    mine = claimed(case(org, org_staff), examiner)
-    waiting = case(org, org_staff, status=Status.EXAMINING)
+    mine = claimed(
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=org_staff,
+            status=Status.SUBMITTED,
+        ),
+        examiner,
+    )
+    waiting = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.EXAMINING
+    )
     claimed(waiting, examiner)
     open_request(waiting, examiner, due_in=3)
     login(client, examiner, settings)
@@ -133,12 +169,28 @@ def test_every_filter(client, settings, org, org_staff, examiner, other_examiner
 def test_overdue_requests_surface_in_the_queue(
     client, settings, org, org_staff, examiner
 ):
-    late = claimed(case(org, org_staff), examiner)
+    late = claimed(
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=org_staff,
+            status=Status.SUBMITTED,
+        ),
+        examiner,
+    )
     document_request = open_request(late, examiner, due_in=3)
     DocumentRequest.objects.filter(pk=document_request.pk).update(
         due_date=timezone.localdate() - timedelta(days=1)
     )
-    on_time = claimed(case(org, org_staff), examiner)
+    on_time = claimed(
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=org_staff,
+            status=Status.SUBMITTED,
+        ),
+        examiner,
+    )
     open_request(on_time, examiner, due_in=3)
     login(client, examiner, settings)
     response = client.get(QUEUE, {"overdue": "on"})
@@ -157,7 +209,9 @@ def test_counts_per_status_in_one_grouped_query(
         (Status.COMPLETED, 4),
     ):
         for _ in range(n):
-            case(org, org_staff, status=status)
+            ApplicationFactory(
+                shortcut=True, organization=org, created_by=org_staff, status=status
+            )
     login(client, examiner, settings)
     with CaptureQueriesContext(connection) as queries:
         response = client.get(QUEUE)
@@ -178,8 +232,13 @@ def test_counts_per_status_in_one_grouped_query(
 def test_keyset_pages_without_offset(client, settings, org, org_staff, examiner):
     start = timezone.now() - timedelta(days=200)
     numbers = [
-        case(
-            org, org_staff, submitted_at=start + timedelta(hours=i), companions=()
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=org_staff,
+            submitted_at=start + timedelta(hours=i),
+            companions=(),
+            status=Status.SUBMITTED,
         ).receipt_number
         for i in range(120)
     ]
@@ -224,7 +283,12 @@ def test_queue_queries_do_not_grow_with_the_rows(
 ):
     def fill(n: int) -> None:
         for i in range(n):
-            application = case(org, org_staff)
+            application = ApplicationFactory(
+                shortcut=True,
+                organization=org,
+                created_by=org_staff,
+                status=Status.SUBMITTED,
+            )
             if i % 2:
                 claimed(application, examiner if i % 4 == 1 else other_examiner)
             if i % 3 == 0 and i % 2:
@@ -244,7 +308,9 @@ def test_queue_queries_do_not_grow_with_the_rows(
 def test_invalid_filters_show_errors_and_no_rows(
     client, settings, org, org_staff, examiner
 ):
-    case(org, org_staff)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
     login(client, examiner, settings)
     response = client.get(QUEUE, {"status": "bogus", "q": "ab"})
     assert response.status_code == 200
@@ -254,7 +320,9 @@ def test_invalid_filters_show_errors_and_no_rows(
 
 
 def test_claim_from_the_queue(client, settings, org, org_staff, examiner, clerk):
-    application = case(org, org_staff)
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
     login(client, clerk, settings)
     assert (
         client.post(reverse("review:case_claim", args=[application.code])).status_code
@@ -280,7 +348,15 @@ def test_dashboard_links_officers_to_the_queue(client, settings, examiner):
 def test_dashboard_lists_open_requests_for_the_organisation(
     client, settings, org, org_staff, examiner
 ):
-    application = claimed(case(org, org_staff), examiner)
+    application = claimed(
+        ApplicationFactory(
+            shortcut=True,
+            organization=org,
+            created_by=org_staff,
+            status=Status.SUBMITTED,
+        ),
+        examiner,
+    )
     open_request(application, examiner)
     login(client, org_staff, settings)
     html = client.get(reverse("dashboard")).content.decode()

@@ -27,15 +27,8 @@ from portal.lib.errors import DomainError
 from review.models import Assignment, Decision
 from review.presenters import issuance_panel_context
 from review.services import examination, issuance, payments
-from tests.accounts.org_helpers import organization, staff
-from tests.review.exam_helpers import (
-    Role,
-    claimed,
-    new_case,
-    officer,
-    open_request,
-    proposal,
-)
+from tests.factories import OrganizationFactory, officer, staff
+from tests.review.exam_helpers import Role, claimed, new_case, open_request, proposal
 from tests.review.issuance_helpers import clerk, decided, walk_to
 
 pytestmark = [
@@ -140,7 +133,7 @@ def officers() -> dict[str, Any]:
 
 
 def _case_in(state: str, officers: dict[str, Any]) -> Any:
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     application = new_case(org, user)
     if state == "submitted":
@@ -240,7 +233,7 @@ def _issuance_services(application: Any, user: Any) -> dict[str, Callable[[], An
     ],
 )
 def test_issuance_panel_buttons_match_the_issuance_services(state):
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org, language="en")
     the_clerk = clerk()
     people = {
@@ -248,7 +241,7 @@ def test_issuance_panel_buttons_match_the_issuance_services(state):
         "examiner": officer(Role.EXAMINER),
         "filer": user,
         "colleague": staff(org),
-        "stranger": staff(organization()),
+        "stranger": staff(OrganizationFactory()),
     }
     if state == Status.DENIED:
         application = decided(org, user, outcome=Decision.Outcome.DENY)

@@ -23,13 +23,12 @@ import pytest
 
 from accounts.models import User
 from review.services import examination as services
-from tests.accounts.org_helpers import office, organization, staff
+from tests.factories import OrganizationFactory, office, officer, staff
 from tests.review.exam_helpers import (
     Role,
     claimed,
     login,
     new_case,
-    officer,
     open_request,
     proposal,
 )
@@ -90,12 +89,12 @@ def test_the_urlconf_has_case_routes_on_both_sides():
 
 @pytest.fixture
 def world() -> dict[str, Any]:
-    org = organization()
+    org = OrganizationFactory()
     filer = staff(org)
     people: dict[str, User] = {
         "filer": filer,
         "reader": staff(org, status=User.Status.SUSPENDED),
-        "other_org_user": staff(organization()),
+        "other_org_user": staff(OrganizationFactory()),
         "examiner": officer(Role.EXAMINER),
         "other_examiner": officer(Role.EXAMINER),
         "supervisor": officer(Role.SUPERVISOR),
