@@ -24,9 +24,15 @@ from portal.celery import app as celery_app
 from portal.lib.emails import render_email
 from portal.lib.errors import IllegalTransition
 from portal.notifications.models import Notification
-from tests.accounts.org_helpers import organization, staff
-from tests.accounts.use_request_data import reception_officer, submitted_request
-from tests.factories import PASSWORD, UserFactory
+from tests import factories
+from tests.factories import (
+    PASSWORD,
+    OrganizationFactory,
+    Role,
+    UseRequestFactory,
+    UserFactory,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +63,7 @@ def eager_celery(settings):
 
 @pytest.fixture
 def officer() -> User:
-    return reception_officer("TKY", mfa=True)
+    return factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
 
 
 @pytest.fixture
@@ -70,9 +76,10 @@ def officer_client(client, officer, settings):
 
 def approved_user(office_code: str = "TKY") -> tuple[User, str]:
     """A freshly approved user and the path of their set-password link."""
-    r = submitted_request(office_code=office_code)
+    r = UseRequestFactory(submitted=True, office_code=office_code)
     r = services.use_request_approve(
-        use_request=r, actor=reception_officer(office_code)
+        use_request=r,
+        actor=factories.officer(Role.RECEPTION, office_code=office_code, mfa=False),
     )
     notification = Notification.objects.get(
         recipient=r.resulting_user, kind="account_approved"
@@ -117,8 +124,8 @@ SERVICES = {
 def test_every_account_transition_pair(status, action):
     # A user of an organisation of the officer's office (the officer may
     # manage the account; the table alone decides).
-    user = staff(organization(), status=status)
-    actor = reception_officer()
+    user = staff(OrganizationFactory(), status=status)
+    actor = factories.officer(Role.RECEPTION, mfa=False)
     target = ACCOUNT_TRANSITIONS.get((status, action))
     if target is None:
         with pytest.raises(IllegalTransition):
@@ -137,9 +144,11 @@ def test_every_account_transition_pair(status, action):
 
 
 def test_an_account_action_needs_a_reason():
-    user = staff(organization())
+    user = staff(OrganizationFactory())
     with pytest.raises(ValueError):
-        services.account_suspend(user=user, actor=reception_officer(), reason="  ")
+        services.account_suspend(
+            user=user, actor=factories.officer(Role.RECEPTION, mfa=False), reason="  "
+        )
 
 
 # --- who can sign in, who can file ------------------------------------------------------------
@@ -152,8 +161,12 @@ def _password_step(client, user: User):
 
 
 def test_revoked_user_cannot_sign_in(client):
-    user = staff(organization())
-    services.account_revoke(user=user, actor=reception_officer(), reason="Shared ID.")
+    user = staff(OrganizationFactory())
+    services.account_revoke(
+        user=user,
+        actor=factories.officer(Role.RECEPTION, mfa=False),
+        reason="Shared ID.",
+    )
     user.refresh_from_db()
     assert user.is_active is False
     response = _password_step(client, user)
@@ -184,9 +197,13 @@ def test_a_session_ends_when_its_account_is_revoked(client):
 
 @pytest.mark.parametrize("state", ["suspended", "expired"])
 def test_suspended_and_expired_users_can_sign_in_but_not_file(client, state):
-    user = staff(organization(), valid_days=0)
+    user = staff(OrganizationFactory(), valid_days=0)
     if state == "suspended":
-        services.account_suspend(user=user, actor=reception_officer(), reason="Check.")
+        services.account_suspend(
+            user=user,
+            actor=factories.officer(Role.RECEPTION, mfa=False),
+            reason="Check.",
+        )
     else:
         User.objects.filter(pk=user.pk).update(
             valid_until=timezone.localdate() - timedelta(days=1)
@@ -480,7 +497,7 @@ def test_users_list_shows_only_the_offices_users(officer_client):
 
 def test_another_offices_officer_gets_404_on_the_user_and_every_action(client):
     user, _ = approved_user("TKY")
-    client.force_login(reception_officer("NGY", mfa=True))
+    client.force_login(factories.officer(Role.RECEPTION, office_code="NGY", mfa=True))
     reauthenticate(client)
     urls = [
         ("get", reverse("accounts:reception_user_detail", args=[user.code])),

@@ -13,8 +13,7 @@ from accounts import services
 from accounts.errors import OfficerRoleRefused
 from accounts.models import Appointment, Office, OfficerRole, User
 from portal.audit.models import AuditEvent
-from tests.accounts.org_helpers import appointee, organization, staff
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, OrganizationFactory, UserFactory, appointee, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +110,7 @@ def test_a_bureau_admin_cannot_make_another_bureau_admin():
 def test_a_portal_user_is_never_given_an_officer_role():
     with pytest.raises(OfficerRoleRefused):
         services.officer_role_grant(
-            user=staff(organization()),
+            user=staff(OrganizationFactory()),
             office=Office.objects.get(code="TKY"),
             role=OfficerRole.Role.RECEPTION,
             actor=bureau_admin("TKY"),
@@ -251,7 +250,7 @@ def _admin_form_data(response) -> dict[str, object]:
 
 def test_admin_cannot_change_an_accounts_status(superuser_client):
     client, _superuser = superuser_client
-    subject = staff(organization())
+    subject = staff(OrganizationFactory())
     url = reverse("admin:accounts_user_change", args=[subject.pk])
     form_page = client.get(url)
     assert form_page.status_code == 200
@@ -266,7 +265,7 @@ def test_admin_cannot_change_an_accounts_status(superuser_client):
 
 def test_admin_cannot_end_an_appointment(superuser_client):
     client, _superuser = superuser_client
-    org = organization()
+    org = OrganizationFactory()
     appointment = Appointment.objects.get(appointee=appointee(org), organization=org)
     url = reverse("admin:accounts_appointment_change", args=[appointment.pk])
     form_page = client.get(url)

@@ -20,7 +20,7 @@ from accounts import services
 from accounts.models import Appointment, RosterEntry, User, UseRequest
 from portal.audit.models import AuditEvent
 from portal.notifications.models import Notification
-from tests.accounts import org_helpers as h
+from tests.accounts.roster_files import CSV_HEADER, csv_row, roster_file
 from tests.factories import (
     OrganizationFactory,
     Role,
@@ -497,15 +497,15 @@ def test_import_a_shift_jis_file(client, org, alice):
 
 def test_import_with_errors_imports_nothing_and_lists_them(client, org, alice, entry):
     data = (
-        h.CSV_HEADER
+        CSV_HEADER
         + "\n"
-        + h.csv_row(1)
+        + csv_row(1)
         + "\n"
-        + h.csv_row(2, date_of_birth="2026-02-30")
+        + csv_row(2, date_of_birth="2026-02-30")
         + "\n"
-        + h.csv_row(3, residence_card_number="AB123")
+        + csv_row(3, residence_card_number="AB123")
         + "\n"
-        + h.csv_row(1)
+        + csv_row(1)
         + "\n"
     ).encode()
     client.force_login(alice)
@@ -552,7 +552,7 @@ def test_import_of_1000_rows_through_the_page(
 ):
     client.force_login(alice)
     client.get(url("organization_roster", org.code))  # warm the session
-    data = h.roster_csv(1000)
+    data = roster_file(1000)
     started = time.perf_counter()
     with django_assert_max_num_queries(20):
         response = client.post(
@@ -766,9 +766,7 @@ def test_organisation_pages_pass_axe(
     assert page.title().startswith(("Error:", "エラー"))
     _axe(page, screenshot_dir, "roster-add-errors-ja")
     visit("roster-import-ja", url("organization_roster_import", org.code))
-    bad = (
-        h.CSV_HEADER + "\n" + h.csv_row(1, date_of_birth="2026-02-30") + "\n"
-    ).encode()
+    bad = (CSV_HEADER + "\n" + csv_row(1, date_of_birth="2026-02-30") + "\n").encode()
     page.set_input_files(
         "#id_csv_file", files=[{"name": "r.csv", "mimeType": "text/csv", "buffer": bad}]
     )

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.declarations import DECLARATIONS
 from accounts.presenters import use_request_sections
-from tests.accounts.use_request_data import draft_request
+from tests.factories import UseRequestFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +18,7 @@ def _rows(sections, key):
 
 
 def test_requester_and_reception_read_the_same_answers():
-    use_request = draft_request()
+    use_request = UseRequestFactory()
     requester = use_request_sections(use_request, audience="requester")
     reception = use_request_sections(use_request, audience="reception")
 
@@ -42,7 +42,7 @@ def test_requester_and_reception_read_the_same_answers():
 
 
 def test_only_the_requester_gets_change_links():
-    use_request = draft_request()
+    use_request = UseRequestFactory()
     requester = use_request_sections(use_request, audience="requester")
     reception = use_request_sections(use_request, audience="reception")
     organization_rows = next(s for s in requester if s["key"] == "organization")
@@ -51,7 +51,7 @@ def test_only_the_requester_gets_change_links():
 
 
 def test_declarations_come_from_the_one_list():
-    use_request = draft_request()
+    use_request = UseRequestFactory()
     requester = _rows(
         use_request_sections(use_request, audience="requester"), "declarations"
     )

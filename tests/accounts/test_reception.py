@@ -32,15 +32,15 @@ from portal.celery import app as celery_app
 from portal.lib.dashboard import panels_for
 from portal.lib.errors import IllegalTransition
 from portal.notifications.models import Notification
-from tests.accounts.use_request_data import (
-    corporate_number,
-    draft_request,
+from tests import factories
+from tests.factories import (
+    PASSWORD,
+    Role,
+    UseRequestFactory,
+    UserFactory,
     office,
-    reception_officer,
-    request_in_status,
-    submitted_request,
+    request_corporate_number,
 )
-from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -69,12 +69,14 @@ def eager_celery(settings):
 
 @pytest.fixture
 def officer() -> User:
-    return reception_officer("TKY", mfa=True, full_name="受付 一郎")
+    return factories.officer(
+        Role.RECEPTION, office_code="TKY", mfa=True, full_name="受付 一郎"
+    )
 
 
 @pytest.fixture
 def other_officer() -> User:
-    return reception_officer("NGY", mfa=True)
+    return factories.officer(Role.RECEPTION, office_code="NGY", mfa=True)
 
 
 @pytest.fixture
@@ -102,8 +104,8 @@ ALL_PAIRS = [(s, a) for s in UseRequest.Status.values for a in RequestAction.val
 
 @pytest.mark.parametrize(("status", "action"), ALL_PAIRS)
 def test_every_request_transition_pair(status, action):
-    r = request_in_status(status)
-    actor = reception_officer()
+    r = UseRequestFactory(status=status)
+    actor = factories.officer(Role.RECEPTION, mfa=False)
     calls = {
         RequestAction.SUBMIT: lambda: services.use_request_submit(use_request=r),
         RequestAction.APPROVE: lambda: services.use_request_approve(
@@ -137,7 +139,7 @@ def test_every_request_transition_pair(status, action):
 def test_approval_creates_organisation_user_membership_roster_and_emails_the_link(
     officer, eager_celery, django_capture_on_commit_callbacks
 ):
-    r = submitted_request(category=User.Category.ORG_STAFF)
+    r = UseRequestFactory(submitted=True, category=User.Category.ORG_STAFF)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         r = services.use_request_approve(use_request=r, actor=officer)
@@ -165,13 +167,17 @@ def test_approval_creates_organisation_user_membership_roster_and_emails_the_lin
 def test_second_person_of_an_approved_organisation_gets_own_id_and_same_organisation(
     officer,
 ):
-    number = corporate_number()
+    number = request_corporate_number()
     first = services.use_request_approve(
-        use_request=submitted_request(corp_number=number, email="first@example.jp"),
+        use_request=UseRequestFactory(
+            submitted=True, corp_number=number, email="first@example.jp"
+        ),
         actor=officer,
     )
     second = services.use_request_approve(
-        use_request=submitted_request(corp_number=number, email="second@example.jp"),
+        use_request=UseRequestFactory(
+            submitted=True, corp_number=number, email="second@example.jp"
+        ),
         actor=officer,
     )
     assert first.resulting_user != second.resulting_user
@@ -185,7 +191,7 @@ def test_second_person_of_an_approved_organisation_gets_own_id_and_same_organisa
 def test_approval_of_an_attorney_appoints_them_to_each_appointing_organisation(officer):
     appointer = Organization.objects.create(
         name_ja="みなと食品株式会社",
-        corporate_number=corporate_number(),
+        corporate_number=request_corporate_number(),
         category=3,
         postal_code="231-0002",
         prefecture_id=14,
@@ -194,7 +200,8 @@ def test_approval_of_an_attorney_appoints_them_to_each_appointing_organisation(o
         phone="045-000-0000",
         office=office("YKH"),
     )
-    r = submitted_request(
+    r = UseRequestFactory(
+        submitted=True,
         category=User.Category.ATTORNEY,
         appointers=[(appointer.name_ja, appointer.corporate_number)],
     )
@@ -235,11 +242,11 @@ def test_queue_shows_the_offices_requests_oldest_first_with_counts(
     officer_client, officer
 ):
     with time_machine.travel(timezone.now() - timedelta(days=20)):
-        old = submitted_request()
-    new = submitted_request()
-    returned = request_in_status(UseRequest.Status.RETURNED)
-    elsewhere = submitted_request(office_code="NGY")
-    draft_request()  # drafts never show
+        old = UseRequestFactory(submitted=True)
+    new = UseRequestFactory(submitted=True)
+    returned = UseRequestFactory(status=UseRequest.Status.RETURNED)
+    elsewhere = UseRequestFactory(submitted=True, office_code="NGY")
+    UseRequestFactory()  # drafts never show
     response = officer_client.get(reverse("accounts:reception_queue"))
     assert response.status_code == 200
     listed = [row["request"] for row in response.context["rows"]]
@@ -252,8 +259,10 @@ def test_queue_shows_the_offices_requests_oldest_first_with_counts(
 
 def test_queue_filters_by_status_category_kind_and_age(officer_client):
     with time_machine.travel(timezone.now() - timedelta(days=10)):
-        old_attorney = submitted_request(category=User.Category.ATTORNEY)
-    staff = submitted_request()
+        old_attorney = UseRequestFactory(
+            submitted=True, category=User.Category.ATTORNEY
+        )
+    staff = UseRequestFactory(submitted=True)
     url = reverse("accounts:reception_queue")
 
     def listed(**params):
@@ -274,7 +283,7 @@ def test_queue_filters_by_status_category_kind_and_age(officer_client):
 
 
 def test_queue_is_paginated(officer_client, officer):
-    template = submitted_request()
+    template = UseRequestFactory(submitted=True)
     now = timezone.now()
     UseRequest.objects.bulk_create(
         [
@@ -316,8 +325,10 @@ def test_queue_needs_sign_in(client):
 
 
 def test_review_page_shows_everything_and_records_the_view(officer_client, officer):
-    r = submitted_request(
-        category=User.Category.ATTORNEY, appointers=[("依頼元株式会社", "")]
+    r = UseRequestFactory(
+        submitted=True,
+        category=User.Category.ATTORNEY,
+        appointers=[("依頼元株式会社", "")],
     )
     response = officer_client.get(reverse("accounts:reception_detail", args=[r.code]))
     assert response.status_code == 200
@@ -347,7 +358,7 @@ def test_review_page_shows_everything_and_records_the_view(officer_client, offic
 def test_officer_can_view_a_document_inline_and_another_office_cannot(
     officer_client, client, other_officer
 ):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     stored = r.documents.first().file
     url = reverse("files:download", args=[stored.code]) + "?inline=1"
     response = officer_client.get(url)
@@ -379,7 +390,7 @@ def _object_urls(r: UseRequest) -> list[tuple[str, str]]:
 
 
 def test_an_officer_of_another_office_gets_404_everywhere(client, other_officer):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     client.force_login(other_officer)
     reauthenticate(client)
     for method, url in _object_urls(r):
@@ -392,7 +403,7 @@ def test_an_officer_of_another_office_gets_404_everywhere(client, other_officer)
 
 
 def test_a_portal_user_and_an_examiner_of_the_same_office_get_404(client):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     examiner = UserFactory(mfa=True)
     OfficerRole.objects.create(user=examiner, office=r.office, role="examiner")
     for user in (examiner, UserFactory(mfa=True, user_category=1)):
@@ -402,7 +413,7 @@ def test_a_portal_user_and_an_examiner_of_the_same_office_get_404(client):
 
 
 def test_a_draft_is_not_visible_to_reception(officer_client):
-    r = draft_request()
+    r = UseRequestFactory()
     url = reverse("accounts:reception_detail", args=[r.code])
     assert officer_client.get(url).status_code == 404
 
@@ -413,7 +424,7 @@ def test_a_draft_is_not_visible_to_reception(officer_client):
 def test_approve_asks_for_reauthentication_then_completes_the_suspended_post(
     officer_client, officer
 ):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     url = reverse("accounts:reception_approve", args=[r.code])
     response = officer_client.post(url, {"version": r.version, "confirm": "on"})
     assert response.status_code == 302
@@ -431,7 +442,7 @@ def test_approve_asks_for_reauthentication_then_completes_the_suspended_post(
 def test_approve_through_the_page_then_a_double_click_gets_a_clear_message(
     officer_client,
 ):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     reauthenticate(officer_client)
     decide = officer_client.get(
         reverse("accounts:reception_decide", args=[r.code, "approve"])
@@ -460,7 +471,7 @@ def test_approve_through_the_page_then_a_double_click_gets_a_clear_message(
 
 
 def test_approve_needs_the_confirmation_box(officer_client):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     reauthenticate(officer_client)
     response = officer_client.post(
         reverse("accounts:reception_approve", args=[r.code]), {"version": r.version}
@@ -475,7 +486,7 @@ def test_approve_needs_the_confirmation_box(officer_client):
 
 
 def test_return_needs_at_least_one_comment(officer_client):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     response = officer_client.post(
         reverse("accounts:reception_return", args=[r.code]), {"version": r.version}
     )
@@ -488,7 +499,7 @@ def test_return_needs_at_least_one_comment(officer_client):
 def test_return_with_comments_per_item_tells_the_requester(
     officer_client, eager_celery, django_capture_on_commit_callbacks
 ):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = officer_client.post(
@@ -515,7 +526,7 @@ def test_return_with_comments_per_item_tells_the_requester(
 
 
 def test_reject_needs_reasons_and_reauthentication(officer_client):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     url = reverse("accounts:reception_reject", args=[r.code])
     assert (
         officer_client.post(url, {"version": r.version, "reason": "x"}).status_code
@@ -537,7 +548,7 @@ def test_reject_needs_reasons_and_reauthentication(officer_client):
 
 
 def test_decide_page_of_a_decided_request_goes_back_to_the_review(officer_client):
-    r = request_in_status(UseRequest.Status.REJECTED)
+    r = UseRequestFactory(status=UseRequest.Status.REJECTED)
     response = officer_client.get(
         reverse("accounts:reception_decide", args=[r.code, "approve"])
     )
@@ -548,7 +559,7 @@ def test_decide_page_of_a_decided_request_goes_back_to_the_review(officer_client
 
 
 def test_action_urls_refuse_get(officer_client):
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     for name in (
         "accounts:reception_approve",
         "accounts:reception_return",
@@ -562,7 +573,7 @@ def test_submission_tells_the_offices_reception_officers(
 ):
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        r = submitted_request()
+        r = UseRequestFactory(submitted=True)
     notification = Notification.objects.get(
         recipient=officer, kind="use_request_received"
     )
@@ -619,9 +630,9 @@ def test_paper_request_needs_a_valid_email(officer_client):
 
 
 def test_dashboard_panel_counts_waiting_requests_for_reception_only(officer_client, rf):
-    submitted_request()
-    submitted_request()
-    request_in_status(UseRequest.Status.RETURNED)
+    UseRequestFactory(submitted=True)
+    UseRequestFactory(submitted=True)
+    UseRequestFactory(status=UseRequest.Status.RETURNED)
     response = officer_client.get(reverse("dashboard"))
     assert response.status_code == 200
     panels = dict(response.context["panels"])
@@ -636,7 +647,7 @@ def test_dashboard_panel_counts_waiting_requests_for_reception_only(officer_clie
 
 
 def test_status_counts_take_one_query(officer, django_assert_num_queries):
-    submitted_request()
+    UseRequestFactory(submitted=True)
     officer = User.objects.get(pk=officer.pk)
     with django_assert_num_queries(2):  # the officer's offices, then the counts
         selectors.use_request_status_counts(user=officer)
@@ -645,9 +656,10 @@ def test_status_counts_take_one_query(officer, django_assert_num_queries):
 def test_review_page_queries_do_not_grow_with_documents_or_roster(
     officer_client, django_assert_max_num_queries
 ):
-    from tests.accounts.use_request_data import ROSTER, stored_pdf
+    from tests.factories import ROSTER, stored_pdf
 
-    r = submitted_request(
+    r = UseRequestFactory(
+        submitted=True,
         category=User.Category.ATTORNEY,
         appointers=[("依頼元一", ""), ("依頼元二", "")],
         roster=[
@@ -655,7 +667,9 @@ def test_review_page_queries_do_not_grow_with_documents_or_roster(
         ],
     )
     for i in range(10):
-        r.documents.create(slot="pledge", file=stored_pdf(f"extra{i}.pdf"))
+        r.documents.create(
+            slot="pledge", file=stored_pdf(f"extra{i}.pdf", purpose="use_request")
+        )
     url = reverse("accounts:reception_detail", args=[r.code])
     officer_client.get(url)  # the first request of a session checks MFA once
     # user, offices, request, audit insert, appointers, documents, history,
@@ -669,10 +683,10 @@ def test_review_page_queries_do_not_grow_with_documents_or_roster(
 def test_periodic_report_is_reviewed_like_a_request_and_extends_validity(
     officer_client, officer, eager_celery, django_capture_on_commit_callbacks
 ):
-    from tests.accounts.use_request_data import stored_pdf
+    from tests.factories import stored_pdf
 
     approved = services.use_request_approve(
-        use_request=submitted_request(), actor=officer
+        use_request=UseRequestFactory(submitted=True), actor=officer
     )
     filer = approved.resulting_user
     User.objects.filter(pk=filer.pk).update(valid_until=timezone.localdate())
@@ -687,7 +701,9 @@ def test_periodic_report_is_reviewed_like_a_request_and_extends_validity(
         decl_periodic_report=True,
     )
     for slot in ("user_list", "category"):
-        report.documents.create(slot=slot, file=stored_pdf(f"{slot}.pdf"))
+        report.documents.create(
+            slot=slot, file=stored_pdf(f"{slot}.pdf", purpose="use_request")
+        )
     report = services.periodic_report_submit(
         report=report, actor=filer, users_confirmed=True, roster_confirmed=True
     )
@@ -730,9 +746,10 @@ def test_every_reception_url_with_an_object_is_404_for_another_office(
     covered automatically."""
     from accounts.views import reception
 
-    r = submitted_request()
+    r = UseRequestFactory(submitted=True)
     user = services.use_request_approve(
-        use_request=submitted_request(), actor=reception_officer()
+        use_request=UseRequestFactory(submitted=True),
+        actor=factories.officer(Role.RECEPTION, mfa=False),
     ).resulting_user
     client.force_login(other_officer)
     reauthenticate(client)

@@ -31,15 +31,15 @@ from accounts.selectors import use_request_file_access
 from accounts.views.request_access import SESSION_EMAIL
 from portal.celery import app as celery_app
 from portal.files.models import StoredFile
-from tests.accounts.use_request_data import (
-    corporate_number,
-    draft_request,
+from tests import factories
+from tests.factories import (
+    Role,
+    UseRequestFactory,
+    UserFactory,
     office,
     pdf_bytes,
-    reception_officer,
-    submitted_request,
+    request_corporate_number,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -398,7 +398,7 @@ def test_additional_appointers_must_already_use_the_portal(client):
     r = new_draft(client)
     UseRequest.objects.filter(pk=r.pk).update(user_category=User.Category.SUPPORT_ORG)
     r.refresh_from_db()
-    number = corporate_number()
+    number = request_corporate_number()
     response = client.post(
         url("request_appointers", r),
         {"version": r.version, "name_ja": "登録株式会社", "corporate_number": number},
@@ -585,7 +585,7 @@ def test_check_answers_lists_problems_linking_to_the_pages(client):
 
 
 def test_check_answers_shows_every_answer_with_change_links(client):
-    r = draft_request(email=EMAIL)
+    r = UseRequestFactory(email=EMAIL)
     prove(client)
     response = client.get(url("request_check", r))
     page = text(response)
@@ -604,7 +604,7 @@ def test_check_answers_shows_every_answer_with_change_links(client):
 def test_submit_gives_a_reference_number_and_emails_a_confirmation(
     client, eager_celery, django_capture_on_commit_callbacks
 ):
-    r = draft_request(email=EMAIL)
+    r = UseRequestFactory(email=EMAIL)
     prove(client)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url("request_check", r), {"version": r.version})
@@ -623,7 +623,7 @@ def test_submit_gives_a_reference_number_and_emails_a_confirmation(
 def test_a_double_submit_creates_one_reference_number(
     client, eager_celery, django_capture_on_commit_callbacks
 ):
-    r = draft_request(email=EMAIL)
+    r = UseRequestFactory(email=EMAIL)
     prove(client)
     with django_capture_on_commit_callbacks(execute=True):
         first = client.post(url("request_check", r), {"version": r.version})
@@ -639,9 +639,9 @@ def test_a_double_submit_creates_one_reference_number(
 
 
 def test_a_second_pending_request_for_the_same_organisation_is_refused(client):
-    number = corporate_number()
-    submitted_request(email=EMAIL, corp_number=number)
-    r = draft_request(email=EMAIL, corp_number=number)
+    number = request_corporate_number()
+    UseRequestFactory(submitted=True, email=EMAIL, corp_number=number)
+    r = UseRequestFactory(email=EMAIL, corp_number=number)
     prove(client)
     response = client.post(url("request_check", r), {"version": r.version})
     assert response.status_code == 200
@@ -651,7 +651,7 @@ def test_a_second_pending_request_for_the_same_organisation_is_refused(client):
 
 
 def test_submitting_a_page_changed_elsewhere_is_refused(client):
-    r = draft_request(email=EMAIL)
+    r = UseRequestFactory(email=EMAIL)
     prove(client)
     seen = r.version
     services.use_request_update(
@@ -665,9 +665,9 @@ def test_submitting_a_page_changed_elsewhere_is_refused(client):
 
 
 def test_a_returned_request_shows_the_comments_and_is_resubmitted(client):
-    r = submitted_request(email=EMAIL)
+    r = UseRequestFactory(submitted=True, email=EMAIL)
     reference = r.reference_number
-    decider = reception_officer("TKY")
+    decider = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
     services.use_request_return(
         use_request=r,
         actor=decider,
@@ -720,7 +720,7 @@ def _object_urls(r: UseRequest, file_code) -> list[str]:
 
 
 def test_a_stranger_gets_404_on_another_persons_draft_and_its_files(client):
-    r = draft_request(email=EMAIL, category=2)
+    r = UseRequestFactory(email=EMAIL, category=2)
     file_code = r.documents.first().file.code
     prove(client, "someone.else@example.jp")
     for address in _object_urls(r, file_code):
@@ -746,7 +746,7 @@ def test_a_stranger_gets_404_on_another_persons_draft_and_its_files(client):
 
 
 def test_reception_fills_in_a_paper_request_of_its_own_office_only(client):
-    officer = reception_officer("TKY", mfa=True)
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
     r = services.use_request_create(
         email=EMAIL,
         language="ja",
@@ -754,7 +754,7 @@ def test_reception_fills_in_a_paper_request_of_its_own_office_only(client):
         registered_by=officer,
         office=office("TKY"),
     )
-    online = draft_request(email="online@example.jp")
+    online = UseRequestFactory(email="online@example.jp")
     client.force_login(officer)
     assert client.get(url("request_hub", r)).status_code == 200
     response = client.post(
@@ -766,16 +766,16 @@ def test_reception_fills_in_a_paper_request_of_its_own_office_only(client):
     assert [
         o.code for o in client.get(url("request_office", r)).context["form"].offices
     ] == ["TKY"]
-    other = reception_officer("OSK", mfa=True)
+    other = factories.officer(Role.RECEPTION, office_code="OSK", mfa=True)
     client.force_login(other)
     assert client.get(url("request_hub", r)).status_code == 404
 
 
 def test_request_files_are_for_reception_of_the_office_once_submitted():
-    draft = draft_request(office_code="TKY")
-    sent = submitted_request(office_code="TKY")
-    officer = reception_officer("TKY")
-    elsewhere = reception_officer("OSK")
+    draft = UseRequestFactory(office_code="TKY")
+    sent = UseRequestFactory(submitted=True, office_code="TKY")
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
+    elsewhere = factories.officer(Role.RECEPTION, office_code="OSK", mfa=False)
     requester_like = UserFactory(user_category=1)
     assert use_request_file_access(officer, draft.documents.first().file) == "none"
     sent_file = sent.documents.first().file

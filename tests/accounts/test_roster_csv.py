@@ -25,11 +25,11 @@ from accounts.roster_csv import (
     roster_to_csv,
 )
 from portal.audit.models import AuditEvent
-from tests.accounts import org_helpers as h
+from tests.accounts.roster_files import CSV_HEADER, csv_row, roster_file
 from tests.factories import OrganizationFactory, staff
 
 TODAY = date(2026, 6, 1)
-HEADER = h.CSV_HEADER
+HEADER = CSV_HEADER
 
 
 def parse(text: str, encoding: str = "utf-8") -> roster_csv.RosterParseResult:
@@ -44,7 +44,7 @@ def one(text: str) -> RowError:
 
 
 def row(**overrides: str) -> str:
-    return h.csv_row(1, **overrides)
+    return csv_row(1, **overrides)
 
 
 # --- Encodings ---------------------------------------------------------------
@@ -184,7 +184,7 @@ def test_kanji_names_are_not_nfkc_normalised():
 
 
 def test_blank_lines_are_skipped_and_line_numbers_count_them():
-    text = HEADER + "\n" + row() + "\n,,,,,,,,,\n\n" + h.csv_row(2, sex="Q") + "\n"
+    text = HEADER + "\n" + row() + "\n,,,,,,,,,\n\n" + csv_row(2, sex="Q") + "\n"
     error = one(text)
     assert error.line == 5
     assert error.column == "sex"
@@ -227,7 +227,7 @@ def test_blank_lines_are_skipped_and_line_numbers_count_them():
     ],
 )
 def test_each_bad_value_is_reported_with_line_and_column(overrides, column, words):
-    error = one(HEADER + "\n" + h.csv_row(7) + "\n" + row(**overrides) + "\n")
+    error = one(HEADER + "\n" + csv_row(7) + "\n" + row(**overrides) + "\n")
     assert error.line == 3
     assert error.column == column
     assert words in error.message
@@ -244,10 +244,10 @@ def test_duplicate_person_and_duplicate_card_are_reported():
     text = "\n".join(
         [
             HEADER,
-            h.csv_row(1),
-            h.csv_row(2),
-            h.csv_row(1, residence_card_number="ZZ99999999ZZ"),
-            h.csv_row(3, residence_card_number="AB00000002CD"),
+            csv_row(1),
+            csv_row(2),
+            csv_row(1, residence_card_number="ZZ99999999ZZ"),
+            csv_row(3, residence_card_number="AB00000002CD"),
         ]
     )
     result = parse(text)
@@ -264,8 +264,8 @@ def test_duplicate_person_matches_after_normalisation():
     text = "\n".join(
         [
             HEADER,
-            h.csv_row(1),
-            h.csv_row(
+            csv_row(1),
+            csv_row(
                 1, family_name="ｐｅｒｓｏｎ1", residence_card_number="AB77777777CD"
             ),
         ]
@@ -282,7 +282,7 @@ def test_more_values_than_columns():
 
 def test_a_file_with_errors_on_many_lines_reports_them_all_and_imports_nothing():
     lines = [HEADER] + [
-        h.csv_row(n, sex="?" if n % 100 == 0 else ("F" if n % 2 else "M"))
+        csv_row(n, sex="?" if n % 100 == 0 else ("F" if n % 2 else "M"))
         for n in range(1000)
     ]
     result = parse("\n".join(lines))
@@ -321,7 +321,7 @@ def test_template_in_english_has_english_headings():
 def test_export_round_trips_and_guards_against_formulas():
     # (The formula used to sit in the status of residence; that column now
     # takes only statuses from the reference list, so it sits in a name.)
-    rows = parse(h.roster_csv(3).decode()).rows
+    rows = parse(roster_file(3).decode()).rows
     rows[0]["name_kanji"] = "=HYPERLINK(1)"
     data = roster_to_csv(rows)
     assert data.startswith(b"\xef\xbb\xbf")
@@ -335,7 +335,7 @@ def test_export_round_trips_and_guards_against_formulas():
 def test_export_guards_full_width_formula_characters(formula):
     """Review L7: the kanji name is stored without NFKC, so ＝1+1 used to be
     exported unguarded."""
-    rows = parse(h.roster_csv(1).decode()).rows
+    rows = parse(roster_file(1).decode()).rows
     rows[0]["name_kanji"] = formula
     data = roster_to_csv(rows)
     assert "'" + formula in data.decode("utf-8-sig")
@@ -395,7 +395,7 @@ def test_the_registered_list_is_the_reference_data():
 
 def test_ten_thousand_rows_parse_without_errors():
     started = time.perf_counter()
-    result = parse_roster_csv(h.roster_csv(10_000), today=TODAY)
+    result = parse_roster_csv(roster_file(10_000), today=TODAY)
     elapsed = time.perf_counter() - started
     assert result.errors == []
     assert len(result.rows) == 10_000
@@ -410,7 +410,7 @@ def test_import_of_1000_rows_upserts_in_a_few_queries(django_assert_max_num_quer
     org = OrganizationFactory()
     actor = staff(org)
     started = time.perf_counter()
-    result = parse_roster_csv(h.roster_csv(1000), today=TODAY)
+    result = parse_roster_csv(roster_file(1000), today=TODAY)
     with django_assert_max_num_queries(6):
         count = services.roster_import(organization=org, rows=result.rows, actor=actor)
     elapsed = time.perf_counter() - started
@@ -428,7 +428,7 @@ def test_query_count_does_not_grow_with_rows():
     actor = staff(org)
     counts = []
     for size, start in ((500, 0), (3000, 10_000)):
-        rows = parse_roster_csv(h.roster_csv(size, start=start), today=TODAY).rows
+        rows = parse_roster_csv(roster_file(size, start=start), today=TODAY).rows
         with CaptureQueriesContext(connection) as ctx:
             services.roster_import(organization=org, rows=rows, actor=actor)
         counts.append(len(ctx.captured_queries))
@@ -440,7 +440,7 @@ def test_query_count_does_not_grow_with_rows():
 def test_import_updates_people_already_on_the_roster():
     org = OrganizationFactory()
     actor = staff(org)
-    first = parse_roster_csv(h.roster_csv(3), today=TODAY).rows
+    first = parse_roster_csv(roster_file(3), today=TODAY).rows
     services.roster_import(organization=org, rows=first, actor=actor)
     codes = set(RosterEntry.objects.values_list("code", flat=True))
     changed = [dict(r, status_of_residence="永住者") for r in first]
@@ -455,7 +455,7 @@ def test_import_updates_people_already_on_the_roster():
 @pytest.mark.django_db
 def test_import_keeps_other_organisations_rosters_apart():
     a, b = OrganizationFactory(), OrganizationFactory()
-    rows = parse_roster_csv(h.roster_csv(2), today=TODAY).rows
+    rows = parse_roster_csv(roster_file(2), today=TODAY).rows
     services.roster_import(organization=a, rows=rows, actor=staff(a))
     services.roster_import(organization=b, rows=rows, actor=staff(b))
     assert RosterEntry.objects.filter(organization=a).count() == 2

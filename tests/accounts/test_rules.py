@@ -16,13 +16,15 @@ from accounts import permissions, services
 from accounts.models import Appointment, User, UseRequest
 from accounts.services import use_requests
 from portal.audit.models import AuditEvent
-from tests.accounts.org_helpers import appointee, organization, staff
-from tests.accounts.use_request_data import (
-    draft_request,
-    reception_officer,
-    submitted_request,
+from tests import factories
+from tests.factories import (
+    OrganizationFactory,
+    Role,
+    UseRequestFactory,
+    UserFactory,
+    appointee,
+    staff,
 )
-from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +39,8 @@ def _signed_in(client, settings, user: User):
 
 
 def test_decisions_rule_shows_the_buttons_and_lets_the_service_act(client, settings):
-    officer = reception_officer("TKY", mfa=True)
-    use_request = submitted_request(office_code="TKY")
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
+    use_request = UseRequestFactory(submitted=True, office_code="TKY")
     page = _signed_in(client, settings, officer).get(
         reverse("accounts:reception_detail", args=[use_request.code])
     )
@@ -50,8 +52,8 @@ def test_decisions_rule_shows_the_buttons_and_lets_the_service_act(client, setti
 def test_refusing_the_decision_rule_hides_the_buttons_and_makes_the_service_raise(
     client, settings, monkeypatch
 ):
-    officer = reception_officer("TKY", mfa=True)
-    use_request = submitted_request(office_code="TKY")
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
+    use_request = UseRequestFactory(submitted=True, office_code="TKY")
     monkeypatch.setattr(permissions, "may_decide_use_request", lambda *args: False)
 
     page = _signed_in(client, settings, officer).get(
@@ -77,8 +79,8 @@ def test_refusing_the_decision_rule_hides_the_buttons_and_makes_the_service_rais
 
 
 def test_an_officer_of_another_office_cannot_approve_through_the_service():
-    use_request = submitted_request(office_code="TKY")
-    stranger = reception_officer("NGY")
+    use_request = UseRequestFactory(submitted=True, office_code="TKY")
+    stranger = factories.officer(Role.RECEPTION, office_code="NGY", mfa=False)
     with pytest.raises(PermissionDenied):
         services.use_request_approve(use_request=use_request, actor=stranger)
     use_request.refresh_from_db()
@@ -90,7 +92,7 @@ def test_an_officer_of_another_office_cannot_approve_through_the_service():
 
 
 def test_a_non_officer_cannot_reject_through_the_service():
-    use_request = submitted_request(office_code="TKY")
+    use_request = UseRequestFactory(submitted=True, office_code="TKY")
     with pytest.raises(PermissionDenied):
         services.use_request_reject(
             use_request=use_request, actor=UserFactory(), reason="No."
@@ -98,8 +100,8 @@ def test_a_non_officer_cannot_reject_through_the_service():
 
 
 def test_a_stale_decision_is_refused_by_the_service():
-    use_request = submitted_request(office_code="TKY")
-    officer = reception_officer("TKY")
+    use_request = UseRequestFactory(submitted=True, office_code="TKY")
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
     with pytest.raises(services.StaleEdit):
         services.use_request_approve(
             use_request=use_request,
@@ -116,8 +118,8 @@ def test_a_stale_decision_is_refused_by_the_service():
 def test_refusing_the_account_rule_hides_the_actions_and_makes_the_services_raise(
     client, settings, monkeypatch
 ):
-    officer = reception_officer("TKY", mfa=True)
-    subject = staff(organization())
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
+    subject = staff(OrganizationFactory())
     monkeypatch.setattr(permissions, "may_manage_account", lambda *args: False)
 
     page = _signed_in(client, settings, officer).get(
@@ -132,8 +134,8 @@ def test_refusing_the_account_rule_hides_the_actions_and_makes_the_services_rais
 
 
 def test_account_rule_allows_the_page_and_the_service(client, settings):
-    officer = reception_officer("TKY", mfa=True)
-    subject = staff(organization())
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
+    subject = staff(OrganizationFactory())
     page = _signed_in(client, settings, officer).get(
         reverse("accounts:reception_user_detail", args=[subject.code])
     )
@@ -144,10 +146,12 @@ def test_account_rule_allows_the_page_and_the_service(client, settings):
 
 
 def test_an_officer_of_another_office_cannot_revoke_through_the_service():
-    subject = staff(organization())  # a Tokyo organisation
+    subject = staff(OrganizationFactory())  # a Tokyo organisation
     with pytest.raises(PermissionDenied):
         services.account_revoke(
-            user=subject, actor=reception_officer("NGY"), reason="Shared ID."
+            user=subject,
+            actor=factories.officer(Role.RECEPTION, office_code="NGY", mfa=False),
+            reason="Shared ID.",
         )
     subject.refresh_from_db()
     assert subject.status == User.Status.ACTIVE
@@ -156,8 +160,8 @@ def test_an_officer_of_another_office_cannot_revoke_through_the_service():
 def test_refusing_the_password_link_rule_hides_the_button_and_the_service_raises(
     client, settings, monkeypatch
 ):
-    officer = reception_officer("TKY", mfa=True)
-    subject = staff(organization())
+    officer = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
+    subject = staff(OrganizationFactory())
     subject.set_unusable_password()
     subject.save(update_fields=["password"])
     client = _signed_in(client, settings, officer)
@@ -176,7 +180,7 @@ def test_refusing_the_password_link_rule_hides_the_button_and_the_service_raises
 def test_refusing_the_appointment_rule_hides_the_button_and_the_service_raises(
     client, settings, monkeypatch
 ):
-    org = organization()
+    org = OrganizationFactory()
     member = staff(org)
     appointed = appointee(org)
     appointment = Appointment.objects.get(appointee=appointed, organization=org)
@@ -193,7 +197,7 @@ def test_refusing_the_appointment_rule_hides_the_button_and_the_service_raises(
 
 
 def test_an_appointee_cannot_end_an_appointment_through_the_service():
-    org = organization()
+    org = OrganizationFactory()
     appointed = appointee(org)
     appointment = Appointment.objects.get(appointee=appointed, organization=org)
     with pytest.raises(PermissionDenied):
@@ -201,8 +205,8 @@ def test_an_appointee_cannot_end_an_appointment_through_the_service():
 
 
 def test_a_user_of_another_organisation_cannot_change_the_roster():
-    org = organization()
-    outsider = staff(organization())
+    org = OrganizationFactory()
+    outsider = staff(OrganizationFactory())
     with pytest.raises(PermissionDenied):
         services.roster_import(organization=org, rows=[], actor=outsider)
 
@@ -216,8 +220,8 @@ def test_reference_numbers_are_unique_when_two_submissions_collide(
 ):
     """Two submissions in two threads draw the same first candidate: one keeps
     it, the other draws again (savepoint and retry), neither fails."""
-    first = draft_request(office_code="TKY")
-    second = draft_request(office_code="TKY")
+    first = UseRequestFactory(office_code="TKY")
+    second = UseRequestFactory(office_code="TKY")
     drawn: list[str] = []
     lock = threading.Lock()
     shared = iter(["RTKY-2026-000001", "RTKY-2026-000001", "RTKY-2026-000002"])
@@ -261,7 +265,7 @@ def test_reference_numbers_are_unique_when_two_submissions_collide(
 def test_refusing_the_organisation_rule_hides_roster_buttons_and_the_service_raises(
     client, settings, monkeypatch
 ):
-    org = organization()
+    org = OrganizationFactory()
     member = staff(org)
     client = _signed_in(client, settings, member)
     url = reverse("accounts:organization_roster", args=[org.code])

@@ -19,12 +19,15 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from accounts.models import Office, OfficerRole, User, UseRequest
 from portal.celery import app as celery_app
 from portal.notifications.services import outbox_sweep
-from tests.accounts.use_request_data import (
-    corporate_number,
+from tests import factories
+from tests.factories import (
+    PASSWORD,
+    Role,
+    UseRequestFactory,
     pdf_bytes,
-    reception_officer,
+    request_corporate_number,
+    totp_code,
 )
-from tests.factories import PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -101,8 +104,10 @@ def test_request_for_use_through_to_a_working_user_id(
     media_root,
     tmp_path,
 ):
-    officer = reception_officer("TKY", mfa=True, full_name="受付 一郎")
-    corp = corporate_number()
+    officer = factories.officer(
+        Role.RECEPTION, office_code="TKY", mfa=True, full_name="受付 一郎"
+    )
+    corp = request_corporate_number()
 
     # --- The requester proves their email address ------------------------------------
     page.goto(f"{live_server.url}/request/")
@@ -291,19 +296,20 @@ def test_reception_and_set_password_pages_pass_axe(
 ):
     from accounts import services
     from accounts.services.tokens import set_password_token_issue
-    from tests.accounts.use_request_data import request_in_status, submitted_request
 
-    officer = reception_officer("TKY", mfa=True, full_name="受付 一郎")
+    officer = factories.officer(
+        Role.RECEPTION, office_code="TKY", mfa=True, full_name="受付 一郎"
+    )
     # Also the Tokyo bureau's administrator: the officer roles page is checked too.
     OfficerRole.objects.create(
         user=officer,
         office=Office.objects.get(code="TKY"),
         role=OfficerRole.Role.BUREAU_ADMIN,
     )
-    waiting = submitted_request(category=User.Category.ATTORNEY)
-    request_in_status(UseRequest.Status.RETURNED)
+    waiting = UseRequestFactory(submitted=True, category=User.Category.ATTORNEY)
+    UseRequestFactory(status=UseRequest.Status.RETURNED)
     approved = services.use_request_approve(
-        use_request=submitted_request(), actor=officer
+        use_request=UseRequestFactory(submitted=True), actor=officer
     )
     subject = approved.resulting_user
     # A link of our own: the approval's link may already have been emailed (and
