@@ -2,7 +2,11 @@
 # Every check and test, against real PostgreSQL, Redis, a Celery worker and
 # headless Chromium.  Installs what is missing when run as root on Debian.
 # Extra arguments go to pytest (e.g. scripts/test.sh -k outbox).
+# --quick (first argument; make test-quick) leaves out the browser and
+# real-worker tests: -m "not browser and not celery".
 source "$(dirname "$0")/common.sh"
+quick=0
+if [ "${1:-}" = "--quick" ]; then quick=1; shift; fi
 export DEBIAN_FRONTEND=noninteractive
 
 # --- 1. Debian packages -------------------------------------------------------
@@ -86,6 +90,7 @@ fi
 # --- 5. Tests -----------------------------------------------------------------------
 log "pytest"
 rc=0
+if ((quick)); then set -- -m "not browser and not celery" "$@"; fi
 timeout --kill-after=60 3000 scripts/pytest.sh -ra --durations=15 "$@" || rc=$?
 if ((${#failed[@]})) && [ "$rc" = 0 ]; then rc=1; fi
 exit "$rc"

@@ -31,6 +31,34 @@ CHROMIUM_ARGS = [
 ]
 
 
+# --- Markers ---------------------------------------------------------------------------
+# ``make test-quick`` runs ``-m "not browser and not celery"``; that is only
+# honest if every test that drives Chromium or needs a real worker says so.
+# Tests in tests/e2e/ are browser tests and tests using the worker fixture are
+# celery tests, whatever their decorators say; a test elsewhere that asks for
+# Chromium without the marker is recorded here and fails
+# tests/test_markers.py.
+BROWSER_FIXTURES = frozenset({"browser", "page", "new_page"})
+UNMARKED_BROWSER_TESTS = pytest.StashKey[list[str]]()
+E2E = Path(__file__).resolve().parent / "e2e"
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects anything
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    unmarked = []
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.path.is_relative_to(E2E):
+            item.add_marker(pytest.mark.browser)
+        if "celery_worker_proc" in fixtures:
+            item.add_marker(pytest.mark.celery)
+        if fixtures & BROWSER_FIXTURES and not item.get_closest_marker("browser"):
+            unmarked.append(item.nodeid)
+    config.stash[UNMARKED_BROWSER_TESTS] = unmarked
+
+
 def _missing(what: str) -> None:
     """In CI a missing tool is a failure, never a silent skip."""
     if os.environ.get("CI"):

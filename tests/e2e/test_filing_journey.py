@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from django.apps import apps
 from django.utils import timezone
@@ -21,11 +20,9 @@ from applications.models import Application
 from applications.reference_data import load_document_slots
 from applications.workflow import Status
 from tests.applications import filing_data as fd
-from tests.factories import PASSWORD, OrganizationFactory, staff, totp_code
+from tests.factories import OrganizationFactory, staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 @pytest.fixture
@@ -33,53 +30,6 @@ def document_slots(reference_data):
     """A transactional test flushes the migrations' data; the reference_data
     fixture reloads types, statuses and fees, this the document slots."""
     load_document_slots(apps)
-
-
-@pytest.fixture
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/no-public-url/"},
-        },
-    }
-    return root
-
-
-def shot(page, screenshot_dir: Path, name: str) -> None:
-    page.screenshot(path=str(screenshot_dir / f"filing-{name}.png"), full_page=True)
-
-
-def axe(page, screenshot_dir: Path, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    shot(page, screenshot_dir, name)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": AXE_TAGS},
-            "resultTypes": ["violations"],
-        },
-    )
-    violations = results.response["violations"]
-    assert violations == [], "\n".join(
-        f"{name}: {v['id']}: {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:5])
-        for v in violations
-    )
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.fill("input[name=code]", totp_code(user))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
 
 
 def save(page) -> None:
@@ -134,7 +84,14 @@ def _answer(page, name: str, value: object) -> None:
 
 
 def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
-    page, live_server, screenshot_dir, document_slots, media_root, tmp_path
+    page,
+    live_server,
+    screenshot_dir,
+    document_slots,
+    media_root,
+    tmp_path,
+    axe,
+    sign_in,
 ):
     org = OrganizationFactory(category=3, name_ja="株式会社さくら技研")
     user = staff(org, full_name="佐藤 花子")
@@ -144,22 +101,22 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(fd.pdf_bytes())
 
-    sign_in(page, live_server, user)
+    sign_in(page, user)
     base = live_server.url
 
     # --- Start: the person and the type (one organisation: no question) --------------
     page.goto(f"{base}/applications/new/")
     page.wait_for_url("**/applications/new/*/")
-    axe(page, screenshot_dir, "01-who")
+    axe(page, "01-who")
     page.check(f"input[name=person][value='fn:{person.code}']")
     save(page)
     page.wait_for_url(f"**/applications/new/person/{person.code}/")
     page.check("input[name=application_type][value=extension]")
     page.check("input[name=companions][value=reentry]")
-    axe(page, screenshot_dir, "02-type")
+    axe(page, "02-type")
     save(page)
     page.wait_for_url(re.compile(r".*/applications/drafts/[0-9a-f-]{36}/$"))
-    axe(page, screenshot_dir, "03-task-list")
+    axe(page, "03-task-list")
     application = Application.objects.get(main__isnull=True)
     draft_url = f"{base}/applications/drafts/{application.code}"
 
@@ -172,7 +129,7 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     save(page)
     assert page.locator(".error-summary").is_visible()
     assert page.locator("#id_residence_card_number_error").is_visible()
-    axe(page, screenshot_dir, "04-person-error")
+    axe(page, "04-person-error")
     page.fill(
         "input[name=residence_card_number]", "ＡＢ１２３４５６７８ＣＤ"
     )  # full width
@@ -181,7 +138,7 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     # --- What is applied for -------------------------------------------------------------
     page.wait_for_url(f"{draft_url}/application/")
     page.select_option("select[name=requested_period]", "1y")
-    axe(page, screenshot_dir, "05-application")
+    axe(page, "05-application")
     save(page)
 
     # --- The application form (申請書), one page per section -------------------------
@@ -192,19 +149,19 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     page.wait_for_url(f"{draft_url}/companions/")
     page.check("input[name=reentry_variant][value=multiple]")
     page.fill("input[name=reentry_until]", person.period_expiry.isoformat())
-    axe(page, screenshot_dir, "06-companions")
+    axe(page, "06-companions")
     save(page)
 
     # --- Documents, slot by slot -----------------------------------------------------------
     page.wait_for_url(f"{draft_url}/documents/")
-    axe(page, screenshot_dir, "07-documents-empty")
+    axe(page, "07-documents-empty")
     section = page.locator("section#slot-photo")
     section.locator("input[type=file]").set_input_files(str(pdf))  # a PDF as the photo
     section.locator("button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".error-summary").is_visible()
     assert page.locator("#id_photo-upload_error").is_visible()
-    axe(page, screenshot_dir, "08-documents-error")
+    axe(page, "08-documents-error")
     for slot in (
         "photo",
         "passport",
@@ -221,7 +178,7 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
         assert page.locator(f"section#slot-{slot} li").count() == 1, slot
     meter = page.locator("meter#documents-total")
     assert int(meter.get_attribute("value")) > 0
-    axe(page, screenshot_dir, "09-documents-uploaded")
+    axe(page, "09-documents-uploaded")
     page.locator("main a.button").last.click()
 
     # --- Check answers: change links, special period, fees -------------------------------
@@ -236,10 +193,10 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     fees = page.locator("#fees + p + dl").inner_text()
     assert "5,500" in fees and "6,500" in fees and "12,000" in fees
     assert page.locator("#special-period").count() == 1
-    axe(page, screenshot_dir, "10-check-answers")
+    axe(page, "10-check-answers")
     save(page)  # without the declaration
     assert page.locator("#id_declaration_error").is_visible()
-    axe(page, screenshot_dir, "11-declaration-missing")
+    axe(page, "11-declaration-missing")
     page.check("input[name=declaration]")
     save(page)
 
@@ -252,21 +209,21 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
     assert (reentry.reentry_variant, reentry.status) == ("multiple", Status.SUBMITTED)
     assert page.locator("#receipt-number").inner_text() == application.receipt_number
     assert reentry.receipt_number in page.content()
-    axe(page, screenshot_dir, "12-sent")
+    axe(page, "12-sent")
     assert application.documents.count() == 5
 
     assert Application.objects.filter(main__isnull=True).count() == 1
 
 
 def test_a_rule_failure_is_shown_on_the_page_that_must_change(
-    page, live_server, screenshot_dir, document_slots, media_root
+    page, live_server, screenshot_dir, document_slots, media_root, axe, shot, sign_in
 ):
     org = OrganizationFactory(category=2)
     user = staff(org)
     person = fd.person(org)
     too_late = timezone.localdate() + timedelta(days=6 * 366)
     application = fd.ready_extension(user, person, reentry_until=too_late)
-    sign_in(page, live_server, user)
+    sign_in(page, user)
     base = live_server.url
     with page.expect_navigation():
         page.locator("button.lang-switch__button[value=en]").click()
@@ -277,7 +234,7 @@ def test_a_rule_failure_is_shown_on_the_page_that_must_change(
     assert page.title().startswith("Error:")
     assert "at most 5 years" in summary.inner_text()
     assert page.locator("input[name=declaration]").count() == 0
-    axe(page, screenshot_dir, "20-check-rule-failure")
+    axe(page, "20-check-rule-failure")
 
     summary.get_by_role("link", name=re.compile("at most 5 years")).click()
     page.wait_for_url(
@@ -289,7 +246,7 @@ def test_a_rule_failure_is_shown_on_the_page_that_must_change(
     assert field_error.is_visible() and "at most 5 years" in field_error.inner_text()
     assert page.locator("#id_reentry_until").get_attribute("aria-invalid") == "true"
     assert page.locator("#id_reentry_until").input_value() == too_late.isoformat()
-    axe(page, screenshot_dir, "21-companions-rule-failure")
+    axe(page, "21-companions-rule-failure")
 
     page.fill("input[name=reentry_until]", person.period_expiry.isoformat())
     save(page)
@@ -297,4 +254,4 @@ def test_a_rule_failure_is_shown_on_the_page_that_must_change(
     page.wait_for_url(re.compile(rf".*/drafts/{application.code}/check/(#.*)?$"))
     assert page.locator(".error-summary").count() == 0
     assert page.locator("input[name=declaration]").count() == 1
-    shot(page, screenshot_dir, "22-check-put-right")
+    shot(page, "22-check-put-right")

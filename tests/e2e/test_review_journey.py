@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from pathlib import Path
 
 from django.utils import timezone
 
@@ -19,7 +18,6 @@ import pytest
 
 from accounts.models import OfficerRole
 from applications.workflow import Status
-from portal.celery import app as celery_app
 from review.models import Dispatch, Payment, ResidenceCard
 from review.services.issuance import card_receipt_record
 from tests.factories import (
@@ -29,66 +27,10 @@ from tests.factories import (
     officer,
     pdf_bytes,
     staff,
-    totp_code,
 )
 from tests.review.issuance_helpers import decided, walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture
-def eager_celery(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/no-public-url/"},
-        },
-    }
-    return root
-
-
-def shot(page, screenshot_dir: Path, name: str) -> None:
-    page.screenshot(
-        path=str(screenshot_dir / f"review-journey-{name}.png"), full_page=True
-    )
-
-
-def new_page(browser):
-    context = browser.new_context(
-        locale="ja-JP", viewport={"width": 1280, "height": 900}
-    )
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    return context, page
-
-
-def sign_in(page, base: str, user) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.fill("input[name=code]", totp_code(user))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
-
-
-def submit(page) -> None:
-    with page.expect_navigation():
-        page.locator("main form.form button[type=submit]").last.click()
 
 
 def reauthenticate_if_asked(page) -> None:
@@ -111,6 +53,10 @@ def test_examination_to_handover_in_chromium(
     eager_celery,
     media_root,
     tmp_path,
+    shot,
+    sign_in,
+    submit,
+    new_page,
 ):
     base = live_server.url
     org = OrganizationFactory()
@@ -125,11 +71,11 @@ def test_examination_to_handover_in_chromium(
     upload = tmp_path / "tax-certificate.pdf"
     upload.write_bytes(pdf_bytes())
 
-    examiner_context, desk = new_page(browser)
-    user_context, home = new_page(browser)
+    examiner_context, desk = new_page()
+    user_context, home = new_page()
     try:
         # --- The examiner claims the case and requests documents ------------------------------
-        sign_in(desk, base, examiner)
+        sign_in(desk, examiner)
         desk.goto(f"{base}/office/cases/{code}/")
         with desk.expect_navigation():
             desk.locator(f"form[action$='/office/cases/{code}/claim/'] button").click()
@@ -140,16 +86,16 @@ def test_examination_to_handover_in_chromium(
         desk.fill("input[name=due_date]", due.isoformat())
         submit(desk)
         reauthenticate_if_asked(desk)
-        shot(desk, screenshot_dir, "01-documents-requested")
+        shot(desk, "01-documents-requested")
         assert status_of(application) == Status.AWAITING_DOCUMENTS
 
         # --- The user uploads and sends the answer -------------------------------------------------
-        sign_in(home, base, user)
+        sign_in(home, user)
         home.goto(f"{base}/applications/{code}/documents-request/")
         home.set_input_files("input[name=item1-upload]", str(upload))
         with home.expect_navigation():
             home.locator("#item-1 form button[type=submit]").click()
-        shot(home, screenshot_dir, "02-uploaded")
+        shot(home, "02-uploaded")
         home.goto(f"{base}/applications/{code}/documents-request/send/")
         submit(home)
         assert status_of(application) == Status.EXAMINING
@@ -161,7 +107,7 @@ def test_examination_to_handover_in_chromium(
         if desk.locator("input[name=reentry_until]").count():
             until = application.foreign_national.period_expiry - timedelta(days=1)
             desk.fill("input[name=reentry_until]", until.isoformat())
-        shot(desk, screenshot_dir, "03-recommend")
+        shot(desk, "03-recommend")
         submit(desk)
         reauthenticate_if_asked(desk)
         assert status_of(application) == Status.DECISION_PROPOSED
@@ -169,9 +115,9 @@ def test_examination_to_handover_in_chromium(
         examiner_context.close()
 
     # --- A supervisor approves (re-authenticating) ------------------------------------------------
-    supervisor_context, boss = new_page(browser)
+    supervisor_context, boss = new_page()
     try:
-        sign_in(boss, base, supervisor)
+        sign_in(boss, supervisor)
         boss.goto(f"{base}/office/cases/{code}/approve/")
         boss.check("input[name=confirm]")
         with boss.expect_navigation():
@@ -180,7 +126,7 @@ def test_examination_to_handover_in_chromium(
             ).click()
         assert "/accounts/reauthenticate/" in boss.url
         reauthenticate_if_asked(boss)
-        shot(boss, screenshot_dir, "04-approved")
+        shot(boss, "04-approved")
     finally:
         supervisor_context.close()
     assert status_of(application) == Status.GRANTED
@@ -194,24 +140,24 @@ def test_examination_to_handover_in_chromium(
         assert f"{due:,}" in home.content()
         home.check("input[name=return_method][value=letter_pack]")
         home.check("input[name=current_card_sent]")
-        shot(home, screenshot_dir, "05-fee-and-declaration")
+        shot(home, "05-fee-and-declaration")
         submit(home)
         payment.refresh_from_db()
         assert payment.return_method == "letter_pack"
 
         # --- The clerk: stamps, the current card, issue, dispatch ----------------------------------
-        clerk_context, counter = new_page(browser)
+        clerk_context, counter = new_page()
         try:
-            sign_in(counter, base, clerk)
+            sign_in(counter, clerk)
             counter.goto(f"{base}/office/cases/{code}/issuance/")
-            shot(counter, screenshot_dir, "06-issuance")
+            shot(counter, "06-issuance")
             counter.locator(f"a[href$='/office/cases/{code}/issuance/stamps/']").click()
             counter.wait_for_url("**/issuance/stamps/")
             counter.fill("input[name=amount]", str(due - 500))
             submit(counter)
             reauthenticate_if_asked(counter)
             assert "500" in counter.locator(".error-summary").inner_text()
-            shot(counter, screenshot_dir, "07-stamps-short")
+            shot(counter, "07-stamps-short")
             counter.fill("input[name=amount]", f"{due:,}")
             submit(counter)
             assert status_of(application) == Status.FEE_PAID
@@ -221,7 +167,7 @@ def test_examination_to_handover_in_chromium(
                 ).click()
             counter.locator(f"a[href$='/office/cases/{code}/issuance/issue/']").click()
             counter.wait_for_url("**/issuance/issue/")
-            shot(counter, screenshot_dir, "08-issue")
+            shot(counter, "08-issue")
             submit(counter)
             assert status_of(application) == Status.ISSUED
             card = ResidenceCard.objects.get(application=application)
@@ -237,7 +183,7 @@ def test_examination_to_handover_in_chromium(
             assert "13" in counter.locator(".error-summary").inner_text()
             counter.fill("input[name=tracking_number]", "1234-5678-9012")
             submit(counter)
-            shot(counter, screenshot_dir, "09-dispatched")
+            shot(counter, "09-dispatched")
         finally:
             clerk_context.close()
         assert status_of(application) == Status.DISPATCHED
@@ -253,7 +199,7 @@ def test_examination_to_handover_in_chromium(
         home.wait_for_url("**/handover/")
         home.check("input[name=confirm]")
         submit(home)
-        shot(home, screenshot_dir, "10-completed")
+        shot(home, "10-completed")
     finally:
         user_context.close()
     assert status_of(application) == Status.COMPLETED
@@ -262,32 +208,21 @@ def test_examination_to_handover_in_chromium(
 # --- axe-core on the issuance and public pages -----------------------------------------------------
 
 
-def axe(page, screenshot_dir: Path, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.screenshot(path=str(screenshot_dir / f"issuance-{name}.png"), full_page=True)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": AXE_TAGS},
-            "resultTypes": ["violations"],
-        },
-    )
-    violations = results.response["violations"]
-    assert violations == [], "\n".join(
-        f"{name}: {v['id']}: {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:5])
-        for v in violations
-    )
-
-
 def to_english(page) -> None:
     with page.expect_navigation():
         page.locator("button.lang-switch__button[value=en]").click()
 
 
 def test_issuance_and_public_pages_pass_axe(
-    browser, live_server, screenshot_dir, reference_data, media_root
+    browser,
+    live_server,
+    screenshot_dir,
+    reference_data,
+    media_root,
+    axe,
+    sign_in,
+    submit,
+    new_page,
 ):
     base = live_server.url
     org = OrganizationFactory()
@@ -299,28 +234,28 @@ def test_issuance_and_public_pages_pass_axe(
     ready = walk_to(decided(org, user), Status.FEE_PAID, actor=clerk, user=user)
     card_receipt_record(application=ready, actor=clerk)
 
-    context, page = new_page(browser)
+    context, page = new_page()
     try:
         for language in ("ja", "en"):
             page.goto(f"{base}/verify/")
             if language == "en":
                 to_english(page)
-            axe(page, screenshot_dir, f"verify-{language}")
+            axe(page, f"verify-{language}")
             page.fill("input[name=code]", "12")
             submit(page)
-            axe(page, screenshot_dir, f"verify-errors-{language}")
+            axe(page, f"verify-errors-{language}")
             page.fill("input[name=code]", "ABCD-2345-EFGH")
             submit(page)
-            axe(page, screenshot_dir, f"verify-unknown-{language}")
+            axe(page, f"verify-unknown-{language}")
             page.goto(f"{base}/processing-times/")
-            axe(page, screenshot_dir, f"processing-times-{language}")
+            axe(page, f"processing-times-{language}")
     finally:
         context.close()
 
     # Each person signs in once: a TOTP code cannot be used twice.
-    context, page = new_page(browser)
+    context, page = new_page()
     try:
-        sign_in(page, base, clerk)
+        sign_in(page, clerk)
         page.goto(f"{base}/accounts/reauthenticate/?next=/dashboard/")
         page.fill("input[name=password]", PASSWORD)
         with page.expect_navigation():
@@ -329,47 +264,47 @@ def test_issuance_and_public_pages_pass_axe(
             page.goto(f"{base}/office/cases/{granted.code}/issuance/")
             if language == "en":
                 to_english(page)
-            axe(page, screenshot_dir, f"clerk-granted-{language}")
+            axe(page, f"clerk-granted-{language}")
             page.goto(f"{base}/office/cases/{granted.code}/issuance/stamps/")
-            axe(page, screenshot_dir, f"stamps-{language}")
+            axe(page, f"stamps-{language}")
             page.fill("input[name=amount]", "1")
             submit(page)
-            axe(page, screenshot_dir, f"stamps-errors-{language}")
+            axe(page, f"stamps-errors-{language}")
             page.goto(f"{base}/office/cases/{issued.code}/issuance/dispatch/")
-            axe(page, screenshot_dir, f"dispatch-{language}")
+            axe(page, f"dispatch-{language}")
             page.check("input[name=method][value=registered_mail]")
             page.fill("input[name=tracking_number]", "12")
             submit(page)
-            axe(page, screenshot_dir, f"dispatch-errors-{language}")
+            axe(page, f"dispatch-errors-{language}")
             page.goto(f"{base}/office/cases/{ready.code}/issuance/issue/")
-            axe(page, screenshot_dir, f"issue-{language}")
+            axe(page, f"issue-{language}")
             page.goto(f"{base}/office/cases/{dispatched.code}/issuance/")
-            axe(page, screenshot_dir, f"clerk-dispatched-{language}")
+            axe(page, f"clerk-dispatched-{language}")
             page.goto(f"{base}/office/processing-times/")
-            axe(page, screenshot_dir, f"office-processing-times-{language}")
+            axe(page, f"office-processing-times-{language}")
     finally:
         context.close()
 
-    context, page = new_page(browser)
+    context, page = new_page()
     try:
-        sign_in(page, base, user)
+        sign_in(page, user)
         for language in ("ja", "en"):
             if language == "en":
                 to_english(page)
             page.goto(f"{base}/issuance/{granted.code}/")
-            axe(page, screenshot_dir, f"payment-{language}")
+            axe(page, f"payment-{language}")
             submit(page)  # nothing chosen
-            axe(page, screenshot_dir, f"payment-errors-{language}")
+            axe(page, f"payment-errors-{language}")
             page.goto(f"{base}/payments/sandbox/{granted.code}/")
-            axe(page, screenshot_dir, f"sandbox-{language}")
+            axe(page, f"sandbox-{language}")
             page.fill("input[name=card_number]", "4000 0000 0000 0002")
             submit(page)
-            axe(page, screenshot_dir, f"sandbox-declined-{language}")
+            axe(page, f"sandbox-declined-{language}")
             page.goto(f"{base}/issuance/{dispatched.code}/")
-            axe(page, screenshot_dir, f"payment-dispatched-{language}")
+            axe(page, f"payment-dispatched-{language}")
             page.goto(f"{base}/issuance/{dispatched.code}/handover/")
-            axe(page, screenshot_dir, f"handover-{language}")
+            axe(page, f"handover-{language}")
             submit(page)
-            axe(page, screenshot_dir, f"handover-errors-{language}")
+            axe(page, f"handover-errors-{language}")
     finally:
         context.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 from django.core import mail
 
@@ -17,7 +16,6 @@ from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
 from accounts.models import Office, OfficerRole, User, UseRequest
-from portal.celery import app as celery_app
 from portal.notifications.services import outbox_sweep
 from tests import factories
 from tests.factories import (
@@ -41,34 +39,6 @@ ROSTER_CSV = (
 ).encode()
 
 
-@pytest.fixture
-def eager_celery(settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = previous
-
-
-@pytest.fixture
-def media_root(settings, tmp_path: Path) -> Path:
-    root = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(root), "base_url": "/no-public-url/"},
-        },
-        # The live server's static handler finds files by their source names;
-        # the manifest storage's hashed names would be 404s there (no CSS in
-        # the screenshots).
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-    return root
-
-
 def link_from_mail(to: str, pattern: str) -> str:
     """The newest link matching ``pattern`` emailed to ``to`` (sending any
     notification the relay has not sent yet)."""
@@ -86,14 +56,6 @@ def local(url: str, live_server) -> str:
     return re.sub(r"^https?://[^/]+", live_server.url, url)
 
 
-def submit(page) -> None:
-    page.locator("main form.form button[type=submit]").last.click()
-
-
-def shot(page, screenshot_dir: Path, name: str) -> None:
-    page.screenshot(path=str(screenshot_dir / f"journey-{name}.png"), full_page=True)
-
-
 def test_request_for_use_through_to_a_working_user_id(
     page,
     browser,
@@ -103,6 +65,9 @@ def test_request_for_use_through_to_a_working_user_id(
     eager_celery,
     media_root,
     tmp_path,
+    shot,
+    submit,
+    new_page,
 ):
     officer = factories.officer(
         Role.RECEPTION, office_code="TKY", mfa=True, full_name="受付 一郎"
@@ -112,20 +77,20 @@ def test_request_for_use_through_to_a_working_user_id(
     # --- The requester proves their email address ------------------------------------
     page.goto(f"{live_server.url}/request/")
     page.fill("input[name=email]", REQUESTER_EMAIL)
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/request/sent/")
     page.goto(local(link_from_mail(REQUESTER_EMAIL, "/request/verify/"), live_server))
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/request/mine/")
-    submit(page)  # start a new request
+    submit(page, navigation=False)  # start a new request
     page.wait_for_url(re.compile(r".*/request/[0-9a-f-]{36}/$"))
-    shot(page, screenshot_dir, "01-hub")
+    shot(page, "01-hub")
     code = page.url.rstrip("/").rsplit("/", 1)[-1]
 
     # --- Every step ---------------------------------------------------------------------------
     page.goto(f"{live_server.url}/request/{code}/category/")
     page.check("input[name=user_category][value='1']")
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/organisation/")
     page.fill("input[name=org_name_ja]", "株式会社ジャーニー")
     page.fill("input[name=org_name_en]", "Journey Co., Ltd.")
@@ -139,18 +104,18 @@ def test_request_for_use_through_to_a_working_user_id(
     page.fill("input[name=org_representative]", "代表取締役 山田 太郎")
     page.fill("input[name=org_phone]", "03-1234-5678")
     page.check("input[name=org_category][value='2']")
-    shot(page, screenshot_dir, "02-organisation")
-    submit(page)
+    shot(page, "02-organisation")
+    submit(page, navigation=False)
     page.wait_for_url("**/person/")
     page.fill("input[name=full_name]", "佐藤 花子")
     page.fill("input[name=full_name_kana]", "サトウ ハナコ")
     page.fill("input[name=phone]", "090-1234-5678")
     page.fill("input[name=position]", "人事部長")
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/declarations/")
     for box in page.locator("main input[type=checkbox]").all():
         box.check()
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/documents/")
     pdf = tmp_path / "document.pdf"
     pdf.write_bytes(pdf_bytes())
@@ -160,22 +125,22 @@ def test_request_for_use_through_to_a_working_user_id(
         section.locator("button[type=submit]").last.click()
         page.wait_for_load_state()
         assert page.locator(f"section#{slot} li").count() >= 1, slot
-    shot(page, screenshot_dir, "03-documents")
+    shot(page, "03-documents")
     page.goto(f"{live_server.url}/request/{code}/roster/")
     csv_path = tmp_path / "roster.csv"
     csv_path.write_bytes(ROSTER_CSV)
     page.set_input_files("input[name=csv_file]", str(csv_path))
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_load_state()
     assert "NGUYEN" in page.content()
     page.goto(f"{live_server.url}/request/{code}/office/")
     assert page.locator("input[name=office][value=TKY]").is_checked()  # suggested
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/check/")
-    shot(page, screenshot_dir, "04-check-answers")
-    submit(page)
+    shot(page, "04-check-answers")
+    submit(page, navigation=False)
     page.wait_for_url("**/done/")
-    shot(page, screenshot_dir, "05-sent")
+    shot(page, "05-sent")
     r = UseRequest.objects.get(code=code)
     assert r.status == UseRequest.Status.SUBMITTED and r.reference_number
     assert r.reference_number in page.content()
@@ -195,13 +160,13 @@ def test_request_for_use_through_to_a_working_user_id(
         desk.fill("input[name=code]", totp_code(officer))
         desk.locator("main form button[type=submit]").first.click()
         desk.wait_for_url("**/dashboard/")
-        shot(desk, screenshot_dir, "06-officer-dashboard")
+        shot(desk, "06-officer-dashboard")
         desk.locator("#reception-panel-title ~ ul.panel__actions a").first.click()
         desk.wait_for_url("**/reception/?status=submitted")
-        shot(desk, screenshot_dir, "07-queue")
+        shot(desk, "07-queue")
         desk.get_by_role("link", name=r.reference_number).click()
         desk.wait_for_url(f"**/reception/requests/{code}/")
-        shot(desk, screenshot_dir, "08-review")
+        shot(desk, "08-review")
         document_link = desk.locator(
             "section[aria-labelledby=section-documents] a[href*='inline=1']"
         ).first
@@ -209,14 +174,14 @@ def test_request_for_use_through_to_a_working_user_id(
         desk.locator(f"a[href$='/reception/requests/{code}/decide/approve/']").click()
         desk.wait_for_url("**/decide/approve/")
         desk.check("input[name=confirm]")
-        shot(desk, screenshot_dir, "09-approve-confirm")
+        shot(desk, "09-approve-confirm")
         desk.locator("main form.form button[type=submit]").click()
         desk.wait_for_url("**/accounts/reauthenticate/**")
-        shot(desk, screenshot_dir, "10-reauthenticate")
+        shot(desk, "10-reauthenticate")
         desk.fill("input[name=password]", PASSWORD)
         desk.locator("main form button[type=submit]").first.click()
         desk.wait_for_url(f"**/reception/requests/{code}/")
-        shot(desk, screenshot_dir, "11-approved")
+        shot(desk, "11-approved")
     finally:
         officer_context.close()
     r.refresh_from_db()
@@ -230,22 +195,22 @@ def test_request_for_use_through_to_a_working_user_id(
     )
     page.goto(local(link, live_server))
     assert user.username in page.locator("#user-id").inner_text()
-    shot(page, screenshot_dir, "12-set-password")
+    shot(page, "12-set-password")
     page.fill("input[name=password1]", NEW_PASSWORD)
     page.fill("input[name=password2]", NEW_PASSWORD)
-    submit(page)
+    submit(page, navigation=False)
     page.wait_for_url("**/accounts/2fa/totp/activate/")
-    shot(page, screenshot_dir, "13-enrol-totp")
+    shot(page, "13-enrol-totp")
     secret = re.sub(r"\s+", "", page.locator("#totp-secret").inner_text())
     counter = int(time.time()) // mfa_settings.TOTP_PERIOD
     page.fill("input[name=code]", format_hotp_value(hotp_value(secret, counter)))
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url(lambda url: "/totp/activate/" not in url)
-    shot(page, screenshot_dir, "14-after-enrolment")
+    shot(page, "14-after-enrolment")
     page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_url("**/dashboard/")
     assert user.username in page.content()
-    shot(page, screenshot_dir, "15-dashboard")
+    shot(page, "15-dashboard")
 
     # The link is single use.
     page.goto(local(link, live_server))
@@ -258,41 +223,17 @@ def test_request_for_use_through_to_a_working_user_id(
 
 # --- axe-core on every reception and set-password page state ----------------------------------
 
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-def axe(page, screenshot_dir: Path, name: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    page.screenshot(path=str(screenshot_dir / f"reception-{name}.png"), full_page=True)
-    results = Axe().run(
-        page,
-        options={
-            "runOnly": {"type": "tag", "values": AXE_TAGS},
-            "resultTypes": ["violations"],
-        },
-    )
-    violations = results.response["violations"]
-    assert violations == [], "\n".join(
-        f"{name}: {v['id']}: {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:5])
-        for v in violations
-    )
-
-
-def sign_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=login]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/accounts/2fa/authenticate/")
-    page.fill("input[name=code]", totp_code(user))
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_url("**/dashboard/")
-
 
 def test_reception_and_set_password_pages_pass_axe(
-    page, browser, live_server, screenshot_dir, reference_data, media_root
+    page,
+    browser,
+    live_server,
+    screenshot_dir,
+    reference_data,
+    media_root,
+    axe,
+    sign_in,
+    new_page,
 ):
     from accounts import services
     from accounts.services.tokens import set_password_token_issue
@@ -319,7 +260,7 @@ def test_reception_and_set_password_pages_pass_axe(
     base = live_server.url
     detail = f"{base}/reception/requests/{waiting.code}/"
 
-    sign_in(page, live_server, officer)
+    sign_in(page, officer)
     page.goto(f"{base}/accounts/reauthenticate/?next=/dashboard/")
     page.fill("input[name=password]", PASSWORD)
     page.locator("main form button[type=submit]").first.click()
@@ -330,42 +271,42 @@ def test_reception_and_set_password_pages_pass_axe(
             with page.expect_navigation():
                 page.locator("button.lang-switch__button[value=en]").click()
             assert page.locator("html").get_attribute("lang") == "en"
-        axe(page, screenshot_dir, f"dashboard-{language}")
+        axe(page, f"dashboard-{language}")
         page.goto(f"{base}/reception/")
-        axe(page, screenshot_dir, f"queue-{language}")
+        axe(page, f"queue-{language}")
         page.goto(f"{base}/reception/?age=abc")
-        axe(page, screenshot_dir, f"queue-errors-{language}")
+        axe(page, f"queue-errors-{language}")
         page.goto(detail)
-        axe(page, screenshot_dir, f"review-{language}")
+        axe(page, f"review-{language}")
         for action in ("approve", "return", "reject"):
             page.goto(f"{detail}decide/{action}/")
-            axe(page, screenshot_dir, f"decide-{action}-{language}")
+            axe(page, f"decide-{action}-{language}")
             page.locator("main form.form button[type=submit]").click()
             page.wait_for_load_state()
             assert page.locator(".error-summary").count() == 1, action
-            axe(page, screenshot_dir, f"decide-{action}-errors-{language}")
+            axe(page, f"decide-{action}-errors-{language}")
         page.goto(f"{base}/reception/paper/")
-        axe(page, screenshot_dir, f"paper-{language}")
+        axe(page, f"paper-{language}")
         page.fill("input[name=email]", "not an email")
         page.locator("main form.form button[type=submit]").click()
         page.wait_for_load_state()
-        axe(page, screenshot_dir, f"paper-errors-{language}")
+        axe(page, f"paper-errors-{language}")
         page.goto(f"{base}/reception/users/")
-        axe(page, screenshot_dir, f"users-{language}")
+        axe(page, f"users-{language}")
         page.goto(f"{base}/reception/users/{subject.code}/")
-        axe(page, screenshot_dir, f"user-{language}")
+        axe(page, f"user-{language}")
         page.goto(f"{base}/reception/users/{subject.code}/decide/suspend/")
-        axe(page, screenshot_dir, f"user-suspend-{language}")
+        axe(page, f"user-suspend-{language}")
         page.locator("main form.form button[type=submit]").click()
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 1
-        axe(page, screenshot_dir, f"user-suspend-errors-{language}")
+        axe(page, f"user-suspend-errors-{language}")
         page.goto(f"{base}/bureau/officer-roles/")
-        axe(page, screenshot_dir, f"officer-roles-{language}")
+        axe(page, f"officer-roles-{language}")
         page.locator("main form.form button[type=submit]").click()
         page.wait_for_load_state()
         assert page.locator(".error-summary").count() == 1
-        axe(page, screenshot_dir, f"officer-roles-errors-{language}")
+        axe(page, f"officer-roles-errors-{language}")
 
     visitor_context = browser.new_context(
         locale="ja-JP", viewport={"width": 1280, "height": 900}
@@ -378,15 +319,15 @@ def test_reception_and_set_password_pages_pass_axe(
                 with visitor.expect_navigation():
                     visitor.locator("button.lang-switch__button[value=en]").click()
             visitor.goto(f"{base}{set_password_path}")
-            axe(visitor, screenshot_dir, f"set-password-{language}")
+            axe(visitor, f"set-password-{language}")
             visitor.fill("input[name=password1]", "short")
             visitor.fill("input[name=password2]", "other")
             visitor.locator("main form.form button[type=submit]").click()
             visitor.wait_for_load_state()
             assert visitor.locator(".error-summary").count() == 1
             assert visitor.title().startswith(("Error:", "エラー:"))
-            axe(visitor, screenshot_dir, f"set-password-errors-{language}")
+            axe(visitor, f"set-password-errors-{language}")
             visitor.goto(f"{base}/set-password/no-such-token/")
-            axe(visitor, screenshot_dir, f"set-password-unknown-{language}")
+            axe(visitor, f"set-password-unknown-{language}")
     finally:
         visitor_context.close()
