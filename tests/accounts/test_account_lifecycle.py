@@ -176,8 +176,12 @@ def test_revoked_user_cannot_sign_in(client):
 
 
 def test_a_revoked_account_is_refused_by_its_status_whatever_is_active_says(client):
-    user = staff(organization())
-    services.account_revoke(user=user, actor=reception_officer(), reason="Shared ID.")
+    user = staff(OrganizationFactory())
+    services.account_revoke(
+        user=user,
+        actor=factories.officer(Role.RECEPTION, mfa=False),
+        reason="Shared ID.",
+    )
     # Someone sets the flag back (the admin, a script): still no sign-in.
     User.objects.filter(pk=user.pk).update(is_active=True)
     user.refresh_from_db()
@@ -188,7 +192,7 @@ def test_a_revoked_account_is_refused_by_its_status_whatever_is_active_says(clie
 
 
 def test_a_session_ends_when_its_account_is_revoked(client):
-    user = staff(organization())
+    user = staff(OrganizationFactory())
     client.force_login(user)
     assert client.get(reverse("dashboard")).status_code == 200
     User.objects.filter(pk=user.pk).update(status=User.Status.REVOKED)

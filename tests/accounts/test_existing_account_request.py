@@ -15,9 +15,15 @@ from accounts.models import Appointment, Membership, SetPasswordToken, User
 from accounts.permissions import existing_account_refusal
 from portal.lib.errors import DomainError
 from portal.notifications.models import Notification
-from tests.accounts.org_helpers import appointee, organization, staff
-from tests.accounts.use_request_data import reception_officer, submitted_request
-from tests.factories import PASSWORD
+from tests import factories
+from tests.factories import (
+    PASSWORD,
+    OrganizationFactory,
+    Role,
+    UseRequestFactory,
+    appointee,
+    staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +35,10 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 def test_approval_links_an_existing_org_staff_account_to_the_new_organisation():
-    existing = staff(organization(), email="Hanako.Sato@example.jp")
-    use_request = submitted_request(email="hanako.sato@EXAMPLE.jp")
+    existing = staff(OrganizationFactory(), email="Hanako.Sato@example.jp")
+    use_request = UseRequestFactory(submitted=True, email="hanako.sato@EXAMPLE.jp")
     assert existing_account_refusal(use_request) is None
-    officer = reception_officer()
+    officer = factories.officer(Role.RECEPTION, mfa=False)
     users_before = User.objects.count()
     approved = services.use_request_approve(use_request=use_request, actor=officer)
     assert User.objects.count() == users_before  # no second account
@@ -50,15 +56,16 @@ def test_approval_links_an_existing_org_staff_account_to_the_new_organisation():
 
 
 def test_approval_appoints_an_existing_attorney_for_every_appointer():
-    attorney = appointee(organization(), email="gyosei@example.jp")
-    appointer_org = organization()
-    use_request = submitted_request(
+    attorney = appointee(OrganizationFactory(), email="gyosei@example.jp")
+    appointer_org = OrganizationFactory()
+    use_request = UseRequestFactory(
+        submitted=True,
         category=User.Category.ATTORNEY,
         email="gyosei@example.jp",
         appointers=[(appointer_org.name_ja, appointer_org.corporate_number)],
     )
     approved = services.use_request_approve(
-        use_request=use_request, actor=reception_officer()
+        use_request=use_request, actor=factories.officer(Role.RECEPTION, mfa=False)
     )
     assert approved.resulting_user == attorney
     assert Appointment.objects.filter(
@@ -69,28 +76,32 @@ def test_approval_appoints_an_existing_attorney_for_every_appointer():
 @pytest.mark.parametrize("case", ["officer", "revoked", "other_category"])
 def test_an_account_that_cannot_be_linked_is_refused_with_a_message(case):
     if case == "officer":
-        existing = reception_officer()
+        existing = factories.officer(Role.RECEPTION, mfa=False)
         existing.email = "clash@example.jp"
         existing.save(update_fields=["email"])
     else:
-        existing = staff(organization(), email="clash@example.jp")
+        existing = staff(OrganizationFactory(), email="clash@example.jp")
         if case == "revoked":
             User.objects.filter(pk=existing.pk).update(status=User.Status.REVOKED)
     category = (
         User.Category.ATTORNEY if case == "other_category" else User.Category.ORG_STAFF
     )
-    use_request = submitted_request(email="clash@example.jp", category=category)
+    use_request = UseRequestFactory(
+        submitted=True, email="clash@example.jp", category=category
+    )
     assert existing_account_refusal(use_request) is not None
     with pytest.raises(DomainError):
-        services.use_request_approve(use_request=use_request, actor=reception_officer())
+        services.use_request_approve(
+            use_request=use_request, actor=factories.officer(Role.RECEPTION, mfa=False)
+        )
     use_request.refresh_from_db()
     assert use_request.status == "submitted"
 
 
 def test_reception_approves_through_the_page_without_a_500(client, settings):
-    existing = staff(organization(), email="page@example.jp")
-    use_request = submitted_request(email="page@example.jp")
-    officer = reception_officer(mfa=True)
+    existing = staff(OrganizationFactory(), email="page@example.jp")
+    use_request = UseRequestFactory(submitted=True, email="page@example.jp")
+    officer = factories.officer(Role.RECEPTION, mfa=True)
     client.force_login(officer)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     detail = client.get(reverse("accounts:reception_detail", args=[use_request.code]))

@@ -13,29 +13,30 @@ import pytest
 from accounts import services
 from accounts.models import User
 from accounts.permissions import account_actions, may_manage_account
-from tests.accounts.org_helpers import (
+from tests import factories
+from tests.factories import (
+    PASSWORD,
+    OrganizationFactory,
+    Role,
     appoint,
     appointee,
     office,
-    organization,
-    reception_officer,
 )
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def shared_attorney() -> User:
-    tokyo = organization(office=office("TKY"))
-    osaka = organization(office=office("OSK"))
+    tokyo = OrganizationFactory(office=office("TKY"))
+    osaka = OrganizationFactory(office=office("OSK"))
     attorney = appointee(tokyo)
     appoint(attorney, osaka)
     return attorney
 
 
 def test_a_user_of_two_offices_is_seen_but_not_acted_on(client, shared_attorney):
-    tokyo_reception = reception_officer("TKY")
+    tokyo_reception = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
     assert not may_manage_account(tokyo_reception, shared_attorney)
     assert account_actions(tokyo_reception, shared_attorney) == []
     with pytest.raises(PermissionDenied):
@@ -61,7 +62,7 @@ def test_a_user_of_two_offices_is_seen_but_not_acted_on(client, shared_attorney)
 
 
 def test_an_officer_of_both_offices_may_act(shared_attorney):
-    both = reception_officer("TKY")
+    both = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
     from accounts.models import OfficerRole
 
     OfficerRole.objects.create(
@@ -79,4 +80,6 @@ def test_an_ended_appointment_elsewhere_does_not_block(shared_attorney):
     shared_attorney.appointments.filter(organization__office__code="OSK").update(
         ended_at=timezone.now()
     )
-    assert may_manage_account(reception_officer("TKY"), shared_attorney)
+    assert may_manage_account(
+        factories.officer(Role.RECEPTION, office_code="TKY", mfa=False), shared_attorney
+    )

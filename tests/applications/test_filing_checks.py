@@ -22,7 +22,7 @@ from applications.models import Application, ApplicationType, StatusOfResidence
 from applications.selectors import receiving_office_for
 from applications.workflow import Status
 from portal.lib.emails import render_email
-from tests.accounts import org_helpers
+from tests import factories
 from tests.applications import filing_data as fd
 
 pytestmark = pytest.mark.django_db
@@ -57,23 +57,23 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def org(reference_data):
-    return org_helpers.organization(category=3)
+    return factories.OrganizationFactory(category=3)
 
 
 @pytest.fixture
 def osaka_org(reference_data):
     """A category-3 company in Osaka whose approving office is Osaka."""
-    return org_helpers.organization(
+    return factories.OrganizationFactory(
         category=3,
         prefecture=Prefecture.objects.get(code=27),
         address="大阪市北区梅田1-1",
-        office=org_helpers.office("OSK"),
+        office=factories.office("OSK"),
     )
 
 
 @pytest.fixture
 def alice(org):
-    return org_helpers.staff(org, full_name="山田 花子")
+    return factories.staff(org, full_name="山田 花子")
 
 
 def check_url(application: Application) -> str:
@@ -199,7 +199,7 @@ def test_an_extension_goes_to_the_office_over_the_persons_address(
     """A person living in 愛知県 employed by an Osaka company: the extension
     lands at the Nagoya bureau, and check answers, the confirmation and
     the case page name it with its contact (the email: see below)."""
-    user = org_helpers.staff(osaka_org)
+    user = factories.staff(osaka_org)
     fn = fd.person(osaka_org, address_in_japan=AICHI_ADDRESS)
     application = fd.ready_extension(user, fn)
     client.force_login(user)
@@ -221,7 +221,7 @@ def test_an_extension_goes_to_the_office_over_the_persons_address(
 
 
 def test_a_coe_goes_to_the_office_over_the_organisation(osaka_org, media):
-    user = org_helpers.staff(osaka_org)
+    user = factories.staff(osaka_org)
     fn = fd.person(
         osaka_org,
         address_in_japan=AICHI_ADDRESS,
@@ -281,8 +281,8 @@ def test_the_submission_email_names_the_office_in_both_languages(org, alice, med
 def test_an_organisation_of_category_4_cannot_send_engineer_online(
     client, reference_data, media
 ):
-    category_4 = org_helpers.organization(category=4)
-    user = org_helpers.staff(category_4)
+    category_4 = factories.OrganizationFactory(category=4)
+    user = factories.staff(category_4)
     application = fd.ready_extension(user, fd.person(category_4))
     with pytest.raises(NotEligible) as refused:
         services.application_submit(application=application, actor=user)
@@ -293,8 +293,8 @@ def test_an_organisation_of_category_4_cannot_send_engineer_online(
 
 
 def test_an_out_of_scope_application_cannot_be_started(client, reference_data):
-    category_4 = org_helpers.organization(category=4)
-    user = org_helpers.staff(category_4)
+    category_4 = factories.OrganizationFactory(category=4)
+    user = factories.staff(category_4)
     fn = fd.person(category_4)
     client.force_login(user)
     response = client.post(

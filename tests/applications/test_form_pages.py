@@ -19,7 +19,7 @@ from applications import draft_form, services
 from applications.application_forms import editions, storage
 from applications.application_forms.codes import STATUS_GROUPS
 from applications.models import Application, ApplicationType, StatusOfResidence
-from tests.accounts import org_helpers
+from tests import factories
 from tests.applications import filing_data as fd
 
 pytestmark = pytest.mark.django_db
@@ -35,12 +35,12 @@ def _no_language_left_active():
 
 @pytest.fixture
 def org(reference_data):
-    return org_helpers.organization(category=3)
+    return factories.OrganizationFactory(category=3)
 
 
 @pytest.fixture
 def alice(org):
-    return org_helpers.staff(org, full_name="山田 花子")
+    return factories.staff(org, full_name="山田 花子")
 
 
 @pytest.fixture
@@ -301,7 +301,7 @@ def test_the_task_list_lists_the_form_pages(client, org, alice, fn):
 
 def test_another_organisation_gets_404(client, org, alice, fn, reference_data):
     application = fd.draft(alice, fn, "extension")
-    mallory = org_helpers.staff(org_helpers.organization())
+    mallory = factories.staff(factories.OrganizationFactory())
     client.force_login(mallory)
     assert client.get(page(application, "identity")).status_code == 404
     profile_url = reverse("applications:organisation_profile", args=[org.code])
@@ -378,7 +378,7 @@ def test_a_stranger_cannot_download_the_form_pdf(client, org, alice, fn, media):
         application=fd.ready_extension(alice, fn), actor=alice
     )
     render_application_form.run(case.pk)
-    client.force_login(org_helpers.staff(org_helpers.organization()))
+    client.force_login(factories.staff(factories.OrganizationFactory()))
     url = reverse("applications:application_form_pdf", args=[case.code, "ja"])
     assert client.get(url).status_code == 404
 

@@ -15,15 +15,12 @@ from accounts.models import Prefecture
 from applications import services
 from applications.models import Application
 from applications.workflow import Status
-from tests.accounts import org_helpers
+from tests import factories
 from tests.applications import filing_data as fd
-from tests.e2e.test_filing_journey import (  # noqa: F401 - fixtures
-    axe,
+from tests.e2e.test_filing_journey import (  # noqa: F401 - a fixture
     document_slots,
     fill_form_pages,
-    media_root,
     save,
-    sign_in,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,23 +28,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.mark.usefixtures("document_slots", "media_root")
 def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
-    page, live_server, screenshot_dir
+    page, live_server, screenshot_dir, axe, sign_in
 ):
-    osaka = org_helpers.organization(
+    osaka = factories.OrganizationFactory(
         category=3,
         name_ja="株式会社なにわシステム",
         prefecture=Prefecture.objects.get(code=27),
         address="大阪市北区梅田1-1-1",
-        office=org_helpers.office("OSK"),
+        office=factories.office("OSK"),
     )
-    user = org_helpers.staff(osaka, full_name="大阪 太郎")
+    user = factories.staff(osaka, full_name="大阪 太郎")
     services.organisation_profile_save(
         organization=osaka,
         values={"employees": 240, "capital_yen": 80_000_000},
         actor=user,
     )
     person = fd.person(osaka, address_in_japan="愛知県名古屋市中区栄1-1-1")
-    sign_in(page, live_server, user)
+    sign_in(page, user)
     base = live_server.url
 
     page.goto(f"{base}/applications/new/")
@@ -71,7 +68,7 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert summary.locator("a[href='#id_date_of_birth']").count() == 1
-    axe(page, screenshot_dir, "form-identity-error")
+    axe(page, "form-identity-error")
     page.fill("input[name=date_of_birth]", person.date_of_birth.isoformat())
 
     # The conditional question is revealed by the answer it depends on.
@@ -80,7 +77,7 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     assert detail.is_hidden()
     page.check("input[name=criminal_record][value=yes]")
     assert detail.is_visible()
-    axe(page, screenshot_dir, "form-criminal-record-revealed")
+    axe(page, "form-criminal-record-revealed")
     page.check("input[name=criminal_record][value=no]")
     assert detail.is_hidden()
 
@@ -88,13 +85,13 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     page.goto(f"{draft_url}/form/organisation/")
     assert page.locator("input[name=org_employees]").input_value() == "240"
     assert page.locator("input[name=org_name]").input_value() == osaka.name_ja
-    axe(page, screenshot_dir, "form-organisation-prefilled")
+    axe(page, "form-organisation-prefilled")
 
     # Every page in English too, then answered and saved.
     with page.expect_navigation():
         page.locator("button.lang-switch__button[value=en]").click()
     page.goto(f"{draft_url}/form/identity/")
-    fill_form_pages(page, application, screenshot_dir)
+    fill_form_pages(page, application, axe)
 
     fd.upload_required_documents(application, user)
     page.goto(f"{draft_url}/check/")
@@ -103,7 +100,7 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     ).inner_text()
     office = page.locator("#office + dl").inner_text()
     assert "Nagoya" in office
-    axe(page, screenshot_dir, "form-check-answers")
+    axe(page, "form-check-answers")
     page.check("input[name=declaration]")
     save(page)
     page.wait_for_url(f"**/applications/submitted/{application.code}/")
@@ -111,4 +108,4 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     assert application.status == Status.SUBMITTED
     assert application.office.code == "NGY"
     assert "Nagoya" in page.locator("main").inner_text()
-    axe(page, screenshot_dir, "form-sent")
+    axe(page, "form-sent")

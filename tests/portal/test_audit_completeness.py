@@ -132,9 +132,9 @@ def test_a_password_change_is_audited(client):
 
 def test_the_roster_page_and_a_roster_entry_are_audited(client):
     from accounts.models import RosterEntry
-    from tests.accounts.org_helpers import organization, staff
+    from tests.factories import OrganizationFactory, staff
 
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     entry = RosterEntry.objects.create(
         organization=org,
@@ -161,10 +161,10 @@ def test_the_roster_page_and_a_roster_entry_are_audited(client):
 
 
 def test_a_persons_page_and_a_drafts_person_and_check_pages_are_audited(client):
-    from tests.accounts.org_helpers import organization, staff
     from tests.applications.filing_data import draft, person
+    from tests.factories import OrganizationFactory, staff
 
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     someone = person(org)
     application = draft(user, someone)

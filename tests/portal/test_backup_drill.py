@@ -57,7 +57,7 @@ def media_root(settings, tmp_path):
 
 
 def _stored_files(count: int) -> list:
-    from tests.applications.case_helpers import stored_pdf
+    from tests.factories import stored_pdf
 
     return [stored_pdf(f"doc-{i}.pdf") for i in range(count)]
 

@@ -116,7 +116,7 @@ def test_upload_render_and_download_across_processes_through_object_storage(
 
     from applications.models import Application, ApplicationDocument, GeneratedDocument
     from portal.files.models import StoredFile
-    from tests.accounts import org_helpers
+    from tests import factories
     from tests.applications import filing_data as fd
 
     if not redis_available():
@@ -141,8 +141,8 @@ def test_upload_render_and_download_across_processes_through_object_storage(
             },
         },
     }
-    org = org_helpers.organization(category=3)
-    alice = org_helpers.staff(org)
+    org = factories.OrganizationFactory(category=3)
+    alice = factories.staff(org)
     application = fd.ready_extension(alice, fd.person(org))
 
     # A session the web process can read from the database (its cache is a

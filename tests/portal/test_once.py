@@ -20,8 +20,8 @@ from accounts import services as account_services
 from accounts.models import UseRequest
 from accounts.views.request_access import SESSION_EMAIL
 from applications.models import Application
-from tests.accounts.org_helpers import organization, staff
 from tests.applications.filing_data import person
+from tests.factories import OrganizationFactory, staff
 
 CLICKS = 5
 
@@ -67,7 +67,7 @@ def _clients_of_one_session(first: Client) -> list[Client]:
 @pytest.mark.usefixtures("reference_data")
 def test_five_concurrent_starts_of_an_application_make_one_draft(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     someone = person(org)
     first = Client()
@@ -95,7 +95,7 @@ def test_the_start_form_carries_a_token_and_a_new_form_starts_a_new_draft(
     client, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     someone = person(org)
     client.force_login(user)
@@ -115,7 +115,7 @@ def test_the_start_form_carries_a_token_and_a_new_form_starts_a_new_draft(
 @pytest.mark.usefixtures("reference_data")
 def test_someone_elses_token_does_not_reach_their_draft(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    org = organization()
+    org = OrganizationFactory()
     owner, colleague = staff(org), staff(org)
     someone = person(org)
     token = uuid.uuid4()

@@ -330,7 +330,7 @@ def test_submission_by_an_organisation_of_fifteen_stays_under_the_bar(
     with Redis stopped or hung, the whole request (on-commit hooks included)
     stays under 2 s and every email waits in the outbox for the sweep."""
     from applications.workflow import Status
-    from tests.accounts import org_helpers
+    from tests import factories
     from tests.applications import filing_data as fd
 
     settings.STORAGES = {
@@ -340,8 +340,8 @@ def test_submission_by_an_organisation_of_fifteen_stays_under_the_bar(
             "OPTIONS": {"location": str(tmp_path / "media")},
         },
     }
-    org = org_helpers.organization(category=3)
-    members = [org_helpers.staff(org) for _ in range(15)]
+    org = factories.OrganizationFactory(category=3)
+    members = [factories.staff(org) for _ in range(15)]
     application = fd.ready_extension(members[0], fd.person(org))
     client.force_login(members[0])
     client.get("/")  # the session exists; the submission pays the first timeout

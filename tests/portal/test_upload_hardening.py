@@ -197,11 +197,11 @@ def test_the_worst_allowed_upload_request_completes_in_under_5_seconds(
     is busy with other work (wall-clock time here went from 3 s to 8.5 s
     under a load average of 14)."""
     from applications.models import ApplicationDocument
-    from tests.accounts import org_helpers
+    from tests import factories
     from tests.applications import filing_data as fd
 
-    org = org_helpers.organization(category=3)
-    alice = org_helpers.staff(org)
+    org = factories.OrganizationFactory(category=3)
+    alice = factories.staff(org)
     application = fd.draft(alice, fd.person(org))
     objects_left = files.MAX_REQUEST_PDF_OBJECTS - 8 * 50
     uploads = [
