@@ -36,7 +36,7 @@ def shared_attorney() -> User:
 
 
 def test_a_user_of_two_offices_is_seen_but_not_acted_on(client, shared_attorney):
-    tokyo_reception = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
+    tokyo_reception = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
     assert not may_manage_account(tokyo_reception, shared_attorney)
     assert account_actions(tokyo_reception, shared_attorney) == []
     with pytest.raises(PermissionDenied):
@@ -62,7 +62,7 @@ def test_a_user_of_two_offices_is_seen_but_not_acted_on(client, shared_attorney)
 
 
 def test_an_officer_of_both_offices_may_act(shared_attorney):
-    both = factories.officer(Role.RECEPTION, office_code="TKY", mfa=False)
+    both = factories.officer(Role.RECEPTION, office_code="TKY", mfa=True)
     from accounts.models import OfficerRole
 
     OfficerRole.objects.create(
@@ -81,5 +81,5 @@ def test_an_ended_appointment_elsewhere_does_not_block(shared_attorney):
         ended_at=timezone.now()
     )
     assert may_manage_account(
-        factories.officer(Role.RECEPTION, office_code="TKY", mfa=False), shared_attorney
+        factories.officer(Role.RECEPTION, office_code="TKY", mfa=True), shared_attorney
     )
