@@ -371,7 +371,9 @@ def test_queue_reads_the_examiners_only_to_render_the_filter_form(
 ):
     """The assignee choices (every examiner of the office) cost a query only
     when the cached filter form is rendered again or an examiner is chosen."""
-    case(org, org_staff)
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
     login(client, examiner, settings)
 
     def examiner_queries(**params: str) -> tuple[int, Any]:
