@@ -11,8 +11,8 @@ import pytest
 
 from applications.workflow import Status
 from review.models import ResidenceCard
-from tests.accounts.org_helpers import organization, staff
 from tests.e2e.test_review_journey import sign_in
+from tests.factories import OrganizationFactory, staff
 from tests.review.issuance_helpers import clerk, decided, media, walk_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -27,7 +27,7 @@ def test_outcome_panel_in_chromium(
     browser, live_server, screenshot_dir, reference_data, media_root
 ):
     base = live_server.url
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org, full_name="申請 花子")
     application = walk_to(
         decided(org, user, period="1y"), Status.ISSUED, actor=clerk(), user=user

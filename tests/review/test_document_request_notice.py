@@ -17,8 +17,8 @@ from review.certificates import certificate_file_access
 from review.models import Certificate
 from review.services.issuance import issuance_sweep
 from review.tasks import render_certificates
-from tests.accounts.org_helpers import organization, staff
-from tests.review.exam_helpers import claimed, new_case, officer, open_request
+from tests.factories import OrganizationFactory, officer, staff
+from tests.review.exam_helpers import claimed, new_case, open_request
 from tests.review.issuance_helpers import login, media
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +45,7 @@ def queued(monkeypatch) -> list[tuple]:
 
 
 def requested(django_capture_on_commit_callbacks):
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org, full_name="申請 花子", language="en")
     examiner = officer(OfficerRole.Role.EXAMINER)
     application = claimed(new_case(org, user), examiner)
@@ -87,7 +87,9 @@ def test_worker_renders_both_languages_and_the_sweep_catches_lost_ones(
     assert render_certificates.run(application.pk) == 0
     assert certificate_file_access(user, notice.file_ja) == "view"
     assert certificate_file_access(examiner, notice.file_en) == "view_inline"
-    assert certificate_file_access(staff(organization()), notice.file_ja) == "none"
+    assert (
+        certificate_file_access(staff(OrganizationFactory()), notice.file_ja) == "none"
+    )
 
 
 def test_office_and_organisation_pages_link_the_notice(

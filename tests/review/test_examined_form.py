@@ -14,15 +14,15 @@ import pytest
 from accounts.models import OfficerRole
 from applications.application_forms import storage
 from applications.application_forms.editions import edition_for
-from tests.accounts.org_helpers import organization, staff
-from tests.review.exam_helpers import new_case, officer
+from tests.factories import OrganizationFactory, officer, staff
+from tests.review.exam_helpers import new_case
 from tests.review.issuance_helpers import login
 
 pytestmark = pytest.mark.django_db
 
 
 def filed_with_form(card_number: str):
-    org = organization()
+    org = OrganizationFactory()
     user = staff(org)
     application = new_case(org, user)
     person = application.foreign_national
@@ -72,7 +72,7 @@ def test_matching_answers_are_not_flagged(client, settings):
 
 
 def test_case_without_the_form_still_renders(client, settings):
-    org = organization()
+    org = OrganizationFactory()
     application = new_case(org, staff(org))
     answers = dict(application.answers or {})
     answers.pop("form", None)  # filed before the 申請書 was collected

@@ -16,7 +16,7 @@ from dateutil.relativedelta import relativedelta
 from applications.models import PersonRecordHistory, StatusOfResidence
 from applications.workflow import Status
 from review.models import Decision, ResidenceCard
-from tests.applications.case_helpers import person
+from tests.factories import ForeignNationalFactory
 from tests.review.issuance_helpers import (
     clerk,
     decided,
@@ -104,15 +104,18 @@ def test_issued_shows_the_card_number_and_the_steps(
 def test_official_gets_no_card(client, settings, org_user, the_clerk):
     org, user = org_user
     official = StatusOfResidence.objects.get(code="official")
-    fn = person(
-        org, current_status=official, residence_card_number="", current_period="1y"
+    fn = ForeignNationalFactory(
+        organization=org,
+        current_status=official,
+        residence_card_number="",
+        current_period="1y",
     )
     application = decided(
         org,
         user,
         type_code="extension",
         companions=(),
-        fn=fn,
+        foreign_national=fn,
         target_status=official,
         period="1y",
     )
