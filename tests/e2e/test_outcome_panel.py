@@ -11,7 +11,6 @@ import pytest
 
 from applications.workflow import Status
 from review.models import ResidenceCard
-from tests.e2e.test_review_journey import sign_in
 from tests.factories import OrganizationFactory, staff
 from tests.review.issuance_helpers import clerk, decided, media, walk_to
 
@@ -24,7 +23,7 @@ def media_root(settings, tmp_path: Path) -> Path:
 
 
 def test_outcome_panel_in_chromium(
-    browser, live_server, screenshot_dir, reference_data, media_root
+    browser, live_server, screenshot_dir, reference_data, media_root, sign_in
 ):
     base = live_server.url
     org = OrganizationFactory()
@@ -40,7 +39,7 @@ def test_outcome_panel_in_chromium(
     )
     page = context.new_page()
     page.set_default_timeout(20_000)
-    sign_in(page, base, user)  # once: a TOTP code is accepted only once
+    sign_in(page, user)  # once: a TOTP code is accepted only once
     for language in ("ja", "en"):
         user.language = language
         user.save(update_fields=["language"])
