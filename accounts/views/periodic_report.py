@@ -7,6 +7,7 @@ access (``require_periodic``: expired users may file it)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -166,35 +167,60 @@ def _periodic_step(
     return organization, report
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def periodic_users(
-    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
+def _confirm_step(
+    request: AuthenticatedHttpRequest,
+    code: uuid.UUID,
+    report: uuid.UUID,
+    *,
+    section: str,
+    form_class: Any,
+    template: str,
+    extra: Callable[[Organization, Any], dict[str, Any]],
 ) -> HttpResponse:
+    """One confirmation page of the report (users, roster): a ticked box,
+    remembered per report, then on to the next page."""
     found = _periodic_step(request, code, report)
     if isinstance(found, HttpResponse):
         return found
     organization, periodic_report = found
     initial = {
-        "confirmed": _confirmations(request, periodic_report).get("users", False)
+        "confirmed": _confirmations(request, periodic_report).get(section, False)
     }
-    form = ConfirmUsersForm(
+    form = form_class(
         request.POST if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
-        _confirm(request, periodic_report, "users")
-        return redirect(_next_url(request, "users", organization, periodic_report))
+        _confirm(request, periodic_report, section)
+        return redirect(_next_url(request, section, organization, periodic_report))
     return render(
         request,
-        "accounts/organization/periodic_users.html",
+        template,
         _step_context(
             request,
             organization,
             periodic_report,
-            "users",
+            section,
             form=form,
-            users=selectors.organization_users(organization=organization),
+            **extra(organization, periodic_report),
         ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def periodic_users(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
+) -> HttpResponse:
+    return _confirm_step(
+        request,
+        code,
+        report,
+        section="users",
+        form_class=ConfirmUsersForm,
+        template="accounts/organization/periodic_users.html",
+        extra=lambda organization, _report: {
+            "users": selectors.organization_users(organization=organization)
+        },
     )
 
 
@@ -203,39 +229,30 @@ def periodic_users(
 def periodic_roster(
     request: AuthenticatedHttpRequest, code: uuid.UUID, report: uuid.UUID
 ) -> HttpResponse:
-    found = _periodic_step(request, code, report)
-    if isinstance(found, HttpResponse):
-        return found
-    organization, periodic_report = found
-    initial = {
-        "confirmed": _confirmations(request, periodic_report).get("roster", False)
-    }
-    form = ConfirmRosterForm(
-        request.POST if request.method == "POST" else None, initial=initial
-    )
-    if request.method == "POST" and form.is_valid():
-        _confirm(request, periodic_report, "roster")
-        return redirect(_next_url(request, "roster", organization, periodic_report))
-    entries = selectors.roster_entries(organization=organization)
-    audit_record(
-        actor=request.user,
-        action=AuditAction.ROSTER_VIEW,
-        obj=organization,
-        organization_code=organization.code,
-        data={"periodic_report": str(periodic_report.code)},
-    )
-    return render(
+    def roster(organization: Organization, periodic_report: Any) -> dict[str, Any]:
+        # Shown only on the page (GET or a form error), and audited there: the
+        # roster carries residence card numbers.
+        entries = selectors.roster_entries(organization=organization)
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ROSTER_VIEW,
+            obj=organization,
+            organization_code=organization.code,
+            data={"periodic_report": str(periodic_report.code)},
+        )
+        return {
+            "roster_count": entries.count(),
+            "roster_preview": list(entries[:ROSTER_PREVIEW_SIZE]),
+        }
+
+    return _confirm_step(
         request,
-        "accounts/organization/periodic_roster.html",
-        _step_context(
-            request,
-            organization,
-            periodic_report,
-            "roster",
-            form=form,
-            roster_count=entries.count(),
-            roster_preview=list(entries[:ROSTER_PREVIEW_SIZE]),
-        ),
+        code,
+        report,
+        section="roster",
+        form_class=ConfirmRosterForm,
+        template="accounts/organization/periodic_roster.html",
+        extra=roster,
     )
 
 
