@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "portal.files",
     "portal.pages",
+    "portal.summaries",
     "accounts",
     "applications",
     "review",

@@ -28,7 +28,12 @@ from review.issuance_rules import (
 from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
 from review.permissions import Role, has_role
 from review.rules import CaseAction, IssuanceAction, IssuanceFacts, issuance_actions
-from review.selectors import approved_decision, companions_of
+from review.selectors import (
+    approved_decision,
+    companions_of,
+    dispatch_once,
+    payment_once,
+)
 
 # The flags of the issuance panel, one per action of ``review.rules``.
 ACTION_FLAGS: dict[IssuanceAction, str] = {
@@ -294,8 +299,8 @@ def outcome_panel(
         else None
     )
     no_card_status = not issues_residence_card(card_status_code(application, decision))
-    payment = Payment.objects.filter(application=application).first()
-    dispatch = Dispatch.objects.filter(application=application).first()
+    payment = payment_once(application)
+    dispatch = dispatch_once(application)
     gives_card = issues_card(application, decision)
     steps: list[dict[str, Any]] = []
     if payment is not None and payment.amount_due:

@@ -11,9 +11,10 @@ On PostgreSQL the database computes them (``percentile_cont(...) WITHIN GROUP``,
 one grouped query over the ``decided_at`` range); other databases (the
 embedded SQLite default) get the same figures computed in Python from a
 ``values_list``.  The worker computes them for every office and type every
-30 minutes into a summary in the shared cache (``refresh_summary``); pages
-only read it.  The figures move by the day, and the public page must stay
-cheap.
+30 minutes into a summary (``refresh_summary``, kept by ``portal.summaries``
+in the database with the shared cache in front); pages only read it and never
+compute it, even when the cache is cold or Redis is down.  The figures move
+by the day, and the public page must stay cheap.
 
 A group with fewer than ``MIN_CASES`` decisions is not published: a figure
 from one or two cases would describe individual people's applications.
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,13 +38,17 @@ from django.utils import timezone
 from accounts.models import Office
 from applications.models import Application, ApplicationType
 from portal.lib.db import replica_reads
+from portal.lib.tasks import enqueue_on_commit
+from portal.summaries import store as summaries
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 WINDOW = timedelta(days=365)
 MIN_CASES = 5
-# The worker refreshes the summary every 30 minutes; it outlives two misses.
-SUMMARY_KEY = "review:ptimes:summary"
+# The worker refreshes the summary every 30 minutes.
+SUMMARY_KEY = "review:processing-times"
 SUMMARY_SECONDS = 2 * 3600
+# At most one refresh asked for per this many seconds when none exists yet.
+COLD_REFRESH_GUARD_SECONDS = 120
 
 
 class PercentileCont(Aggregate):
@@ -156,8 +161,9 @@ def processing_times(
     for one office, a set of offices, or one type.
 
     Without ``now`` the figures come from the summary the worker refreshes
-    (``refresh_summary``, Celery beat): no request computes percentiles
-    over a year of decisions, except the very first one after a cold start."""
+    (``refresh_summary``, Celery beat): no request computes percentiles over
+    a year of decisions.  Before the first summary exists there are no
+    figures, and the worker is asked (once) to make one."""
     if now is not None:
         return _compute(
             office_id=office_id,
@@ -166,12 +172,14 @@ def processing_times(
             now=now,
             min_cases=min_cases,
         )
-    summary = cache.get(SUMMARY_KEY)
-    if summary is None:
-        summary = refresh_summary()
+    stored = summaries.get(SUMMARY_KEY, cache_seconds=SUMMARY_SECONDS)
+    if stored is None:
+        if cache.add(SUMMARY_KEY + ":asked", 1, COLD_REFRESH_GUARD_SECONDS):
+            enqueue_on_commit("review.tasks.refresh_processing_times")
+        return []
     return [
         p
-        for p in summary
+        for p in (ProcessingTime(**row) for row in stored)
         if p.decided >= min_cases
         and (office_id is None or p.office_id == office_id)
         and (office_ids is None or p.office_id in office_ids)
@@ -184,7 +192,7 @@ def refresh_summary(now: datetime | None = None) -> list[ProcessingTime]:
     readers apply ``min_cases``) and store them for ``processing_times``."""
     with replica_reads():
         rows = _compute(now=now or timezone.now(), min_cases=1)
-    cache.set(SUMMARY_KEY, rows, SUMMARY_SECONDS)
+    summaries.put(SUMMARY_KEY, [asdict(r) for r in rows], cache_seconds=SUMMARY_SECONDS)
     return rows
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     CharField,
@@ -35,6 +34,7 @@ from applications.workflow import AFTER_DECISION, Status
 from portal.files.access import Access
 from portal.lib import keyset
 from portal.lib.db import replica_reads
+from portal.summaries import store as summaries
 from review.models import (
     Assignment,
     Decision,
@@ -244,12 +244,14 @@ def case_queue_page(
     return rows[:size], len(rows) > size
 
 
-# The counts per status are a summary in the shared cache, per office: the
-# worker refreshes it every minute (``refresh_queue_counts``, Celery beat) and
-# a page only reads it (one cache round trip).  A cold office is computed once
-# by the page that finds it missing.  So the counts may be a minute old; the
-# list itself is always current.
-COUNTS_KEY = "review:queue-counts:{office_id}:{today}"
+# The counts per status are a summary per office (``portal.summaries``: the
+# database, with the shared cache in front): the worker refreshes it every
+# minute (``refresh_queue_counts``, Celery beat) and a page only reads it
+# (one cache round trip, or one small query when the cache is cold or Redis
+# is down).  An office with no summary for today is computed once by the page
+# that finds it missing.  So the counts may be a minute old; the list itself
+# is always current.
+COUNTS_KEY = "review:queue-counts:{office_id}"
 COUNTS_SECONDS = 180
 
 
@@ -278,20 +280,26 @@ def _compute_queue_counts(
 
 
 def refresh_queue_counts(*, today: date | None = None) -> int:
-    """Recompute every office's counts into the cache (the worker's job)."""
+    """Recompute every office's counts into the summary (the worker's job)."""
     from accounts.models import Office
 
     today = today or timezone.localdate()
     office_ids = set(Office.objects.values_list("pk", flat=True))
     counts = _compute_queue_counts(office_ids, today)
-    cache.set_many(
+    _store_queue_counts(counts, today)
+    return len(counts)
+
+
+def _store_queue_counts(
+    counts: dict[int, dict[str, dict[str, int]]], today: date
+) -> None:
+    summaries.put_many(
         {
-            COUNTS_KEY.format(office_id=pk, today=today): value
+            COUNTS_KEY.format(office_id=pk): {"day": today.isoformat(), "counts": value}
             for pk, value in counts.items()
         },
-        COUNTS_SECONDS,
+        cache_seconds=COUNTS_SECONDS,
     )
-    return len(counts)
 
 
 def case_queue_counts(
@@ -300,16 +308,18 @@ def case_queue_counts(
     """For each open status, how many main applications of the offices are in
     it and how many of those have an overdue request for documents: from the
     worker's summary (computed here, in one grouped query, only for offices
-    missing from it)."""
-    keys = {pk: COUNTS_KEY.format(office_id=pk, today=today) for pk in office_ids}
-    found = cache.get_many(list(keys.values()))
-    per_office = {pk: found[key] for pk, key in keys.items() if key in found}
+    without a summary for ``today``)."""
+    keys = {pk: COUNTS_KEY.format(office_id=pk) for pk in office_ids}
+    found = summaries.get_many(keys.values(), cache_seconds=COUNTS_SECONDS)
+    per_office = {
+        pk: found[key]["counts"]
+        for pk, key in keys.items()
+        if key in found and found[key]["day"] == today.isoformat()
+    }
     missing = set(office_ids) - set(per_office)
     if missing:
         computed = _compute_queue_counts(missing, today)
-        cache.set_many(
-            {keys[pk]: value for pk, value in computed.items()}, COUNTS_SECONDS
-        )
+        _store_queue_counts(computed, today)
         per_office.update(computed)
     total: dict[str, dict[str, int]] = {}
     for counts in per_office.values():
@@ -627,7 +637,7 @@ def user_case_panel(
     if application.status == Status.AWAITING_DOCUMENTS:
         open_request = open_request_once(application)
     decided = application.status in AFTER_DECISION
-    payment = payment_for(application=application) if decided else None
+    payment = payment_once(application) if decided else None
     figure = processing_time_for(
         office_id=application.office_id, type_code=application.application_type.code
     )
@@ -720,13 +730,25 @@ def timeline_details(application: Application) -> dict[str, Any]:
         open_request = open_request_once(application)
         details["open_due_date"] = open_request.due_date if open_request else None
     elif application.status in (Status.DISPATCHED, Status.COMPLETED):
-        details["tracking_number"] = (
-            Dispatch.objects.filter(application=application)
-            .values_list("tracking_number", flat=True)
-            .first()
-            or ""
-        )
+        dispatch = dispatch_once(application)
+        details["tracking_number"] = dispatch.tracking_number if dispatch else ""
     return details
+
+
+def payment_once(application: Application) -> Payment | None:
+    """``payment_for``, read once per page (the outcome panel and the
+    issuance panel both show the fee)."""
+    if not hasattr(application, "_payment_once"):
+        application._payment_once = payment_for(application=application)  # type: ignore[attr-defined]
+    return application._payment_once  # type: ignore[attr-defined]
+
+
+def dispatch_once(application: Application) -> Dispatch | None:
+    """``dispatch_for``, read once per page (the outcome panel and the
+    timeline both name the tracking number)."""
+    if not hasattr(application, "_dispatch_once"):
+        application._dispatch_once = dispatch_for(application=application)  # type: ignore[attr-defined]
+    return application._dispatch_once  # type: ignore[attr-defined]
 
 
 def open_request_once(application: Application) -> DocumentRequest | None:

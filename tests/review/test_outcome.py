@@ -174,3 +174,24 @@ def test_change_expiry_counts_from_the_decision(org_user, the_clerk):
     assert application.foreign_national.period_expiry == decided_on + relativedelta(
         years=1
     ) - timedelta(days=1)
+
+
+def test_the_dispatched_case_page_reads_payment_and_dispatch_once(
+    client, settings, org_user, the_clerk
+):
+    """The outcome panel, the fee panel and the timeline share one read of
+    each (issue 9: no repeated queries on the case page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    org, user = org_user
+    application = walk_to(
+        decided(org, user, period="3y"), Status.DISPATCHED, actor=the_clerk, user=user
+    )
+    login(client, user, settings, fresh=False)
+    url = reverse("applications:case", args=[application.code])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    tables = [q["sql"].split(" FROM ", 1)[-1].split()[0] for q in queries]
+    assert tables.count('"review_payment"') == 1
+    assert tables.count('"review_dispatch"') == 1

@@ -74,6 +74,7 @@ def test_median_and_p90_per_office_and_type(org_user):
         decided_case(org, user, days=d)
     for d in (5, 5, 5, 5, 5):
         decided_case(org, user, days=d, type_code="change")
+    pt.refresh_summary()  # the worker's job
     rows = {(r.office_id, r.type_code): r for r in processing_times()}
     extension = rows[(org.office_id, "extension")]
     assert extension.decided == 10
@@ -118,6 +119,7 @@ def test_only_the_last_twelve_months_count(org_user):
         decided_case(org, user, days=10)
     for _ in range(5):
         decided_case(org, user, days=300, decided_days_ago=400)
+    pt.refresh_summary()
     (row,) = processing_times()
     assert row.decided == 5
     assert row.median_days == 10.0
@@ -127,6 +129,7 @@ def test_small_groups_are_not_published(org_user):
     org, user = org_user
     for _ in range(pt.MIN_CASES - 1):
         decided_case(org, user, days=10)
+    pt.refresh_summary()
     assert processing_times() == []
     assert len(processing_times(min_cases=1)) == 1
 
@@ -138,6 +141,7 @@ def test_undecided_and_companion_rows_do_not_count(org_user):
     ApplicationFactory(
         shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
     )
+    pt.refresh_summary()
     (row,) = processing_times()
     assert row.decided == 5
 
@@ -146,6 +150,7 @@ def test_public_page_shows_the_figures_without_sign_in(client, org_user):
     org, user = org_user
     for d in (10, 12, 14, 16, 18):
         decided_case(org, user, days=d)
+    pt.refresh_summary()
     client.cookies["django_language"] = "en"
     response = client.get(reverse("review:processing_times"))
     assert response.status_code == 200
@@ -159,6 +164,7 @@ def test_public_page_shows_the_figures_without_sign_in(client, org_user):
 def test_officer_page_shows_their_offices_only(client, settings, org_user):
     org, user = org_user
     decided_case(org, user, days=7)  # one case: too few for the public page
+    pt.refresh_summary()
     examiner = officer(OfficerRole.Role.EXAMINER)
     login(client, examiner, settings, fresh=False)
     body = client.get(reverse("review:office_processing_times")).content.decode()
@@ -185,6 +191,7 @@ def test_the_users_case_panel_shows_the_processing_time(org_user):
     application = ApplicationFactory(
         shortcut=True, organization=org, created_by=user, status=Status.EXAMINING
     )
+    pt.refresh_summary()
     panel = user_case_panel(None, application)
     assert panel is not None
     figure = panel[1]["figure"]
@@ -201,3 +208,37 @@ def test_the_users_case_panel_shows_the_processing_time(org_user):
     )
     assert user_case_panel(None, other) is None
     assert processing_time_for(office_id=None, type_code="extension") is None
+
+
+def test_pages_never_compute_the_figures(org_user, monkeypatch):
+    """Before the worker's first summary a read finds no figures and asks the
+    worker once; it never runs the percentile query itself."""
+    from django.test.utils import CaptureQueriesContext
+
+    org, user = org_user
+    for d in (10, 12, 14, 16, 18):
+        decided_case(org, user, days=d)
+    asked: list[str] = []
+    monkeypatch.setattr(pt, "enqueue_on_commit", asked.append)
+    with CaptureQueriesContext(connection) as queries:
+        assert processing_times() == []
+        assert processing_times() == []  # asked once, not per read
+    assert not any("PERCENTILE" in q["sql"].upper() for q in queries.captured_queries)
+    assert asked == ["review.tasks.refresh_processing_times"]
+
+
+def test_the_summary_survives_a_cold_cache(org_user):
+    """Redis flushed or down: the figures come from the database row, in one
+    query, and still without recomputing them."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    org, user = org_user
+    for d in (10, 12, 14, 16, 18):
+        decided_case(org, user, days=d)
+    pt.refresh_summary()
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        (row,) = processing_times()
+    assert row.median_days == 14.0
+    assert len(queries.captured_queries) == 1

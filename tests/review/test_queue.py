@@ -229,6 +229,30 @@ def test_counts_per_status_in_one_grouped_query(
     )
 
 
+def test_counts_come_from_the_summary_when_the_cache_is_cold(
+    client, settings, org, org_staff, examiner
+):
+    """Redis flushed (or down): the next queue page reads the stored summary
+    (one small query) instead of counting the office's open cases again."""
+    from django.core.cache import cache
+
+    ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
+    login(client, examiner, settings)
+    client.get(QUEUE)  # the first page of the day computes and stores them
+    cache.clear()
+    login(client, examiner, settings)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    counts = {
+        item["status"]: item["count"] for item in response.context["status_counts"]
+    }
+    assert counts[Status.SUBMITTED] == 1
+    assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+    assert any("summaries_summary" in q["sql"] for q in queries.captured_queries)
+
+
 def test_keyset_pages_without_offset(client, settings, org, org_staff, examiner):
     start = timezone.now() - timedelta(days=200)
     numbers = [
