@@ -33,13 +33,14 @@ def officer_roles_preload(
 
     Returns the roles (user and office selected); with ``with_examiners``, in
     the same query, also the examiner roles of every office where the user
-    examines or supervises (for the assignee choices)."""
+    supervises (the assignee choices: only supervisors assign, so an
+    examiner's case page loads no colleagues — sixty at Tokyo's scale)."""
     if not getattr(user, "is_authenticated", False):
         return []
     mine = Q(user=user)
     if with_examiners:
         my_offices = OfficerRole.objects.filter(
-            user=user, role__in=[Role.EXAMINER, Role.SUPERVISOR]
+            user=user, role=Role.SUPERVISOR
         ).values("office_id")
         mine |= Q(role=Role.EXAMINER, office_id__in=my_offices)
     roles = list(

@@ -1027,3 +1027,17 @@ def test_every_user_facing_step_notifies_and_audits(
                 language,
             )
             assert rendered.subject and application.receipt_number in rendered.text
+
+
+def test_only_a_supervisors_case_page_loads_the_offices_examiners():
+    """The assignee choices are the supervisor's alone: an examiner's case page
+    does not load every colleague of the office (issue 9)."""
+    from review.permissions import officer_roles_preload
+
+    examiner = officer(Role.EXAMINER)
+    colleagues = [officer(Role.EXAMINER) for _ in range(3)]
+    supervisor = officer(Role.SUPERVISOR)
+    mine = officer_roles_preload(examiner, with_examiners=True)
+    assert {r.user_id for r in mine} == {examiner.pk}
+    theirs = officer_roles_preload(supervisor, with_examiners=True)
+    assert {c.pk for c in colleagues} | {examiner.pk} <= {r.user_id for r in theirs}
