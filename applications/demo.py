@@ -119,7 +119,7 @@ def _photo() -> bytes:
     return buffer.getvalue()
 
 
-def _file_demo_case(
+def file_demo_case(
     *,
     person: ForeignNational,
     actor: User,
@@ -274,7 +274,7 @@ def load_demo_data() -> DemoSummary:
         }
         # Two cases waiting in the Tokyo bureau's queue (one with a re-entry
         # permit), and a draft a colleague can continue.
-        _file_demo_case(
+        file_demo_case(
             person=by_name["NGUYEN"],
             actor=staff,
             type_code="extension",
@@ -282,7 +282,7 @@ def load_demo_data() -> DemoSummary:
             reentry=True,
             submit=True,
         )
-        _file_demo_case(
+        file_demo_case(
             person=by_name["SANTOS"],
             actor=staff,
             type_code="extension",
@@ -290,7 +290,7 @@ def load_demo_data() -> DemoSummary:
             reentry=False,
             submit=True,
         )
-        _file_demo_case(
+        file_demo_case(
             person=by_name["CHEN"],
             actor=staff,
             type_code="authorized_employment",
