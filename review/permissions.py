@@ -39,9 +39,9 @@ def officer_roles_preload(
         return []
     mine = Q(user=user)
     if with_examiners:
-        my_offices = OfficerRole.objects.filter(
-            user=user, role=Role.SUPERVISOR
-        ).values("office_id")
+        my_offices = OfficerRole.objects.filter(user=user, role=Role.SUPERVISOR).values(
+            "office_id"
+        )
         mine |= Q(role=Role.EXAMINER, office_id__in=my_offices)
     roles = list(
         OfficerRole.objects.filter(mine)

@@ -16,14 +16,13 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from allauth.account.decorators import reauthentication_required
-
 from accounts import permissions, selectors, services
 from accounts.errors import OfficerRoleRefused
 from accounts.forms.officer_roles import OfficerRoleGrantForm
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Office
 from portal.lib.errors import show_error
+from portal.lib.reauth import reauthentication_prompt
 
 
 def _administered(request: AuthenticatedHttpRequest) -> list[Office]:
@@ -68,12 +67,13 @@ def officer_roles(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@reauthentication_required
 def officer_role_grant(request: AuthenticatedHttpRequest) -> HttpResponse:
     offices = _administered(request)
     form = OfficerRoleGrantForm(request.POST, offices=offices)
     if not form.is_valid():
         return _render(request, offices, form)
+    if (prompt := reauthentication_prompt(request, _("grant the role"))) is not None:
+        return prompt
     try:
         services.officer_role_grant(**form.grant(), actor=request.user)
     except OfficerRoleRefused as exc:
@@ -85,12 +85,13 @@ def officer_role_grant(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@reauthentication_required
 def officer_role_withdraw(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     offices = _administered(request)
     officer_role = selectors.officer_role_get_at(
         office_ids=[office.pk for office in offices], pk=pk
     )
+    if (prompt := reauthentication_prompt(request, _("withdraw the role"))) is not None:
+        return prompt
     try:
         services.officer_role_revoke(officer_role=officer_role, actor=request.user)
     except OfficerRoleRefused as exc:

@@ -29,8 +29,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from allauth.account.decorators import reauthentication_required
-
 from accounts import selectors, services
 from accounts.errors import ExistingAccountRefused, PasswordLinkRefused
 from accounts.forms.reception import (
@@ -66,6 +64,7 @@ from accounts.presenters import STATUS_COLOURS, use_request_review
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import IllegalTransition, StaleEdit, show_error
+from portal.lib.reauth import reauthentication_prompt
 
 QUEUE_PAGE_SIZE = 50
 USERS_PAGE_SIZE = 50
@@ -242,10 +241,15 @@ def _decide(
     action: str,
     act: Callable[[Any], UseRequest],
     done: str,
+    reauthenticate_to: Any = None,
 ) -> HttpResponse:
     form = _decision_form(action, use_request, request.POST)
     if not form.is_valid():
         return _render_decision(request, use_request, action, form)
+    if reauthenticate_to is not None and (
+        prompt := reauthentication_prompt(request, reauthenticate_to)
+    ):
+        return prompt
     try:
         act(form)
     except (IllegalTransition, StaleEdit):
@@ -261,7 +265,6 @@ def _decide(
 @login_required
 @require_POST
 @_with_use_request
-@reauthentication_required
 def approve(
     request: AuthenticatedHttpRequest, *, use_request: UseRequest
 ) -> HttpResponse:
@@ -282,6 +285,7 @@ def approve(
         else _(
             "The periodic report is approved. The approval of the organisation's users is extended."
         ),
+        reauthenticate_to=_("approve the request"),
     )
 
 
@@ -311,7 +315,6 @@ def return_for_correction(
 @login_required
 @require_POST
 @_with_use_request
-@reauthentication_required
 def reject(
     request: AuthenticatedHttpRequest, *, use_request: UseRequest
 ) -> HttpResponse:
@@ -327,6 +330,7 @@ def reject(
             expected_version=form.cleaned_data["version"],
         ),
         _("The request is rejected. The requester has been sent the reasons."),
+        reauthenticate_to=_("reject the request"),
     )
 
 
@@ -428,6 +432,7 @@ def user_detail(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResp
 ACCOUNT_ACTIONS: dict[str, dict[str, Any]] = {
     "suspend": {
         "service": services.account_suspend,
+        "reauthenticate_to": gettext_lazy("suspend the account"),
         "title": gettext_lazy("Suspend this account"),
         "lead": gettext_lazy(
             "A suspended user can still sign in and read their cases but cannot file "
@@ -438,6 +443,7 @@ ACCOUNT_ACTIONS: dict[str, dict[str, Any]] = {
     },
     "reinstate": {
         "service": services.account_reinstate,
+        "reauthenticate_to": gettext_lazy("reinstate the account"),
         "title": gettext_lazy("Reinstate this account"),
         "lead": gettext_lazy("The user will be able to file again."),
         "button": gettext_lazy("Reinstate the account"),
@@ -445,6 +451,7 @@ ACCOUNT_ACTIONS: dict[str, dict[str, Any]] = {
     },
     "revoke": {
         "service": services.account_revoke,
+        "reauthenticate_to": gettext_lazy("revoke the account"),
         "title": gettext_lazy("Revoke this account"),
         "lead": gettext_lazy(
             "The user will no longer be able to sign in. This cannot be undone: "
@@ -487,6 +494,10 @@ def _account_action(
     if not form.is_valid():
         return _render_account_action(request, subject, action, form)
     spec = ACCOUNT_ACTIONS[action]
+    if (
+        prompt := reauthentication_prompt(request, spec["reauthenticate_to"])
+    ) is not None:
+        return prompt
     try:
         spec["service"](
             user=subject, actor=request.user, reason=form.cleaned_data["reason"]
@@ -506,7 +517,6 @@ def _account_action(
 @login_required
 @require_POST
 @_with_office_user
-@reauthentication_required
 def user_suspend(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     return _account_action(request, subject, "suspend")
 
@@ -514,7 +524,6 @@ def user_suspend(request: AuthenticatedHttpRequest, *, subject: User) -> HttpRes
 @login_required
 @require_POST
 @_with_office_user
-@reauthentication_required
 def user_reinstate(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     return _account_action(request, subject, "reinstate")
 
@@ -522,7 +531,6 @@ def user_reinstate(request: AuthenticatedHttpRequest, *, subject: User) -> HttpR
 @login_required
 @require_POST
 @_with_office_user
-@reauthentication_required
 def user_revoke(request: AuthenticatedHttpRequest, *, subject: User) -> HttpResponse:
     return _account_action(request, subject, "revoke")
 

@@ -34,8 +34,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from allauth.account.decorators import reauthentication_required
-
 from accounts.permissions import is_portal_user
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, DocumentSlot
@@ -45,6 +43,7 @@ from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import message_for, show_error
 from portal.lib.i18n import page_language
+from portal.lib.reauth import reauthentication_prompt
 from review import messages, selectors
 from review.errors import ExaminationError
 from review.forms import (
@@ -386,7 +385,6 @@ def _recommend_form(application: Application, data: Any = None) -> RecommendForm
         "foreign_national__current_subcategory",
     ),
 )
-@reauthentication_required(allow_get=True)
 def recommend(request: HttpRequest, *, application: Application) -> HttpResponse:
     stop = _guard(request, CaseAction.RECOMMEND, _facts(application))
     if stop is not None:
@@ -395,6 +393,10 @@ def recommend(request: HttpRequest, *, application: Application) -> HttpResponse
         application, request.POST if request.method == "POST" else None
     )
     if request.method == "POST" and form.is_valid():
+        if (
+            prompt := reauthentication_prompt(request, _("send your recommendation"))
+        ) is not None:
+            return prompt
         data = form.cleaned_data
         try:
             decision_propose(
@@ -447,7 +449,6 @@ def _review_context(
 @login_required
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.SUPERVISOR)
-@reauthentication_required(allow_get=True)
 def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
     """The supervisor's page: the recommendation, approve (POST here, after
     re-authentication) or send back (POST to ``send_back``)."""
@@ -464,6 +465,10 @@ def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
         request.POST if request.method == "POST" else None, initial=initial
     )
     if request.method == "POST" and form.is_valid():
+        if (
+            prompt := reauthentication_prompt(request, _("approve the decision"))
+        ) is not None:
+            return prompt
         try:
             approved = decision_approve(
                 application=application,
@@ -497,12 +502,17 @@ def approve(request: HttpRequest, *, application: Application) -> HttpResponse:
 @login_required
 @require_POST
 @_with_case(Role.SUPERVISOR)
-# Like approving: a decision on the case needs a fresh re-authentication (the
-# POST is kept and resumed after it; review L10).
-@reauthentication_required
 def send_back(request: HttpRequest, *, application: Application) -> HttpResponse:
     form = SendBackForm(request.POST)
     if form.is_valid():
+        # Like approving: a decision on the case needs a fresh
+        # re-authentication (review L10).
+        if (
+            prompt := reauthentication_prompt(
+                request, _("send the recommendation back")
+            )
+        ) is not None:
+            return prompt
         try:
             decision_send_back(
                 application=application,

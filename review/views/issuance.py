@@ -26,13 +26,12 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from allauth.account.decorators import reauthentication_required
-
 from accounts.models import OfficerRole
 from applications.models import Application
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import message_for, show_error
+from portal.lib.reauth import reauthentication_prompt
 from review import messages, selectors
 from review.errors import AmountMismatch, IssuanceError
 from review.forms import DispatchForm, StampsForm
@@ -107,8 +106,9 @@ def issuance_page(request: HttpRequest, *, application: Application) -> HttpResp
 @login_required
 @require_POST
 @_with_case(Role.CLERK)
-@reauthentication_required
 def assess_fee(request: HttpRequest, *, application: Application) -> HttpResponse:
+    if (prompt := reauthentication_prompt(request, _("compute the fee"))) is not None:
+        return prompt
     try:
         fee_assess(application=application, actor=request.user)
     except IssuanceError as exc:
@@ -123,7 +123,6 @@ def assess_fee(request: HttpRequest, *, application: Application) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.CLERK)
-@reauthentication_required(allow_get=True)
 def record_stamps(request: HttpRequest, *, application: Application) -> HttpResponse:
     payment = selectors.payment_for(application=application)
     if issuance_refusal(
@@ -135,6 +134,10 @@ def record_stamps(request: HttpRequest, *, application: Application) -> HttpResp
         return _back(application)
     form = StampsForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        if (
+            prompt := reauthentication_prompt(request, _("record the revenue stamps"))
+        ) is not None:
+            return prompt
         try:
             payment_record_stamps(
                 application=application,
@@ -165,10 +168,12 @@ def record_stamps(request: HttpRequest, *, application: Application) -> HttpResp
 @login_required
 @require_POST
 @_with_case(Role.CLERK)
-@reauthentication_required
 def record_card_received(
     request: HttpRequest, *, application: Application
 ) -> HttpResponse:
+    label = _("record that the current residence card arrived")
+    if (prompt := reauthentication_prompt(request, label)) is not None:
+        return prompt
     try:
         card_receipt_record(application=application, actor=request.user)
     except IssuanceError as exc:
@@ -183,9 +188,12 @@ def record_card_received(
 @login_required
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.CLERK)
-@reauthentication_required(allow_get=True)
 def issue(request: HttpRequest, *, application: Application) -> HttpResponse:
     if request.method == "POST":
+        if (
+            prompt := reauthentication_prompt(request, _("issue the documents"))
+        ) is not None:
+            return prompt
         try:
             application_issue(application=application, actor=request.user)
         except IssuanceError as exc:
@@ -212,7 +220,6 @@ def issue(request: HttpRequest, *, application: Application) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.CLERK)
-@reauthentication_required(allow_get=True)
 def dispatch(request: HttpRequest, *, application: Application) -> HttpResponse:
     if issuance_refusal(
         request.user, IssuanceFacts(application=application), IssuanceAction.DISPATCH
@@ -230,6 +237,10 @@ def dispatch(request: HttpRequest, *, application: Application) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
+        if (
+            prompt := reauthentication_prompt(request, _("record the dispatch"))
+        ) is not None:
+            return prompt
         try:
             application_dispatch(
                 application=application,

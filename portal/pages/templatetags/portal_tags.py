@@ -299,3 +299,12 @@ def demo_totp_code(user: Any) -> str:
     counters = list(yield_hotp_counters_from_time())
     current = counters[len(counters) // 2]  # the middle one is "now"
     return format_hotp_value(hotp_value(secret, current))
+
+
+@register.simple_tag(takes_context=True)
+def reauthentication_action(context: template.Context) -> str:
+    """What the re-authentication prompt protects ('' when not known)."""
+    from portal.lib.reauth import pending_action
+
+    request = context.get("request")
+    return pending_action(request) if request is not None else ""
