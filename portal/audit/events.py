@@ -95,6 +95,9 @@ class AuditAction(models.TextChoices):
     PAYMENT_CARD_RECEIVED = "payment.card_received"
     PAYMENT_CALLBACK_REFUSED = "payment.callback_refused"
     CERTIFICATE_VERIFY = "certificate.verify"
+    # The foreign national's own status check (public; outcome and a keyed
+    # hash of the receipt number only, never the date of birth)
+    STATUS_CHECK = "status_check.lookup"
     # Files
     FILE_UPLOAD = "file.upload"
     FILE_DOWNLOAD = "file.download"

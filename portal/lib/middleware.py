@@ -173,9 +173,28 @@ _MFA_EXEMPT_PREFIXES = (
 )
 
 
+def mfa_exempt[V: Callable[..., Any]](view: V) -> V:
+    """Marks a public page (no sign-in needed) that a signed-in user without
+    an authenticator may still open: it shows nothing of their account.
+    Apply it outermost, so the resolved view carries the mark."""
+    view.mfa_exempt = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_is_mfa_exempt(request: HttpRequest) -> bool:
+    from django.urls import Resolver404, resolve
+
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return bool(getattr(match.func, "mfa_exempt", False))
+
+
 class MfaRequiredMiddleware:
     """MFA is mandatory: until a user has a TOTP authenticator, every page other
-    than MFA setup and sign-out redirects to the setup page."""
+    than MFA setup and sign-out (and the public pages marked ``mfa_exempt``)
+    redirects to the setup page."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -186,6 +205,7 @@ class MfaRequiredMiddleware:
             user.is_authenticated
             and not request.session.get(MFA_OK)
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            and not _view_is_mfa_exempt(request)
         ):
             from allauth.mfa.models import Authenticator
 
