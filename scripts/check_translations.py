@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
-"""Check the Japanese message catalogues (QUALITY.md item 33).
+"""Check the message catalogues (QUALITY.md item 33).
 
-Exits 1 and lists every entry of ``locale/ja/LC_MESSAGES/*.po`` that is
+Exits 1 and lists every entry of ``locale/ja/LC_MESSAGES/*.po`` (the
+project's Japanese) and of the apps' own catalogues
+(``<app>/locale/<language>/LC_MESSAGES/*.po``: the status check's Chinese,
+Vietnamese and Korean) that is
 
 * untranslated (an empty ``msgstr``, or an empty plural form),
 * marked ``#, fuzzy`` (the header included: makemessages leaves a new
@@ -11,11 +14,12 @@ Exits 1 and lists every entry of ``locale/ja/LC_MESSAGES/*.po`` that is
   run time,
 
 and checks that the header declares ``Plural-Forms: nplurals=1; plural=0;``
-(Japanese has one plural form).  Obsolete entries (``#~``) are ignored: they
+(Japanese, Chinese, Vietnamese and Korean have one plural form).  Obsolete entries (``#~``) are ignored: they
 are not compiled.
 
 Usage: ``python scripts/check_translations.py [LOCALE_DIR_OR_PO_FILE ...]``
-(default: ``locale/ja/LC_MESSAGES`` next to this script's project).
+(default: ``locale/ja/LC_MESSAGES`` and every ``<app>/locale/*/LC_MESSAGES``
+of this script's project).
 Standard library only.
 """
 
@@ -28,7 +32,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
-DEFAULT_TARGETS = [PROJECT / "locale" / "ja" / "LC_MESSAGES"]
+DEFAULT_TARGETS = [
+    PROJECT / "locale" / "ja" / "LC_MESSAGES",
+    *sorted(PROJECT.glob("*/locale/*/LC_MESSAGES")),
+]
 JA_PLURAL_FORMS = "nplurals=1; plural=0;"
 
 # %(name)s, %s, %d, %.1f … but not a literal %%.

@@ -68,3 +68,33 @@ def test_catalogue_is_up_to_date_with_the_source(tmp_path):
     assert not missing, (
         f"{len(missing)} strings are not in the catalogue, e.g. {sorted(missing)[:10]}"
     )
+    # An app with its own locale folder (the status check's Chinese,
+    # Vietnamese and Korean) gets its strings collected there: their Japanese
+    # must still be in the project catalogue, and every language of the app
+    # must have all of them (a missing one would show in Japanese, the
+    # fallback) and nothing the source no longer has.
+    for app_locale in sorted(ROOT.glob("*/locale")):
+        app_fresh = _msgids(
+            (copy / app_locale.relative_to(ROOT) / "ja/LC_MESSAGES/django.po").read_text()
+        )
+        assert app_fresh, app_locale
+        missing = app_fresh - _msgids(committed)
+        assert not missing, f"not in the Japanese catalogue: {sorted(missing)[:10]}"
+        for po in sorted(app_locale.glob("*/LC_MESSAGES/django.po")):
+            own = _msgids(po.read_text())
+            assert not app_fresh - own, (po, sorted(app_fresh - own)[:10])
+            stale = own - app_fresh - _msgids(fresh)
+            assert not stale, (po, sorted(stale)[:10])
+
+
+def test_only_the_status_check_has_more_than_japanese_and_english():
+    """Other pages keep ja/en: the extra languages' catalogues live in the
+    status check alone, and the portal's languages are still two."""
+    from django.conf import settings
+
+    assert [code for code, _name in settings.LANGUAGES] == ["ja", "en"]
+    extra = {po.parts[-3] for po in ROOT.glob("*/locale/*/LC_MESSAGES/django.po")}
+    assert extra == {"zh_Hans", "vi", "ko"}
+    assert {po.parts[-5] for po in ROOT.glob("*/locale/*/LC_MESSAGES/django.po")} == {
+        "statuscheck"
+    }
