@@ -15,6 +15,8 @@ export REDIS_URL=${BENCH_REDIS_URL:-redis://127.0.0.1:6379/${BENCH_REDIS_DB:-15}
 export DJANGO_DEBUG=0 ZAIRYU_BENCH=1
 export DJANGO_SECRET_KEY=${DJANGO_SECRET_KEY:-bench-only-secret-key-not-for-production-0123456789abcdefghij}
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
+# The load generator plays the TLS proxy (it sends X-Forwarded-Proto).
+export TRUSTED_PROXY_COUNT=${TRUSTED_PROXY_COUNT:-1}
 # Production settings require it; the benchmark's users have no TOTP device
 # (their sessions are created server-side), so a fixed bench-only key will do.
 export MFA_ENCRYPTION_KEYS=${MFA_ENCRYPTION_KEYS:-KqlmQfO5CaaSI-m42EbckYAfDpR2w9PmmIY62pFLFbc=}

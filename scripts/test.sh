@@ -75,12 +75,12 @@ failed=()
 check() { local name=$1; shift; log "$name"; "$@" || failed+=("$name"); }
 check "ruff check" .venv/bin/ruff check .
 check "ruff format" .venv/bin/ruff format --check .
-check "mypy" .venv/bin/mypy portal accounts applications review
+check "mypy" .venv/bin/mypy portal accounts applications review statuscheck
 # Templates: djLint's lint rules on every template (config: pyproject.toml);
 # the format check covers the templates formatted so far (add a template here
 # once it is formatted with djlint --reformat).
 check "djlint lint" .venv/bin/djlint --lint templates accounts/templates \
-  applications/templates review/templates
+  applications/templates review/templates statuscheck/templates
 DJLINT_FORMATTED=(
   templates/components/upload_slot.html
   templates/components/case_summary.html
@@ -91,7 +91,7 @@ check "djlint format" .venv/bin/djlint --check "${DJLINT_FORMATTED[@]}"
 check "compilemessages" compile_messages
 check "makemigrations --check" env -u DATABASE_URL .venv/bin/python manage.py makemigrations --check --dry-run -v 0
 check "check --deploy" env -u ZAIRYU_TESTING -u DATABASE_URL -u DJANGO_ALLOW_ASYNC_UNSAFE \
-  DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp SMTP_HOST=smtp.example.jp \
+  DJANGO_DEBUG=0 DJANGO_ALLOWED_HOSTS=zairyu.example.jp SMTP_HOST=smtp.example.jp TRUSTED_PROXY_COUNT=1 \
   DJANGO_SECRET_KEY="$(head -c 48 /dev/urandom | base64 | tr -d '\n/+=')-production-like" \
   MFA_ENCRYPTION_KEYS="$(head -c 32 /dev/urandom | base64 | tr '+/' '-_')" \
   .venv/bin/python manage.py check --deploy --fail-level WARNING

@@ -40,10 +40,10 @@ def stage_since(
     current = public_stage(status)
     since: datetime | None = None
     for to_status, at in history:
-        if public_stage(to_status) == current:
-            since = since or at
-        else:
-            since = None
+        # A run in the current stage starts at its first step; leaving the
+        # stage ends the run.
+        in_stage = public_stage(to_status) == current
+        since = (since or at) if in_stage else None
     since = since or submitted_at
     return timezone.localdate(since) if since else None
 

@@ -22,6 +22,8 @@ def _production_env() -> dict[str, str]:
         SMTP_HOST="smtp.example.jp",
         EMAIL_MODE="smtp",
         MFA_ENCRYPTION_KEYS="cHJvZHVjdGlvbi1saWtlLWtleS0zMi1ieXRlcyEhISE=",
+        # Behind the one TLS proxy of docker-compose.yml (portal.lib.checks).
+        TRUSTED_PROXY_COUNT="1",
     )
     return env
 

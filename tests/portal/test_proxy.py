@@ -131,3 +131,92 @@ def test_the_trusted_proxys_request_id_is_kept(client, behind_one_proxy):
         "/", HTTP_X_REQUEST_ID="proxy-id-00000001", HTTP_X_FORWARDED_FOR="203.0.113.5"
     )
     assert response["X-Request-ID"] == "proxy-id-00000001"
+
+
+# --- Start-up refuses proxy settings that disagree (portal.lib.checks) ---------------
+
+
+def _check_ids() -> set[str]:
+    from portal.lib.checks import proxy_settings_agree
+
+    return {message.id for message in proxy_settings_agree()}
+
+
+def test_a_trusted_proto_header_without_a_proxy_is_refused(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert "zairyu.E001" in _check_ids()
+
+
+def test_a_proxy_without_the_proto_header_is_refused(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SECURE_PROXY_SSL_HEADER = None
+    settings.SECURE_SSL_REDIRECT = True
+    assert "zairyu.E002" in _check_ids()
+
+
+def test_production_without_a_trusted_proxy_is_refused(settings):
+    settings.DEBUG = False
+    settings.SECURE_SSL_REDIRECT = True
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.SECURE_PROXY_SSL_HEADER = None
+    assert _check_ids() == {"zairyu.E003"}
+
+
+@pytest.mark.parametrize(
+    ("debug", "count", "header"),
+    [
+        (False, 1, ("HTTP_X_FORWARDED_PROTO", "https")),  # the compose shape
+        (True, 0, None),  # development, reached directly
+    ],
+)
+def test_agreeing_proxy_settings_pass(settings, debug, count, header):
+    settings.DEBUG = debug
+    settings.SECURE_SSL_REDIRECT = not debug
+    settings.TRUSTED_PROXY_COUNT = count
+    settings.SECURE_PROXY_SSL_HEADER = header
+    assert _check_ids() == set()
+
+
+def _production(**extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**_production_env(), **extra},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_start_up_refuses_no_trusted_proxy_and_accepts_one():
+    refused = _production(TRUSTED_PROXY_COUNT="0")
+    assert refused.returncode != 0
+    assert "zairyu.E003" in refused.stderr
+    assert "TRUSTED_PROXY_COUNT" in refused.stderr
+    accepted = _production(TRUSTED_PROXY_COUNT="1")
+    assert accepted.returncode == 0, accepted.stdout + accepted.stderr
+
+
+@pytest.mark.parametrize(
+    ("count", "header"), [("0", "None"), ("1", "HTTP_X_FORWARDED_PROTO")]
+)
+def test_the_proto_header_is_trusted_exactly_behind_a_proxy(count, header):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s; "
+            "print(s.SECURE_PROXY_SSL_HEADER and s.SECURE_PROXY_SSL_HEADER[0])",
+        ],
+        cwd=ROOT,
+        env={
+            **_production_env(),
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "TRUSTED_PROXY_COUNT": count,
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.strip() == header, result.stderr

@@ -75,7 +75,9 @@ def test_catalogue_is_up_to_date_with_the_source(tmp_path):
     # fallback) and nothing the source no longer has.
     for app_locale in sorted(ROOT.glob("*/locale")):
         app_fresh = _msgids(
-            (copy / app_locale.relative_to(ROOT) / "ja/LC_MESSAGES/django.po").read_text()
+            (
+                copy / app_locale.relative_to(ROOT) / "ja/LC_MESSAGES/django.po"
+            ).read_text()
         )
         assert app_fresh, app_locale
         missing = app_fresh - _msgids(committed)

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 
 from django.core.cache.backends.locmem import LocMemCache
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -93,7 +92,9 @@ def test_found_shows_the_public_stage_its_date_and_the_office(client, case):
     "typed", ["1991-07-23", "1991/7/23", "1991年7月23日", "19910723", "平成3年7月23日"]
 )
 def test_the_date_of_birth_is_read_as_everywhere_in_the_portal(client, case, typed):
-    assert "Under examination" in visible_text(check(client, case.receipt_number, typed))
+    assert "Under examination" in visible_text(
+        check(client, case.receipt_number, typed)
+    )
 
 
 def test_no_personal_data_in_the_page(client, case):
@@ -144,9 +145,12 @@ def test_unknown_number_and_wrong_birth_date_get_the_same_answer(client, case):
 
 def test_a_draft_or_another_persons_birth_date_is_not_found(client, case):
     other = ForeignNationalFactory(organization=case.organization)
-    assert "No application found" in check(
-        client, case.receipt_number, other.date_of_birth.isoformat()
-    ).content.decode()
+    assert (
+        "No application found"
+        in check(
+            client, case.receipt_number, other.date_of_birth.isoformat()
+        ).content.decode()
+    )
 
 
 def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(client):
@@ -157,13 +161,17 @@ def test_bad_input_gets_a_clear_message_and_keeps_what_was_typed(client):
     assert "not a real date" in body
     assert 'value="12345"' in body and 'value="1991-02-30"' in body
     future = (timezone.localdate() + timedelta(days=2)).isoformat()
-    assert "cannot be in the future" in check(
-        client, "TKY-2026-0000001", future
-    ).content.decode()
+    assert (
+        "cannot be in the future"
+        in check(client, "TKY-2026-0000001", future).content.decode()
+    )
 
 
 def test_receipt_numbers_are_read_as_typed():
-    assert normalize_receipt_number(" ｔｋｙ－２０２６－０１２３４５６ ") == "TKY-2026-0123456"
+    assert (
+        normalize_receipt_number(" ｔｋｙ－２０２６－０１２３４５６ ")
+        == "TKY-2026-0123456"
+    )
     assert normalize_receipt_number("tky20260123456") == "TKY-2026-0123456"
     assert normalize_receipt_number("TKY-2026") is None
 
@@ -200,7 +208,9 @@ def test_the_answer_is_never_cached_and_the_values_stay_out_of_urls(client, case
     assert "no-store" in client.get(URL)["Cache-Control"]
     assert case.receipt_number not in response.content.decode().split("action=")[1][:80]
     lookups = AuditEvent.objects.filter(action="status_check.lookup").count()
-    assert client.get(URL + "?receipt_number=x").status_code == 200  # GET never looks up
+    assert (
+        client.get(URL + "?receipt_number=x").status_code == 200
+    )  # GET never looks up
     assert AuditEvent.objects.filter(action="status_check.lookup").count() == lookups
 
 
@@ -229,7 +239,12 @@ def test_rate_limited_per_client_address(client, case):
     assert "Too many checks were made from your connection" in response.content.decode()
     assert "Under examination" not in response.content.decode()
     # Another address is not affected.
-    assert check(client, case.receipt_number, "1991-07-23", REMOTE_ADDR="192.0.2.9").status_code == 200
+    assert (
+        check(
+            client, case.receipt_number, "1991-07-23", REMOTE_ADDR="192.0.2.9"
+        ).status_code
+        == 200
+    )
 
 
 def test_rate_limited_per_receipt_number_from_any_address(client, case):
@@ -238,11 +253,18 @@ def test_rate_limited_per_receipt_number_from_any_address(client, case):
             client, case.receipt_number, "2000-01-01", REMOTE_ADDR=f"192.0.2.{i + 1}"
         )
         assert response.status_code == 200
-    response = check(client, case.receipt_number, "1991-07-23", REMOTE_ADDR="198.51.100.1")
+    response = check(
+        client, case.receipt_number, "1991-07-23", REMOTE_ADDR="198.51.100.1"
+    )
     assert response.status_code == 429
     assert "This receipt number was checked too many times" in response.content.decode()
     # Other numbers still answer.
-    assert check(client, "TKY-2026-0000009", "1991-07-23", REMOTE_ADDR="198.51.100.1").status_code == 200
+    assert (
+        check(
+            client, "TKY-2026-0000009", "1991-07-23", REMOTE_ADDR="198.51.100.1"
+        ).status_code
+        == 200
+    )
 
 
 def test_every_lookup_is_audited_without_personal_values(client, case):
@@ -267,9 +289,12 @@ def test_every_lookup_is_audited_without_personal_values(client, case):
 def test_refused_lookups_are_audited(client, case):
     for _ in range(views.RECEIPT_LIMIT + 1):
         check(client, case.receipt_number, "2000-01-01")
-    assert AuditEvent.objects.filter(
-        action="status_check.lookup", data__outcome="rate_limited_receipt"
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="status_check.lookup", data__outcome="rate_limited_receipt"
+        ).count()
+        == 1
+    )
 
 
 # --- Languages ------------------------------------------------------------------------
@@ -325,4 +350,4 @@ def test_other_pages_keep_japanese_and_english_only(client):
     assert 'name="language"' not in status_page
     assert "Tiếng Việt" in status_page
     # Another page asked for Vietnamese stays in English or Japanese.
-    assert "<html lang=\"en\">" in client.get("/?lang=vi").content.decode()
+    assert '<html lang="en">' in client.get("/?lang=vi").content.decode()
