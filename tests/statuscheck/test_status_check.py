@@ -192,11 +192,39 @@ def test_stage_date_is_when_the_current_stage_began():
 
 
 def test_the_stage_date_follows_the_real_flow(client):
+    from django.utils.formats import date_format
+    from django.utils.translation import override
+
     application = ApplicationFactory(examining=True)
+    started = application.events.get(to_status=Status.EXAMINING).at
     born = application.foreign_national.date_of_birth.isoformat()
     response = check(client, application.receipt_number, born)
-    assert "Under examination" in visible_text(response)
-    assert "Application received" not in visible_text(response)
+    text = visible_text(response)
+    assert "Under examination" in text
+    assert "Application received" not in text
+    with override("en"):
+        day = date_format(timezone.localdate(started), "DATE_FORMAT")
+    assert f"Since {day}" in text
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (Status.SUBMITTED, "Application received"),
+        (Status.DECISION_PROPOSED, "Under examination"),  # internal review not shown
+        (Status.AWAITING_DOCUMENTS, "Additional documents requested"),
+        (Status.FEE_PAID, "Granted — fee and issuance"),
+        (Status.COMPLETED, "Completed"),
+        (Status.DENIED, "Denied"),
+        (Status.WITHDRAWN, "Withdrawn"),
+    ],
+)
+def test_the_stage_in_the_words_of_the_case_list(client, status, words):
+    application = ApplicationFactory(shortcut=True, status=status)
+    born = application.foreign_national.date_of_birth.isoformat()
+    text = visible_text(check(client, application.receipt_number, born))
+    assert words in text
+    assert "Decision awaiting approval" not in text
 
 
 # --- Privacy of the request and the answer ---------------------------------------------
