@@ -209,6 +209,12 @@ def queue(request: HttpRequest) -> HttpResponse:
                 for k, v in request.GET.items()
                 if k not in ("after", "before", "sort")
             ),
+            # Filters other than the search line open the disclosure.
+            "advanced_filtered": any(
+                v
+                for k, v in request.GET.items()
+                if k not in ("after", "before", "q", "status")
+            ),
             "current_status": data.get("status") or "",
             "several_offices": len(office_ids) > 1,
             # What the cached filter form's HTML depends on (besides the
