@@ -270,6 +270,9 @@ def outcome_panel(
         "granted": granted,
         "decided_at": decided_at,
         "type_code": application.application_type.code,
+        # The case page leaves out its own "not granted" banner: this panel
+        # says it, with the reasons and what the person can do.
+        "states_outcome": True,
     }
     if not granted:
         context["reasons"] = decision.denial_reasons

@@ -199,13 +199,19 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         organization_code=application.organization.code,
     )
     may_withdraw = rules.may_withdraw(request.user, application)
+    panels = case_panels.render(request, application)
     return render(
         request,
         "applications/cases/detail.html",
         {
             "application": application,
             "person": selectors.sent_person(application=application),
-            "panels": case_panels.render(request, application),
+            "panels": panels,
+            # A panel that states the decision (``review``'s outcome panel)
+            # replaces the page's own short banner: one place says it.
+            "outcome_stated": any(
+                context.get("states_outcome") for _template, context in panels
+            ),
             "state": case_state(application.status),
             "timeline": timeline(application, events, timeline_details(application)),
             "companions": companion_rows(companions),

@@ -86,6 +86,19 @@ def test_denied_shows_the_reasons_and_what_to_do(client, settings, org_user):
     assert "31 days" in text
 
 
+def test_a_denial_is_said_once_by_the_panel(client, settings, org_user):
+    org, user = org_user
+    application = decided(org, user, outcome=Decision.Outcome.DENY)
+    login(client, user, settings, fresh=False)
+    response = client.get(reverse("applications:case", args=[application.code]))
+    html = response.content.decode()
+    assert response.context["outcome_stated"] is True
+    # The panel (with the reasons) says it; the page's short banner is gone.
+    assert html.count("Not granted") == 1
+    assert "Permission was not granted" not in html
+    assert html.index('id="outcome"') < html.index("Not granted")
+
+
 def test_issued_shows_the_card_number_and_the_steps(
     client, settings, org_user, the_clerk
 ):
