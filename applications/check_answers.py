@@ -262,6 +262,13 @@ def form_sections(
         person=person,
         reference_labels=reference_labels(language),
     )
+    # Items the person page answers are changed there, not on the form page.
+    held = (
+        draft_form.record_answers(edition, application.foreign_national)
+        if with_links
+        else {}
+    )
+    person_href = section_url(application, "person") + "?from=check"
     sections = []
     for block in summary:
         href = ""
@@ -279,7 +286,7 @@ def form_sections(
                 }
             item = {"key": row.label, "value": value}
             if href:
-                item["href"] = href
+                item["href"] = person_href if row.path in held else href
             rows.append(item)
         state = states.get(block.key)
         status = None

@@ -17,7 +17,7 @@ when it holds (``engine.applicable_items``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -114,11 +114,75 @@ def previous_answers(application: Application) -> dict[str, Any]:
         return {}
 
 
+# What the filing flow's person page (``PersonStepForm``) asks.  A 申請書
+# item pre-filled from one of these record fields is answered there: its
+# form page shows it as a summary row with a link to the person page
+# instead of asking it a second time.
+PERSON_PAGE_FIELDS = frozenset(
+    {
+        "family_name",
+        "given_name",
+        "name_kanji",
+        "sex",
+        "date_of_birth",
+        "nationality",
+        "passport_number",
+        "passport_expiry",
+        "residence_card_number",
+        "current_status",
+        "current_period",
+        "period_expiry",
+        "address_in_japan",
+    }
+)
+
+
+def _record_field(item: Item) -> str:
+    """The person-page field an item is pre-filled from, or ""."""
+    if item.is_group or not item.prefill.startswith("person."):
+        return ""
+    name = item.prefill.removeprefix("person.").split(".")[0]
+    return name if name in PERSON_PAGE_FIELDS else ""
+
+
+def _required_now(item: Item, scope: Mapping[str, Any]) -> bool:
+    if isinstance(item.required, When):
+        return item.required.holds(scope.get(item.required.item))
+    return bool(item.required)
+
+
+def record_answers(edition: FormEdition, person: Any) -> dict[str, Any]:
+    """The items of ``edition`` answered by the person's record (the person
+    page): each with the record's current value, normalised where it can be.
+    An empty record value answers an item only when the item is not required
+    (the person page left it blank on purpose); a required item the record
+    lacks is asked on its form page."""
+    if person is None:
+        return {}
+    values: dict[str, Any] = {}
+    pending: list[Item] = []
+    for item in edition.items():
+        if not _record_field(item):
+            continue
+        value = engine.resolve_attribute(person, item.prefill.removeprefix("person."))
+        if engine.is_empty(value):
+            pending.append(item)
+            continue
+        normalised = engine.normalise_or_none(item, value)
+        values[item.key] = value if normalised is None else normalised
+    for item in pending:
+        if not _required_now(item, values):
+            values[item.key] = ""
+    return values
+
+
 def draft_answers(
     application: Application, edition: FormEdition, *, filer: Any = None
 ) -> dict[str, Any]:
     """What the draft's pages show and check answers validates: the
-    pre-fill overlaid with every saved answer."""
+    pre-fill overlaid with every saved answer, then the items the person
+    page answers with the record's current values (the record is the one
+    place they are kept; a change there reaches the form at once)."""
     profile = organisation_profile(application.organization_id)
     initial = prefill.initial_answers(
         edition,
@@ -127,7 +191,11 @@ def draft_answers(
         previous_answers=previous_answers(application),
         filer=filer,
     )
-    return {**initial, **saved_raw(application)}
+    return {
+        **initial,
+        **saved_raw(application),
+        **record_answers(edition, application.foreign_national),
+    }
 
 
 def code_lists() -> dict[str, frozenset[str]]:
@@ -157,13 +225,21 @@ def _row_count(data: Mapping[str, Any], key: str) -> int:
 
 
 def posted_section(
-    edition: FormEdition, section: str, data: Mapping[str, Any]
+    edition: FormEdition,
+    section: str,
+    data: Mapping[str, Any],
+    *,
+    held: Collection[str] = (),
 ) -> dict[str, Any]:
     """The page's answers as posted: every item of the section (an empty
     string for a blank one, so clearing a pre-filled field sticks); a group
-    as its rows (``<group>-<n>-<item>``, ``<group>-rows`` rows)."""
+    as its rows (``<group>-<n>-<item>``, ``<group>-rows`` rows).  Items in
+    ``held`` are not on the page (the person's record answers them) and are
+    not read."""
     answers: dict[str, Any] = {}
     for item in edition.section(section).items:
+        if item.key in held:
+            continue
         if item.is_group:
             rows = []
             for index in range(_row_count(data, item.key)):
@@ -216,12 +292,17 @@ def to_store(
     section: str,
     posted: Mapping[str, Any],
     cleaned: Mapping[str, Any],
+    *,
+    held: Collection[str] = (),
 ) -> dict[str, Any]:
     """What a valid page saves: the normalised answer of each item that
     applies, what was typed for the others (kept for when they apply again),
-    blank group rows dropped."""
+    blank group rows dropped.  Items in ``held`` (answered by the person's
+    record, ``record_answers``) are not copied: the record keeps them."""
     stored: dict[str, Any] = {}
     for item in edition.section(section).items:
+        if item.key in held:
+            continue
         if item.key in cleaned:
             stored[item.key] = cleaned[item.key]
         elif item.is_group:
@@ -406,9 +487,11 @@ def page_fields(
     *,
     problems: list[engine.Problem],
     language: str,
+    held: Collection[str] = (),
 ) -> tuple[list[Field | Group], list[dict[str, str]]]:
     """The page's inputs in form order and the error-summary items (each
-    linking to its input)."""
+    linking to its input).  Items in ``held`` get no input (``record_rows``
+    shows them)."""
     errors: dict[str, str] = {}
     summary: list[dict[str, str]] = []
     for problem in problems:
@@ -422,6 +505,8 @@ def page_fields(
     applying = {item.key for item in engine.applicable_items(edition, section, answers)}
     shown: list[Field | Group] = []
     for item in current.items:
+        if item.key in held:
+            continue
         reveal = _reveal(item, section_keys)
         if item.key not in applying and not reveal:
             continue  # depends on another page's answer, which does not hold
@@ -469,6 +554,61 @@ def page_fields(
     return shown, summary
 
 
+@dataclass
+class RecordRow:
+    """An item the person's record answers, shown on its form page as a
+    summary row (``id`` is where the error summary links)."""
+
+    key: str
+    label: str
+    value: str
+    error: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"id_{self.key}"
+
+
+def record_rows(
+    edition: FormEdition,
+    section: str,
+    held: Mapping[str, Any],
+    *,
+    problems: list[engine.Problem],
+    language: str,
+) -> list[RecordRow]:
+    """The section's items answered by the person's record, in form order,
+    with the value as the person page holds it (a record value the form
+    refuses carries its message: it is corrected on the person page)."""
+    from applications.application_forms.presenters import display_value
+    from applications.validators import period_label
+
+    errors: dict[str, str] = {}
+    for problem in problems:
+        errors.setdefault(problem.item_key, problem_message(edition, problem, language))
+    labels = {
+        name: dict(choices) for name, choices in reference_choices(language).items()
+    }
+    rows = []
+    for item in edition.section(section).items:
+        if item.key not in held:
+            continue
+        value = held[item.key]
+        if engine.is_empty(value):
+            text = ""
+        elif _record_field(item) == "current_period":
+            text = period_label(str(value))
+        else:
+            try:
+                text = display_value(item, value, language, labels)
+            except ValueError:
+                text = str(value)
+        rows.append(
+            RecordRow(item.key, item.label(language), text, errors.get(item.key, ""))
+        )
+    return rows
+
+
 _TASK_STATES = {
     engine.SectionStatus.COMPLETE: "completed",
     engine.SectionStatus.NOT_STARTED: "not_started",
@@ -493,9 +633,20 @@ def form_status(
 
 
 def page_states(application: Application, *, filer: Any = None) -> dict[str, str]:
-    """The task-list state of each 申請書 page, keyed by page key."""
+    """The task-list state of each 申請書 page, keyed by page key.  A page
+    complete only by its pre-fill (the person's record, the organisation
+    profile, the previous application) is ``to_check`` until the user has
+    saved it once: nobody has looked at those answers for this application
+    yet."""
     _edition, _answers, states = form_status(application, filer=filer)
-    return {page_key(key): _TASK_STATES[state] for key, state in states.items()}
+    saved = set((application.answers or {}).get("saved", []))
+    result = {}
+    for key, state in states.items():
+        task_state = _TASK_STATES[state]
+        if task_state == "completed" and page_key(key) not in saved:
+            task_state = "to_check"
+        result[page_key(key)] = task_state
+    return result
 
 
 def fill_with_samples(application: Application, *, actor: Any) -> Application:

@@ -383,8 +383,9 @@ def section_states(
     form_states: dict[str, str] | None = None,
 ) -> dict[str, str]:
     """The task list: each page ``completed``, ``in_progress`` or
-    ``not_started``; the 申請書 pages as ``form_states`` (from
-    ``engine.sections_status``) says."""
+    ``not_started``; the 申請書 pages as ``form_states``
+    (``draft_form.page_states``) says, which adds ``to_check`` for a page
+    complete by its pre-fill and not yet saved."""
     saved = set((application.answers or {}).get("saved", []))
     states = {}
     for key in draft_sections(application):

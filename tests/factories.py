@@ -211,6 +211,16 @@ def officer(
     return user
 
 
+def _letters(number: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: a sequence number as Latin letters."""
+    text = ""
+    number += 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        text = chr(ord("A") + rest) + text
+    return text
+
+
 class ForeignNationalFactory(factory.django.DjangoModelFactory):
     """An Engineer/Specialist in Humanities/International Services with one
     year of stay ending in 60 days: an extension may be filed today."""
@@ -219,7 +229,8 @@ class ForeignNationalFactory(factory.django.DjangoModelFactory):
         model = ForeignNational
 
     organization = factory.SubFactory(OrganizationFactory)
-    family_name = factory.Sequence(lambda n: f"NGUYEN{n}")
+    # Letters only, as a passport's name (the 申請書 refuses digits): NGUYEN A, B, …
+    family_name = factory.Sequence(lambda n: f"NGUYEN {_letters(n)}")
     given_name = "VAN AN"
     name_kanji = ""
     sex = "M"

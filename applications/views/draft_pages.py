@@ -92,11 +92,12 @@ def error_items(exc: DomainError) -> list[dict[str, str]]:
 def next_url(
     request: AuthenticatedHttpRequest, application: Application, section: str
 ) -> str:
-    """After saving a page: back to check your answers when the user came
-    from there, else the next page."""
-    if request.GET.get("from") == "check":
-        return section_url(application, "check")
+    """After saving a page: back to check your answers or to the 申請書 page
+    the user came from (``?from=``), else the next page."""
     keys = [*draft_sections(application), "check"]
+    came_from = request.GET.get("from", "")
+    if came_from in keys and came_from != section:
+        return section_url(application, came_from)
     return section_url(application, keys[keys.index(section) + 1])
 
 

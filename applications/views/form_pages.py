@@ -1,7 +1,9 @@
 """The pages of the 申請書, one per section of the draft's form edition.
 
 GET shows the section with the draft's answers (pre-filled where nothing
-was saved).  POST runs ``engine.clean`` on the section: valid answers are
+was saved); the items the filing flow's person page answers (name, date of
+birth, passport, card …) are shown from the person's record as summary rows
+with a link to change them there, not asked again.  POST runs ``engine.clean`` on the section: valid answers are
 saved (``services.application_form_save``) and the next page follows; with a
 problem nothing is saved and the page shows what was typed with each message
 at its field and in the error summary.  "Add another" and "Remove" on a
@@ -24,6 +26,7 @@ from accounts.http import AuthenticatedHttpRequest
 from applications import draft_form, services
 from applications.errors import NotDraft
 from applications.forms.filing import DraftForm as VersionForm
+from applications.presenters import section_url
 from applications.views.draft_pages import (
     draft_for,
     error_items,
@@ -50,6 +53,8 @@ def draft_form_section(
         raise Http404
     language = request.LANGUAGE_CODE or "ja"
     answers = draft_form.draft_answers(application, edition, filer=request.user)
+    # Items the person page answers: shown from the record, never asked again.
+    held = draft_form.record_answers(edition, application.foreign_national)
     problems = []
     page_errors: list[dict[str, str]] = []
     status = 200
@@ -58,7 +63,7 @@ def draft_form_section(
         version_form = VersionForm(request.POST, application=application)
         if not version_form.is_valid():
             raise Http404
-        posted = draft_form.posted_section(edition, section, request.POST)
+        posted = draft_form.posted_section(edition, section, request.POST, held=held)
         answers = {**answers, **posted}
         if not draft_form.rows_changed(edition, section, answers, request.POST):
             result = draft_form.clean_section(edition, answers, section)
@@ -71,7 +76,7 @@ def draft_form_section(
                         edition=edition,
                         section=section,
                         answers=draft_form.to_store(
-                            edition, section, posted, result.answers
+                            edition, section, posted, result.answers, held=held
                         ),
                     )
                 except StaleEdit as exc:
@@ -90,7 +95,10 @@ def draft_form_section(
             else:
                 problems = result.problems
     fields, summary = draft_form.page_fields(
-        edition, section, answers, problems=problems, language=language
+        edition, section, answers, problems=problems, language=language, held=held
+    )
+    record_rows = draft_form.record_rows(
+        edition, section, held, problems=problems, language=language
     )
     current = edition.section(section)
     errors = page_errors + summary
@@ -103,6 +111,9 @@ def draft_form_section(
             section_title=current.title(language),
             edition=edition,
             fields=fields,
+            record_rows=record_rows,
+            person_url=section_url(application, "person")
+            + f"?from={draft_form.page_key(section)}",
             has_groups=any(isinstance(f, draft_form.Group) for f in fields),
             form=version_form,
             page_errors=errors,

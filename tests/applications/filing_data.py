@@ -62,6 +62,32 @@ def draft(
     )
 
 
+def person_post(application: Application, **overrides: str) -> dict[str, str]:
+    """The person page's POST for the draft's person as recorded now."""
+    fn = application.foreign_national
+    fn.refresh_from_db()
+    data = {
+        "version": str(application.version),
+        "loaded_at": fn.updated_at.isoformat(),
+        "family_name": fn.family_name,
+        "given_name": fn.given_name,
+        "name_kanji": fn.name_kanji,
+        "sex": fn.sex,
+        "date_of_birth": fn.date_of_birth.isoformat(),
+        "nationality": fn.nationality,
+        "passport_number": fn.passport_number,
+        "passport_expiry": fn.passport_expiry.isoformat() if fn.passport_expiry else "",
+        "residence_card_number": fn.residence_card_number,
+        "current_status": str(fn.current_status_id or ""),
+        "current_subcategory": str(fn.current_subcategory_id or ""),
+        "current_period": fn.current_period,
+        "period_expiry": fn.period_expiry.isoformat() if fn.period_expiry else "",
+        "address_in_japan": fn.address_in_japan,
+    }
+    data.update(overrides)
+    return data
+
+
 def pdf_bytes(
     pages: int = 1, *, password: str | None = None, padding: int = 0
 ) -> bytes:

@@ -182,38 +182,15 @@ def test_companions_with_a_type_that_takes_none_are_refused(client, alice, fn):
 # --- Each page saves a draft ----------------------------------------------------------------
 
 
-def person_post(application: Application, **overrides: str) -> dict[str, str]:
-    fn = application.foreign_national
-    fn.refresh_from_db()
-    data = {
-        "version": str(application.version),
-        "loaded_at": fn.updated_at.isoformat(),
-        "family_name": fn.family_name,
-        "given_name": fn.given_name,
-        "name_kanji": fn.name_kanji,
-        "sex": fn.sex,
-        "date_of_birth": fn.date_of_birth.isoformat(),
-        "nationality": fn.nationality,
-        "passport_number": fn.passport_number,
-        "passport_expiry": fn.passport_expiry.isoformat() if fn.passport_expiry else "",
-        "residence_card_number": fn.residence_card_number,
-        "current_status": str(fn.current_status_id or ""),
-        "current_subcategory": str(fn.current_subcategory_id or ""),
-        "current_period": fn.current_period,
-        "period_expiry": fn.period_expiry.isoformat() if fn.period_expiry else "",
-        "address_in_japan": fn.address_in_japan,
-    }
-    data.update(overrides)
-    return data
-
-
 def test_every_page_saves_the_draft(client, alice, fn):
     application = fd.draft(alice, fn, "extension", ("reentry",))
     client.force_login(alice)
 
     response = client.post(
         url("draft_person", application),
-        person_post(application, residence_card_number="ａｂ－１２３４ ５６７８－ｃｄ"),
+        fd.person_post(
+            application, residence_card_number="ａｂ－１２３４ ５６７８－ｃｄ"
+        ),
     )
     assert response.url == url("draft_application", application)
     application.refresh_from_db()
@@ -290,7 +267,7 @@ def test_person_details_changed_on_the_persons_page_are_not_overwritten(
 ):
     application = fd.draft(alice, fn)
     client.force_login(alice)
-    data = person_post(application, address_in_japan="福岡県福岡市1-1")
+    data = fd.person_post(application, address_in_japan="福岡県福岡市1-1")
     # Bob changes the person's own record meanwhile.
     services.foreign_national_save(
         organization=fn.organization,
@@ -312,7 +289,7 @@ def test_person_page_requires_card_status_and_expiry_for_an_extension(
     client.force_login(alice)
     response = client.post(
         url("draft_person", application),
-        person_post(
+        fd.person_post(
             application, residence_card_number="", period_expiry="", current_status=""
         ),
     )
@@ -328,7 +305,7 @@ def test_person_page_refuses_a_card_number_in_the_wrong_shape(client, alice, fn)
     client.force_login(alice)
     response = client.post(
         url("draft_person", application),
-        person_post(application, residence_card_number="A1234"),
+        fd.person_post(application, residence_card_number="A1234"),
     )
     assert "2 letters, 8 digits and 2 letters" in errors_of(response)
     assert 'href="#id_residence_card_number"' in errors_of(response)
@@ -342,7 +319,7 @@ def test_person_page_detects_a_duplicate_passport(client, alice, org, fn):
     client.force_login(alice)
     response = client.post(
         url("draft_person", application),
-        person_post(application, passport_number="n 765-4321"),
+        fd.person_post(application, passport_number="n 765-4321"),
     )
     html = response.content.decode()
     assert "already registered for this organisation" in errors_of(response)
@@ -823,7 +800,7 @@ def test_a_step_validates_and_saves_in_at_most_15_queries(
     client.get(url("draft", application))  # the session is set up
     with django_assert_max_num_queries(15):
         response = client.post(
-            url("draft_person", application), person_post(application)
+            url("draft_person", application), fd.person_post(application)
         )
     assert response.status_code == 302
     application.refresh_from_db()

@@ -8,6 +8,7 @@ profile and the previous application as the starting answers."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +17,7 @@ from django.utils.html import escape
 import pytest
 
 from applications import draft_form, services
-from applications.application_forms import editions, storage
+from applications.application_forms import editions, engine, storage
 from applications.application_forms.codes import STATUS_GROUPS
 from applications.models import Application, ApplicationType, StatusOfResidence
 from tests import factories
@@ -164,24 +165,22 @@ def test_bad_input_is_shown_back_named_and_nothing_is_saved(client, org, alice, 
     application = fd.draft(alice, fn, "extension")
     client.force_login(alice)
     response = client.post(
-        page(application, "identity"),
+        page(application, "education"),
         {
             "version": str(application.version),
-            "nationality": "VN",
-            "date_of_birth": "令和99年2月30日",
-            "family_name": "ＮＧＵＹＥＮ",
-            "given_name": "VAN AN",
-            "sex": "M",
-            "marital_status": "single",
-            "occupation": "会社員",
-            "home_town": "HANOI",
+            "education_place": "home",
+            "education_level": "bachelor",
+            "school_name": "Hanoi University",
+            "graduation_date": "令和99年2月30日",
+            "major": "",
         },
     )
     assert response.status_code == 200
     html = response.content.decode()
     assert 'class="error-summary"' in html
-    assert 'href="#id_date_of_birth"' in html
+    assert 'href="#id_graduation_date"' in html
     assert "令和99年2月30日" in html  # what was typed is kept
+    assert 'value="Hanoi University"' in html
     application.refresh_from_db()
     assert "form" not in application.answers
 
@@ -284,7 +283,9 @@ def test_a_new_application_starts_from_the_previous_one(org, alice, fn, settings
     first.answers = {**first.answers, "form": {**first.answers["form"], "raw": raw}}
     first.save(update_fields=["answers"])
     services.application_submit(application=first, actor=alice)
+    fn.refresh_from_db()
     second = fd.draft(alice, fn, "extension")
+    second.refresh_from_db()  # the person as a request loads it
     edition = draft_form.draft_edition(second)
     assert (
         draft_form.draft_answers(second, edition)["occupation"] == "システムエンジニア"
@@ -396,3 +397,141 @@ def test_a_form_page_save_stays_within_the_query_budget(
             url, {"version": str(application.version), "criminal_record": "no"}
         )
     assert response.status_code == 302
+
+
+# --- Entered once: the person page's answers are not asked again ---------------------
+
+
+def test_the_identity_page_shows_the_person_page_answers_without_asking_again(
+    client, settings, org, alice, fn
+):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    url = page(application, "identity")
+    html = client.get(url).content.decode()
+    # Name, nationality, date of birth and sex come from the person page:
+    # summary rows with a link back there, no inputs.
+    for name in ("family_name", "given_name", "date_of_birth", "nationality", "sex"):
+        assert f'name="{name}"' not in html, name
+        assert f'id="id_{name}"' in html, name
+    assert "NGUYEN" in html and "1995年4月1日" in html
+    person_url = reverse("applications:draft_person", args=[application.code])
+    assert f'href="{person_url}?from=form-identity"' in html
+    # What the person page does not ask is asked here.
+    for name in ("marital_status", "occupation", "home_town"):
+        assert f'name="{name}"' in html, name
+    # Posting the page with a different name changes nothing of the record's.
+    response = client.post(
+        url,
+        {
+            "version": str(application.version),
+            "family_name": "SOMEONE ELSE",
+            "marital_status": "single",
+            "occupation": "会社員",
+            "home_town": "HANOI",
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == page(application, "contact")
+    application.refresh_from_db()
+    raw = draft_form.saved_raw(application)
+    assert raw["occupation"] == "会社員"
+    assert "family_name" not in raw  # the record keeps it
+    edition = draft_form.draft_edition(application)
+    assert draft_form.draft_answers(application, edition)["family_name"] == "NGUYEN"
+
+
+def test_a_change_on_the_person_page_reaches_the_form_and_returns_there(
+    client, org, alice, fn
+):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    person_url = reverse("applications:draft_person", args=[application.code])
+    data = fd.person_post(application, address_in_japan="愛知県名古屋市中区三の丸1-1")
+    response = client.post(f"{person_url}?from=form-contact", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response.url == page(application, "contact")
+    html = client.get(page(application, "contact")).content.decode()
+    assert "愛知県名古屋市中区三の丸1-1" in html
+    assert 'name="address_in_japan"' not in html
+
+
+def test_a_required_item_the_record_lacks_is_asked_on_the_form(client, org, alice):
+    person = fd.person(org, passport_expiry=None)
+    application = fd.draft(alice, person, "extension")
+    client.force_login(alice)
+    html = client.get(page(application, "passport")).content.decode()
+    assert 'name="passport_number"' not in html  # on the record
+    assert 'name="passport_expiry"' in html  # not on it, and required
+    response = client.post(
+        page(application, "passport"),
+        {"version": str(application.version), "passport_expiry": "2031/3/31"},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert draft_form.saved_raw(application)["passport_expiry"] == "2031-03-31"
+
+
+def test_prefilled_pages_say_check_until_saved_once(client, org, alice, fn):
+    application = fd.draft(alice, fn, "extension")
+    states = draft_form.page_states(application)
+    # Complete from the person's record alone, but nobody has looked yet.
+    assert states["form-passport"] == "to_check"
+    assert states["form-current_stay"] == "to_check"
+    assert states["form-criminal_record"] == "not_started"
+    client.force_login(alice)
+    hub = reverse("applications:draft", args=[application.code])
+    html = client.get(hub).content.decode()
+    status = html[html.index('id="section-form-passport-status"') :]
+    assert "Check" in status[: status.index("</div>")]
+    assert "Completed" not in status[: status.index("</div>")]
+    response = client.post(
+        page(application, "passport"), {"version": str(application.version)}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert draft_form.page_states(application)["form-passport"] == "completed"
+    html = client.get(hub).content.decode()
+    status = html[html.index('id="section-form-passport-status"') :]
+    assert "Completed" in status[: status.index("</div>")]
+
+
+def test_a_new_draft_takes_the_updated_record_and_the_previous_answers(org, alice, fn):
+    """The record changed after the previous application (a new passport, a
+    move): the new draft takes the record's values; the items the record
+    does not hold start from the previous application."""
+    first = fd.ready_extension(alice, fn)
+    raw = dict(first.answers["form"]["raw"])
+    raw["occupation"] = "システムエンジニア"
+    raw["home_town"] = "DA NANG"
+    first.answers = {**first.answers, "form": {**first.answers["form"], "raw": raw}}
+    first.save(update_fields=["answers"])
+    case = services.application_submit(application=first, actor=alice)
+    sent = case.answers["form"]["cleaned"]
+    assert sent["passport_number"] == "C1234567"
+    assert sent["address_in_japan"] == "東京都千代田区千代田1-1"
+
+    new_expiry = fn.passport_expiry + timedelta(days=3650)
+    services.foreign_national_save(
+        organization=org,
+        foreign_national=fn,
+        actor=alice,
+        values={
+            "passport_number": "N7654321",
+            "passport_expiry": new_expiry,
+            "address_in_japan": "大阪府大阪市北区梅田1-1-1",
+        },
+    )
+    fn.refresh_from_db()
+    second = fd.draft(alice, fn, "extension")
+    second.refresh_from_db()  # the person as a request loads it
+    edition = draft_form.draft_edition(second)
+    answers = draft_form.draft_answers(second, edition)
+    assert answers["passport_number"] == "N7654321"
+    assert answers["passport_expiry"] == new_expiry.isoformat()
+    assert answers["address_in_japan"] == "大阪府大阪市北区梅田1-1-1"
+    assert answers["occupation"] == "システムエンジニア"
+    assert answers["home_town"] == "DA NANG"
+    # Nothing differs from the record, so the examiner sees no flag.
+    assert engine.diff_against_record(edition, answers, fn) == []

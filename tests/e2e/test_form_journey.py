@@ -60,16 +60,21 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     page.select_option("select[name=requested_period]", "1y")
     save(page)
 
-    # A page with errors: the summary names the field and links to it.
+    # The first page shows what the person page holds, without asking again.
     page.wait_for_url(f"{draft_url}/form/identity/")
-    page.fill("input[name=date_of_birth]", "令和99年2月30日")
+    assert page.locator("input[name=family_name]").count() == 0
+    assert "NGUYEN" in page.locator("#id_family_name").inner_text()
+    axe(page, "form-identity-from-record")
+
+    # A page with errors: the summary names the field and links to it.
+    page.goto(f"{draft_url}/form/education/")
+    page.fill("input[name=graduation_date]", "令和99年2月30日")
     save(page)
     assert page.title().startswith(("エラー", "Error"))
     summary = page.locator(".error-summary")
     assert summary.is_visible()
-    assert summary.locator("a[href='#id_date_of_birth']").count() == 1
-    axe(page, "form-identity-error")
-    page.fill("input[name=date_of_birth]", person.date_of_birth.isoformat())
+    assert summary.locator("a[href='#id_graduation_date']").count() == 1
+    axe(page, "form-education-error")
 
     # The conditional question is revealed by the answer it depends on.
     page.goto(f"{draft_url}/form/criminal_record/")
