@@ -11,6 +11,13 @@ against ISA's office list; branches whose address is not known have it
 empty.  The list is not yet complete (ISA counts 61 branches; the Tokyo,
 Nagoya, Osaka, Takamatsu and Naha lists here are partial).
 
+``sources`` lists the public pages each office's contact was read from or
+checked against (the loader ignores the key: the data keeps it for review).
+ISA's own office list (出入国在留管理庁 各地方局・支局・出張所) could not be
+retrieved for this list; a contact found on another public page (a
+municipality, a university, an immigration lawyer's office) is recorded
+with its page and stays ``contact_verified=False``.
+
 Branches have no prefecture jurisdiction of their own: an online application
 goes to the bureau or district office over the prefecture
 (``applications.application_forms.jurisdiction``); branches are where the
@@ -24,6 +31,13 @@ from __future__ import annotations
 
 from typing import Any
 
+# A 行政書士 office's page on where residents of 兵庫県 file (Kobe district
+# office and the Himeji port branch).
+KATSUMI_HYOGO = (
+    "https://visa.katsumi-office.com/在留資格・ビザ申請管轄情報/"
+    "兵庫在住の外国人の方の在留資格申請の管轄入国"
+)
+
 # Contacts of the offices listed in accounts.reference_data.OFFICES, by code.
 CONTACTS: dict[str, dict[str, Any]] = {
     "SPR": {
@@ -31,18 +45,28 @@ CONTACTS: dict[str, dict[str, Any]] = {
         "address_ja": "北海道札幌市中央区大通西12丁目 札幌第三合同庁舎",
         "phone": "011-261-9658",
         "contact_verified": True,
+        "sources": (
+            "https://koyou.acroseed.com/visa1/000119.html",
+            "https://nyukan-bengoshi.com/nyukan-sapporo",
+        ),
     },
     "SND": {
         "postal_code": "983-0842",
         "address_ja": "宮城県仙台市宮城野区五輪1-3-20 仙台第二法務合同庁舎",
         "phone": "022-256-6076",
         "contact_verified": True,
+        "sources": ("https://koyou.acroseed.com/visa1/000119.html",),
     },
     "TKY": {
         "postal_code": "108-8255",
         "address_ja": "東京都港区港南5-5-30",
         "phone": "0570-034259",
         "contact_verified": True,
+        "sources": (
+            "https://nyukan-bengoshi.com/tokyo-nyukan/",
+            "https://journal.onevisa.jp/immigration-bureau003",
+            "https://ja.m.wikipedia.org/wiki/東京出入国在留管理局",
+        ),
     },
     "NRT": {
         "postal_code": "282-0004",
@@ -73,6 +97,11 @@ CONTACTS: dict[str, dict[str, Any]] = {
         "postal_code": "559-0034",
         "address_ja": "大阪府大阪市住之江区南港北1-29-53",
         "phone": "0570-064259",
+        # The address as the City of Osaka lists it (2017, which gives the
+        # counter's direct line 06-4703-2100); the telephone is unconfirmed.
+        "sources": (
+            "http://www.city.osaka.lg.jp/seisakukikakushitsu/page/0000298765.html",
+        ),
     },
     "KIX": {
         "postal_code": "549-0011",
@@ -83,6 +112,7 @@ CONTACTS: dict[str, dict[str, Any]] = {
         "postal_code": "650-0024",
         "address_ja": "兵庫県神戸市中央区海岸通り29 神戸地方合同庁舎",
         "phone": "078-391-6377",
+        "sources": (KATSUMI_HYOGO,),
     },
     "HRS": {
         "postal_code": "730-0012",
@@ -97,7 +127,12 @@ CONTACTS: dict[str, dict[str, Any]] = {
     "FKO": {
         "postal_code": "810-0073",
         "address_ja": "福岡県福岡市中央区舞鶴3-5-25 福岡第1法務総合庁舎",
-        "phone": "092-717-5420",
+        # The residence examination counter's line as Kyushu University lists
+        # it (the earlier value, 092-717-5420, had no source).
+        "phone": "092-717-5422",
+        "sources": (
+            "http://www.isc.kyushu-u.ac.jp/supportcenter/visa-application/immigration",
+        ),
     },
     "NAH": {
         "postal_code": "900-0022",
@@ -119,6 +154,7 @@ def _branch(
     address_ja: str = "",
     phone: str = "",
     verified: bool = False,
+    sources: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     return {
         "code": code,
@@ -130,6 +166,7 @@ def _branch(
         "address_ja": address_ja,
         "phone": phone,
         "contact_verified": verified,
+        "sources": sources,
         "is_port": port,
         # Requests for use go to the office over the organisation's prefecture
         # (a bureau or district office), so branches are not offered for them.
@@ -152,6 +189,7 @@ BRANCH_OFFICES: list[dict[str, Any]] = [
     _branch(
         "WKJ", "SPR", "札幌出入国在留管理局稚内港出張所", "Wakkanai Port", 14, port=True
     ),
+    # An airport office that takes no applications (its 苫小牧分室 does).
     _branch(
         "CTS",
         "SPR",
@@ -159,6 +197,7 @@ BRANCH_OFFICES: list[dict[str, Any]] = [
         "Chitose Tomakomai",
         15,
         port=True,
+        sources=("https://nyukan-bengoshi.com/nyukan-sapporo",),
     ),
     # 仙台 (6 branches; names unverified)
     _branch("AOJ", "SND", "仙台出入国在留管理局青森出張所", "Aomori", 21),
@@ -223,6 +262,7 @@ BRANCH_OFFICES: list[dict[str, Any]] = [
         424,
         postal_code="420-0858",
         address_ja="静岡県静岡市葵区伝馬町9-4 一瀬センタービル6階",
+        sources=("https://yshrchd.hatenablog.com/?page=1612606831",),
     ),
     _branch("HMM", "NGY", "名古屋出入国在留管理局浜松出張所", "Hamamatsu", 425),
     _branch("GFU", "NGY", "名古屋出入国在留管理局岐阜出張所", "Gifu", 426),
@@ -257,6 +297,8 @@ BRANCH_OFFICES: list[dict[str, Any]] = [
         "Himeji Port",
         536,
         port=True,
+        address_ja="兵庫県姫路市飾磨区須加294-1 姫路港湾合同庁舎",
+        sources=(KATSUMI_HYOGO,),
     ),
     # 広島 (domain-facts §5.5 [S107])
     _branch(

@@ -229,8 +229,8 @@ class ForeignNationalFactory(factory.django.DjangoModelFactory):
         model = ForeignNational
 
     organization = factory.SubFactory(OrganizationFactory)
-    # Letters only, as a passport's name (the 申請書 refuses digits): NGUYEN A, B, …
-    family_name = factory.Sequence(lambda n: f"NGUYEN {_letters(n)}")
+    # Letters only, as a passport's name (the 申請書 refuses digits): NGUYENA, …
+    family_name = factory.Sequence(lambda n: f"NGUYEN{_letters(n)}")
     given_name = "VAN AN"
     name_kanji = ""
     sex = "M"

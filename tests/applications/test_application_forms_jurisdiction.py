@@ -165,6 +165,9 @@ def test_office_data_is_complete_enough_to_show():
             assert office["address_ja"] and office["phone"] and office["postal_code"]
         if office["contact_verified"]:
             assert office["address_ja"] and office["phone"]
+            assert office.get("sources"), office["code"]  # checked against what
+        for source in office.get("sources", ()):
+            assert source.startswith(("https://", "http://")), office["code"]
         if office["is_port"]:
             assert not office["accepts_applications"] and not office["accepts_coe"]
     branches = [o for o in OFFICES if o["kind"] == "branch"]
