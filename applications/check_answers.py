@@ -300,6 +300,11 @@ def form_sections(
                 "rows": rows,
                 "href": href,
                 "status": status,
+                # Rows may all be the person page's (changed there): the
+                # page itself still needs a way in while it is not complete.
+                "incomplete": bool(href)
+                and state is not None
+                and state is not SectionStatus.COMPLETE,
             }
         )
     return sections

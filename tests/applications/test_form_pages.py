@@ -535,3 +535,47 @@ def test_a_new_draft_takes_the_updated_record_and_the_previous_answers(org, alic
     assert answers["home_town"] == "DA NANG"
     # Nothing differs from the record, so the examiner sees no flag.
     assert engine.diff_against_record(edition, answers, fn) == []
+
+
+def test_a_record_value_the_form_refuses_is_named_with_a_link_to_the_person_page(
+    client, org, alice
+):
+    person = fd.person(org, family_name="NGUYEN2")  # digits: not a passport name
+    application = fd.draft(alice, person, "extension")
+    client.force_login(alice)
+    response = client.post(
+        page(application, "identity"),
+        {
+            "version": str(application.version),
+            "marital_status": "single",
+            "occupation": "会社員",
+            "home_town": "HANOI",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'href="#id_family_name"' in html  # the error summary
+    row = html[html.index('id="id_family_name"') :]
+    row = row[: row.index("</div>")]
+    assert 'class="error-message' in row and "NGUYEN2" in row
+    person_url = reverse("applications:draft_person", args=[application.code])
+    assert f'href="{person_url}?from=form-identity"' in row
+    application.refresh_from_db()
+    assert "form" not in application.answers  # nothing half-saved
+
+
+def test_check_answers_sends_record_items_to_the_person_page(client, org, alice, fn):
+    application = fd.draft(alice, fn, "extension")
+    client.force_login(alice)
+    response = client.get(reverse("applications:draft_check", args=[application.code]))
+    html = response.content.decode()
+    person_url = reverse("applications:draft_person", args=[application.code])
+    form_url = page(application, "identity")
+    # 氏名（姓） is changed on the person page; the rest of the section,
+    # not answered yet, on the form page.
+    family = html[html.index("Name (family name)") :]
+    assert family.index(f'href="{person_url}?from=check"') < family.index("</div>")
+    section = html[html.index('id="check-form-identity"') :]
+    section = section[: section.index("<h2", 10)]
+    assert f'href="{form_url}?from=check"' in section
+    assert "Answer “About the applicant”" in section
