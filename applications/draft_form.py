@@ -6,7 +6,10 @@ Answers live in ``Application.answers["form"]`` as a ``storage.envelope``
 answers are the pre-fill (person's record, organisation profile, the person's
 previous application) overlaid with what the pages saved, so a field the user
 cleared stays cleared and an edition change keeps every answer (``raw`` keeps
-keys the new edition does not know).
+keys the new edition does not know).  The items the filing flow's person page
+asks (name, date of birth, passport, card …) are answered by the person's
+record alone (``record_answers``): their form pages show them with a link to
+the person page rather than asking them twice.
 
 Items whose condition reads an item of the same page are shown under it with
 a ``data-reveal`` hook (a small script hides them until the answer holds);
