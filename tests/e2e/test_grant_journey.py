@@ -85,6 +85,10 @@ def test_filed_examined_granted_issued_and_back_on_the_record(
         assert home.locator("input[name=family_name]").count() == 0
         assert "NGUYEN" in home.locator("#id_family_name").inner_text()
         shot(home, "01-identity-from-record")
+        home.set_viewport_size({"width": 390, "height": 900})  # a phone
+        assert home.evaluate("document.documentElement.scrollWidth") <= 390
+        shot(home, "01-identity-from-record-390")
+        home.set_viewport_size({"width": 1280, "height": 900})
         fill_form_pages(home, application)
         fd.upload_required_documents(application, user)
 
