@@ -428,6 +428,8 @@ if not DEBUG:
 # --- Internationalisation ---------------------------------------------------
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# One way to write a date per language (portal/formats): 2027年2月10日, 10 February 2027.
+FORMAT_MODULE_PATH = ["portal.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True

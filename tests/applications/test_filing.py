@@ -500,7 +500,8 @@ def test_check_answers_shows_change_links_fees_and_the_special_period(
     # Extension ¥5,500 and a multiple re-entry permit ¥6,500 (online, 2025 table).
     assert "¥5,500" in html and "¥6,500" in html and "¥12,000" in html
     assert "special period" in html
-    assert (fn.period_expiry + relativedelta(months=2)).isoformat() in html
+    until = fn.period_expiry + relativedelta(months=2)
+    assert f"{until.day} {until:%B} {until.year}" in html  # portal/formats
     assert 'name="declaration"' in html
 
 
