@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.validators import CARD_NUMBER_RE
+from accounts.validators import CARD_NUMBER_RE, has_hidden_characters
 from portal.lib.countries import country_lookup
 
 # Columns in file order: the English key (the RosterEntry field name) and its
@@ -98,13 +98,6 @@ _DATE_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
 _CARD_SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−ー－]")
 _SPACES = re.compile(r"\s+")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _not_allowed(ch: str) -> bool:
-    """Control characters (Cc) and format characters (Cf: the bidi overrides
-    and isolates U+202A–U+202E, U+2066–U+2069, zero-width characters), which
-    can make a name display as something else."""
-    return unicodedata.category(ch) in ("Cc", "Cf")
 
 
 # The statuses of residence a roster may name: applications registers the
@@ -296,7 +289,7 @@ def _unguard(value: str) -> str:
 def _text(value: str, column: str, key: str) -> str:
     value = _SPACES.sub(" ", unicodedata.normalize("NFKC", value)).strip()
     value = _unguard(value)
-    if any(_not_allowed(ch) for ch in value):
+    if has_hidden_characters(value):
         raise RosterValueError(_msg("control_chars", column=column))
     limit = MAX_LENGTHS[key]
     if len(value) > limit:
@@ -310,7 +303,7 @@ def _kanji(value: str, column: str) -> str:
     # No NFKC here: it would swap some kanji for their unified variants
     # (神 U+FA19 → 神), changing how a person's name is written.
     value = _unguard(_SPACES.sub(" ", value.replace("\u3000", " ")).strip())
-    if any(_not_allowed(ch) for ch in value):
+    if has_hidden_characters(value):
         raise RosterValueError(_msg("control_chars", column=column))
     if len(value) > MAX_LENGTHS["name_kanji"]:
         raise RosterValueError(

@@ -67,6 +67,19 @@ def normalize_text(value: str | None) -> str:
     return " ".join(text.split())
 
 
+def is_hidden_character(ch: str) -> bool:
+    """Control characters (Cc) and format characters (Cf: the bidi overrides
+    and isolates U+202A–U+202E, U+2066–U+2069, zero-width characters), which
+    can make a name display as something else.  Names anywhere in the portal
+    (the roster, the people of an application) refuse them."""
+    return unicodedata.category(ch) in ("Cc", "Cf")
+
+
+def has_hidden_characters(value: str | None) -> bool:
+    """The text contains a character ``is_hidden_character`` refuses."""
+    return any(is_hidden_character(ch) for ch in value or "")
+
+
 def normalize_number(value: str | None) -> str:
     """``normalize_text`` plus every hyphen look-alike to ``-`` and no spaces:
     the form numbers (phone, postal code, corporate number) are compared in."""

@@ -23,6 +23,10 @@ NAME_ROMAN = _(
 )
 NAME_TOO_LONG = _("The name can be at most %(limit)s characters long.")
 FAMILY_NAME_REQUIRED = _("Enter the family name as in the passport.")
+HIDDEN_CHARACTERS = _(
+    "This contains invisible control or text-direction characters, which are not "
+    "allowed. Type it again rather than pasting it."
+)
 SEX_REQUIRED = _("Choose the person's sex.")
 BIRTH_REQUIRED = _("Enter the date of birth.")
 BIRTH_FUTURE = _("The date of birth cannot be in the future.")

@@ -18,7 +18,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
-from accounts.validators import CARD_NUMBER_RE, normalize_number, normalize_text
+from accounts.validators import (
+    CARD_NUMBER_RE,
+    has_hidden_characters,
+    normalize_number,
+    normalize_text,
+)
 from applications.messages import (
     BIRTH_FUTURE,
     BIRTH_TOO_OLD,
@@ -26,6 +31,7 @@ from applications.messages import (
     DATE_FORMAT,
     DATE_IMPOSSIBLE,
     FAMILY_NAME_REQUIRED,
+    HIDDEN_CHARACTERS,
     NAME_ROMAN,
     NAME_TOO_LONG,
     PASSPORT_FORMAT,
@@ -46,6 +52,15 @@ PHOTO_RATIO_TOLERANCE = 0.06
 # --- Names --------------------------------------------------------------------------
 
 
+def refuse_hidden_characters(text: str) -> str:
+    """The roster's rule for names (``accounts.validators``): control and
+    format characters (bidi overrides, zero-width characters) are refused,
+    since they make a name display as something it is not."""
+    if has_hidden_characters(text):
+        raise ValidationError(HIDDEN_CHARACTERS, code="hidden_characters")
+    return text
+
+
 def clean_roman_name(value: str | None, *, required: bool) -> str:
     """A name in Roman letters as in the passport: NFKC (full width to half
     width), runs of spaces to one, upper case; letters A–Z with the passport's
@@ -56,6 +71,7 @@ def clean_roman_name(value: str | None, *, required: bool) -> str:
         if required:
             raise ValidationError(FAMILY_NAME_REQUIRED, code="required")
         return ""
+    refuse_hidden_characters(text)
     if len(text) > NAME_MAX:
         raise ValidationError(
             NAME_TOO_LONG, code="too_long", params={"limit": NAME_MAX}
@@ -69,11 +85,18 @@ def clean_name_kanji(value: str | None) -> str:
     """A name in kanji, kept as typed (NFKC would change some kanji), with the
     ideographic space and runs of white space made one space."""
     text = " ".join((value or "").replace("\u3000", " ").split())
+    refuse_hidden_characters(text)
     if len(text) > NAME_MAX:
         raise ValidationError(
             NAME_TOO_LONG, code="too_long", params={"limit": NAME_MAX}
         )
     return text
+
+
+def clean_address(value: str | None) -> str:
+    """An address as typed, runs of white space made one space; hidden
+    characters refused like in names."""
+    return refuse_hidden_characters(" ".join((value or "").split()))
 
 
 # --- Numbers ------------------------------------------------------------------------

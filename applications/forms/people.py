@@ -242,7 +242,7 @@ class ForeignNationalForm(forms.Form):
         )
 
     def clean_address_in_japan(self) -> str:
-        return " ".join(str(self.cleaned_data.get("address_in_japan") or "").split())
+        return validators.clean_address(self.cleaned_data.get("address_in_japan"))
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

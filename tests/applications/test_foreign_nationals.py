@@ -73,6 +73,36 @@ def test_the_family_name_is_required():
     assert exc.value.code == "required"
 
 
+HIDDEN = ["NGUYEN\u202eNAV", "\u2066LI\u2069", "TRAN\u200bMAI", "LI\x07WEI"]
+
+
+@pytest.mark.parametrize("typed", HIDDEN)
+def test_names_with_control_or_bidi_characters_are_refused(typed):
+    """The roster's rule (accounts.validators), shared: a U+202E override or
+    a zero-width space in a person's name is refused with its own message."""
+    for clean in (
+        lambda value: validators.clean_roman_name(value, required=True),
+        validators.clean_name_kanji,
+        validators.clean_address,
+    ):
+        with pytest.raises(ValidationError) as exc:
+            clean(typed)
+        assert exc.value.code == "hidden_characters"
+
+
+def test_kanji_names_and_addresses_without_hidden_characters_pass():
+    assert validators.clean_name_kanji("山田\u3000太郎") == "山田 太郎"
+    assert validators.clean_address(" 東京都  千代田区 ") == "東京都 千代田区"
+
+
+def test_the_person_form_and_the_roster_share_one_rule():
+    from accounts import roster_csv
+    from accounts import validators as account_validators
+
+    assert validators.has_hidden_characters is account_validators.has_hidden_characters
+    assert roster_csv.has_hidden_characters is account_validators.has_hidden_characters
+
+
 @pytest.mark.parametrize(
     ("typed", "stored"),
     [
@@ -283,6 +313,12 @@ def test_the_form_normalises_what_people_type(org):
         ),
         ({"family_name": ""}, "family_name", "Enter the family name"),
         ({"family_name": "山田"}, "family_name", "Roman letters"),
+        ({"name_kanji": "山田\u202e郎"}, "name_kanji", "text-direction characters"),
+        (
+            {"address_in_japan": "東京都\u200b千代田区"},
+            "address_in_japan",
+            "text-direction characters",
+        ),
         ({"nationality": "JP"}, "nationality", "Select a valid choice"),
         ({"nationality": ""}, "nationality", "Choose the person"),
         ({"sex": ""}, "sex", "Choose the person"),
