@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Office, User, UseRequest
+from portal.lib import once as once_lib
 
 # The items of a request that reception can comment on when returning it; the
 # keys are those of ``services.use_request_problems`` so that the requester's
@@ -163,7 +164,13 @@ class ReasonForm(forms.Form):
 
 
 class PaperRequestForm(forms.Form):
-    """A request received on paper: whose it is and where it was received."""
+    """A request received on paper: whose it is and where it was received.
+    The hidden ``once`` token makes a double click start one draft
+    (``portal.lib.once``)."""
+
+    once = forms.CharField(
+        widget=forms.HiddenInput, required=False, initial=once_lib.new_token
+    )
 
     email = NormalizedEmailField(
         label=_("Requester's email address"),

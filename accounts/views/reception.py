@@ -63,6 +63,7 @@ from accounts.permissions import (
 from accounts.presenters import STATUS_COLOURS, use_request_review
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
+from portal.lib import once
 from portal.lib.errors import IllegalTransition, StaleEdit, show_error
 from portal.lib.reauth import reauthentication_prompt
 
@@ -360,6 +361,7 @@ def register_paper(request: AuthenticatedHttpRequest) -> HttpResponse:
             channel=UseRequest.Channel.COUNTER,
             registered_by=request.user,
             office=form.cleaned_data["office"],
+            start_token=once.token_from(request),
         )
         messages.success(
             request,

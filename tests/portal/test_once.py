@@ -163,3 +163,81 @@ def test_five_concurrent_starts_of_a_request_for_use_make_one_draft():
     # Without a token (an old page) each POST still starts one.
     account_services.use_request_create(email="double.click@example.jp", language="ja")
     assert UseRequest.objects.filter(email="double.click@example.jp").count() == 2
+
+
+# --- Every start action: five quick POSTs of the same form, one draft -------------------
+# The start actions of the portal: an application (above), a request for use
+# (above, concurrently), a paper request registered at reception's counter,
+# and the periodic report (one open report per organisation).
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_five_posts_of_the_request_for_use_start_make_one_draft(client):
+    session = client.session
+    session[SESSION_EMAIL] = "five.clicks@example.jp"
+    session.save()
+    data = {"once": uuid.uuid4().hex}
+    for _ in range(CLICKS):
+        assert client.post(reverse("accounts:request_new"), data).status_code == 302
+    assert UseRequest.objects.filter(email="five.clicks@example.jp").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_five_posts_of_the_paper_request_form_make_one_draft(client):
+    from tests.factories import office, officer
+
+    counter_officer = officer("reception")
+    client.force_login(counter_officer)
+    url = reverse("accounts:reception_register_paper")
+    page = client.get(url).content.decode()
+    assert 'name="once"' in page
+    data = {
+        "email": "paper.clicks@example.jp",
+        "language": "ja",
+        "office": office("TKY").pk,
+        "once": uuid.uuid4().hex,
+    }
+    locations = {client.post(url, data)["Location"] for _ in range(CLICKS)}
+    drafts = UseRequest.objects.filter(email="paper.clicks@example.jp")
+    assert drafts.count() == 1
+    assert locations == {reverse("accounts:request_hub", args=[drafts.get().code])}
+    # Another paper request on purpose: a new form, a new token, a new draft.
+    client.post(url, {**data, "once": uuid.uuid4().hex})
+    assert drafts.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
+def test_five_concurrent_paper_requests_make_one_draft():
+    from tests.factories import office, officer
+
+    first = Client()
+    first.force_login(officer("reception"))
+    url = reverse("accounts:reception_register_paper")
+    data = {
+        "email": "paper.race@example.jp",
+        "language": "ja",
+        "office": office("TKY").pk,
+        "once": uuid.uuid4().hex,
+    }
+    responses = race(
+        [
+            (lambda client=client: client.post(url, data))
+            for client in _clients_of_one_session(first)
+        ]
+    )
+    assert all(getattr(r, "status_code", None) == 302 for r in responses), responses
+    assert UseRequest.objects.filter(email="paper.race@example.jp").count() == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("reference_data")
+def test_five_posts_of_the_periodic_report_start_make_one_report(client):
+    org = OrganizationFactory()
+    client.force_login(staff(org))
+    url = reverse("accounts:organization_periodic", args=[org.code])
+    for _ in range(CLICKS):
+        assert client.post(url).status_code == 302
+    assert UseRequest.objects.filter(organization=org, kind="periodic").count() == 1
