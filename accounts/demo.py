@@ -256,5 +256,6 @@ def _ensure_appointment(
         organization=org,
         valid_from=today,
         valid_until=_years_later(today, ORG_APPROVAL_YEARS),
+        accepted_at=timezone.now(),
     )
     summary.created.append(f"appointment {user.username} by {org.name_ja}")

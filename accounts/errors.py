@@ -49,3 +49,10 @@ class ExistingAccountRefused(DomainError):
     """A new request's email belongs to an account approval cannot link
     (``existing_account_officer``, ``existing_account_revoked``,
     ``existing_account_other_category``)."""
+
+
+class AppointmentRefused(DomainError):
+    """An appointment by user ID is not possible: ``appointee_not_available``
+    (no such user, or one who cannot be appointed: the same code for both),
+    ``appointee_already_appointed``, ``appointment_too_many_attempts``, or
+    ``appointment_accept_needs_active_account``."""

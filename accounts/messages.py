@@ -176,8 +176,41 @@ EXISTING_ACCOUNT_OTHER_CATEGORY = _(
     "the request and ask the requester to choose the category of their account."
 )
 
+# --- Appointments by user ID ---------------------------------------------------------
+
+# The same words whether the ID is unknown or names an account that cannot be
+# appointed: the form does not tell strangers which user IDs exist.
+APPOINTEE_NOT_AVAILABLE = _(
+    "This user ID cannot be appointed. Check it with the person: it must be the "
+    "user ID of an active attorney, administrative scrivener, or staff member of a "
+    "public-interest corporation or registered support organisation."
+)
+APPOINTEE_ALREADY_APPOINTED = _(
+    "This user is already appointed by the organisation, or has an appointment "
+    "waiting for their answer. Change that appointment instead."
+)
+APPOINTMENT_TOO_MANY_ATTEMPTS = _(
+    "Too many user IDs were tried. Wait an hour, then try again."
+)
+APPOINTMENT_NOT_POSSIBLE = _(
+    "This is not possible for the appointment in its current state (“%(state)s”)."
+)
+APPOINTMENT_ACCEPT_NEEDS_ACTIVE_ACCOUNT = _(
+    "You can accept an appointment only while your account is active and your "
+    "approval to use the portal is valid."
+)
+ONLY_MEMBERS_MANAGE_APPOINTMENTS = _(
+    "Only the organisation's own staff can appoint users or change appointments."
+)
+
 register_messages(
     {
+        "appointee_not_available": APPOINTEE_NOT_AVAILABLE,
+        "appointee_already_appointed": APPOINTEE_ALREADY_APPOINTED,
+        "appointment_too_many_attempts": APPOINTMENT_TOO_MANY_ATTEMPTS,
+        "appointment_accept_needs_active_account": (
+            APPOINTMENT_ACCEPT_NEEDS_ACTIVE_ACCOUNT
+        ),
         "token_unknown": TOKEN_UNKNOWN,
         "token_replaced": TOKEN_REPLACED,
         "existing_account_officer": EXISTING_ACCOUNT_OFFICER,

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -220,8 +221,19 @@ class Membership(models.Model):
 
 
 class Appointment(models.Model):
-    """An organisation appointed a category 2–4 user to file for it.  Ending the
-    appointment ends the appointee's access to the organisation at once."""
+    """An organisation appointed a category 2–4 user to file for it.
+
+    An appointment made by the organisation's staff (by the user's ID) is
+    *offered* until the appointee accepts it (``accepted_at``) or declines
+    it (``declined_at``, which also ends it); only an accepted appointment
+    within its dates gives access.  Appointments made by approving a request
+    for use are accepted when made.  Ending the appointment ends the
+    appointee's access to the organisation at once.
+
+    The scope: every application type and every person of the organisation,
+    or — with ``scope_all_types`` / ``scope_all_people`` off — the types and
+    people chosen in ``applications.AppointmentScope`` (accounts knows
+    nothing of applications; the applications selectors enforce it)."""
 
     code = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     appointee = models.ForeignKey(
@@ -233,6 +245,21 @@ class Appointment(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    created_at = models.DateTimeField(_("appointed"), default=timezone.now)
+    appointed_by = models.ForeignKey(
+        User,
+        verbose_name=_("appointed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    scope_all_types = models.BooleanField(_("every application type"), default=True)
+    scope_all_people = models.BooleanField(
+        _("every foreign national of the organisation"), default=True
+    )
 
     class Meta:
         verbose_name = _("appointment")
@@ -247,6 +274,15 @@ class Appointment(models.Model):
                 name="appointment_dates_ordered",
                 condition=Q(valid_until__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
+            ),
+            # Accepted or declined, never both; declining ends the offer.
+            models.CheckConstraint(
+                name="appointment_accepted_or_declined",
+                condition=Q(accepted_at__isnull=True) | Q(declined_at__isnull=True),
+            ),
+            models.CheckConstraint(
+                name="appointment_declined_is_ended",
+                condition=Q(declined_at__isnull=True) | Q(ended_at__isnull=False),
             ),
         ]
 

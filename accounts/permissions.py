@@ -107,10 +107,41 @@ def is_member(user: Any, organization: Any) -> bool:
     )
 
 
-def can_end_appointments(user: Any, organization: Any) -> bool:
-    """Only the organisation's own staff, with write access, end appointments;
-    an appointee cannot end anyone's (their own included)."""
+def may_manage_appointments(user: Any, organization: Any) -> bool:
+    """Only the organisation's own staff (category 1, a membership), with
+    write access, appoint users by user ID, change appointments and end
+    them; an appointee cannot (their own appointment included)."""
     return can_file(user) and is_member(user, organization)
+
+
+def can_end_appointments(user: Any, organization: Any) -> bool:
+    """Ending is managing (``may_manage_appointments``)."""
+    return may_manage_appointments(user, organization)
+
+
+APPOINTABLE_CATEGORIES = (
+    User.Category.ATTORNEY,
+    User.Category.PUBLIC_INTEREST,
+    User.Category.SUPPORT_ORG,
+)
+
+
+def may_be_appointed(candidate: User, today: date | None = None) -> bool:
+    """An organisation may appoint this account by its user ID: a portal user
+    of category 2–4 whose account is active and whose approval is valid
+    (not an officer, not an organisation's staff, not suspended, revoked or
+    expired)."""
+    return (
+        candidate.is_active
+        and candidate.user_category in APPOINTABLE_CATEGORIES
+        and candidate.status == User.Status.ACTIVE
+        and not approval_expired(candidate, today)
+    )
+
+
+def may_answer_appointment(user: Any, appointment: Any) -> bool:
+    """Only the appointee accepts or declines an appointment offered to them."""
+    return bool(user.is_authenticated and appointment.appointee_id == user.pk)
 
 
 def may_change_organization(user: Any, organization: Organization) -> bool:

@@ -119,15 +119,24 @@ def use_requests_of_requester(*, email: str) -> QuerySet[UseRequest]:
 # --- Organisations ----------------------------------------------------------------
 
 
+def current_appointments(*, today: Any = None) -> QuerySet[Appointment]:
+    """Appointments that give access today: accepted, not ended, and within
+    their dates.  An offer waiting for an answer, a declined or ended one,
+    and one whose validity date has passed give none."""
+    today = today or timezone.localdate()
+    return Appointment.objects.filter(
+        accepted_at__isnull=False, ended_at__isnull=True, valid_from__lte=today
+    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+
+
 def organizations_for_user(*, user: Any) -> QuerySet[Organization]:
     """Organisations the user works for (membership) or is currently appointed
-    by (an appointment that has not ended and is within its dates)."""
+    by (``current_appointments``: accepted, not ended, within its dates).
+    An appointee's scope (types, people) is applied by the applications
+    selectors."""
     if not user.is_authenticated:
         return Organization.objects.none()
-    today = timezone.localdate()
-    appointed = Appointment.objects.filter(
-        appointee=user, ended_at__isnull=True, valid_from__lte=today
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    appointed = current_appointments().filter(appointee=user)
     # pk IN (memberships UNION appointments): two index lookups, where a
     # LEFT JOIN + OR + DISTINCT scanned both whole tables (every
     # organisation-side page pays for this query).
@@ -392,10 +401,8 @@ def organization_users(*, organization: Organization) -> list[dict[str, Any]]:
     ]
     appointees = [
         {"user": a.appointee, "relation": "appointee", "appointment": a}
-        for a in Appointment.objects.filter(
-            organization=organization, ended_at__isnull=True, valid_from__lte=today
-        )
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        for a in current_appointments(today=today)
+        .filter(organization=organization)
         .select_related("appointee")
     ]
 
@@ -410,7 +417,34 @@ def organization_appointments(*, organization: Organization) -> QuerySet[Appoint
     return (
         Appointment.objects.filter(organization=organization)
         .select_related("appointee")
-        .order_by("ended_at", "-valid_from", "id")
+        .order_by("ended_at", "-created_at", "-id")
+    )
+
+
+def appointments_offered_to(*, user: Any) -> QuerySet[Appointment]:
+    """Appointments offered to the user and waiting for their answer (not
+    past their validity date), oldest first, with the organisation."""
+    today = timezone.localdate()
+    return (
+        Appointment.objects.filter(
+            appointee=user,
+            accepted_at__isnull=True,
+            ended_at__isnull=True,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+        .select_related("organization", "appointed_by")
+        .order_by("created_at", "id")
+    )
+
+
+def appointment_get_for_appointee(*, user: Any, code: Any) -> Appointment:
+    """One of the user's own appointments (any state); else 404."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    return get_or_404(
+        Appointment.objects.select_related("organization"),
+        appointee=user,
+        code=code,
     )
 
 

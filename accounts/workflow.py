@@ -3,10 +3,13 @@ by ``portal.lib.errors.next_state`` (which raises IllegalTransition)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User, UseRequest
+from accounts.models import Appointment, User, UseRequest
 
 RS = UseRequest.Status
 
@@ -46,3 +49,52 @@ ACCOUNT_TRANSITIONS: dict[tuple[str, str], str] = {
     (US.ACTIVE, AccountAction.REVOKE): US.REVOKED,
     (US.SUSPENDED, AccountAction.REVOKE): US.REVOKED,
 }
+
+
+class AppointmentState(models.TextChoices):
+    """An appointment's state, read from its fields (``appointment_state``)."""
+
+    OFFERED = "offered", _("Waiting for the appointee to accept")
+    ACTIVE = "active", _("Current")
+    # Not ended, but its validity date has passed (an offer or an accepted
+    # appointment): no access until the organisation sets a later date.
+    LAPSED = "lapsed", _("Validity date passed")
+    DECLINED = "declined", _("Declined")
+    ENDED = "ended", _("Ended")
+
+
+class AppointmentAction(models.TextChoices):
+    ACCEPT = "accept", _("Accept")
+    DECLINE = "decline", _("Decline")
+    CHANGE = "change", _("Change scope or validity")
+    END = "end", _("End")
+
+
+AS = AppointmentState
+
+APPOINTMENT_TRANSITIONS: dict[tuple[str, str], str] = {
+    (AS.OFFERED, AppointmentAction.ACCEPT): AS.ACTIVE,
+    (AS.OFFERED, AppointmentAction.DECLINE): AS.DECLINED,
+    (AS.OFFERED, AppointmentAction.CHANGE): AS.OFFERED,
+    # Ending an offer withdraws it.
+    (AS.OFFERED, AppointmentAction.END): AS.ENDED,
+    (AS.ACTIVE, AppointmentAction.CHANGE): AS.ACTIVE,
+    (AS.ACTIVE, AppointmentAction.END): AS.ENDED,
+    # A later date brings it back (re-read from the fields after the change).
+    (AS.LAPSED, AppointmentAction.CHANGE): AS.LAPSED,
+    (AS.LAPSED, AppointmentAction.END): AS.ENDED,
+}
+
+
+def appointment_state(appointment: Appointment, today: date | None = None) -> str:
+    """The state of ``appointment`` on ``today`` (default: today in Tokyo)."""
+    today = today or timezone.localdate()
+    if appointment.declined_at is not None:
+        return AS.DECLINED
+    if appointment.ended_at is not None:
+        return AS.ENDED
+    if appointment.valid_until is not None and appointment.valid_until < today:
+        return AS.LAPSED
+    if appointment.accepted_at is None:
+        return AS.OFFERED
+    return AS.ACTIVE

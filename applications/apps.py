@@ -28,7 +28,17 @@ class ApplicationsConfig(AppConfig):
         # Rosters (accounts) name statuses of residence from our reference list.
         register_status_names(status_names_for_rosters)
 
+        from applications.views.appointments import (
+            offers_panel,
+            organization_appointments_panel,
+        )
         from portal.lib.dashboard import register_panel
 
+        # Appointments waiting for the user's answer come first.
+        register_panel(5, offers_panel)
         register_panel(12, filing_panel)
         register_panel(15, dashboard_panel)
+
+        from accounts.panels import organization_panels
+
+        organization_panels.register(10, organization_appointments_panel)

@@ -23,6 +23,16 @@ NAME_ROMAN = _(
 )
 NAME_TOO_LONG = _("The name can be at most %(limit)s characters long.")
 FAMILY_NAME_REQUIRED = _("Enter the family name as in the passport.")
+APPOINTMENT_USER_ID_REQUIRED = _("Enter the user ID of the person to appoint.")
+APPOINTMENT_DATE_REQUIRED = _("Enter the last day of the appointment.")
+APPOINTMENT_DATE_PAST = _("The last day of the appointment cannot be in the past.")
+APPOINTMENT_DATE_TOO_LATE = _(
+    "An appointment can last at most three years: enter %(date)s or an earlier day."
+)
+APPOINTMENT_NO_TYPES = _("Tick at least one type of application, or choose every type.")
+APPOINTMENT_NO_PEOPLE = _(
+    "Tick at least one foreign national, or choose every foreign national."
+)
 HIDDEN_CHARACTERS = _(
     "This contains invisible control or text-direction characters, which are not "
     "allowed. Type it again rather than pasting it."

@@ -750,3 +750,36 @@ class OrganisationProfile(models.Model):
         }
         data.update({name: getattr(self, name) for name in self.PROFILE_FIELDS})
         return data
+
+
+class AppointmentScope(models.Model):
+    """Which application types and which people an appointment is limited to
+    (``accounts.Appointment`` with ``scope_all_types`` or
+    ``scope_all_people`` off).  An appointment without this row, or with the
+    flag on, covers every type or every person of the organisation.  Read by
+    the one scope filter in ``applications.selectors``."""
+
+    appointment = models.OneToOneField(
+        "accounts.Appointment",
+        on_delete=models.CASCADE,
+        related_name="scope",
+    )
+    application_types = models.ManyToManyField(
+        ApplicationType,
+        verbose_name=_("application types"),
+        blank=True,
+        related_name="+",
+    )
+    people = models.ManyToManyField(
+        ForeignNational,
+        verbose_name=_("foreign nationals"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("appointment scope")
+        verbose_name_plural = _("appointment scopes")
+
+    def __str__(self) -> str:
+        return f"scope of {self.appointment_id}"

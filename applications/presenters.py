@@ -419,3 +419,81 @@ def slot_name(slot: DocumentSlot, language: str) -> str:
     if language == "en" and slot.name_en:
         return slot.name_en
     return slot.name_ja
+
+
+# --- Appointments with their scope --------------------------------------------------------
+
+APPOINTMENT_STATE_COLOURS = {
+    "offered": "blue",
+    "active": "green",
+    "lapsed": "orange",
+    "declined": "grey",
+    "ended": "grey",
+}
+
+
+@dataclass(frozen=True)
+class AppointmentRow:
+    """One appointment as the organisation's and the appointee's pages show
+    it: its state, dates and scope (type names and people's names, or None
+    for "every one")."""
+
+    appointment: Any
+    state: str
+    state_label: str
+    colour: str
+    types: list[str] | None
+    people: list[str] | None
+
+
+def appointment_rows(
+    appointments: Any, *, today: date | None = None
+) -> list[AppointmentRow]:
+    """Rows for ``appointments`` (a queryset or list); the scopes are read
+    with two prefetch queries, not one per row."""
+    from django.db.models import prefetch_related_objects
+
+    from accounts.workflow import AppointmentState, appointment_state
+
+    appointments = list(appointments)
+    prefetch_related_objects(appointments, "scope__application_types", "scope__people")
+    rows = []
+    for appointment in appointments:
+        state = appointment_state(appointment, today)
+        scope = getattr(appointment, "scope", None) if _has_scope(appointment) else None
+        types = None
+        people = None
+        if not appointment.scope_all_types:
+            types = [
+                f"{t.number}. {localized_name(t)}"
+                for t in sorted(
+                    scope.application_types.all() if scope else [],
+                    key=lambda t: (t.sort_order, t.number),
+                )
+            ]
+        if not appointment.scope_all_people:
+            people = sorted(
+                f"{p.family_name} {p.given_name}".strip()
+                for p in (scope.people.all() if scope else [])
+            )
+        rows.append(
+            AppointmentRow(
+                appointment=appointment,
+                state=state,
+                state_label=str(AppointmentState(state).label),
+                colour=APPOINTMENT_STATE_COLOURS[state],
+                types=types,
+                people=people,
+            )
+        )
+    return rows
+
+
+def _has_scope(appointment: Any) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        appointment.scope  # noqa: B018 - reads the prefetched one-to-one
+    except ObjectDoesNotExist:
+        return False
+    return True

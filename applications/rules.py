@@ -19,6 +19,9 @@ from applications.errors import NotDraft
 from applications.models import Application
 from applications.selectors import (
     application_file_facts,
+    application_in_scope,
+    in_scope,
+    may_see_every_person,
     scope_facts,
     user_organization_ids,
 )
@@ -56,6 +59,41 @@ def ensure_can_file_for(user: Any, organization_id: int) -> None:
     """The filer guard of every service (applications and review):
     PermissionDenied unless ``user`` may file for the organisation."""
     if not may_file_for(user, organization_id):
+        raise PermissionDenied
+
+
+def may_start_draft(
+    user: Any, organization_id: int, application_type_id: int, person_id: int
+) -> bool:
+    """May start a draft of this type for this person: may file for the
+    organisation, and an appointee's scope covers the type and the person."""
+    return may_file_for(user, organization_id) and in_scope(
+        user=user,
+        organization_id=organization_id,
+        application_type_id=application_type_id,
+        person_id=person_id,
+    )
+
+
+def ensure_can_start_draft(
+    user: Any, organization_id: int, application_type_id: int, person_id: int
+) -> None:
+    """PermissionDenied unless ``may_start_draft``."""
+    if not may_start_draft(user, organization_id, application_type_id, person_id):
+        raise PermissionDenied
+
+
+def may_add_people(user: Any, organization_id: int) -> bool:
+    """May add people to the organisation (or bring them in from its
+    roster): may file for it, and an appointee's scope is not limited to
+    some people (a person added would fall outside it)."""
+    return may_file_for(user, organization_id) and may_see_every_person(
+        user=user, organization_id=organization_id
+    )
+
+
+def ensure_can_add_people(user: Any, organization_id: int) -> None:
+    if not may_add_people(user, organization_id):
         raise PermissionDenied
 
 
@@ -121,7 +159,9 @@ def application_file_access(user: Any, stored_file: Any) -> Access:
     facts = application_file_facts(stored_file_id=stored_file.pk)
     if facts is None:
         return "none"
-    if may_download(user, facts["organization_id"]):
+    if may_download(user, facts["organization_id"]) and application_in_scope(
+        user=user, application_id=facts["application_id"]
+    ):
         return "view"
     if facts["status"] != Status.DRAFT and facts["office_id"] in case_office_ids(user):
         return "view_inline"

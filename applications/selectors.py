@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Office, Organization, RosterEntry, User
 from accounts.permissions import can_file
-from accounts.selectors import organizations_for_user
+from accounts.selectors import current_appointments, organizations_for_user
 from accounts.validators import normalize_text
 from applications import eligibility, search
 from applications.application_forms import jurisdiction, online_scope
@@ -73,7 +74,9 @@ def fee_for(
 
 def user_organization_ids(*, user: Any) -> set[int]:
     """Organisations whose applications the user may see (cached per request
-    on the user object)."""
+    on the user object).  An appointee may be limited within one of them to
+    some types and people: lists and objects go through ``scope_applications``
+    / ``scope_people`` as well."""
     if not hasattr(user, "_zairyu_org_ids"):
         user._zairyu_org_ids = set(
             organizations_for_user(user=user).values_list("pk", flat=True)
@@ -81,12 +84,163 @@ def user_organization_ids(*, user: Any) -> set[int]:
     return set(user._zairyu_org_ids)
 
 
+@dataclass(frozen=True)
+class ScopeLimit:
+    """An appointee's reach within one organisation: the ids of the
+    application types and of the people the appointment names, or None for
+    every one of them."""
+
+    organization_id: int
+    type_ids: frozenset[int] | None
+    person_ids: frozenset[int] | None
+
+
+def user_scope_limits(*, user: Any) -> dict[int, ScopeLimit]:
+    """The user's limited appointments that give access now, by organisation
+    (empty for staff and for appointees with the scope "everything": they see
+    every case of ``user_organization_ids``).  Cached per request on the user
+    object; no query for staff (category 1), who are never appointed."""
+    cached = getattr(user, "_zairyu_scope_limits", None)
+    if cached is not None:
+        return dict(cached)
+    limits: dict[int, ScopeLimit] = {}
+    if getattr(user, "is_authenticated", False) and user.user_category not in (
+        None,
+        User.Category.ORG_STAFF,
+    ):
+        limited = (
+            current_appointments()
+            .filter(appointee=user)
+            .filter(Q(scope_all_types=False) | Q(scope_all_people=False))
+            .exclude(organization__memberships__user=user)
+            .select_related("scope")
+            .prefetch_related("scope__application_types", "scope__people")
+        )
+        for appointment in limited:
+            scope = getattr(appointment, "scope", None)
+            types: frozenset[int] | None = None
+            people: frozenset[int] | None = None
+            if not appointment.scope_all_types:
+                types = frozenset(
+                    t.pk for t in (scope.application_types.all() if scope else [])
+                )
+            if not appointment.scope_all_people:
+                people = frozenset(p.pk for p in (scope.people.all() if scope else []))
+            limits[appointment.organization_id] = ScopeLimit(
+                appointment.organization_id, types, people
+            )
+    user._zairyu_scope_limits = limits
+    return dict(limits)
+
+
+def scope_limit_for(*, user: Any, organization_id: int) -> ScopeLimit | None:
+    """The user's limit within the organisation, or None (no limit)."""
+    return user_scope_limits(user=user).get(organization_id)
+
+
+def scope_applications(
+    applications: QuerySet[Application], *, user: Any
+) -> QuerySet[Application]:
+    """THE scope filter of cases and drafts: keeps the main applications an
+    appointee's limited appointment covers (its types and its people) and
+    every application of the organisations they may see whole.  Every list
+    and every object lookup of applications goes through it, so an
+    out-of-scope case answers 404 like another organisation's."""
+    limits = user_scope_limits(user=user)
+    if not limits:
+        return applications
+    allowed = Q(organization_id__in=user_organization_ids(user=user) - set(limits))
+    for limit in limits.values():
+        part = Q(organization_id=limit.organization_id)
+        if limit.type_ids is not None:
+            part &= Q(application_type_id__in=limit.type_ids)
+        if limit.person_ids is not None:
+            part &= Q(foreign_national_id__in=limit.person_ids)
+        allowed |= part
+    return applications.filter(allowed)
+
+
+def scope_people(
+    people: QuerySet[ForeignNational], *, user: Any
+) -> QuerySet[ForeignNational]:
+    """The scope filter of people: an appointment limited to some people
+    shows those only (one limited to some types shows every person)."""
+    limits = user_scope_limits(user=user)
+    if not any(limit.person_ids is not None for limit in limits.values()):
+        return people
+    allowed = Q(
+        organization_id__in=user_organization_ids(user=user)
+        - {o for o, limit in limits.items() if limit.person_ids is not None}
+    )
+    for limit in limits.values():
+        if limit.person_ids is not None:
+            allowed |= Q(organization_id=limit.organization_id, pk__in=limit.person_ids)
+    return people.filter(allowed)
+
+
+def in_scope(
+    *,
+    user: Any,
+    organization_id: int,
+    application_type_id: int | None = None,
+    person_id: int | None = None,
+) -> bool:
+    """Whether a draft of this type for this person (either may be left out)
+    is within the user's scope at the organisation (the same rule as
+    ``scope_applications``, for a draft not made yet)."""
+    if organization_id not in user_organization_ids(user=user):
+        return False
+    limit = scope_limit_for(user=user, organization_id=organization_id)
+    if limit is None:
+        return True
+    type_outside = (
+        application_type_id is not None
+        and limit.type_ids is not None
+        and application_type_id not in limit.type_ids
+    )
+    person_outside = (
+        person_id is not None
+        and limit.person_ids is not None
+        and person_id not in limit.person_ids
+    )
+    return not (type_outside or person_outside)
+
+
+def may_see_every_person(*, user: Any, organization_id: int) -> bool:
+    """The user's scope covers every person of the organisation (so they may
+    add people and bring people in from the roster)."""
+    limit = scope_limit_for(user=user, organization_id=organization_id)
+    return limit is None or limit.person_ids is None
+
+
+def application_in_scope(*, user: Any, application_id: int) -> bool:
+    """The application (a companion counts as its main application) is one
+    the user may see: their organisation's and within their scope."""
+    facts = Application.objects.filter(pk=application_id).values("main_id").first()
+    if facts is None:
+        return False
+    target = facts["main_id"] or application_id
+    return (
+        scope_applications(
+            Application.objects.filter(
+                pk=target, organization_id__in=user_organization_ids(user=user)
+            ),
+            user=user,
+        )
+        .only("pk")
+        .exists()
+    )
+
+
 def applications_for_user(*, user: Any) -> QuerySet[Application]:
     """Main applications (companions travel with them) of the user's
-    organisations; drafts included."""
+    organisations, within an appointee's scope; drafts included."""
     return (
-        Application.objects.filter(
-            organization_id__in=user_organization_ids(user=user), main__isnull=True
+        scope_applications(
+            Application.objects.filter(
+                organization_id__in=user_organization_ids(user=user), main__isnull=True
+            ),
+            user=user,
         )
         .select_related("application_type", "foreign_national", "organization")
         .prefetch_related("companions__application_type")
@@ -96,18 +250,22 @@ def applications_for_user(*, user: Any) -> QuerySet[Application]:
 def application_get_for_user(
     *, user: Any, code: Any, for_write: bool = False
 ) -> Application:
-    """The application if it belongs to one of the user's organisations, else
-    404 (also for companions addressed directly: they are reached through
-    their main application).  ``for_write`` additionally requires an active
-    account (403 for suspended or expired users, who may only read)."""
+    """The application if it belongs to one of the user's organisations and
+    is within an appointee's scope, else 404 (also for companions addressed
+    directly: they are reached through their main application).
+    ``for_write`` additionally requires an active account (403 for suspended
+    or expired users, who may only read)."""
     application = get_or_404(
-        Application.objects.select_related(
-            "application_type",
-            "foreign_national",
-            "organization",
-            "office",
-            "target_status",
-            "target_subcategory",
+        scope_applications(
+            Application.objects.select_related(
+                "application_type",
+                "foreign_national",
+                "organization",
+                "office",
+                "target_status",
+                "target_subcategory",
+            ),
+            user=user,
         ),
         code=code,
         main__isnull=True,
@@ -119,13 +277,18 @@ def application_get_for_user(
 
 
 def foreign_nationals_for_user(*, user: Any) -> QuerySet[ForeignNational]:
-    return ForeignNational.objects.filter(
-        organization_id__in=user_organization_ids(user=user)
+    """People of the user's organisations, within an appointee's scope."""
+    return scope_people(
+        ForeignNational.objects.filter(
+            organization_id__in=user_organization_ids(user=user)
+        ),
+        user=user,
     ).select_related("organization", "current_status")
 
 
 def foreign_national_get_for_user(*, user: Any, code: Any) -> ForeignNational:
-    """A person of one of the user's organisations; else 404."""
+    """A person of one of the user's organisations within their scope; else
+    404."""
     return get_or_404(foreign_nationals_for_user(user=user), code=code)
 
 
@@ -312,10 +475,13 @@ def application_status_counts(*, user: Any) -> dict[str, int]:
     """How many submitted main applications of the user's organisations are
     in each status; one grouped query (after the organisations)."""
     rows = (
-        Application.objects.filter(
-            organization_id__in=user_organization_ids(user=user),
-            main__isnull=True,
-            submitted_at__isnull=False,
+        scope_applications(
+            Application.objects.filter(
+                organization_id__in=user_organization_ids(user=user),
+                main__isnull=True,
+                submitted_at__isnull=False,
+            ),
+            user=user,
         )
         .values("status")
         .annotate(n=Count("id"))
@@ -410,7 +576,7 @@ def application_file_facts(*, stored_file_id: int) -> dict[str, Any] | None:
         .values("organization_id", "office_id", "status")
         .first()
     )
-    return dict(facts) if facts is not None else None
+    return {**facts, "application_id": application_id} if facts is not None else None
 
 
 # --- The filing flow ------------------------------------------------------------------
@@ -478,19 +644,32 @@ def sent_person(*, application: Application) -> ForeignNational:
     )
 
 
-def application_types() -> list[ApplicationType]:
-    """Every application type in the catalogue's order."""
-    return list(ApplicationType.objects.order_by("sort_order", "number"))
+def application_types(
+    *, user: Any = None, organization_id: int | None = None
+) -> list[ApplicationType]:
+    """Every application type in the catalogue's order; with ``user`` and
+    ``organization_id``, the main types outside an appointee's scope there
+    are left out (companion types stay: they go with a main type)."""
+    types = list(ApplicationType.objects.order_by("sort_order", "number"))
+    if user is None or organization_id is None:
+        return types
+    limit = scope_limit_for(user=user, organization_id=organization_id)
+    if limit is None or limit.type_ids is None:
+        return types
+    return [t for t in types if t.is_companion or t.pk in limit.type_ids]
 
 
 def person_choices(
-    *, organization: Organization, query: str, limit: int
+    *, organization: Organization, query: str, limit: int, user: Any = None
 ) -> tuple[list[ForeignNational], list[RosterEntry], bool]:
     """Who an application can be started for: the organisation's people and
     the people on its roster without a record yet, matching every word of
     the name ``query`` (Roman letters or kanji); at most ``limit`` in all,
-    and whether there are more."""
+    and whether there are more.  With ``user``, an appointee limited to some
+    people sees those only (and nobody from the roster)."""
     people = organization.foreign_nationals.order_by("family_name", "given_name", "pk")
+    if user is not None:
+        people = scope_people(people, user=user)
     roster = (
         RosterEntry.objects.filter(organization=organization)
         .exclude(
@@ -500,6 +679,10 @@ def person_choices(
         )
         .order_by("family_name", "given_name", "pk")
     )
+    if user is not None and not may_see_every_person(
+        user=user, organization_id=organization.pk
+    ):
+        roster = roster.none()
     if query:
         for word in normalize_text(query).upper().split():
             match = (
@@ -518,16 +701,25 @@ def person_choices(
 
 
 def organization_person(
-    *, organization: Organization, code: Any
+    *, organization: Organization, code: Any, user: Any = None
 ) -> ForeignNational | None:
-    """The organisation's person ``code``, or None."""
-    return organization.foreign_nationals.filter(code=code).first()
+    """The organisation's person ``code`` (within ``user``'s scope, when
+    given), or None."""
+    people = organization.foreign_nationals.filter(code=code)
+    if user is not None:
+        people = scope_people(people, user=user)
+    return people.first()
 
 
 def organization_roster_entry(
-    *, organization: Organization, code: Any
+    *, organization: Organization, code: Any, user: Any = None
 ) -> RosterEntry | None:
-    """The entry ``code`` of the organisation's roster, or None."""
+    """The entry ``code`` of the organisation's roster, or None (always None
+    for a ``user`` whose scope does not cover every person)."""
+    if user is not None and not may_see_every_person(
+        user=user, organization_id=organization.pk
+    ):
+        return None
     return RosterEntry.objects.filter(organization=organization, code=code).first()
 
 

@@ -4,6 +4,7 @@ user's cases."""
 from __future__ import annotations
 
 from applications.views import (
+    appointments,
     cases,
     check,
     drafts,
@@ -20,6 +21,7 @@ urlpatterns = [
     *drafts.urlpatterns,
     *form_pages.urlpatterns,
     *organisation.urlpatterns,
+    *appointments.urlpatterns,
     *check.urlpatterns,
     *cases.urlpatterns,
 ]

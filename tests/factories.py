@@ -186,7 +186,10 @@ def staff(org: Organization, *, valid_days: int = 400, **fields: Any) -> User:
 
 
 def appoint(user: User, org: Organization, **fields: Any) -> Appointment:
+    """An accepted appointment (scope: everything) unless ``accepted_at`` is
+    given (None: an offer waiting for the appointee's answer)."""
     fields.setdefault("valid_from", timezone.localdate() - timedelta(days=30))
+    fields.setdefault("accepted_at", timezone.now())
     return Appointment.objects.create(appointee=user, organization=org, **fields)
 
 

@@ -1,5 +1,5 @@
-"""Accounts, appointments and officer roles over time: suspend, reinstate
-and revoke an account; end an appointment; grant and withdraw officer roles;
+"""Accounts and officer roles over time: suspend, reinstate
+and revoke an account (appointments: ``appointments.py``); grant and withdraw officer roles;
 the validity reminders."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts import permissions
 from accounts.errors import OfficerRoleRefused
-from accounts.models import Appointment, ExpiryReminder, Office, OfficerRole, User
+from accounts.models import ExpiryReminder, Office, OfficerRole, User
 from accounts.workflow import ACCOUNT_TRANSITIONS, AccountAction
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
@@ -73,38 +73,6 @@ def account_revoke(*, user: User, actor: User, reason: str) -> User:
     return _account_transition(
         user=user, actor=actor, action=AccountAction.REVOKE, reason=reason
     )
-
-
-def appointment_end(*, appointment: Appointment, actor: User) -> Appointment:
-    """End an appointment now: from this moment the appointee no longer sees or
-    files for the organisation.  Only the organisation's own staff with write
-    access may (PermissionDenied).  Ending an ended appointment is a no-op."""
-    with transaction.atomic():
-        locked = (
-            Appointment.objects.select_for_update()
-            .select_related("organization")
-            .get(pk=appointment.pk)
-        )
-        permissions.ensure(permissions.can_end_appointments(actor, locked.organization))
-        if locked.ended_at is not None:
-            return locked
-        locked.ended_at = timezone.now()
-        locked.save(update_fields=["ended_at"])
-        audit_record(
-            actor=actor,
-            action=AuditAction.APPOINTMENT_END,
-            obj=locked,
-            organization_code=locked.organization.code,
-        )
-        notify(
-            recipient=locked.appointee,
-            kind=NotificationKind.APPOINTMENT_ENDED,
-            context={
-                "organization": locked.organization.name_ja,
-                "organization_en": locked.organization.name_en,
-            },
-        )
-    return locked
 
 
 # --- Officer roles ------------------------------------------------------------------------

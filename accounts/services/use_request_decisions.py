@@ -149,8 +149,13 @@ def _relate(
         if not Appointment.objects.filter(
             appointee=user, organization=appointer_organization, ended_at=None
         ).exists():
+            # Approval is the appointee's own request: accepted when made,
+            # with the scope "everything" (the organisation may narrow it).
             Appointment.objects.create(
-                appointee=user, organization=appointer_organization, valid_from=today
+                appointee=user,
+                organization=appointer_organization,
+                valid_from=today,
+                accepted_at=timezone.now(),
             )
 
 

@@ -38,11 +38,13 @@ from accounts.messages import (
     ROSTER_NOT_IMPORTED,
 )
 from accounts.models import Organization
+from accounts.panels import organization_panels
 from accounts.permissions import (
     is_member,
     is_portal_user,
 )
 from accounts.presenters import validity
+from accounts.workflow import appointment_state
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import message_for
@@ -135,15 +137,19 @@ def organization_detail(
             request,
             organization,
             users=selectors.organization_users(organization=organization),
-            appointments=list(
-                selectors.organization_appointments(organization=organization)
-            ),
+            appointments=[
+                (appointment, appointment_state(appointment))
+                for appointment in selectors.organization_appointments(
+                    organization=organization
+                )
+            ],
             roster_count=selectors.roster_entries(organization=organization).count(),
             open_report=selectors.periodic_report_open(organization=organization),
             may_end_appointments=permissions.can_end_appointments(
                 request.user, organization
             ),
             relation=_relation(request.user, organization),
+            panels=organization_panels.render(request, organization),
         ),
     )
 

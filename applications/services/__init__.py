@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from applications.errors import DuplicatePerson, NotDraft, NotEligible
 from applications.selectors import case_context, filing_facts, organization_users
+from applications.services.appointments import (
+    appointment_appoint,
+    appointment_rescope,
+)
 from applications.services.drafts import (
     COMPANION_FIELDS,
     DRAFT_FIELDS,
@@ -66,6 +70,8 @@ __all__ = [
     "application_transition",
     "application_update",
     "application_withdraw",
+    "appointment_appoint",
+    "appointment_rescope",
     "case_context",
     "filing_facts",
     "foreign_national_from_roster",

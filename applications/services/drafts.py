@@ -51,11 +51,15 @@ def application_create(
     With the start form's ``start_token``, the same form sent again (a double
     click, concurrent POSTs) returns the draft the first one created.
 
-    Raises PermissionDenied unless the actor may file for the organisation;
-    ValueError for a companion type as the main type or companions with a
+    Raises PermissionDenied unless the actor may file for the organisation
+    and an appointee's scope covers the type and the person; ValueError for
+    a companion type as the main type or companions with a
     type that takes none (the forms prevent both)."""
     organization = foreign_national.organization
-    rules.ensure_can_file_for(actor, organization.pk)
+    # Within an appointee's scope only (the type and the person).
+    rules.ensure_can_start_draft(
+        actor, organization.pk, application_type.pk, foreign_national.pk
+    )
     if application_type.is_companion:
         raise ValueError("a companion type cannot be filed alone")
     if companions and not application_type.takes_companions:

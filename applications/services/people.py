@@ -81,11 +81,14 @@ def foreign_national_save(
 ) -> ForeignNational:
     """Add a person to the organisation (``foreign_national`` None) or change
     one.  ``values`` are cleaned form values (FOREIGN_NATIONAL_FIELDS).
-    Raises PermissionDenied unless the actor may file for the organisation,
-    DuplicatePerson when the nationality and passport number are taken,
+    Raises PermissionDenied unless the actor may file for the organisation
+    (and, to add a person, ``rules.may_add_people``), DuplicatePerson when the nationality and passport number are taken,
     StaleEdit when the record changed since ``expected_updated_at`` (the
     ISO time the page was loaded with) — never overwritten silently."""
-    rules.ensure_can_file_for(actor, organization.pk)
+    if foreign_national is None:
+        rules.ensure_can_add_people(actor, organization.pk)
+    else:
+        rules.ensure_can_file_for(actor, organization.pk)
     with transaction.atomic():
         if foreign_national is None:
             target = ForeignNational(organization=organization)
@@ -129,8 +132,8 @@ def foreign_national_from_roster(*, entry: RosterEntry, actor: User) -> ForeignN
     """The organisation's record of the person on roster ``entry``: the one
     already linked to it, or the one with the same residence card number
     (then linked), or a new one copied from the roster.  Raises
-    PermissionDenied unless the actor may file for the organisation."""
-    rules.ensure_can_file_for(actor, entry.organization_id)
+    PermissionDenied unless ``rules.may_add_people``."""
+    rules.ensure_can_add_people(actor, entry.organization_id)
     with transaction.atomic():
         linked = ForeignNational.objects.filter(roster_entry=entry).first()
         if linked is not None:

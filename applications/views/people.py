@@ -88,7 +88,12 @@ def foreign_nationals(request: AuthenticatedHttpRequest) -> HttpResponse:
 def foreign_national_add_choose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Adding a person: first which organisation (skipped when there is one)."""
     require_can_file(request)
-    organizations = user_organizations(request)
+    # Not those where an appointee's scope names some people only.
+    organizations = [
+        org
+        for org in user_organizations(request)
+        if rules.may_add_people(request.user, org.pk)
+    ]
     if not organizations:
         raise Http404
     if len(organizations) == 1:
@@ -121,7 +126,7 @@ def foreign_national_add(
 ) -> HttpResponse:
     """Add a person the organisation's applications will be for."""
     org = organization_get_for_user(user=request.user, code=organization)
-    rules.ensure_can_file_for(request.user, org.pk)
+    rules.ensure_can_add_people(request.user, org.pk)
     form = ForeignNationalForm(request.POST or None, organization=org)
     if request.method == "POST" and form.is_valid():
         try:

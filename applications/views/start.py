@@ -60,13 +60,13 @@ def _person_label(p: ForeignNational | RosterEntry) -> str:
 
 
 def _person_choices(
-    org: Organization, query: str
+    org: Organization, query: str, user: Any
 ) -> tuple[list[tuple[str, str]], bool]:
     """Radio choices: the organisation's people (``fn:<code>``) and the people
     on its roster without a record yet (``roster:<code>``), matching the
     name ``query``; at most PEOPLE_CHOICES_SHOWN, and whether there are more."""
     people, roster, more = selectors.person_choices(
-        organization=org, query=query, limit=PEOPLE_CHOICES_SHOWN
+        organization=org, query=query, limit=PEOPLE_CHOICES_SHOWN, user=user
     )
     choices = [(f"fn:{p.code}", _person_label(p)) for p in people]
     choices += [
@@ -101,7 +101,7 @@ def start_person(
     # passport numbers into search boxes (no identifying numbers in URLs).
     query = " ".join(request.POST.get("q", "").split())[:60]
     searching = request.method == "POST" and "search" in request.POST
-    choices, more = _person_choices(org, query)
+    choices, more = _person_choices(org, query, request.user)
     form = PersonChoiceForm(
         request.POST if request.method == "POST" and not searching else None,
         choices=choices,
@@ -112,11 +112,15 @@ def start_person(
         chosen = _uuid_or_none(code)
         # The list may have been narrowed by a search; look the value up again.
         if kind == "fn" and chosen is not None:
-            person = selectors.organization_person(organization=org, code=chosen)
+            person = selectors.organization_person(
+                organization=org, code=chosen, user=request.user
+            )
             if person is not None:
                 return redirect("applications:start_type", person.code)
         elif kind == "roster" and chosen is not None:
-            entry = selectors.organization_roster_entry(organization=org, code=chosen)
+            entry = selectors.organization_roster_entry(
+                organization=org, code=chosen, user=request.user
+            )
             if entry is not None:
                 person = services.foreign_national_from_roster(
                     entry=entry, actor=request.user
@@ -134,7 +138,9 @@ def start_person(
             "query": query,
             "more": more,
             "add_url": reverse("applications:foreign_national_add", args=[org.code])
-            + "?next=start",
+            + "?next=start"
+            if rules.may_add_people(request.user, org.pk)
+            else "",
         },
     )
 
@@ -148,7 +154,13 @@ def start_type(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResp
         user=request.user, code=person
     )
     rules.ensure_can_file_for(request.user, foreign_national.organization_id)
-    form = TypeChoiceForm(request.POST or None, types=selectors.application_types())
+    # Only the types within an appointee's scope are offered.
+    form = TypeChoiceForm(
+        request.POST or None,
+        types=selectors.application_types(
+            user=request.user, organization_id=foreign_national.organization_id
+        ),
+    )
     if request.method == "POST" and form.is_valid():
         main_type, companions = form.chosen()
         for refusal in rules.start_scope_refusals(

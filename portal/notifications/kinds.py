@@ -13,6 +13,7 @@ class NotificationKind(models.TextChoices):
     ACCOUNT_SUSPEND = "account_suspend"
     ACCOUNT_REINSTATE = "account_reinstate"
     ACCOUNT_REVOKE = "account_revoke"
+    APPOINTMENT_OFFERED = "appointment_offered"
     APPOINTMENT_ENDED = "appointment_ended"
     APPROVAL_EXPIRING = "approval_expiring"
     EMAIL_PROOF = "email_proof"
