@@ -192,15 +192,9 @@ APPOINTEE_ALREADY_APPOINTED = _(
 APPOINTMENT_TOO_MANY_ATTEMPTS = _(
     "Too many user IDs were tried. Wait an hour, then try again."
 )
-APPOINTMENT_NOT_POSSIBLE = _(
-    "This is not possible for the appointment in its current state (“%(state)s”)."
-)
 APPOINTMENT_ACCEPT_NEEDS_ACTIVE_ACCOUNT = _(
     "You can accept an appointment only while your account is active and your "
     "approval to use the portal is valid."
-)
-ONLY_MEMBERS_MANAGE_APPOINTMENTS = _(
-    "Only the organisation's own staff can appoint users or change appointments."
 )
 
 register_messages(
