@@ -76,12 +76,24 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+APPOINTMENT_LIFECYCLE_FIELDS = [
+    "created_at",
+    "appointed_by",
+    "accepted_at",
+    "declined_at",
+    "ended_at",
+    "scope_all_types",
+    "scope_all_people",
+]
+
+
 class AppointmentInline(admin.TabularInline):
     model = Appointment
     fk_name = "organization"
     extra = 0
     autocomplete_fields = ["appointee"]
-    readonly_fields = ["ended_at"]  # ended only by services.appointment_end
+    # Offered, answered, rescoped and ended only through the audited services.
+    readonly_fields = APPOINTMENT_LIFECYCLE_FIELDS
 
 
 @admin.register(Organization)
@@ -176,16 +188,18 @@ class AppointmentAdmin(admin.ModelAdmin):
         "organization",
         "valid_from",
         "valid_until",
+        "accepted_at",
         "ended_at",
     ]
-    list_filter = ["ended_at"]
+    list_filter = ["ended_at", "accepted_at"]
     search_fields = [
         "appointee__username",
         "appointee__full_name",
         "organization__name_ja",
     ]
     autocomplete_fields = ["appointee", "organization"]
-    readonly_fields = ["code", "ended_at"]  # ended only by services.appointment_end
+    # Offered, answered, rescoped and ended only through the audited services.
+    readonly_fields = ["code", *APPOINTMENT_LIFECYCLE_FIELDS]
     list_select_related = ["appointee", "organization"]
 
 
