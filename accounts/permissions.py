@@ -97,14 +97,27 @@ def is_reception_officer(user: Any) -> bool:
     return bool(officer_office_ids(user, OfficerRole.Role.RECEPTION))
 
 
+_MEMBER_CACHE = "_zairyu_member_of"
+
+
 def is_member(user: Any, organization: Any) -> bool:
-    """Category-1 staff of the organisation (not an appointee)."""
+    """Category-1 staff of the organisation (not an appointee).  The answer
+    is kept on the user object for the rest of the request (a page asks it
+    for several panels and buttons)."""
     from accounts.models import Membership
 
-    return bool(
-        user.is_authenticated
-        and Membership.objects.filter(user=user, organization=organization).exists()
-    )
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, _MEMBER_CACHE, None)
+    if cached is None:
+        cached = {}
+        setattr(user, _MEMBER_CACHE, cached)
+    key = getattr(organization, "pk", organization)
+    if key not in cached:
+        cached[key] = Membership.objects.filter(
+            user=user, organization=organization
+        ).exists()
+    return bool(cached[key])
 
 
 def may_manage_appointments(user: Any, organization: Any) -> bool:
@@ -144,21 +157,38 @@ def may_answer_appointment(user: Any, appointment: Any) -> bool:
     return bool(user.is_authenticated and appointment.appointee_id == user.pk)
 
 
+def sees_every_person(user: Any, organization: Organization) -> bool:
+    """May see the organisation's roster (every foreign employee, with their
+    residence card numbers): its staff, or an appointee whose current
+    appointment covers every person.  An appointment limited to some people
+    (``Appointment.scope_all_people`` off) does not."""
+    from accounts.selectors import current_appointments
+
+    return is_member(user, organization) or (
+        user.is_authenticated
+        and current_appointments()
+        .filter(appointee=user, organization=organization, scope_all_people=True)
+        .exists()
+    )
+
+
 def may_change_organization(user: Any, organization: Organization) -> bool:
-    """May change the organisation's roster and file its periodic report: an
-    active, unexpired user who works for or is currently appointed by it."""
+    """May change the organisation's roster: an active, unexpired user who
+    works for or is currently appointed by it for every person."""
     from accounts.selectors import organizations_for_user
 
     return (
         can_file(user)
         and organizations_for_user(user=user).filter(pk=organization.pk).exists()
+        and sees_every_person(user, organization)
     )
 
 
 def may_file_periodic_report(user: Any, organization: Organization) -> bool:
     """May start, fill in and submit the organisation's periodic report: a
     portal user who works for or is currently appointed by it and whose
-    account is active — even when their approval has expired, because the
+    account is active and whose scope covers every person — even when their
+    approval has expired, because the
     periodic report is how an expired organisation renews it (no dead end:
     README "When every user's approval has expired").  Suspended and revoked
     accounts may not."""
@@ -168,6 +198,8 @@ def may_file_periodic_report(user: Any, organization: Organization) -> bool:
         is_portal_user(user)
         and user.status == User.Status.ACTIVE
         and organizations_for_user(user=user).filter(pk=organization.pk).exists()
+        # The report lists the whole roster.
+        and sees_every_person(user, organization)
     )
 
 

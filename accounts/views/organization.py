@@ -72,6 +72,15 @@ def require_write(
         raise PermissionDenied
 
 
+def require_roster(
+    request: AuthenticatedHttpRequest, organization: Organization
+) -> None:
+    """403 unless the user may see the whole roster (``sees_every_person``:
+    not an appointee limited to some people)."""
+    if not permissions.sees_every_person(request.user, organization):
+        raise PermissionDenied
+
+
 def _relation(user: Any, organization: Organization) -> str:
     return "member" if is_member(user, organization) else "appointee"
 
@@ -144,6 +153,7 @@ def organization_detail(
                 )
             ],
             roster_count=selectors.roster_entries(organization=organization).count(),
+            sees_roster=permissions.sees_every_person(request.user, organization),
             open_report=selectors.periodic_report_open(organization=organization),
             may_end_appointments=permissions.can_end_appointments(
                 request.user, organization
@@ -194,6 +204,7 @@ def appointment_end(
 @login_required
 def roster(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     organization = organization_for(request, code)
+    require_roster(request, organization)
     paginator = Paginator(
         selectors.roster_entries(organization=organization), ROSTER_PAGE_SIZE
     )
@@ -380,6 +391,7 @@ def roster_export(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRes
     """The roster as CSV (the import format).  Reading, so read-only users may
     export too; every export is audited."""
     organization = organization_for(request, code)
+    require_roster(request, organization)
     data = services.roster_export(organization=organization, actor=request.user)
     return _csv_response(data, f"roster-{timezone.localdate():%Y%m%d}.csv")
 

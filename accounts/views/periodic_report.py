@@ -131,6 +131,9 @@ def periodic(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse
     """The periodic report's start page: what it is, the report in progress
     and past reports.  POST starts (or continues) the one open report."""
     organization = organization_for(request, code)
+    # The report shows the whole roster and every user.
+    if not permissions.sees_every_person(request.user, organization):
+        raise PermissionDenied
     if request.method == "POST":
         require_periodic(request, organization)
         report = services.periodic_report_start(

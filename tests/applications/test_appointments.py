@@ -649,3 +649,36 @@ def test_the_data_migration_accepts_appointments_made_before_offers():
     old.refresh_from_db()
     assert old.accepted_at is not None
     assert sees_org(attorney, org)
+
+
+def test_an_appointee_limited_to_some_people_does_not_see_the_roster(
+    client, settings, org, limited
+):
+    """The roster lists every foreign employee with card numbers: only staff
+    and appointees for every person see it (and so file the periodic
+    report, which shows it)."""
+    login(client, limited["attorney"], settings)
+    for name in (
+        "accounts:organization_roster",
+        "accounts:organization_roster_export",
+        "accounts:organization_roster_add",
+        "accounts:organization_periodic",
+    ):
+        assert client.get(reverse(name, args=[org.code])).status_code == 403, name
+    detail = client.get(reverse("accounts:organization_detail", args=[org.code]))
+    assert detail.status_code == 200
+    assert reverse("accounts:organization_roster", args=[org.code]) not in (
+        detail.content.decode()
+    )
+    # An appointee for every person (types limited) still does.
+    everyone = scrivener()
+    offered = offer(
+        org,
+        User.objects.get(memberships__organization=org, full_name="申請 花子"),
+        everyone,
+        application_types=[ApplicationType.objects.get(code="extension")],
+    )
+    account_services.appointment_accept(appointment=offered, actor=everyone)
+    login(client, everyone, settings)
+    roster_url = reverse("accounts:organization_roster", args=[org.code])
+    assert client.get(roster_url).status_code == 200
