@@ -215,8 +215,8 @@ def use_request_history(*, use_request: UseRequest) -> QuerySet[AuditEvent]:
 
 def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
     """Portal users whose organisations belong to one of the reception
-    officer's offices — by membership or by an appointment that has not
-    ended — ordered by user ID."""
+    officer's offices — by membership or by an accepted appointment that has
+    not ended — ordered by user ID."""
     offices = officer_office_ids(user, OfficerRole.Role.RECEPTION)
     ids = (
         User.objects.filter(user_category__isnull=False)
@@ -225,6 +225,8 @@ def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
             | Q(
                 appointments__organization__office_id__in=offices,
                 appointments__ended_at__isnull=True,
+                # An offer not accepted yet is not work for the organisation.
+                appointments__accepted_at__isnull=False,
             )
         )
         .values("pk")
@@ -237,11 +239,15 @@ def users_of_office(*, user: Any, status: str | None = None) -> QuerySet[User]:
 
 def office_ids_of_user(*, user: User) -> set[int]:
     """Offices of the organisations the user works for now: memberships and
-    appointments that have not ended (one query)."""
+    accepted appointments that have not ended (one query)."""
     return set(
         Organization.objects.filter(
             Q(memberships__user=user)
-            | Q(appointments__appointee=user, appointments__ended_at__isnull=True)
+            | Q(
+                appointments__appointee=user,
+                appointments__ended_at__isnull=True,
+                appointments__accepted_at__isnull=False,
+            )
         ).values_list("office_id", flat=True)
     )
 

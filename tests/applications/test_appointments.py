@@ -617,20 +617,37 @@ def test_files_of_a_case_outside_the_scope_are_not_served(limited):
 
 
 def test_approval_of_a_request_for_use_makes_an_accepted_appointment_for_everything():
-    """The path through reception still works: see test_request_flow for the
-    whole journey; here the appointment it leaves behind."""
-    from accounts.models import UseRequest
-    from accounts.services.use_request_decisions import _relate
+    """The path through reception still works: approving an attorney's
+    request appoints them, accepted, for every type and person — for a new
+    account and for an existing one."""
+    from tests.factories import Role, UseRequestFactory
 
-    org = OrganizationFactory()
-    attorney = scrivener()
-    use_request = UseRequest(user_category=User.Category.ATTORNEY, email="x@example.jp")
-    use_request.save()
-    _relate(use_request, attorney, org, timezone.localdate())
-    appointment = Appointment.objects.get(appointee=attorney, organization=org)
-    assert appointment.accepted_at is not None
-    assert appointment.scope_all_types and appointment.scope_all_people
-    assert sees_org(attorney, org)
+    reception_officer = officer(Role.RECEPTION, mfa=False)
+    appointer_org = OrganizationFactory()
+    existing = scrivener(email="gyosei@example.jp")
+    for email, expected_user in (
+        ("new@example.jp", None),
+        ("gyosei@example.jp", existing),
+    ):
+        use_request = UseRequestFactory(
+            submitted=True,
+            category=User.Category.ATTORNEY,
+            email=email,
+            appointers=[(appointer_org.name_ja, appointer_org.corporate_number)],
+        )
+        approved = account_services.use_request_approve(
+            use_request=use_request, actor=reception_officer
+        )
+        user = approved.resulting_user
+        assert user is not None
+        if expected_user is not None:
+            assert user == expected_user
+        appointments = Appointment.objects.filter(appointee=user, ended_at=None)
+        assert approved.organization_id in {a.organization_id for a in appointments}
+        for appointment in appointments:
+            assert appointment.accepted_at is not None
+            assert appointment.scope_all_types and appointment.scope_all_people
+            assert sees_org(user, appointment.organization)
 
 
 def test_the_data_migration_accepts_appointments_made_before_offers():
@@ -682,3 +699,22 @@ def test_an_appointee_limited_to_some_people_does_not_see_the_roster(
     login(client, everyone, settings)
     roster_url = reverse("accounts:organization_roster", args=[org.code])
     assert client.get(roster_url).status_code == 200
+
+
+def test_an_offer_not_accepted_does_not_reach_another_office_for_reception():
+    """Reception acts only on users who work only for its office's
+    organisations (review L11); an offer from an organisation of another
+    office does not count until it is accepted."""
+    from accounts.permissions import may_manage_account
+    from tests.factories import Role, office
+
+    tokyo = OrganizationFactory(office=office("TKY"))
+    osaka = OrganizationFactory(office=office("OSK"))
+    attorney = scrivener()
+    appoint(attorney, tokyo)
+    tokyo_reception = officer(Role.RECEPTION, office_code="TKY")
+    offered = offer(osaka, staff(osaka), attorney)
+    assert may_manage_account(tokyo_reception, attorney)
+    account_services.appointment_accept(appointment=offered, actor=attorney)
+    fresh_officer = User.objects.get(pk=tokyo_reception.pk)
+    assert not may_manage_account(fresh_officer, attorney)
