@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0010_appointment_offer_accept_scope"),
+        ("accounts", "0011_appointment_offer_accept_scope"),
         ("applications", "0008_person_record_history"),
     ]
 

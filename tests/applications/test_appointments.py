@@ -656,7 +656,7 @@ def test_the_data_migration_accepts_appointments_made_before_offers():
     from django.apps import apps
 
     migration = importlib.import_module(
-        "accounts.migrations.0010_appointment_offer_accept_scope"
+        "accounts.migrations.0011_appointment_offer_accept_scope"
     )
     org = OrganizationFactory()
     attorney = scrivener()

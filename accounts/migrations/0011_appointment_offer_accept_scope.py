@@ -27,7 +27,7 @@ def accept_existing(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0009_use_request_other_documents_slot"),
+        ("accounts", "0010_office_contact_sources"),
     ]
 
     operations = [
