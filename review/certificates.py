@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from accounts.permissions import case_office_ids
 from applications.models import Application, StatusOfResidence
-from applications.selectors import user_organization_ids
+from applications.selectors import application_in_scope
 from portal.files.access import Access
 from portal.files.services import store_upload
 from portal.lib.files import CleanedUpload, Kind
@@ -251,12 +251,12 @@ def certificate_file_access(user: Any, stored_file: Any) -> Access:
         Certificate.objects.filter(
             Q(file_ja_id=stored_file.pk) | Q(file_en_id=stored_file.pk)
         )
-        .values("application__organization_id", "application__office_id")
+        .values("application_id", "application__office_id")
         .first()
     )
     if facts is None:
         return "none"
-    if facts["application__organization_id"] in user_organization_ids(user=user):
+    if application_in_scope(user=user, application_id=facts["application_id"]):
         return "view"
     if facts["application__office_id"] in case_office_ids(user):
         return "view_inline"

@@ -29,7 +29,11 @@ from accounts.models import OfficerRole
 from applications import search
 from applications.models import OPEN_STATUSES as MODEL_OPEN_STATUSES
 from applications.models import Application, ApplicationDocument, StatusEvent
-from applications.selectors import application_get_for_user, user_organization_ids
+from applications.selectors import (
+    application_get_for_user,
+    application_in_scope,
+    applications_for_user,
+)
 from applications.workflow import AFTER_DECISION, Status
 from portal.files.access import Access
 from portal.lib import keyset
@@ -582,12 +586,12 @@ def document_request_get_for_user(
 def open_document_requests_for_user(
     *, user: Any, limit: int = 10
 ) -> list[DocumentRequest]:
-    """Open requests for documents of the user's organisations, soonest due
-    first (for the dashboard)."""
+    """Open requests for documents of the user's organisations (within an
+    appointee's scope), soonest due first (for the dashboard)."""
     return list(
         DocumentRequest.objects.filter(
             state=DocumentRequest.State.OPEN,
-            application__organization_id__in=user_organization_ids(user=user),
+            application__in=applications_for_user(user=user).values("pk"),
         )
         .select_related("application", "application__application_type")
         .order_by("due_date", "pk")[:limit]
@@ -606,7 +610,7 @@ def document_response_file_access(user: Any, stored_file: Any) -> Access:
     facts = (
         DocumentRequestFile.objects.filter(file_id=stored_file.pk)
         .values(
-            "item__request__application__organization_id",
+            "item__request__application_id",
             "item__request__application__office_id",
             "item__request__state",
         )
@@ -614,8 +618,8 @@ def document_response_file_access(user: Any, stored_file: Any) -> Access:
     )
     if facts is None:
         return "none"
-    if facts["item__request__application__organization_id"] in user_organization_ids(
-        user=user
+    if application_in_scope(
+        user=user, application_id=facts["item__request__application_id"]
     ):
         return "view"
     if facts["item__request__state"] != DocumentRequest.State.OPEN and facts[

@@ -718,3 +718,35 @@ def test_an_offer_not_accepted_does_not_reach_another_office_for_reception():
     account_services.appointment_accept(appointment=offered, actor=attorney)
     fresh_officer = User.objects.get(pk=tokyo_reception.pk)
     assert not may_manage_account(fresh_officer, attorney)
+
+
+def test_requests_for_documents_and_their_files_keep_to_the_scope(limited):
+    """The review side reads the same scope: the dashboard's open requests
+    and the files sent in answer (read by file code) of an out-of-scope case
+    are not the appointee's."""
+    from review.models import DocumentRequest, DocumentRequestFile, DocumentRequestItem
+    from review.selectors import (
+        document_response_file_access,
+        open_document_requests_for_user,
+    )
+    from tests.factories import officer, stored_pdf
+
+    examiner = officer("examiner")
+    files = {}
+    for key in ("case_in", "case_other_person"):
+        request = DocumentRequest.objects.create(
+            application=limited[key],
+            due_date=timezone.localdate() + timedelta(days=14),
+            created_by=examiner,
+        )
+        item = DocumentRequestItem.objects.create(request=request, text="Tax")
+        files[key] = DocumentRequestFile.objects.create(
+            item=item, file=stored_pdf()
+        ).file
+    attorney = User.objects.get(pk=limited["attorney"].pk)
+    assert [
+        r.application_id for r in open_document_requests_for_user(user=attorney)
+    ] == [limited["case_in"].pk]
+    assert document_response_file_access(attorney, files["case_in"]) == "view"
+    fresh = User.objects.get(pk=attorney.pk)
+    assert document_response_file_access(fresh, files["case_other_person"]) == "none"
