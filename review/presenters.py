@@ -7,6 +7,8 @@ slot."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -398,3 +400,73 @@ def examined_form(application: Application, language: str) -> dict[str, Any]:
         if row.differs_from_record
     ]
     return {"sections": sections, "differences": differences}
+
+
+# --- Work trays (the officer's dashboard) -----------------------------------------------
+
+
+@dataclass
+class Tray:
+    """One count on an officer's dashboard, linking to the queue filtered
+    to exactly those cases."""
+
+    label: str
+    count: int
+    query: str
+    urgent: bool = False
+
+
+def officer_trays(*, user: Any, today: date) -> dict[str, Any]:
+    """Each role's work as counts (issue 12): the office-wide numbers come
+    from the queue's summary (no scan per page); the examiner's own cases and
+    the supervisor's per-examiner workload are one query each."""
+    from accounts.models import OfficerRole
+    from review import selectors
+    from review.permissions import case_office_ids, has_role
+
+    Role = OfficerRole.Role
+    offices = case_office_ids(user)
+    counts = selectors.case_queue_counts(office_ids=offices, today=today)
+
+    def n(status: str) -> int:
+        return counts.get(status, {}).get("n", 0)
+
+    result: dict[str, Any] = {}
+    if any(has_role(user, Role.EXAMINER, o) for o in offices):
+        mine = selectors.my_open_case_counts(user=user, office_ids=offices, today=today)
+        result["examiner"] = [
+            Tray(_("Not started"), n(Status.SUBMITTED), "status=submitted"),
+            Tray(_("Assigned to you"), mine["mine"], "assignee=me"),
+            Tray(_("Answers received"), mine["answered"], "assignee=me&answered=on"),
+            Tray(
+                _("Overdue requests for documents"),
+                mine["overdue"],
+                "assignee=me&overdue=on",
+                urgent=True,
+            ),
+        ]
+    supervised = {o for o in offices if has_role(user, Role.SUPERVISOR, o)}
+    if supervised:
+        result["supervisor"] = [
+            Tray(
+                _("Recommendations waiting for approval"),
+                n(Status.DECISION_PROPOSED),
+                "status=decision_proposed",
+            ),
+            Tray(
+                _("Overdue requests for documents"),
+                sum(item["overdue"] for item in counts.values()),
+                "overdue=on",
+                urgent=True,
+            ),
+        ]
+        result["workload"] = selectors.examiner_workload(
+            office_ids=supervised, today=today
+        )
+    if any(has_role(user, Role.CLERK, o) for o in offices):
+        result["clerk"] = [
+            Tray(_("Fee to confirm"), n(Status.GRANTED), "status=granted"),
+            Tray(_("To issue"), n(Status.FEE_PAID), "status=fee_paid"),
+            Tray(_("To dispatch"), n(Status.ISSUED), "status=issued"),
+        ]
+    return result

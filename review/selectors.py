@@ -34,7 +34,7 @@ from applications.selectors import (
     application_in_scope,
     applications_for_user,
 )
-from applications.workflow import AFTER_DECISION, Status
+from applications.workflow import AFTER_DECISION, Action, Status
 from portal.files.access import Access
 from portal.lib import keyset
 from portal.lib.db import replica_reads
@@ -113,6 +113,7 @@ class QueueFilters:
     documents_due_by: date | None = None
     assignee: str | None = None
     overdue: bool = False
+    answered: bool = False
     text: str | None = None
     sort: str = DEFAULT_SORT
 
@@ -120,6 +121,29 @@ class QueueFilters:
 def _open_request(application_ref: Any) -> QuerySet[DocumentRequest]:
     return DocumentRequest.objects.filter(
         application=application_ref, state=DocumentRequest.State.OPEN
+    )
+
+
+def _answer_waiting() -> Q:
+    """Under examination, and the last thing that happened to the case is the
+    organisation sending the requested documents: an answer nobody has acted
+    on yet."""
+    later = StatusEvent.objects.filter(
+        application=OuterRef("pk"),
+        at__gt=OuterRef("answered_at"),
+    )
+    return Q(status=Status.EXAMINING, answered_at__isnull=False) & ~Q(Exists(later))
+
+
+def _with_answered_at(qs: QuerySet[Application]) -> QuerySet[Application]:
+    return qs.annotate(
+        answered_at=Subquery(
+            StatusEvent.objects.filter(
+                application=OuterRef("pk"), action=Action.RESPOND_DOCUMENTS
+            )
+            .order_by("-at")
+            .values("at")[:1]
+        )
     )
 
 
@@ -173,6 +197,8 @@ def case_queue(
         )
     if f.overdue:
         qs = qs.filter(Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today)))
+    if f.answered:
+        qs = _with_answered_at(qs).filter(_answer_waiting())
     if f.assignee == "me":
         qs = qs.filter(assignment__examiner=user)
     elif f.assignee == "none":
@@ -332,6 +358,80 @@ def case_queue_counts(
             item["n"] += value["n"]
             item["overdue"] += value["overdue"]
     return total
+
+
+# --- Work trays (the officer's dashboard) -----------------------------------------------
+
+
+@dataclass
+class ExaminerLoad:
+    name: str
+    code: str
+    open: int
+    overdue: int
+
+
+def my_open_case_counts(
+    *, user: Any, office_ids: set[int], today: date
+) -> dict[str, int]:
+    """The examiner's own open cases: how many, how many with an answer
+    nobody has acted on, how many with an overdue request; one query over
+    their assigned cases only."""
+    overdue = Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today))
+    mine = list(
+        _with_answered_at(
+            Application.objects.filter(
+                office_id__in=office_ids,
+                main__isnull=True,
+                status__in=OPEN_STATUSES,
+                assignment__examiner=user,
+            )
+        )
+        .annotate(is_overdue=overdue, waiting=_answer_waiting_flag())
+        .values_list("is_overdue", "waiting")
+    )
+    return {
+        "mine": len(mine),
+        "answered": sum(1 for _overdue, waiting in mine if waiting),
+        "overdue": sum(1 for is_overdue, _waiting in mine if is_overdue),
+    }
+
+
+def _answer_waiting_flag() -> Any:
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    return ExpressionWrapper(_answer_waiting(), output_field=BooleanField())
+
+
+def examiner_workload(*, office_ids: set[int], today: date) -> list[ExaminerLoad]:
+    """Each examiner's open and overdue cases at the offices (the
+    supervisor's view of the office), most loaded first; one grouped query."""
+    overdue = Exists(_open_request(OuterRef("pk")).filter(due_date__lt=today))
+    rows = (
+        Application.objects.filter(
+            office_id__in=office_ids,
+            main__isnull=True,
+            status__in=OPEN_STATUSES,
+            assignment__isnull=False,
+        )
+        .values(
+            "assignment__examiner__code",
+            "assignment__examiner__full_name",
+            "assignment__examiner__username",
+        )
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(overdue)))
+        .order_by("-open", "assignment__examiner__username")
+    )
+    return [
+        ExaminerLoad(
+            name=row["assignment__examiner__full_name"]
+            or row["assignment__examiner__username"],
+            code=str(row["assignment__examiner__code"]),
+            open=row["open"],
+            overdue=row["overdue"],
+        )
+        for row in rows
+    ]
 
 
 # --- The case page -----------------------------------------------------------------------

@@ -103,6 +103,10 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(
         label=_("Only cases with overdue requests for documents"), required=False
     )
+    answered = forms.BooleanField(
+        label=_("Only cases whose requested documents arrived and wait for you"),
+        required=False,
+    )
     sort = forms.ChoiceField(
         label=_("Order"),
         required=False,

@@ -31,6 +31,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -63,6 +64,7 @@ from review.presenters import (
     documents_by_slot,
     examined_form,
     issuance_panel_context,
+    officer_trays,
 )
 from review.rules import CaseAction, CaseFacts, case_actions, case_refusal
 from review.services.examination import (
@@ -547,20 +549,17 @@ def send_back(request: HttpRequest, *, application: Application) -> HttpResponse
 
 
 def officer_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """Officers who handle cases: a way into the queue."""
+    """Officers who handle cases: their work first, as counts that open the
+    queue filtered to those cases (examiner, supervisor, clerk trays)."""
     user: Any = request.user
     if not user.is_authenticated or is_portal_user(user):
         return None
     officer_roles_preload(user)  # one query for every role check below
-    offices = case_office_ids(user)
-    if not offices:
+    if not case_office_ids(user):
         return None
     return (
         "review/queue/_dashboard_panel.html",
-        {
-            "is_examiner": any(has_role(user, Role.EXAMINER, o) for o in offices),
-            "is_clerk": any(has_role(user, Role.CLERK, o) for o in offices),
-        },
+        officer_trays(user=user, today=timezone.localdate()),
     )
 
 

@@ -126,6 +126,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             documents_due_by=data.get("due_by"),
             assignee=data.get("assignee") or None,
             overdue=bool(data.get("overdue")),
+            answered=bool(data.get("answered")),
             text=data.get("q") or None,
             sort=sort,
         )
