@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "accounts",
     "applications",
     "review",
+    "batches",
     "statuscheck",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("applications/", include("applications.urls")),
     path("", include("review.urls")),
+    path("batches/", include("batches.urls")),
     path("", include("statuscheck.urls")),
     path("admin/", admin.site.urls),
 ]

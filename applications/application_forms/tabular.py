@@ -10,7 +10,7 @@ Columns are item keys; a repeated group has ``rows`` numbered column sets:
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from applications.application_forms.schema import FormEdition
@@ -20,10 +20,30 @@ _GROUP_COLUMN = re.compile(r"([a-z0-9_]+)\.([0-9]+)\.([a-z0-9_]+)")
 _GROUP_PATH = re.compile(r"([a-z0-9_]+)\[([0-9]+)\]\.([a-z0-9_]+)")
 
 
-def columns(edition: FormEdition, *, group_rows: int = DEFAULT_GROUP_ROWS) -> list[str]:
-    """Every column of the edition's template, in form order."""
+def prefilled_from(edition: FormEdition, source: str) -> dict[str, str]:
+    """``{item key: attribute path}`` of the top-level items pre-filled from
+    ``source`` ("person", "organisation", "filer"): a batch template asks for
+    the person once (its own columns) and leaves these items to the pre-fill."""
+    prefix = f"{source}."
+    return {
+        item.key: item.prefill.removeprefix(prefix)
+        for item in edition.items()
+        if not item.is_group and item.prefill.startswith(prefix)
+    }
+
+
+def columns(
+    edition: FormEdition,
+    *,
+    group_rows: int = DEFAULT_GROUP_ROWS,
+    exclude: Collection[str] = (),
+) -> list[str]:
+    """Every column of the edition's template, in form order (top-level items
+    whose key is in ``exclude`` left out)."""
     names: list[str] = []
     for item in edition.items():
+        if item.key in exclude:
+            continue
         if not item.is_group:
             names.append(item.key)
             continue
@@ -34,11 +54,15 @@ def columns(edition: FormEdition, *, group_rows: int = DEFAULT_GROUP_ROWS) -> li
 
 
 def column_labels(
-    edition: FormEdition, language: str, *, group_rows: int = DEFAULT_GROUP_ROWS
+    edition: FormEdition,
+    language: str,
+    *,
+    group_rows: int = DEFAULT_GROUP_ROWS,
+    exclude: Collection[str] = (),
 ) -> dict[str, str]:
     """A human header for each column (the template's second header row)."""
     labels: dict[str, str] = {}
-    for name in columns(edition, group_rows=group_rows):
+    for name in columns(edition, group_rows=group_rows, exclude=exclude):
         match = _GROUP_COLUMN.fullmatch(name)
         if match is None:
             labels[name] = edition.item(name).label(language)

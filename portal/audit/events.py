@@ -87,6 +87,10 @@ class AuditAction(models.TextChoices):
     APPLICATION_DISPATCH = "application.dispatch"
     APPLICATION_RECORD_HANDOVER = "application.record_handover"
     APPLICATION_WITHDRAW = "application.withdraw"
+    # Batch filing (一括申請)
+    BATCH_UPLOAD = "batch.upload"
+    BATCH_CONFIRM = "batch.confirm"
+    BATCH_SUBMIT_ALL = "batch.submit_all"
     # Examination and issuance
     CASE_CLAIM = "case.claim"
     CASE_ASSIGN = "case.assign"

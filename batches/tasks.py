@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3
+)
+def check_batch(batch_id: int) -> str:
+    """Check a big batch file's rows (the preview); see services.batch_check."""
+    from batches.services import batch_check
+
+    return batch_check(batch_id=batch_id).status
+
+
+@shared_task(
+    acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=3
+)
+def create_drafts(batch_id: int) -> str:
+    """Create the drafts of a confirmed batch; see services.batch_create_drafts."""
+    from batches.services import batch_create_drafts
+
+    return batch_create_drafts(batch_id=batch_id).status
