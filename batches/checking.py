@@ -270,7 +270,10 @@ class Checker:
         except NoEdition:
             edition = None
         if edition is None or edition.key != template.key:
-            form = edition.title(self.language) if edition else "—"
+            form = "—"
+            if edition is not None:
+                title = edition.title_en if self.language == "en" else edition.title_ja
+                form = f"{title} — {edition.key}"
             rule = str(ROW_RULES[WRONG_FORM]) % {"form": form}
             self.add(result, status_column, cells.get(status_column, ""), rule)
             return result
