@@ -10,3 +10,7 @@ class BatchesConfig(AppConfig):
 
     def ready(self) -> None:
         from batches import messages  # noqa: F401 - registers the error codes
+        from batches.views import dashboard_panel
+        from portal.lib.dashboard import register_panel
+
+        register_panel(13, dashboard_panel)

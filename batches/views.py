@@ -11,7 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.permissions import can_file, is_portal_user
 from accounts.selectors import organizations_for_user
 from applications import rules
 from applications import services as filing
@@ -286,3 +292,13 @@ urlpatterns: list[URLPattern] = [
     path("<uuid:code>/submit/", batch_submit_all, name="submit_all"),
     path("<uuid:code>/problems.csv", batch_problems, name="problems"),
 ]
+
+
+def dashboard_panel(request: HttpRequest) -> tuple[str, dict[str, object]] | None:
+    """The dashboard's way into batch filing (filers of an organisation)."""
+    if not is_portal_user(request.user) or not can_file(request.user):
+        return None
+    recent = list(selectors.batches_for_user(user=request.user)[:3])
+    if not recent and not organizations_for_user(user=request.user).exists():
+        return None
+    return ("batches/_dashboard_panel.html", {"batches": recent})

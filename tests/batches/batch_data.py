@@ -4,18 +4,15 @@ of them in every format."""
 
 from __future__ import annotations
 
-import csv
 import io
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
 
 from applications.application_forms.editions import edition_for
-from applications.application_forms.samples import sample_answers
 from batches.columns import Template, template_by_key
-
-EHI = "engineer_humanities_international"
+from batches.samples import EHI, sample_csv, sample_row
 
 
 def template() -> Template:
@@ -25,47 +22,9 @@ def template() -> Template:
     return found
 
 
-def _text(value: Any) -> str:
-    if value is True:
-        return "有"
-    if value is False:
-        return "無"
-    return "" if value is None else str(value)
-
-
 def row(number: int, **override: Any) -> dict[str, str]:
     """A valid row for person ``number`` (its own passport and card)."""
-    tpl = template()
-    today = timezone.localdate()
-    cells = {column: "" for column in tpl.columns}
-    cells.update(
-        {
-            "family_name": "NGUYEN",
-            "given_name": "VAN " + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[number % 26] * 2,
-            "sex": "M",
-            "date_of_birth": "1995-04-01",
-            "nationality": "VN",
-            "passport_number": f"C{number:07d}",
-            "passport_expiry": (today + timedelta(days=2000)).isoformat(),
-            "residence_card_number": f"AB{number:08d}CD",
-            "current_status": EHI,
-            "current_period": "1y",
-            "period_expiry": (today + timedelta(days=60)).isoformat(),
-            "address_in_japan": "東京都千代田区千代田1-1",
-            "requested_period": "1y",
-        }
-    )
-    for key, value in sample_answers(tpl.edition, today=today).items():
-        if key in tpl.person_items:
-            continue
-        if isinstance(value, list):
-            for index, sub in enumerate(value, start=1):
-                for sub_key, sub_value in sub.items():
-                    column = f"{key}.{index}.{sub_key}"
-                    if column in cells:
-                        cells[column] = _text(sub_value)
-        elif key in cells:
-            cells[key] = _text(value)
+    cells = sample_row(template(), number, today=timezone.localdate())
     cells.update({k: str(v) for k, v in override.items()})
     return cells
 
@@ -75,19 +34,8 @@ def csv_bytes(
     *,
     encoding: str = "utf-8-sig",
     columns: list[str] | None = None,
-    labels: bool = True,
 ) -> bytes:
-    tpl = template()
-    names = columns or list(tpl.columns)
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(names)
-    if labels:
-        texts = tpl.labels("ja")
-        writer.writerow([texts.get(n, n) for n in names])
-    for cells in rows:
-        writer.writerow([cells.get(n, "") for n in names])
-    return out.getvalue().encode(encoding)
+    return sample_csv(template(), rows, encoding=encoding, columns=columns)
 
 
 def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
