@@ -27,7 +27,6 @@ from applications.models import (
     Application,
     ApplicationType,
     ForeignNational,
-    OrganisationProfile,
 )
 from batches.columns import Template
 from batches.messages import FORMULA, PRIVATE_USE, ROW_RULES, SAME_PERSON, WRONG_FORM
@@ -120,11 +119,11 @@ class Checker:
             periods[_key(value)] = value
             periods[_key(label)] = value
         sexes: dict[str, str] = {}
-        for value, label in ForeignNational.Sex.choices:
-            sexes[_key(value)] = value
+        for sex, sex_label in ForeignNational.Sex.choices:
+            sexes[_key(str(sex))] = str(sex)
             for language in ("ja", "en"):
                 with translation.override(language):
-                    sexes[_key(str(label))] = value
+                    sexes[_key(str(sex_label))] = str(sex)
         sexes.update({_key("男"): "M", _key("女"): "F"})
         self._subcategories = subs
         return {
@@ -147,7 +146,11 @@ class Checker:
         if column == "nationality":
             alpha2, aliases = country_lookup()
             upper = key.upper()
-            return upper if upper in alpha2 else aliases.get(upper) or aliases.get(key) or text
+            return (
+                upper
+                if upper in alpha2
+                else aliases.get(upper) or aliases.get(key) or text
+            )
         if column in self._lookups:
             return self._lookups[column].get(key, text)
         return text
@@ -218,8 +221,10 @@ class Checker:
         if identity is not None:
             earlier = self.seen.get(identity)
             if earlier is not None:
-                column = "passport_number" if identity[0] != "card" else (
-                    "residence_card_number"
+                column = (
+                    "passport_number"
+                    if identity[0] != "card"
+                    else ("residence_card_number")
                 )
                 rule = str(ROW_RULES[SAME_PERSON]) % {"line": earlier}
                 self.add(result, column, cells.get(column, ""), rule)
@@ -227,9 +232,7 @@ class Checker:
             self.seen[identity] = row.line
         person = existing or ForeignNational(organization=self.organization)
         # An unsaved copy with the file's values: what the draft will read.
-        person = ForeignNational(
-            pk=person.pk, organization=self.organization, **values
-        )
+        person = ForeignNational(pk=person.pk, organization=self.organization, **values)
 
         # What is applied for, as the application page checks it.
         application = Application(
@@ -258,8 +261,8 @@ class Checker:
 
         # The form group: the status applied for or held selects the form.
         status = application.target_status or person.current_status
-        status_column = "target_status" if application.target_status else (
-            "current_status"
+        status_column = (
+            "target_status" if application.target_status else ("current_status")
         )
         try:
             edition = edition_for(

@@ -132,4 +132,6 @@ def _labels(key: str, language: str) -> dict[str, str]:
 
 def all_labels(template: Template) -> set[str]:
     """Every column's label in every language (to recognise the label row)."""
-    return {label for language in LANGUAGES for label in template.labels(language).values()}
+    return {
+        label for language in LANGUAGES for label in template.labels(language).values()
+    }

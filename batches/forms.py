@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from applications.forms.fields import choice_field
 from batches.columns import Template, template_by_key
 from batches.messages import MAX_FILE_BYTES
 from batches.spreadsheet import CSV_SJIS, CSV_UTF8, XLSX
@@ -35,9 +36,7 @@ class TemplateChoiceForm(forms.Form):
         self, *args: Any, templates: list[Template], language: str, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["form"]
-        assert isinstance(field, forms.ChoiceField)
-        field.choices = template_choices(templates, language)
+        choice_field(self, "form").choices = template_choices(templates, language)
         self.fields["format"].initial = XLSX
 
 
@@ -67,15 +66,15 @@ class UploadForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.organizations = {str(o.code): o for o in organizations}
-        org_field = self.fields["organization"]
-        assert isinstance(org_field, forms.ChoiceField)
+        org_field = choice_field(self, "organization")
         org_field.choices = [(str(o.code), o.name_ja) for o in organizations]
         if len(organizations) == 1:
             org_field.initial = str(organizations[0].code)
             org_field.widget = forms.HiddenInput()
-        form_field = self.fields["form"]
-        assert isinstance(form_field, forms.ChoiceField)
-        form_field.choices = [("", _("Choose a form")), *template_choices(templates, language)]
+        choice_field(self, "form").choices = [
+            ("", _("Choose a form")),
+            *template_choices(templates, language),
+        ]
         from batches.messages import MAX_ROWS
 
         self.fields["upload"].help_text = str(self.fields["upload"].help_text) % {
@@ -100,7 +99,8 @@ class UploadForm(forms.Form):
 
     def chosen_template(self) -> Template:
         template = template_by_key(self.cleaned_data["form"])
-        assert template is not None
+        if template is None:  # pragma: no cover - the choices are the templates
+            raise ValueError(self.cleaned_data["form"])
         return template
 
 

@@ -102,8 +102,7 @@ NOT_CREATED = "not_created"
 
 ROW_RULES = {
     FORMULA: _(
-        "A formula is not read: type the value itself (formulas are never "
-        "calculated)."
+        "A formula is not read: type the value itself (formulas are never calculated)."
     ),
     PRIVATE_USE: _(
         "The character %(character)s is a 外字 (a private character) that "

@@ -40,7 +40,7 @@ class RowView:
     @property
     def receipt_number(self) -> str:
         application = self.row.application
-        return application.receipt_number if application else ""
+        return (application.receipt_number or "") if application else ""
 
 
 def row_view(
@@ -55,7 +55,9 @@ def row_view(
         return RowView(row, ERROR)
     application = row.application
     if application is None:
-        return RowView(row, VALID if batch.status != Batch.Status.CONFIRMED else REMOVED)
+        return RowView(
+            row, VALID if batch.status != Batch.Status.CONFIRMED else REMOVED
+        )
     if application.status != ApplicationStatus.DRAFT:
         return RowView(row, SUBMITTED)
     failures = eligibility.check(selectors.filing_facts(application, user=user))

@@ -26,7 +26,7 @@ def _text(value: Any) -> str:
 def sample_row(template: Template, number: int, *, today: date) -> dict[str, str]:
     """A valid row of an extension template for person ``number`` (its own
     passport and residence card numbers)."""
-    cells = {column: "" for column in template.columns}
+    cells = dict.fromkeys(template.columns, "")
     cells.update(
         {
             "family_name": "NGUYEN",

@@ -70,14 +70,18 @@ def batch_upload(
     PermissionDenied unless the actor may file for the organisation."""
     rules.ensure_can_file_for(actor, organization.pk)
     digest = hashlib.sha256(data).hexdigest()
-    existing = Batch.objects.filter(organization=organization, file_sha256=digest).first()
+    existing = Batch.objects.filter(
+        organization=organization, file_sha256=digest
+    ).first()
     if existing is not None:
         return existing, False
 
     def create() -> Batch:
         batch = Batch.objects.create(
             organization=organization,
-            application_type=ApplicationType.objects.get(code=template.application_type),
+            application_type=ApplicationType.objects.get(
+                code=template.application_type
+            ),
             edition_key=template.key,
             created_by=actor,
             start_token=start_token,
@@ -189,9 +193,12 @@ def batch_confirm(*, batch: Batch, actor: User) -> Batch:
     rules.ensure_can_file_for(actor, batch.organization_id)
     valid = BatchRow.objects.filter(batch=batch, problems=[]).count()
     with transaction.atomic():
-        if batch.status != Status.READY and Batch.objects.filter(
-            pk=batch.pk, status__in=[Status.CREATING, Status.CONFIRMED]
-        ).exists():
+        if (
+            batch.status != Status.READY
+            and Batch.objects.filter(
+                pk=batch.pk, status__in=[Status.CREATING, Status.CONFIRMED]
+            ).exists()
+        ):
             batch.refresh_from_db()
             return batch
         if not valid:
@@ -237,9 +244,11 @@ def batch_create_drafts(*, batch_id: int) -> Batch:
     template = template_by_key(batch.edition_key)
     application_type = batch.application_type
     rows = BatchRow.objects.filter(batch=batch, problems=[], application=None)
-    done = BatchRow.objects.filter(batch=batch, problems=[]).exclude(
-        application=None
-    ).count()
+    done = (
+        BatchRow.objects.filter(batch=batch, problems=[])
+        .exclude(application=None)
+        .count()
+    )
     for row in rows.iterator():
         try:
             with transaction.atomic():
@@ -259,8 +268,7 @@ def batch_create_drafts(*, batch_id: int) -> Batch:
                     "column": "",
                     "label": "",
                     "value": "",
-                    "rule": str(ROW_RULES[NOT_CREATED])
-                    % {"reason": message_for(exc)},
+                    "rule": str(ROW_RULES[NOT_CREATED]) % {"reason": message_for(exc)},
                 }
             ]
             row.payload = {}
@@ -345,10 +353,9 @@ def _create_draft(
     return application
 
 
-def row_failures(row: BatchRow, actor: User) -> list[eligibility.Failure]:
-    """What stops the row's draft being sent (the check-answers rules)."""
-    assert row.application is not None
-    return eligibility.check(selectors.filing_facts(row.application, user=actor))
+def row_failures(application: Application, actor: User) -> list[eligibility.Failure]:
+    """What stops a row's draft being sent (the check-answers rules)."""
+    return eligibility.check(selectors.filing_facts(application, user=actor))
 
 
 def batch_submit_all(*, batch: Batch, actor: User) -> tuple[list[Application], int]:
@@ -366,10 +373,11 @@ def batch_submit_all(*, batch: Batch, actor: User) -> tuple[list[Application], i
     )
     for row in rows:
         application = row.application
-        assert application is not None
-        if application.status != ApplicationStatus.DRAFT:
+        if application is None or application.status != ApplicationStatus.DRAFT:
             continue
-        if not rules.may_edit_draft(actor, application) or row_failures(row, actor):
+        if not rules.may_edit_draft(actor, application) or row_failures(
+            application, actor
+        ):
             left += 1
             continue
         try:

@@ -97,9 +97,8 @@ def template_xlsx(template: Template, language: str) -> bytes:
     from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = template.edition.key[:31]
+    sheet = workbook.create_sheet(template.edition.key[:31], 0)
+    workbook.remove(workbook.worksheets[1])
     for row in template_rows(template, language):
         sheet.append([guard_cell(cell) for cell in row])
     bold = Font(bold=True)

@@ -118,7 +118,9 @@ def template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     language = _language(request)
     name = f"batch-{template.key}"
     if file_format == XLSX:
-        response = HttpResponse(template_xlsx(template, language), content_type=XLSX_TYPE)
+        response = HttpResponse(
+            template_xlsx(template, language), content_type=XLSX_TYPE
+        )
         name += ".xlsx"
     else:
         shift_jis = file_format == CSV_SJIS
@@ -250,7 +252,9 @@ def batch_document(
 @login_required
 @never_cache
 @require_POST
-def batch_submit_all(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
+def batch_submit_all(
+    request: AuthenticatedHttpRequest, code: uuid.UUID
+) -> HttpResponse:
     """Send every complete draft of the batch, each on its own."""
     batch = selectors.batch_get_for_user(user=request.user, code=code)
     form = SubmitAllForm(request.POST)

@@ -44,8 +44,7 @@ def xlsx_bytes(rows: list[dict[str, Any]]) -> bytes:
 
     tpl = template()
     workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
+    sheet = workbook.worksheets[0]
     sheet.append(list(tpl.columns))
     sheet.append([tpl.labels("ja")[n] for n in tpl.columns])
     for cells in rows:

@@ -8,8 +8,9 @@ from __future__ import annotations
 import io
 from datetime import date
 
-import pytest
 from django.urls import reverse
+
+import pytest
 
 from applications import draft_form
 from applications.forms import ForeignNationalForm
@@ -109,9 +110,7 @@ def test_errors_name_row_column_value_and_rule(org_staff, org):
     assert not ForeignNational.objects.exists()
 
 
-def test_a_person_answered_wrongly_in_the_form_names_the_person_column(
-    org_staff, org
-):
+def test_a_person_answered_wrongly_in_the_form_names_the_person_column(org_staff, org):
     # The form's expiry item is answered from the person's "period ends" column.
     batch = _upload(
         org_staff, org, batch_data.csv_bytes([batch_data.row(1, period_expiry="")])
@@ -143,7 +142,7 @@ def test_formula_cells_are_refused_never_evaluated(org_staff, org):
     batch = _upload(
         org_staff,
         org,
-        batch_data.csv_bytes([batch_data.row(1, occupation="=HYPERLINK(\"x\")")]),
+        batch_data.csv_bytes([batch_data.row(1, occupation='=HYPERLINK("x")')]),
     )
     [problem] = _problems(batch)
     assert problem["column"] == "occupation"
@@ -230,7 +229,9 @@ def test_a_file_over_the_size_cap_is_refused(org_staff, org, monkeypatch):
     from batches import spreadsheet
 
     monkeypatch.setattr(spreadsheet, "MAX_FILE_BYTES", 1000)
-    _batch, message = _refused(org_staff, org, batch_data.csv_bytes([batch_data.row(1)]))
+    _batch, message = _refused(
+        org_staff, org, batch_data.csv_bytes([batch_data.row(1)])
+    )
     assert "at most" in message
 
 
@@ -240,7 +241,7 @@ def test_excel_dates_are_read_as_dates_and_formulas_never_evaluated(org_staff, o
         batch_data.row(2),
     ]
     rows[0]["date_of_birth"] = date(1995, 4, 1)  # type: ignore[assignment]
-    rows[1]["occupation"] = "=CONCAT(\"a\",\"b\")"
+    rows[1]["occupation"] = '=CONCAT("a","b")'
     batch = _upload(org_staff, org, batch_data.xlsx_bytes(rows), name="people.xlsx")
     problems = _problems(batch)
     assert [(p["line"], p["column"]) for p in problems] == [(4, "occupation")]
@@ -430,7 +431,9 @@ def test_another_organisation_gets_404(client, org_staff, org, other_org_staff):
     batch = _upload(org_staff, org, batch_data.csv_bytes([batch_data.row(1)]))
     client.force_login(other_org_staff)
     for name in ("batch", "problems"):
-        assert client.get(reverse(f"batches:{name}", args=[batch.code])).status_code == 404
+        assert (
+            client.get(reverse(f"batches:{name}", args=[batch.code])).status_code == 404
+        )
     for name in ("confirm", "submit_all"):
         response = client.post(reverse(f"batches:{name}", args=[batch.code]))
         assert response.status_code == 404

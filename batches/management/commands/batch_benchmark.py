@@ -43,7 +43,8 @@ class Command(BaseCommand):
             raise CommandError("the user serves no organisation")
         today = timezone.localdate()
         template = template_by_key(edition_for("extension", EHI, on=today).key)
-        assert template is not None
+        if template is None:
+            raise CommandError("no extension template in force")
         count = options["rows"]
         offset = 90_000_000  # numbers no demo person has
         data = sample_csv(
