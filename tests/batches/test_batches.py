@@ -445,3 +445,23 @@ def test_an_appointed_attorney_can_open_the_batch(client, org_staff, org, attorn
     batch = _upload(org_staff, org, batch_data.csv_bytes([batch_data.row(1)]))
     client.force_login(attorney)
     assert client.get(reverse("batches:batch", args=[batch.code])).status_code == 200
+
+
+def test_preview_page_shows_row_column_value_and_rule(client, org_staff, org):
+    rows = [batch_data.row(1), batch_data.row(2, residence_card_number="XX1")]
+    batch = _upload(org_staff, org, batch_data.csv_bytes(rows))
+    client.force_login(org_staff)
+    page = client.get(reverse("batches:batch", args=[batch.code])).content.decode()
+    assert "Row 4" in page and "Residence card number" in page and "XX1" in page
+    assert "1 valid, 1 with problems" in page
+    assert reverse("batches:confirm", args=[batch.code]) in page
+
+
+def test_confirm_with_no_valid_row_creates_nothing(client, org_staff, org):
+    batch = _upload(org_staff, org, batch_data.csv_bytes([batch_data.row(1, sex="?")]))
+    client.force_login(org_staff)
+    response = client.post(reverse("batches:confirm", args=[batch.code]))
+    assert response.status_code == 302
+    batch.refresh_from_db()
+    assert batch.status == Batch.Status.READY
+    assert not Application.objects.exists()
