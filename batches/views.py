@@ -99,7 +99,9 @@ def batch_new(request: AuthenticatedHttpRequest) -> HttpResponse:
         "batches/new.html",
         {
             "form": form,
-            "template_form": TemplateChoiceForm(templates=templates, language=language),
+            "template_form": TemplateChoiceForm(
+                templates=templates, language=language, auto_id="id_template_%s"
+            ),
             "max_rows": MAX_ROWS,
             "batches": list(selectors.batches_for_user(user=request.user)[:20]),
         },
