@@ -13,10 +13,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -163,7 +164,9 @@ def batch_check(*, batch_id: int) -> Batch:
         if done % PROGRESS_EVERY == 0:
             BatchRow.objects.bulk_create(pending)
             pending = []
-            Batch.objects.filter(pk=batch.pk).update(rows_done=done)
+            Batch.objects.filter(pk=batch.pk).update(
+                rows_done=done, updated_at=timezone.now()
+            )
     BatchRow.objects.bulk_create(pending)
     Batch.objects.filter(pk=batch.pk, status=Status.CHECKING).update(
         status=Status.READY, rows_done=len(rows), content=b"", updated_at=timezone.now()
@@ -275,7 +278,9 @@ def batch_create_drafts(*, batch_id: int) -> Batch:
             row.save(update_fields=["problems", "payload"])
         done += 1
         if done % PROGRESS_EVERY == 0:
-            Batch.objects.filter(pk=batch.pk).update(rows_done=done)
+            Batch.objects.filter(pk=batch.pk).update(
+                rows_done=done, updated_at=timezone.now()
+            )
     Batch.objects.filter(pk=batch.pk, status=Status.CREATING).update(
         status=Status.CONFIRMED, rows_done=done, updated_at=timezone.now()
     )
@@ -394,3 +399,25 @@ def batch_submit_all(*, batch: Batch, actor: User) -> tuple[list[Application], i
         data={"submitted": len(submitted), "left": left},
     )
     return submitted, left
+
+
+# A queued step whose message was lost (broker down) or whose worker died.
+QUEUED_GRACE = timedelta(minutes=2)
+STALLED_AFTER = timedelta(minutes=5)
+
+
+def batches_to_resume(*, now: datetime | None = None) -> list[tuple[str, int]]:
+    """``(task path, batch id)`` for every batch step that should be running
+    but shows no progress: the sweep queues them again (each step is safe to
+    run again)."""
+    now = now or timezone.now()
+    waiting = Batch.objects.filter(
+        Q(status=Status.RECEIVED, updated_at__lt=now - QUEUED_GRACE)
+        | Q(status=Status.CHECKING, updated_at__lt=now - STALLED_AFTER)
+    ).values_list("pk", flat=True)
+    creating = Batch.objects.filter(
+        status=Status.CREATING, updated_at__lt=now - STALLED_AFTER
+    ).values_list("pk", flat=True)
+    return [("batches.tasks.check_batch", pk) for pk in waiting] + [
+        ("batches.tasks.create_drafts", pk) for pk in creating
+    ]

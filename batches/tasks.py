@@ -21,3 +21,13 @@ def create_drafts(batch_id: int) -> str:
     from batches.services import batch_create_drafts
 
     return batch_create_drafts(batch_id=batch_id).status
+
+
+@shared_task(acks_late=True)
+def sweep_batches() -> int:
+    """Periodic: queue again every batch step that shows no progress (its
+    message was lost while the broker was down, or its worker died)."""
+    from batches.services import batches_to_resume
+    from portal.lib.tasks import enqueue
+
+    return sum(enqueue(path, batch_id) for path, batch_id in batches_to_resume())

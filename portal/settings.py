@@ -215,6 +215,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "applications.tasks.render_missing_receipts",
         "schedule": timedelta(minutes=10),
     },
+    "batches-sweep": {
+        "task": "batches.tasks.sweep_batches",
+        "schedule": timedelta(minutes=2),
+    },
     "issuance-sweep": {
         "task": "review.tasks.sweep_issuance",
         "schedule": timedelta(minutes=10),

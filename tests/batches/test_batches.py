@@ -465,3 +465,20 @@ def test_confirm_with_no_valid_row_creates_nothing(client, org_staff, org):
     batch.refresh_from_db()
     assert batch.status == Batch.Status.READY
     assert not Application.objects.exists()
+
+
+def test_the_sweep_resumes_a_batch_whose_message_was_lost(org_staff, org):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    rows = [batch_data.row(n) for n in range(1, 81)]
+    batch = _upload(org_staff, org, batch_data.csv_bytes(rows))  # queued, not run
+    assert batch.status == Batch.Status.RECEIVED
+    assert services.batches_to_resume() == []
+    later = timezone.now() + timedelta(minutes=3)
+    assert services.batches_to_resume(now=later) == [
+        ("batches.tasks.check_batch", batch.pk)
+    ]
+    services.batch_check(batch_id=batch.pk)
+    assert services.batches_to_resume(now=later) == []
