@@ -22,8 +22,28 @@ FORMAT_CHOICES = [
 ]
 
 
+def template_label(template: Template, language: str) -> str:
+    """The form's title and the statuses of residence its group covers."""
+    from applications.application_forms.codes import STATUS_GROUPS
+    from applications.selectors import statuses_cached
+
+    english = language == "en"
+    names = {s.code: (s.name_en if english else s.name_ja) for s in statuses_cached()}
+    group = STATUS_GROUPS.get(template.edition.status_group) or {}
+    codes = group.get("statuses", ())
+    statuses = [
+        names.get(str(code), str(code))
+        for code in (codes if isinstance(codes, tuple) else ())
+    ]
+    title = template.title(language)
+    if statuses:
+        separator = ", " if english else "、"
+        title = f"{title}（{separator.join(statuses)}）"
+    return title
+
+
 def template_choices(templates: list[Template], language: str) -> list[tuple[str, str]]:
-    return [(t.key, f"{t.title(language)} — {t.key}") for t in templates]
+    return [(t.key, template_label(t, language)) for t in templates]
 
 
 class TemplateChoiceForm(forms.Form):
