@@ -187,8 +187,6 @@ def _render_batch(
             for row in page.object_list
         ]
         context.update(page=page, rows=views)
-        if batch.status == Batch.Status.CONFIRMED:
-            context["ready_count"] = sum(v.state == presenters.READY for v in views)
     return render(request, "batches/batch.html", context, status=status)
 
 

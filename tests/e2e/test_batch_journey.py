@@ -85,3 +85,24 @@ def test_a_batch_of_three_from_xlsx_to_one_submission(
     )
     assert Application.objects.filter(main=None, status=Status.DRAFT).count() == 2
     assert sent.submitted_at.date() <= timezone.localdate()
+
+
+def test_the_preview_of_problems_works_at_390px(
+    page, live_server, document_slots, tmp_path, axe, sign_in, submit, shot
+):
+    org = OrganizationFactory()
+    user = staff(org)
+    rows = [batch_data.row(1), batch_data.row(2, residence_card_number="XX1")]
+    data = tmp_path / "people.csv"
+    data.write_bytes(batch_data.csv_bytes(rows, encoding="cp932"))
+    sign_in(page, user)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/batches/")
+    page.select_option("select#id_form", batch_data.template().key)
+    page.set_input_files("input[name=upload]", str(data))
+    submit(page, "main section[aria-labelledby=upload-title] form")
+    row = page.locator("section#row-4")
+    assert "XX1" in row.inner_text()
+    axe(page, "10-preview-problems-390")
+    shot(page, "10-preview-problems-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
