@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from applications import eligibility
 from applications.application_forms import editions, tabular
-from applications.application_forms.schema import FormEdition
+from applications.application_forms.schema import FormEdition, Kind
 from applications.forms import ApplicationStepForm, ForeignNationalForm
 from applications.services import FOREIGN_NATIONAL_FIELDS
 
@@ -52,6 +52,23 @@ class Template:
     @property
     def columns(self) -> tuple[str, ...]:
         return self.person_columns + self.application_columns + self.form_columns
+
+    def date_columns(self) -> frozenset[str]:
+        """The columns that take a date (typed, or an Excel date)."""
+        dates = {"date_of_birth", "passport_expiry", "period_expiry", "event_date"}
+        for item in self.edition.items():
+            if item.is_group:
+                dates.update(
+                    name
+                    for name in self.form_columns
+                    for sub in item.items
+                    if sub.kind is Kind.DATE
+                    and name.startswith(f"{item.key}.")
+                    and name.endswith(f".{sub.key}")
+                )
+            elif item.kind is Kind.DATE:
+                dates.add(item.key)
+        return frozenset(dates & set(self.columns))
 
     def title(self, language: str) -> str:
         return self.edition.title_en if language == "en" else self.edition.title_ja

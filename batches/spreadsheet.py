@@ -104,9 +104,14 @@ def template_xlsx(template: Template, language: str) -> bytes:
     bold = Font(bold=True)
     for cell in sheet[2]:
         cell.font = bold
-    for index in range(1, len(template.columns) + 1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = 18
+    dates = template.date_columns()
+    for index, name in enumerate(template.columns, start=1):
+        column = sheet.column_dimensions[get_column_letter(index)]
+        column.width = 18
+        # Text, so that Excel keeps leading zeros (phone, passport numbers);
+        # date columns stay General and take Excel dates.
+        if name not in dates:
+            column.number_format = "@"
     sheet.freeze_panes = "A3"
     out = io.BytesIO()
     workbook.save(out)

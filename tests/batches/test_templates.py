@@ -76,3 +76,26 @@ def test_unknown_template_is_404(client, org_staff):
         reverse("batches:template"), {"form": "nope", "format": "csv"}
     )
     assert response.status_code == 404
+
+
+def test_xlsx_template_columns_are_text_except_dates():
+    import io
+
+    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+
+    from batches.spreadsheet import template_xlsx
+
+    template = batch_data.template()
+    sheet = load_workbook(io.BytesIO(template_xlsx(template, "ja"))).worksheets[0]
+    formats = {
+        name: sheet.column_dimensions[get_column_letter(i)].number_format
+        for i, name in enumerate(template.columns, start=1)
+    }
+    assert formats["passport_number"] == "@" and formats["phone"] == "@"
+    assert formats["date_of_birth"] == "General"
+    assert "date_of_birth" in template.date_columns()
+    assert [sheet.cell(1, 1).value, sheet.cell(2, 1).value] == [
+        "family_name",
+        template.labels("ja")["family_name"],
+    ]
