@@ -92,6 +92,8 @@ register_messages(
     }
 )
 
+NOT_ALLOWED = _("You may no longer file for this organisation.")
+
 # Rules of a row that are not the form's or the person's own (the preview's
 # "rule" column).
 FORMULA = "formula"

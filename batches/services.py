@@ -16,6 +16,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -34,7 +35,13 @@ from applications.models import (
 from applications.workflow import Status as ApplicationStatus
 from batches.checking import Checker
 from batches.columns import Template, template_by_key
-from batches.messages import NOT_CREATED, NOT_READY, NOTHING_TO_CREATE, ROW_RULES
+from batches.messages import (
+    NOT_ALLOWED,
+    NOT_CREATED,
+    NOT_READY,
+    NOTHING_TO_CREATE,
+    ROW_RULES,
+)
 from batches.models import Batch, BatchRow
 from batches.spreadsheet import read_file
 from portal.audit.events import AuditAction
@@ -194,30 +201,23 @@ def batch_confirm(*, batch: Batch, actor: User) -> Batch:
     for the organisation; DomainError when the batch is not ready or has no
     valid row."""
     rules.ensure_can_file_for(actor, batch.organization_id)
-    valid = BatchRow.objects.filter(batch=batch, problems=[]).count()
     with transaction.atomic():
-        if (
-            batch.status != Status.READY
-            and Batch.objects.filter(
-                pk=batch.pk, status__in=[Status.CREATING, Status.CONFIRMED]
-            ).exists()
-        ):
-            batch.refresh_from_db()
-            return batch
+        # The row lock makes a double click wait for the first, then no-op.
+        locked = Batch.objects.select_for_update().get(pk=batch.pk)
+        if locked.status in (Status.CREATING, Status.CONFIRMED):
+            return locked
+        if locked.status != Status.READY:
+            raise DomainError(NOT_READY)
+        valid = BatchRow.objects.filter(batch=locked, problems=[]).count()
         if not valid:
             raise DomainError(NOTHING_TO_CREATE)
-        claimed = Batch.objects.filter(pk=batch.pk, status=Status.READY).update(
+        Batch.objects.filter(pk=batch.pk).update(
             status=Status.CREATING,
             confirmed_by=actor,
             rows_done=0,
             rows_total=valid,
             updated_at=timezone.now(),
         )
-        if not claimed:
-            batch.refresh_from_db()
-            if batch.status in (Status.CREATING, Status.CONFIRMED):
-                return batch
-            raise DomainError(NOT_READY)
         audit_record(
             actor=actor,
             action=AuditAction.BATCH_CONFIRM,
@@ -265,13 +265,16 @@ def batch_create_drafts(*, batch_id: int) -> Batch:
                 row.application = application
                 row.payload = {}
                 row.save(update_fields=["application", "payload"])
-        except (DomainError, DuplicatePerson) as exc:
+        except (DomainError, DuplicatePerson, PermissionDenied) as exc:
+            reason = (
+                message_for(exc) if isinstance(exc, DomainError) else str(NOT_ALLOWED)
+            )
             row.problems = [
                 {
                     "column": "",
                     "label": "",
                     "value": "",
-                    "rule": str(ROW_RULES[NOT_CREATED]) % {"reason": message_for(exc)},
+                    "rule": str(ROW_RULES[NOT_CREATED]) % {"reason": reason},
                 }
             ]
             row.payload = {}
@@ -361,6 +364,26 @@ def _create_draft(
 def row_failures(application: Application, actor: User) -> list[eligibility.Failure]:
     """What stops a row's draft being sent (the check-answers rules)."""
     return eligibility.check(selectors.filing_facts(application, user=actor))
+
+
+SUBMIT_INLINE = 20
+
+
+def batch_submit_all_start(
+    *, batch: Batch, actor: User
+) -> tuple[list[Application], int] | None:
+    """Submit the batch's complete drafts now (a few) or queue it for a
+    worker (many; None is returned and the batch page shows each row's
+    status as it changes).  PermissionDenied unless the actor may file for
+    the organisation."""
+    rules.ensure_can_file_for(actor, batch.organization_id)
+    drafts = BatchRow.objects.filter(
+        batch=batch, application__status=ApplicationStatus.DRAFT
+    ).count()
+    if drafts <= SUBMIT_INLINE:
+        return batch_submit_all(batch=batch, actor=actor)
+    enqueue_on_commit("batches.tasks.submit_all", batch.pk, actor.pk)
+    return None
 
 
 def batch_submit_all(*, batch: Batch, actor: User) -> tuple[list[Application], int]:

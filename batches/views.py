@@ -260,12 +260,22 @@ def batch_submit_all(
     form = SubmitAllForm(request.POST)
     if not form.is_valid():
         return _render_batch(request, batch, submit_form=form, status=400)
-    submitted, left = services.batch_submit_all(batch=batch, actor=request.user)
-    messages.success(
-        request,
-        _("Sent: %(sent)s. Not complete yet: %(left)s.")
-        % {"sent": len(submitted), "left": left},
-    )
+    result = services.batch_submit_all_start(batch=batch, actor=request.user)
+    if result is None:
+        messages.info(
+            request,
+            _(
+                "The complete drafts are being sent. Each row shows its receipt "
+                "number once it is sent; refresh this page to see them."
+            ),
+        )
+    else:
+        submitted, left = result
+        messages.success(
+            request,
+            _("Sent: %(sent)s. Not complete yet: %(left)s.")
+            % {"sent": len(submitted), "left": left},
+        )
     return redirect("batches:batch", batch.code)
 
 

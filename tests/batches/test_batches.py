@@ -482,3 +482,26 @@ def test_the_sweep_resumes_a_batch_whose_message_was_lost(org_staff, org):
     ]
     services.batch_check(batch_id=batch.pk)
     assert services.batches_to_resume(now=later) == []
+
+
+def test_submit_all_of_many_drafts_goes_to_the_worker(
+    org_staff, org, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(services, "SUBMIT_INLINE", 1)
+    batch = _upload(
+        org_staff, org, batch_data.csv_bytes([batch_data.row(1), batch_data.row(2)])
+    )
+    services.batch_confirm(batch=batch, actor=org_staff)
+    for row in batch.rows.all():
+        upload_required_documents(row.application, org_staff)
+    with django_capture_on_commit_callbacks(execute=False):
+        assert services.batch_submit_all_start(batch=batch, actor=org_staff) is None
+    assert not Application.objects.exclude(status=ApplicationStatus.DRAFT).exists()
+    from batches.tasks import submit_all
+
+    assert submit_all.run(batch.pk, org_staff.pk) == 2
+    numbers = set(
+        Application.objects.filter(main=None).values_list("receipt_number", flat=True)
+    )
+    assert len(numbers) == 2 and None not in numbers
+    assert submit_all.run(batch.pk, org_staff.pk) == 0  # again: nothing new
