@@ -49,6 +49,11 @@ def test_every_edition_filed_alone_has_a_template_with_unique_labelled_columns(e
         labels = template.labels(language)
         assert set(labels) == set(template.columns)
         assert all(labels.values())
+    # Every label can be written in Shift_JIS (the template's CSV variant).
+    from batches.spreadsheet import template_csv
+
+    for language in ("ja", "en"):
+        template_csv(template, language, shift_jis=True)
     # A problem at a pre-filled item names the person's column.
     assert template.column_for_problem("current_period_expiry") in (
         "period_expiry",
