@@ -505,3 +505,21 @@ def test_submit_all_of_many_drafts_goes_to_the_worker(
     )
     assert len(numbers) == 2 and None not in numbers
     assert submit_all.run(batch.pk, org_staff.pk) == 0  # again: nothing new
+
+
+def test_a_refused_file_shows_why_on_its_batch_page(client, org_staff, org):
+    columns = [c for c in batch_data.template().columns if c != "occupation"]
+    data = batch_data.csv_bytes([batch_data.row(1)], columns=columns)
+    client.force_login(org_staff)
+    response = client.post(
+        reverse("batches:new"),
+        {
+            "organization": str(org.code),
+            "form": batch_data.template().key,
+            "upload": io.BytesIO(data),
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert 'id="batch-refusal"' in page and "occupation" in page
+    assert "nothing was created" in page
