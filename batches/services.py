@@ -235,7 +235,7 @@ def batch_confirm(*, batch: Batch, actor: User) -> Batch:
 
 def batch_create_drafts(*, batch_id: int) -> Batch:
     """Create the draft of every valid row not created yet, each in its own
-    transaction through ``applications.services``; a row refused now (a
+    savepoint through ``applications.services``; a row refused now (a
     person added meanwhile with the same passport) keeps the reason as its
     problem.  Safe to run again."""
     batch = Batch.objects.select_related("organization", "confirmed_by").get(
@@ -252,35 +252,20 @@ def batch_create_drafts(*, batch_id: int) -> Batch:
         .exclude(application=None)
         .count()
     )
-    for row in rows.iterator():
-        try:
-            with transaction.atomic():
-                application = _create_draft(
+    pending = list(rows.order_by("line"))
+    _STATUS_ROWS.clear()  # reference data may have been edited in the admin
+    # One commit per PROGRESS_EVERY rows (a savepoint each), not per row.
+    for start in range(0, len(pending), PROGRESS_EVERY):
+        with transaction.atomic():
+            for row in pending[start : start + PROGRESS_EVERY]:
+                _create_row(
                     row=row,
                     batch=batch,
                     actor=actor,
                     application_type=application_type,
                     template=template,
                 )
-                row.application = application
-                row.payload = {}
-                row.save(update_fields=["application", "payload"])
-        except (DomainError, DuplicatePerson, PermissionDenied) as exc:
-            reason = (
-                message_for(exc) if isinstance(exc, DomainError) else str(NOT_ALLOWED)
-            )
-            row.problems = [
-                {
-                    "column": "",
-                    "label": "",
-                    "value": "",
-                    "rule": str(ROW_RULES[NOT_CREATED]) % {"reason": reason},
-                }
-            ]
-            row.payload = {}
-            row.save(update_fields=["problems", "payload"])
-        done += 1
-        if done % PROGRESS_EVERY == 0:
+                done += 1
             Batch.objects.filter(pk=batch.pk).update(
                 rows_done=done, updated_at=timezone.now()
             )
@@ -291,9 +276,59 @@ def batch_create_drafts(*, batch_id: int) -> Batch:
     return batch
 
 
+def _create_row(
+    *,
+    row: BatchRow,
+    batch: Batch,
+    actor: User,
+    application_type: ApplicationType,
+    template: Template | None,
+) -> None:
+    """One row's draft, in its own savepoint; a refusal is kept as the
+    row's problem."""
+    try:
+        with transaction.atomic():
+            application = _create_draft(
+                row=row,
+                batch=batch,
+                actor=actor,
+                application_type=application_type,
+                template=template,
+            )
+            row.application = application
+            row.payload = {}
+            row.save(update_fields=["application", "payload"])
+    except (DomainError, DuplicatePerson, PermissionDenied) as exc:
+        reason = message_for(exc) if isinstance(exc, DomainError) else str(NOT_ALLOWED)
+        row.problems = [
+            {
+                "column": "",
+                "label": "",
+                "value": "",
+                "rule": str(ROW_RULES[NOT_CREATED]) % {"reason": reason},
+            }
+        ]
+        row.payload = {}
+        row.save(update_fields=["problems", "payload"])
+
+
 _DATE_FIELDS = frozenset(
     {"date_of_birth", "passport_expiry", "period_expiry", "event_date"}
 )
+
+
+def _status(model: Any, pk: Any) -> Any:
+    """A status or category row by id (reference data: looked up once)."""
+    if not pk:
+        return None
+    cache: dict[tuple[Any, Any], Any] = _STATUS_ROWS.setdefault("rows", {})
+    key = (model, pk)
+    if key not in cache:
+        cache[key] = model.objects.get(pk=pk)
+    return cache[key]
+
+
+_STATUS_ROWS: dict[str, dict[tuple[Any, Any], Any]] = {}
 
 
 def _model_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -303,9 +338,9 @@ def _model_values(values: dict[str, Any]) -> dict[str, Any]:
         if name in _DATE_FIELDS:
             value = date.fromisoformat(value) if value else None
         elif name in ("current_status", "target_status"):
-            value = StatusOfResidence.objects.get(pk=value) if value else None
+            value = _status(StatusOfResidence, value)
         elif name in ("current_subcategory", "target_subcategory"):
-            value = StatusSubCategory.objects.get(pk=value) if value else None
+            value = _status(StatusSubCategory, value)
         out[name] = value
     return out
 
