@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import (
     Http404,
     HttpRequest,
@@ -174,11 +175,15 @@ def _render_batch(
         valid = rows.filter(problems=[]).count()
         total = rows.count()
         context.update(valid_count=valid, error_count=total - valid, total=total)
+        shown = rows
         if batch.status == Batch.Status.READY:
-            # The preview shows the rows with problems first.
-            shown = rows.exclude(problems=[])
-        else:
-            shown = rows
+            # The preview shows the rows with problems first, then the rows
+            # that will become drafts.
+            shown = rows.annotate(
+                no_problem=ExpressionWrapper(
+                    Q(problems=[]), output_field=BooleanField()
+                )
+            ).order_by("no_problem", "line")
         page = Paginator(shown, ROWS_PER_PAGE).get_page(request.GET.get("page"))
         views = [
             presenters.row_view(

@@ -453,6 +453,9 @@ def test_preview_page_shows_row_column_value_and_rule(client, org_staff, org):
     client.force_login(org_staff)
     page = client.get(reverse("batches:batch", args=[batch.code])).content.decode()
     assert "Row 4" in page and "Residence card number" in page and "XX1" in page
+    # Problems first, then the row that will become a draft.
+    assert page.index("Row 4") < page.index("Row 3")
+    assert "becomes a draft when you confirm" in page
     assert "1 valid, 1 with problems" in page
     assert reverse("batches:confirm", args=[batch.code]) in page
 
