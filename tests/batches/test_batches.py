@@ -526,3 +526,20 @@ def test_a_refused_file_shows_why_on_its_batch_page(client, org_staff, org):
     page = response.content.decode()
     assert 'id="batch-refusal"' in page and "occupation" in page
     assert "nothing was created" in page
+
+
+def test_the_batch_page_costs_one_page_of_rows(
+    client, org_staff, org, monkeypatch, django_assert_max_num_queries
+):
+    from batches import views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 2)
+    rows = [batch_data.row(n) for n in range(1, 6)]
+    batch = _upload(org_staff, org, batch_data.csv_bytes(rows))
+    services.batch_confirm(batch=batch, actor=org_staff)
+    client.force_login(org_staff)
+    url = reverse("batches:batch", args=[batch.code])
+    client.get(url)
+    with django_assert_max_num_queries(32):  # 2 rows' worth, not 5
+        page = client.get(url, {"page": 2})
+    assert "Row 5" in page.content.decode() and "Row 3" not in page.content.decode()
