@@ -712,6 +712,18 @@ class OrganisationProfile(models.Model):
     technical_interns = models.PositiveIntegerField(
         _("technical intern trainees"), null=True, blank=True
     )
+    # A supervising organisation (監理団体) of technical intern training files
+    # the 団体監理型 applications of its trainees (online-scope rule); its
+    # permit number is sent with every application for the examiner to check.
+    supervising_permit_number = models.CharField(
+        _("supervising organisation permit number"),
+        max_length=11,
+        blank=True,
+        help_text=_(
+            "Only for a supervising organisation (監理団体) of technical intern "
+            "training: its permit number, for example 許1301000001."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -736,6 +748,7 @@ class OrganisationProfile(models.Model):
         "employees",
         "foreign_employees",
         "technical_interns",
+        "supervising_permit_number",
     )
 
     def as_prefill(self) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from applications.models import (
     Fee,
     ForeignNational,
     GeneratedDocument,
+    OrganisationProfile,
     StatusEvent,
     StatusOfResidence,
 )
@@ -881,6 +882,13 @@ def scope_facts(
         # The supporter is taken to work for an organisation of the same
         # category (the form does not ask the supporter's employer's).
         supporter_organisation_category=organization.category,
+        filer_is_supervising_organisation=bool(
+            OrganisationProfile.objects.filter(organization=organization)
+            .exclude(supervising_permit_number="")
+            .exists()
+        )
+        if status is not None and status.code == "technical_intern_training"
+        else False,
     )
 
 

@@ -97,7 +97,9 @@ MESSAGES = {
     ),
     "scope_supervising_organisation": gettext_lazy(
         "Technical intern training of the supervising-organisation type can be "
-        "applied for online only by the supervising organisation."
+        "applied for online only by the supervising organisation. If your "
+        "organisation is the supervising organisation, enter its permit number "
+        "in the organisation profile."
     ),
     "scope_dependent_supporter": gettext_lazy(
         "Dependent can be applied for online only when the supporting person's "

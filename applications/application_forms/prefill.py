@@ -32,6 +32,7 @@ ORGANISATION_PROFILE_FIELDS = frozenset(
         "employees",
         "foreign_employees",
         "technical_interns",
+        "supervising_permit_number",
     }
 )
 # The filing user (``accounts.User``), for the agent (取次者) items.

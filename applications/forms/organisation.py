@@ -3,6 +3,7 @@ application asks, kept once."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from django import forms
@@ -25,6 +26,18 @@ class OrganisationProfileForm(forms.ModelForm):
         help_text=_("For example 150,000,000"),
     )
 
+    # Longer than the stored value: spaces typed inside are dropped in clean.
+    supervising_permit_number = forms.CharField(
+        label=OrganisationProfile._meta.get_field(
+            "supervising_permit_number"
+        ).verbose_name,
+        help_text=OrganisationProfile._meta.get_field(
+            "supervising_permit_number"
+        ).help_text,
+        required=False,
+        max_length=24,
+    )
+
     class Meta:
         model = OrganisationProfile
         fields = [
@@ -35,6 +48,7 @@ class OrganisationProfileForm(forms.ModelForm):
             "employees",
             "foreign_employees",
             "technical_interns",
+            "supervising_permit_number",
         ]
 
     def __init__(self, *args: Any, language: str = "ja", **kwargs: Any) -> None:
@@ -49,6 +63,23 @@ class OrganisationProfileForm(forms.ModelForm):
             value = self.initial.get(name)
             if isinstance(value, int):
                 self.initial[name] = f"{value:,}"
+
+    def clean_supervising_permit_number(self) -> str:
+        """許 and ten digits (full-width digits and spaces are accepted)."""
+        raw = unicodedata.normalize(
+            "NFKC", self.cleaned_data.get("supervising_permit_number") or ""
+        )
+        raw = "".join(raw.split())
+        if not raw:
+            return ""
+        digits = raw.removeprefix("許")
+        if not (digits.isdigit() and len(digits) == 10):
+            raise forms.ValidationError(
+                _(
+                    "Enter the permit number as 許 and ten digits, for example 許1301000001."
+                )
+            )
+        return "許" + digits
 
     def _money(self, name: str) -> int | None:
         raw = self.cleaned_data.get(name) or ""

@@ -165,3 +165,55 @@ def test_the_card_rule_does_not_apply_to_official_holders():
             Filing(application_type, TODAY, current_status=engineer)
         )
         assert failure is not None and failure.rule == "card_required"
+
+
+@pytest.mark.django_db
+def test_the_supervising_organisation_is_known_by_its_permit_number(org):
+    """An organisation whose profile holds a 監理団体 permit number files the
+    団体監理型 applications; others are refused (the rule above, fed from
+    the records by ``applications.selectors.scope_facts``)."""
+    from types import SimpleNamespace
+
+    from applications.models import OrganisationProfile, StatusOfResidence
+    from applications.selectors import scope_facts
+
+    titp = StatusOfResidence.objects.get(code="technical_intern_training")
+
+    def refusals() -> list[str]:
+        facts = scope_facts(
+            application_type="extension",
+            status=titp,
+            subcategory=SimpleNamespace(code="ii_b"),
+            organization=org,
+        )
+        return [refusal.code for refusal in check(facts)]
+
+    assert "scope_supervising_organisation" in refusals()
+    OrganisationProfile.objects.create(
+        organization=org, supervising_permit_number="許1301000001"
+    )
+    assert "scope_supervising_organisation" not in refusals()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("許1301000001", "許1301000001"),
+        ("１３０１０００００１", "許1301000001"),
+        (" 許 1301000001 ", "許1301000001"),
+        ("", ""),
+        ("許130100000", None),
+        ("ABC1301000001", None),
+    ],
+)
+def test_the_permit_number_is_read_or_refused(typed, stored):
+    from applications.forms.organisation import OrganisationProfileForm
+
+    form = OrganisationProfileForm({"supervising_permit_number": typed})
+    if stored is None:
+        assert not form.is_valid()
+        assert "supervising_permit_number" in form.errors
+    else:
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["supervising_permit_number"] == stored
