@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "review",
     "batches",
     "statuscheck",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,11 @@ CELERY_BEAT_SCHEDULE = {
     "batches-sweep": {
         "task": "batches.tasks.sweep_batches",
         "schedule": timedelta(minutes=2),
+    },
+    # Webhook deliveries whose retry is due or whose task was lost.
+    "webhooks-sweep": {
+        "task": "webhooks.tasks.sweep_deliveries",
+        "schedule": timedelta(minutes=1),
     },
     "issuance-sweep": {
         "task": "review.tasks.sweep_issuance",
@@ -466,6 +472,24 @@ MFA_ENCRYPTION_KEYS = keys_from(
         ["emFpcnl1LWRldi1vbmx5LW1mYS1rZXktMzJieXRlcyE="] if DEBUG or TESTING else [],
     )
 )
+# Webhooks (webhooks/, README "Webhooks").  The seconds to wait before each
+# retry of a failed delivery (Standard Webhooks / Svix-like schedule); after
+# the first attempt and every retry failed, the delivery is dead.
+_retry_schedule = env.list(
+    "WEBHOOK_RETRY_SCHEDULE", ["5", "300", "1800", "7200", "18000", "36000"]
+)
+if not all(value.strip().isdigit() for value in _retry_schedule):
+    raise ImproperlyConfigured("WEBHOOK_RETRY_SCHEDULE: whole seconds, comma-separated.")
+WEBHOOK_RETRY_SCHEDULE: list[float] = [float(value) for value in _retry_schedule]
+# Connect + read time allowed to an endpoint for one attempt, in seconds.
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
+# Endpoints on loopback (127.0.0.1, ::1, localhost) and over plain http are
+# accepted only for development and tests; production needs https to a
+# public address (checked again, after resolving the name, at every delivery).
+WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)
+# How long the previous secret still signs (beside the new one) after a rotation.
+WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, minimum=0)
+
 # How long an approval (request for use or periodic report) lasts (2026 rule: 3 years).
 USE_APPROVAL_YEARS = env.int("USE_APPROVAL_YEARS", 3, minimum=1)
 

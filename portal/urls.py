@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("review.urls")),
     path("batches/", include("batches.urls")),
     path("", include("statuscheck.urls")),
+    path("", include("webhooks.urls")),
     path("admin/", admin.site.urls),
 ]
 

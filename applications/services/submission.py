@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import OfficerRole, User
 from accounts.selectors import officers_of_office
-from applications import draft_form, eligibility, rules
+from applications import draft_form, eligibility, events, rules
 from applications.application_forms import engine, storage
 from applications.errors import DRAFT_CHANGED, NotEligible
 from applications.models import Application
@@ -111,6 +111,7 @@ def application_submit(
             ),
             notify_kind=NotificationKind.APPLICATION_SUBMITTED,
         )
+        events.emit(locked, events.CaseEvent.RECEIVED)
         enqueue_on_commit("applications.tasks.render_receipt", locked.pk)
         if "form" in answers:
             enqueue_on_commit("applications.tasks.render_application_form", locked.pk)

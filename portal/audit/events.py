@@ -106,6 +106,13 @@ class AuditAction(models.TextChoices):
     # The foreign national's own status check (public; outcome and a keyed
     # hash of the receipt number only, never the date of birth)
     STATUS_CHECK = "status_check.lookup"
+    # Webhooks of an organisation (webhooks/)
+    WEBHOOK_ENDPOINT_CREATE = "webhook_endpoint.create"
+    WEBHOOK_ENDPOINT_DISABLE = "webhook_endpoint.disable"
+    WEBHOOK_ENDPOINT_ENABLE = "webhook_endpoint.enable"
+    WEBHOOK_ENDPOINT_DELETE = "webhook_endpoint.delete"
+    WEBHOOK_SECRET_ROTATE = "webhook_endpoint.rotate_secret"  # noqa: S105 - an action name
+    WEBHOOK_DELIVERY_REPLAY = "webhook_delivery.replay"
     # Files
     FILE_UPLOAD = "file.upload"
     FILE_DOWNLOAD = "file.download"

@@ -28,6 +28,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from accounts.models import OfficerRole, User
+from applications.events import CaseEvent, emit
 from applications.models import Application, ApplicationDocument
 from applications.rules import ensure_can_file_for
 from applications.services import (
@@ -133,7 +134,7 @@ def document_request_create(
             document_request=document_request,
         )
         enqueue_on_commit("review.tasks.render_certificates", locked.pk)
-        application_transition(
+        moved = application_transition(
             application=locked,
             action=Action.REQUEST_DOCUMENTS,
             actor=actor,
@@ -145,6 +146,7 @@ def document_request_create(
                 "respond_link": documents_request_path(locked),
             },
         )
+        emit(moved, CaseEvent.DOCUMENTS_REQUESTED, due_date=due_date.isoformat())
     return document_request
 
 

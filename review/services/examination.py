@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from accounts.models import OfficerRole, User
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
+from applications.events import CaseEvent, emit
 from applications.models import Application, StatusOfResidence
 from applications.services import application_transition, lock_case
 from applications.workflow import Action, Status
@@ -401,7 +402,7 @@ def decision_approve(
             if grant
             else {"reasons": decision.denial_reasons}
         )
-        application_transition(
+        decided = application_transition(
             application=locked,
             action=action,
             actor=actor,
@@ -411,6 +412,7 @@ def decision_approve(
             else NotificationKind.DECISION_DENIED,
             notify_context=context,
         )
+        emit(decided, CaseEvent.DECIDED, outcome=decided.status)
         # Issuance takes over in the same transaction: the decision notice and,
         # for a grant, the fee due.
         decision_approved_follow_up(application=locked, actor=actor)

@@ -41,6 +41,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from applications.events import CaseEvent, emit
 from applications.models import Application
 from applications.services import application_transition, lock_case
 from applications.services.people import person_record_grant
@@ -299,6 +300,7 @@ def application_issue(*, application: Application, actor: Any) -> Application:
             },
         )
         enqueue_on_commit("review.tasks.render_certificates", locked.pk)
+        emit(updated, CaseEvent.ISSUED, card=card is not None)
     return updated
 
 
@@ -343,7 +345,7 @@ def application_dispatch(
             dispatched_by=actor,
             card_received_at=payment.card_received_at if payment else None,
         )
-        return application_transition(
+        dispatched = application_transition(
             application=locked,
             action=Action.DISPATCH,
             actor=actor,
@@ -351,6 +353,8 @@ def application_dispatch(
             notify_kind=NotificationKind.CARD_DISPATCHED,
             notify_context={"method": method, "tracking_number": tracking},
         )
+        emit(dispatched, CaseEvent.DISPATCHED, method=method)
+    return dispatched
 
 
 def application_record_handover(*, application: Application, actor: Any) -> Application:
