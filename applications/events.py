@@ -57,7 +57,7 @@ class CaseEventData:
     facts: dict[str, str | int | bool] = field(default_factory=dict)
 
 
-Subscriber = Callable[[CaseEventData], None]
+Subscriber = Callable[[CaseEventData], object]
 _subscribers: list[Subscriber] = []
 
 

@@ -20,16 +20,18 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from allauth.account.decorators import reauthentication_required
+
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organization
 from accounts.permissions import is_portal_user
-from allauth.account.decorators import reauthentication_required
 from portal.lib import once
 from portal.lib.errors import StaleEdit, message_for, show_error
 from webhooks import presenters, rules, selectors, services
 from webhooks.errors import WebhookError
 from webhooks.forms import EndpointForm
 from webhooks.models import Endpoint
+
 
 def _organization(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Organization:
     return selectors.webhook_organization_get_for_user(user=request.user, code=code)
@@ -67,7 +69,9 @@ def _secret_page(
     response = render(
         request,
         "webhooks/secret.html",
-        _context(request, organization, endpoint=endpoint, secret=secret, rotated=rotated),
+        _context(
+            request, organization, endpoint=endpoint, secret=secret, rotated=rotated
+        ),
     )
     add_never_cache_headers(response)
     return response
@@ -249,7 +253,9 @@ def endpoint_delete(
             request,
             organization,
             endpoint=found,
-            cancel_url=reverse("webhooks:endpoint", args=[organization.code, found.code]),
+            cancel_url=reverse(
+                "webhooks:endpoint", args=[organization.code, found.code]
+            ),
         ),
     )
 
