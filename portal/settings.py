@@ -479,7 +479,9 @@ _retry_schedule = env.list(
     "WEBHOOK_RETRY_SCHEDULE", ["5", "300", "1800", "7200", "18000", "36000"]
 )
 if not all(value.strip().isdigit() for value in _retry_schedule):
-    raise ImproperlyConfigured("WEBHOOK_RETRY_SCHEDULE: whole seconds, comma-separated.")
+    raise ImproperlyConfigured(
+        "WEBHOOK_RETRY_SCHEDULE: whole seconds, comma-separated."
+    )
 WEBHOOK_RETRY_SCHEDULE: list[float] = [float(value) for value in _retry_schedule]
 # Connect + read time allowed to an endpoint for one attempt, in seconds.
 WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)

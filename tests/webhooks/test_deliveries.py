@@ -32,7 +32,7 @@ def _make_due(delivery: Delivery) -> None:
 def test_the_receiver_verifies_the_signature_of_a_delivery(
     org, endpoint_with_secret, receiver
 ):
-    endpoint, secret = endpoint_with_secret
+    _endpoint, secret = endpoint_with_secret
     delivery = _one_delivery(org)
     assert services.delivery_attempt(delivery_id=delivery.pk) is True
     [hit] = receiver.hits
@@ -96,7 +96,7 @@ def test_a_receiver_that_does_not_answer_in_time_is_a_failed_attempt(
 
 
 def test_an_unreachable_endpoint_is_a_failed_attempt(org, org_staff, settings):
-    endpoint, _ = services.endpoint_create(
+    services.endpoint_create(
         organization=org,
         actor=org_staff,
         url="http://127.0.0.1:9/nothing-listens",
@@ -161,7 +161,7 @@ def test_the_sweep_queues_lost_and_due_deliveries_and_reclaims_dead_workers(
 def test_replay_sends_again_with_the_same_webhook_id(
     org, org_staff, endpoint_with_secret, receiver, settings
 ):
-    endpoint, secret = endpoint_with_secret
+    _endpoint, secret = endpoint_with_secret
     settings.WEBHOOK_RETRY_SCHEDULE = []
     receiver.status = 500
     delivery = _one_delivery(org)
