@@ -72,3 +72,26 @@ def test_during_a_rotation_both_secrets_verify():
     assert headers["webhook-signature"].count("v1,") == 2
     Webhook(new).verify(body, headers)
     Webhook(old).verify(body, headers)
+
+
+def test_the_readmes_hand_written_verifier_accepts_ours_and_refuses_a_change():
+    """The README's standard-library example, run as written."""
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    start = readme.index("import base64, hashlib, hmac, time")
+    code = readme[start : readme.index("```", start)]
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 - our own README
+    verify = namespace["verify"]
+    secret = signing.new_secret()
+    body = b'{"type":"case.issued"}'
+    headers = signing.headers(
+        [signing.new_secret(), secret],
+        msg_id="msg_3",
+        timestamp=timezone.now(),
+        body=body,
+    )
+    assert verify(secret, body, headers) is True
+    assert verify(secret, body + b" ", headers) is False
+    assert verify(signing.new_secret(), body, headers) is False
