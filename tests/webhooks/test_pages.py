@@ -333,3 +333,49 @@ def test_the_request_that_causes_an_event_does_no_http(
     delivery = Delivery.objects.get(event_type="case.decided")
     assert delivery.state == DeliveryState.PENDING and delivery.attempts == 0
     assert calls == [] and len(receiver.hits) == hits_before
+
+
+def test_the_delivery_log_costs_the_same_queries_for_one_row_or_many(
+    client, org, org_staff, endpoint_with_secret
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ApplicationFactory(organization=org, submitted=True)
+    signed_in(client, org_staff, fresh=False)
+    url = _urls(org)["log"]
+    client.get(url)  # the session's first request does one-off work
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(3):
+        ApplicationFactory(organization=org, submitted=True)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert Delivery.objects.count() == 4
+    assert len(many) == len(one)
+
+
+@pytest.mark.japanese
+def test_the_pages_are_in_japanese_by_default(
+    client, org, org_staff, endpoint_with_secret
+):
+    signed_in(client, org_staff, fresh=False)
+    body = client.get(_urls(org)["list"]).content.decode()
+    assert "送信先" in body and "配信履歴を見る" in body
+
+
+def test_the_admin_shows_endpoints_read_only_without_their_secret(
+    client, org, endpoint_with_secret
+):
+    from tests.factories import UserFactory
+
+    endpoint, secret = endpoint_with_secret
+    admin_user = UserFactory(mfa=True, is_staff=True, is_superuser=True)
+    signed_in(client, admin_user, fresh=False)
+    url = reverse("admin:webhooks_endpoint_change", args=[endpoint.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert secret not in body and endpoint.secret not in body
+    assert client.post(url, {"url": "https://evil.example/"}).status_code == 403
+    assert client.get(reverse("admin:webhooks_delivery_changelist")).status_code == 200
