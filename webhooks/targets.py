@@ -34,7 +34,7 @@ type Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 class Target:
     scheme: str
     host: str  # the name as written (SNI, certificate check, Host header)
-    address: str  # the checked address the attempt connects to
+    addresses: tuple[str, ...]  # the checked addresses the attempt connects to
     port: int
     path: str  # path and query
 
@@ -124,7 +124,7 @@ def resolve(url: str) -> Target:
     return Target(
         scheme=parts.scheme,
         host=host,
-        address=str(addresses[0]),
+        addresses=tuple(dict.fromkeys(str(a) for a in addresses)),
         port=port,
         path=path,
     )

@@ -18,6 +18,7 @@ from webhooks import targets
 from webhooks.errors import UnsafeTarget
 
 USER_AGENT = "Zairyu-Webhooks/1"
+REFUSED = "connection refused or unreachable"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,22 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> O
         target = targets.resolve(url)
     except UnsafeTarget as exc:
         return Outcome(None, f"refused: {exc.code}")
+    outcome = Outcome(None, "no address")
+    for address in target.addresses:
+        outcome = _post_to(target, address, body=body, headers=headers, timeout=timeout)
+        if outcome.error != REFUSED:
+            break  # only a refused connection tries the next address
+    return outcome
+
+
+def _post_to(
+    target: targets.Target,
+    address: str,
+    *,
+    body: bytes,
+    headers: dict[str, str],
+    timeout: float,
+) -> Outcome:
     pool_class: type[urllib3.HTTPConnectionPool] = (
         urllib3.HTTPSConnectionPool
         if target.scheme == "https"
@@ -46,7 +63,7 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> O
     if target.scheme == "https":
         options = {"server_hostname": target.host, "assert_hostname": target.host}
     pool = pool_class(
-        target.address,
+        address,
         target.port,
         timeout=urllib3.Timeout(total=timeout),
         retries=False,
@@ -72,12 +89,13 @@ def post(url: str, *, body: bytes, headers: dict[str, str], timeout: float) -> O
         status = int(response.status)
         response.close()
         return Outcome(status)
+    # NewConnectionError subclasses ConnectTimeoutError: it comes first.
+    except NewConnectionError:
+        return Outcome(None, REFUSED)
     except TimeoutError:
         return Outcome(None, "timeout")
     except SSLError:
         return Outcome(None, "TLS error")
-    except NewConnectionError:
-        return Outcome(None, "connection refused or unreachable")
     except ProtocolError as exc:
         return Outcome(None, f"connection broken: {type(exc).__name__}")
     except Exception as exc:  # a broken endpoint must never break the worker

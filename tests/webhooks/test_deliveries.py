@@ -105,7 +105,8 @@ def test_an_unreachable_endpoint_is_a_failed_attempt(org, org_staff, settings):
     delivery = _one_delivery(org)
     assert services.delivery_attempt(delivery_id=delivery.pk) is False
     delivery.refresh_from_db()
-    assert delivery.state == DeliveryState.PENDING and delivery.last_error
+    assert delivery.state == DeliveryState.PENDING
+    assert delivery.last_error == "connection refused or unreachable"
 
 
 def test_a_private_target_is_refused_at_delivery_time(

@@ -77,8 +77,8 @@ def test_resolution_pins_the_checked_address(production, monkeypatch):
         ],
     )
     target = targets.resolve("https://hooks.example.com/a/b?c=d")
-    assert (target.address, target.host, target.port, target.path) == (
-        "93.184.215.14",
+    assert (target.addresses, target.host, target.port, target.path) == (
+        ("93.184.215.14",),
         "hooks.example.com",
         443,
         "/a/b?c=d",
