@@ -209,3 +209,19 @@ def test_after_a_rotation_both_secrets_sign_during_the_overlap(
     endpoint.refresh_from_db()
     assert services.signing_secrets(endpoint) == [newer]
     assert encryption.decrypt(endpoint.secret) == newer
+
+
+def test_the_sweep_command_queues_what_is_due(org, endpoint_with_secret, monkeypatch):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    queued: list[int] = []
+    monkeypatch.setattr(
+        "webhooks.services.enqueue", lambda path, pk: queued.append(pk) or True
+    )
+    delivery = _one_delivery(org)
+    out = StringIO()
+    call_command("webhooks_sweep", stdout=out)
+    assert queued == [delivery.pk]
+    assert "Queued 1 webhook deliveries." in out.getvalue()
