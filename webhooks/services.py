@@ -136,6 +136,36 @@ def _locked(endpoint: Endpoint, actor: User) -> Endpoint:
     return locked
 
 
+def endpoint_update(
+    *,
+    endpoint: Endpoint,
+    actor: User,
+    url: str,
+    events: list[str],
+    description: str = "",
+) -> Endpoint:
+    """Change where the endpoint is and which events it receives (the secret
+    stays).  Deliveries still waiting go to the new URL.  UnsafeTarget and
+    WebhookError as for ``endpoint_create``."""
+    url = targets.check_url(url).geturl()
+    chosen = clean_events(events)
+    with transaction.atomic():
+        locked = _locked(endpoint, actor)
+        url_changed = locked.url != url
+        locked.url = url
+        locked.events = chosen
+        locked.description = description.strip()
+        locked.save(update_fields=["url", "events", "description"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.WEBHOOK_ENDPOINT_UPDATE,
+            obj=locked,
+            organization_code=locked.organization.code,
+            data={"events": ",".join(chosen), "url_changed": url_changed},
+        )
+    return locked
+
+
 def endpoint_rotate_secret(
     *, endpoint: Endpoint, actor: User, expected_version: int | None = None
 ) -> str:

@@ -185,6 +185,57 @@ def endpoint_detail(
     )
 
 
+def _render_edit(
+    request: AuthenticatedHttpRequest,
+    organization: Organization,
+    endpoint: Endpoint,
+    form: EndpointForm,
+) -> HttpResponse:
+    return render(
+        request,
+        "webhooks/endpoint_edit.html",
+        _context(
+            request,
+            organization,
+            endpoint=endpoint,
+            form=form,
+            cancel_url=reverse(
+                "webhooks:endpoint", args=[organization.code, endpoint.code]
+            ),
+        ),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required(allow_get=True)
+def endpoint_edit(
+    request: AuthenticatedHttpRequest, code: uuid.UUID, endpoint: uuid.UUID
+) -> HttpResponse:
+    """Change the URL, the events or the description (a fresh sign-in: a
+    new URL sends the organisation's events somewhere else)."""
+    organization = _organization(request, code)
+    found = selectors.endpoint_get(organization=organization, code=endpoint)
+    _require_manage(request, organization)
+    if request.method != "POST":
+        initial = {
+            "url": found.url,
+            "events": found.events,
+            "description": found.description,
+        }
+        return _render_edit(request, organization, found, EndpointForm(initial=initial))
+    form = EndpointForm(request.POST)
+    if not form.is_valid():
+        return _render_edit(request, organization, found, form)
+    try:
+        services.endpoint_update(endpoint=found, actor=request.user, **form.endpoint())
+    except WebhookError as exc:
+        form.add_error(None, message_for(exc))
+        return _render_edit(request, organization, found, form)
+    messages.success(request, _("The endpoint is changed."))
+    return redirect("webhooks:endpoint", organization.code, found.code)
+
+
 @login_required
 @require_POST
 @reauthentication_required
@@ -336,6 +387,7 @@ urlpatterns: list[URLPattern] = [
     path(_org + "endpoints/new/", endpoint_add, name="endpoint_add"),
     path(_org + "endpoints/", endpoint_create, name="endpoint_create"),
     path(_endpoint, endpoint_detail, name="endpoint"),
+    path(_endpoint + "edit/", endpoint_edit, name="endpoint_edit"),
     path(_endpoint + "rotate/", endpoint_rotate, name="endpoint_rotate"),
     path(_endpoint + "active/", endpoint_set_active, name="endpoint_set_active"),
     path(_endpoint + "delete/", endpoint_delete, name="endpoint_delete"),

@@ -108,6 +108,7 @@ class AuditAction(models.TextChoices):
     STATUS_CHECK = "status_check.lookup"
     # Webhooks of an organisation (webhooks/)
     WEBHOOK_ENDPOINT_CREATE = "webhook_endpoint.create"
+    WEBHOOK_ENDPOINT_UPDATE = "webhook_endpoint.update"
     WEBHOOK_ENDPOINT_DISABLE = "webhook_endpoint.disable"
     WEBHOOK_ENDPOINT_ENABLE = "webhook_endpoint.enable"
     WEBHOOK_ENDPOINT_DELETE = "webhook_endpoint.delete"

@@ -49,6 +49,7 @@ def _urls(org, endpoint=None, delivery=None) -> dict[str, str]:
             "rotate": reverse("webhooks:endpoint_rotate", args=args),
             "active": reverse("webhooks:endpoint_set_active", args=args),
             "delete": reverse("webhooks:endpoint_delete", args=args),
+            "edit": reverse("webhooks:endpoint_edit", args=args),
         }
     if delivery is not None:
         args = [org.code, delivery.code]
@@ -240,9 +241,9 @@ def test_another_organisations_staff_get_404_on_every_page(
     delivery = Delivery.objects.get()
     signed_in(client, other_org_staff)
     urls = _urls(org, endpoint, delivery)
-    for name in ("list", "add", "log", "endpoint", "delivery", "delete"):
+    for name in ("list", "add", "log", "endpoint", "delivery", "delete", "edit"):
         assert client.get(urls[name]).status_code == 404, name
-    for name in ("create", "rotate", "active", "delete", "replay"):
+    for name in ("create", "rotate", "active", "delete", "replay", "edit"):
         assert (
             client.post(urls[name], {"active": "0", "version": "1"}).status_code == 404
         ), name
@@ -379,3 +380,32 @@ def test_the_admin_shows_endpoints_read_only_without_their_secret(
     assert secret not in body and endpoint.secret not in body
     assert client.post(url, {"url": "https://evil.example/"}).status_code == 403
     assert client.get(reverse("admin:webhooks_delivery_changelist")).status_code == 200
+
+
+def test_changing_the_address_and_events_keeps_the_secret_and_is_audited(
+    client, org, org_staff, endpoint_with_secret, receiver
+):
+    endpoint, secret = endpoint_with_secret
+    url = reverse("webhooks:endpoint_edit", args=[org.code, endpoint.code])
+    client.force_login(org_staff)
+    page = client.get(url).content.decode()
+    assert receiver.url.replace("&", "&amp;") in page
+    new_url = receiver.url.replace("/hooks/", "/other/")
+    form = {"url": new_url, "events": ["case.issued"], "description": "v2"}
+    response = client.post(url, form)
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    reauthenticate(client)
+    refused = client.post(url, {"url": "ftp://x.example/", "events": ["case.issued"]})
+    assert refused.status_code == 200
+    assert "must start with https://" in refused.content.decode()
+    response = client.post(url, form)
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.url, endpoint.events, endpoint.description) == (
+        new_url,
+        ["case.issued"],
+        "v2",
+    )
+    assert encryption.decrypt(endpoint.secret) == secret
+    event = AuditEvent.objects.get(action="webhook_endpoint.update")
+    assert event.data == {"events": "case.issued", "url_changed": True}
