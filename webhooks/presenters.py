@@ -42,6 +42,7 @@ def delivery_rows(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
             "event": event_label(delivery.event_type),
             "state": delivery.get_state_display(),
             "colour": STATE_COLOURS.get(DeliveryState(delivery.state), "grey"),
+            "last_response": str(delivery.last_status_code or delivery.last_error),
         }
         for delivery in deliveries
     ]
