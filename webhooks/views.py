@@ -3,7 +3,8 @@ see, rotate the secret, disable, enable, delete) and the delivery log with
 replays.  Access: ``selectors.webhook_organization_get_for_user`` (404 for
 anyone who does not work for the organisation), then objects looked up
 within it; changes ask ``rules.may_manage_webhooks`` (403 for read-only
-staff).  Adding, rotating and deleting need a fresh sign-in."""
+staff).  Adding, changing, rotating and deleting ask for a fresh sign-in
+once the form is valid (``portal.lib.reauth``), then complete the kept POST."""
 
 from __future__ import annotations
 
@@ -20,13 +21,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from allauth.account.decorators import reauthentication_required
-
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organization
 from accounts.permissions import is_portal_user
 from portal.lib import once
 from portal.lib.errors import StaleEdit, message_for, show_error
+from portal.lib.reauth import reauthentication_prompt
 from webhooks import presenters, rules, selectors, services
 from webhooks.errors import WebhookError
 from webhooks.forms import EndpointForm
@@ -132,13 +132,16 @@ def endpoint_add(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
 
 @login_required
 @require_POST
-@reauthentication_required
 def endpoint_create(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     organization = _organization(request, code)
     _require_manage(request, organization)
     form = EndpointForm(request.POST)
     if not form.is_valid():
         return _render_add(request, organization, form)
+    if (
+        prompt := reauthentication_prompt(request, _("add a webhook endpoint"))
+    ) is not None:
+        return prompt
     try:
         endpoint, secret = services.endpoint_create(
             organization=organization,
@@ -208,7 +211,6 @@ def _render_edit(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@reauthentication_required(allow_get=True)
 def endpoint_edit(
     request: AuthenticatedHttpRequest, code: uuid.UUID, endpoint: uuid.UUID
 ) -> HttpResponse:
@@ -227,6 +229,10 @@ def endpoint_edit(
     form = EndpointForm(request.POST)
     if not form.is_valid():
         return _render_edit(request, organization, found, form)
+    if (
+        prompt := reauthentication_prompt(request, _("change the webhook endpoint"))
+    ) is not None:
+        return prompt
     try:
         services.endpoint_update(endpoint=found, actor=request.user, **form.endpoint())
     except WebhookError as exc:
@@ -238,13 +244,16 @@ def endpoint_edit(
 
 @login_required
 @require_POST
-@reauthentication_required
 def endpoint_rotate(
     request: AuthenticatedHttpRequest, code: uuid.UUID, endpoint: uuid.UUID
 ) -> HttpResponse:
     organization = _organization(request, code)
     found = selectors.endpoint_get(organization=organization, code=endpoint)
     _require_manage(request, organization)
+    if (
+        prompt := reauthentication_prompt(request, _("create a new signing secret"))
+    ) is not None:
+        return prompt
     try:
         version = int(request.POST.get("version", ""))
     except ValueError:
@@ -286,7 +295,6 @@ def endpoint_set_active(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@reauthentication_required(allow_get=True)
 def endpoint_delete(
     request: AuthenticatedHttpRequest, code: uuid.UUID, endpoint: uuid.UUID
 ) -> HttpResponse:
@@ -294,6 +302,10 @@ def endpoint_delete(
     found = selectors.endpoint_get(organization=organization, code=endpoint)
     _require_manage(request, organization)
     if request.method == "POST":
+        if (
+            prompt := reauthentication_prompt(request, _("delete the webhook endpoint"))
+        ) is not None:
+            return prompt
         services.endpoint_delete(endpoint=found, actor=request.user)
         messages.success(request, _("The endpoint and its delivery log are deleted."))
         return redirect(_list_url(organization))

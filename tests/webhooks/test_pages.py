@@ -73,11 +73,14 @@ def test_adding_an_endpoint_needs_a_fresh_sign_in_and_shows_the_secret_once(
         "once": "4b7b8a3c9d2e4f1a8b6c5d4e3f2a1b0c",
     }
     response = client.post(urls["create"], form)
-    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    prompt_url = response["Location"]
+    assert prompt_url.startswith(reverse("account_reauthenticate"))
     assert not Endpoint.objects.exists()
-    reauthenticate(client)
+    prompt = client.get(prompt_url).content.decode()
+    assert "To add a webhook endpoint, confirm it is you." in prompt
 
-    response = client.post(urls["create"], form)
+    # The kept POST completes after the confirmation: the answer is the secret.
+    response = client.post(prompt_url, {"password": PASSWORD})
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     secret = response.context["secret"]
@@ -118,7 +121,7 @@ def test_a_bad_url_is_refused_with_the_reason_keeping_what_was_typed(
     client, org, org_staff, settings, url, message
 ):
     settings.WEBHOOK_ALLOW_LOOPBACK = False
-    signed_in(client, org_staff)
+    signed_in(client, org_staff, fresh=False)  # a mistake costs no password
     response = client.post(
         _urls(org)["create"],
         {"url": url, "events": ["case.decided"], "description": "kept"},
@@ -131,7 +134,7 @@ def test_a_bad_url_is_refused_with_the_reason_keeping_what_was_typed(
 
 
 def test_no_event_chosen_is_refused(client, org, org_staff, receiver):
-    signed_in(client, org_staff)
+    signed_in(client, org_staff, fresh=False)
     response = client.post(_urls(org)["create"], {"url": receiver.url})
     assert response.status_code == 200
     assert "Choose at least one event." in response.content.decode()
