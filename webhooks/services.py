@@ -54,9 +54,16 @@ SWEEP_BATCH = 500
 COUNTDOWN_LIMIT = 60
 
 
+# The delivery task's hard time limit (webhooks.tasks): past it, the worker
+# that claimed a delivery is gone for sure.
+TASK_TIME_LIMIT = 90
+
+
 def claim_timeout() -> timedelta:
-    """How long a SENDING claim lasts before the sweep presumes its worker dead."""
-    return timedelta(seconds=settings.WEBHOOK_TIMEOUT_SECONDS + 30)
+    """How long a SENDING claim lasts before the sweep presumes its worker
+    dead: longer than the task may run, so a slow attempt is never sent a
+    second time beside itself."""
+    return timedelta(seconds=TASK_TIME_LIMIT + 30)
 
 
 def clean_events(events: list[str]) -> list[str]:
@@ -370,17 +377,22 @@ def _record(delivery: Delivery, outcome: transport.Outcome, *, started_at: Any) 
     else:
         values["state"] = DeliveryState.DEAD
     with transaction.atomic():
-        DeliveryAttempt.objects.create(
-            delivery_id=delivery.pk,
-            number=delivery.attempts,
-            started_at=started_at,
-            status_code=outcome.status_code,
-            error=outcome.error[:200],
-            succeeded=outcome.ok,
-        )
-        Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENDING).update(
-            **values
-        )
+        # Only while this worker still holds the claim (the endpoint may have
+        # been deleted meanwhile, with its deliveries).
+        held = Delivery.objects.filter(
+            pk=delivery.pk, state=DeliveryState.SENDING
+        ).update(**values)
+        if held:
+            DeliveryAttempt.objects.create(
+                delivery_id=delivery.pk,
+                number=delivery.attempts,
+                started_at=started_at,
+                status_code=outcome.status_code,
+                error=outcome.error[:200],
+                succeeded=outcome.ok,
+            )
+    if not held:
+        return
     if not outcome.ok:
         logger.info(
             "Webhook delivery %s attempt %s failed (%s)%s",

@@ -225,3 +225,21 @@ def test_the_sweep_command_queues_what_is_due(org, endpoint_with_secret, monkeyp
     call_command("webhooks_sweep", stdout=out)
     assert queued == [delivery.pk]
     assert "Queued 1 webhook deliveries." in out.getvalue()
+
+
+def test_an_endpoint_deleted_while_its_delivery_is_sent_leaves_nothing_behind(
+    org, org_staff, endpoint_with_secret, monkeypatch
+):
+    from webhooks import transport
+
+    endpoint, _ = endpoint_with_secret
+    delivery = _one_delivery(org)
+
+    def delete_meanwhile(url, **kwargs):
+        services.endpoint_delete(endpoint=endpoint, actor=org_staff)
+        return transport.Outcome(204)
+
+    monkeypatch.setattr("webhooks.transport.post", delete_meanwhile)
+    services.delivery_attempt(delivery_id=delivery.pk)
+    assert not Delivery.objects.exists()
+    assert not DeliveryAttempt.objects.exists()
