@@ -412,3 +412,31 @@ def test_changing_the_address_and_events_keeps_the_secret_and_is_audited(
     assert encryption.decrypt(endpoint.secret) == secret
     event = AuditEvent.objects.get(action="webhook_endpoint.update")
     assert event.data == {"events": "case.issued", "url_changed": True}
+
+
+def test_the_services_refuse_unknown_events_too_many_endpoints_and_non_members(
+    org, org_staff, attorney, receiver
+):
+    from django.core.exceptions import PermissionDenied
+
+    from webhooks.errors import WebhookError
+
+    with pytest.raises(WebhookError) as unknown:
+        services.endpoint_create(
+            organization=org, actor=org_staff, url=receiver.url, events=["case.lost"]
+        )
+    assert unknown.value.code == "webhook_events_unknown"
+    with pytest.raises(PermissionDenied):
+        services.endpoint_create(
+            organization=org, actor=attorney, url=receiver.url, events=ALL_EVENTS
+        )
+    for _ in range(services.MAX_ENDPOINTS):
+        services.endpoint_create(
+            organization=org, actor=org_staff, url=receiver.url, events=ALL_EVENTS
+        )
+    with pytest.raises(WebhookError) as too_many:
+        services.endpoint_create(
+            organization=org, actor=org_staff, url=receiver.url, events=ALL_EVENTS
+        )
+    assert too_many.value.code == "webhook_too_many"
+    assert Endpoint.objects.count() == services.MAX_ENDPOINTS
