@@ -489,6 +489,8 @@ WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", 5, minimum=1)
 # accepted only for development and tests; production needs https to a
 # public address (checked again, after resolving the name, at every delivery).
 WEBHOOK_ALLOW_LOOPBACK = env.bool("WEBHOOK_ALLOW_LOOPBACK", DEBUG or TESTING)
+# Days the delivery log keeps a delivered or failed delivery (the sweep deletes older ones).
+WEBHOOK_LOG_DAYS = env.int("WEBHOOK_LOG_DAYS", 90, minimum=1)
 # How long the previous secret still signs (beside the new one) after a rotation.
 WEBHOOK_SECRET_OVERLAP_HOURS = env.int("WEBHOOK_SECRET_OVERLAP_HOURS", 24, minimum=0)
 

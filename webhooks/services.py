@@ -418,13 +418,14 @@ def _retry_later(delivery_id: int, delay: float) -> None:
 
 def deliveries_sweep() -> int:
     """Queue every due delivery (retries whose time came, deliveries whose
-    task was lost) and reclaim those a dead worker left SENDING; returns how
-    many were queued.  The claim in ``delivery_attempt`` makes a delivery
+    task was lost), reclaim those a dead worker left SENDING and forget
+    finished ones past ``WEBHOOK_LOG_DAYS``; returns how many were queued.  The claim in ``delivery_attempt`` makes a delivery
     queued twice go out once."""
     now = timezone.now()
     Delivery.objects.filter(
         state=DeliveryState.SENDING, claimed_at__lt=now - claim_timeout()
     ).update(state=DeliveryState.PENDING, next_attempt_at=now, claimed_at=None)
+    _forget_old(now)
     due = list(
         Delivery.objects.filter(
             state=DeliveryState.PENDING,
@@ -435,6 +436,21 @@ def deliveries_sweep() -> int:
         .values_list("pk", flat=True)[:SWEEP_BATCH]
     )
     return sum(enqueue(DELIVER_TASK, pk) for pk in due)
+
+
+def _forget_old(now: Any) -> int:
+    """Delete delivered and failed deliveries older than ``WEBHOOK_LOG_DAYS``
+    (a batch per sweep); returns how many."""
+    cutoff = now - timedelta(days=settings.WEBHOOK_LOG_DAYS)
+    old = list(
+        Delivery.objects.filter(
+            state__in=[DeliveryState.DELIVERED, DeliveryState.DEAD],
+            created_at__lt=cutoff,
+        ).values_list("pk", flat=True)[:SWEEP_BATCH]
+    )
+    if old:
+        Delivery.objects.filter(pk__in=old).delete()
+    return len(old)
 
 
 def delivery_replay(*, delivery: Delivery, actor: User) -> Delivery:

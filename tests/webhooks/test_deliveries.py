@@ -243,3 +243,27 @@ def test_an_endpoint_deleted_while_its_delivery_is_sent_leaves_nothing_behind(
     services.delivery_attempt(delivery_id=delivery.pk)
     assert not Delivery.objects.exists()
     assert not DeliveryAttempt.objects.exists()
+
+
+def test_the_sweep_forgets_finished_deliveries_past_the_log_days(
+    org, endpoint_with_secret, settings, monkeypatch
+):
+    monkeypatch.setattr("webhooks.services.enqueue", lambda path, pk: True)
+    settings.WEBHOOK_LOG_DAYS = 30
+    old_done, old_dead, old_waiting, recent = (_one_delivery(org) for _ in range(4))
+    long_ago = timezone.now() - timedelta(days=31)
+    Delivery.objects.filter(pk=old_done.pk).update(
+        state=DeliveryState.DELIVERED, delivered_at=long_ago, created_at=long_ago
+    )
+    Delivery.objects.filter(pk=old_dead.pk).update(
+        state=DeliveryState.DEAD, created_at=long_ago
+    )
+    Delivery.objects.filter(pk=old_waiting.pk).update(created_at=long_ago)
+    Delivery.objects.filter(pk=recent.pk).update(
+        state=DeliveryState.DELIVERED, delivered_at=timezone.now()
+    )
+    services.deliveries_sweep()
+    assert set(Delivery.objects.values_list("pk", flat=True)) == {
+        old_waiting.pk,
+        recent.pk,
+    }
