@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
+
+from django.utils.translation import gettext as _
 
 from applications.events import CaseEvent
 from webhooks.models import Delivery, DeliveryState, Endpoint
@@ -45,4 +48,23 @@ def delivery_rows(deliveries: Iterable[Delivery]) -> list[dict[str, Any]]:
             "last_response": str(delivery.last_status_code or delivery.last_error),
         }
         for delivery in deliveries
+    ]
+
+
+def state_filters(base_url: str, current: str | None) -> list[dict[str, Any]]:
+    """The log's filter links: every delivery, then one per state a reader
+    looks for (failed, waiting, delivered)."""
+    choices: list[tuple[str | None, str]] = [
+        (None, _("All")),
+        (DeliveryState.DEAD, str(DeliveryState.DEAD.label)),
+        (DeliveryState.PENDING, str(DeliveryState.PENDING.label)),
+        (DeliveryState.DELIVERED, str(DeliveryState.DELIVERED.label)),
+    ]
+    return [
+        {
+            "label": label,
+            "url": f"{base_url}?{urlencode({'state': value})}" if value else base_url,
+            "current": value == current,
+        }
+        for value, label in choices
     ]

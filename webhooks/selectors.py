@@ -64,15 +64,19 @@ def delivery_log(
     *,
     organization: Organization,
     endpoint: Endpoint | None = None,
+    state: str | None = None,
     after: tuple[datetime, int] | None = None,
-    size: int = LOG_PAGE_SIZE,
+    size: int | None = None,
 ) -> tuple[list[Delivery], str | None]:
     """One page of the organisation's deliveries, newest first (optionally
-    of one endpoint), without their bodies; and the cursor of the next page
+    of one endpoint, or in one state), without their bodies; and the cursor of the next page
     (None on the last).  One query, no OFFSET."""
+    size = size or LOG_PAGE_SIZE
     rows = Delivery.objects.filter(endpoint__organization=organization).defer("body")
     if endpoint is not None:
         rows = rows.filter(endpoint=endpoint)
+    if state is not None:
+        rows = rows.filter(state=state)
     if after is not None:
         rows = rows.filter(TupleLessThan(Tuple(F("created_at"), F("id")), after))
     page = list(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,7 +31,7 @@ from portal.lib.reauth import reauthentication_prompt
 from webhooks import presenters, rules, selectors, services
 from webhooks.errors import WebhookError
 from webhooks.forms import EndpointForm
-from webhooks.models import Endpoint
+from webhooks.models import DeliveryState, Endpoint
 
 
 def _organization(request: AuthenticatedHttpRequest, code: uuid.UUID) -> Organization:
@@ -330,15 +331,17 @@ def endpoint_delete(
 @require_GET
 def deliveries(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     organization = _organization(request, code)
+    state = request.GET.get("state")
+    if state not in DeliveryState.values:
+        state = None  # an unknown filter shows every delivery
     rows, cursor = selectors.delivery_log(
         organization=organization,
+        state=state,
         after=selectors.decode_cursor(request.GET.get("after")),
     )
-    next_url = (
-        f"{reverse('webhooks:deliveries', args=[organization.code])}?after={cursor}"
-        if cursor
-        else None
-    )
+    base = reverse("webhooks:deliveries", args=[organization.code])
+    query = {"state": state} if state else {}
+    next_url = f"{base}?{urlencode({**query, 'after': cursor})}" if cursor else None
     return render(
         request,
         "webhooks/deliveries.html",
@@ -347,6 +350,7 @@ def deliveries(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespon
             organization,
             deliveries=presenters.delivery_rows(rows),
             next_url=next_url,
+            filters=presenters.state_filters(base, state),
         ),
     )
 

@@ -440,3 +440,26 @@ def test_the_services_refuse_unknown_events_too_many_endpoints_and_non_members(
         )
     assert too_many.value.code == "webhook_too_many"
     assert Endpoint.objects.count() == services.MAX_ENDPOINTS
+
+
+def test_the_log_filters_by_state_and_pages_keep_the_filter(
+    client, org, org_staff, endpoint_with_secret, monkeypatch
+):
+    monkeypatch.setattr("webhooks.selectors.LOG_PAGE_SIZE", 1)
+    for _ in range(3):
+        ApplicationFactory(organization=org, submitted=True)
+    dead = list(Delivery.objects.order_by("id"))[:2]
+    Delivery.objects.filter(pk__in=[d.pk for d in dead]).update(
+        state=DeliveryState.DEAD
+    )
+    signed_in(client, org_staff, fresh=False)
+    url = _urls(org)["log"]
+    first = client.get(url, {"state": "dead"})
+    assert [row["delivery"].pk for row in first.context["deliveries"]] == [dead[1].pk]
+    next_url = first.context["next_url"]
+    assert "state=dead" in next_url
+    second = client.get(next_url)
+    assert [row["delivery"].pk for row in second.context["deliveries"]] == [dead[0].pk]
+    assert second.context["next_url"] is None
+    everything = client.get(url, {"state": "nonsense"})
+    assert everything.status_code == 200 and everything.context["next_url"]
