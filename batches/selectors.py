@@ -25,7 +25,9 @@ def batches_for_user(*, user: Any) -> QuerySet[Batch]:
 
 def batch_get_for_user(*, user: Any, code: uuid.UUID) -> Batch:
     """The batch ``code`` if the user serves its organisation, else 404."""
-    return get_or_404(batches_for_user(user=user), code=code)
+    return get_or_404(
+        batches_for_user(user=user).select_related("organization"), code=code
+    )
 
 
 def batch_rows(*, batch: Batch) -> QuerySet[BatchRow]:

@@ -47,6 +47,8 @@ from batches.spreadsheet import (
     template_csv,
     template_xlsx,
 )
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib import once
 from portal.lib.errors import DomainError, StaleEdit, message_for, show_error
 
@@ -143,7 +145,18 @@ def template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def batch_page(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResponse:
     batch = selectors.batch_get_for_user(user=request.user, code=code)
+    _audit_view(request, batch, "page")
     return _render_batch(request, batch)
+
+
+def _audit_view(request: AuthenticatedHttpRequest, batch: Batch, what: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.BATCH_VIEW,
+        obj=batch,
+        organization_code=batch.organization.code,
+        data={"view": what},
+    )
 
 
 def _render_batch(
@@ -292,6 +305,7 @@ def batch_problems(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRe
     """The preview's problems as CSV (line, column, value, rule); values are
     guarded so that a spreadsheet never runs them as formulas."""
     batch = selectors.batch_get_for_user(user=request.user, code=code)
+    _audit_view(request, batch, "problems_csv")
     table = [[_("Row"), _("Column"), _("Value"), _("Problem")]]
     for row in selectors.batch_rows(batch=batch).exclude(problems=[]):
         for problem in row.problems:

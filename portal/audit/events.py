@@ -91,6 +91,9 @@ class AuditAction(models.TextChoices):
     BATCH_UPLOAD = "batch.upload"
     BATCH_CONFIRM = "batch.confirm"
     BATCH_SUBMIT_ALL = "batch.submit_all"
+    # The batch page and its problems CSV can show the cells of the file
+    # (passport or card numbers among them).
+    BATCH_VIEW = "batch.view"
     # Examination and issuance
     CASE_CLAIM = "case.claim"
     CASE_ASSIGN = "case.assign"
