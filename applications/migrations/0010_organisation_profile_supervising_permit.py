@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('applications', '0009_appointment_scope'),
+        ("applications", "0009_appointment_scope"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisationprofile',
-            name='supervising_permit_number',
-            field=models.CharField(blank=True, help_text='Only for a supervising organisation (監理団体) of technical intern training: its permit number, for example 許1301000001.', max_length=11, verbose_name='supervising organisation permit number'),
+            model_name="organisationprofile",
+            name="supervising_permit_number",
+            field=models.CharField(
+                blank=True,
+                help_text="Only for a supervising organisation (監理団体) of technical intern training: its permit number, for example 許1301000001.",
+                max_length=11,
+                verbose_name="supervising organisation permit number",
+            ),
         ),
     ]
