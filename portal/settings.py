@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "batches",
     "statuscheck",
     "webhooks",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -288,6 +290,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Requests a minute per API key (the api app answers 429 with Retry-After).
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", 120, minimum=1)
 UPLOAD_MAX_FILE_BYTES = env.int("UPLOAD_MAX_FILE_MB", 10, minimum=1) * 1024 * 1024
 UPLOAD_MAX_TOTAL_BYTES = env.int("UPLOAD_MAX_TOTAL_MB", 25, minimum=1) * 1024 * 1024
 # Django refuses bodies larger than this before any view runs (a 30 MB upload

@@ -121,3 +121,7 @@ class AuditAction(models.TextChoices):
     FILE_UPLOAD = "file.upload"
     FILE_DOWNLOAD = "file.download"
     FILE_DELETE = "file.delete"
+    # API keys (the api app)
+    API_KEY_CREATE = "api_key.create"
+    API_KEY_REVOKE = "api_key.revoke"
+    API_KEY_REFUSED = "api_key.refused"
