@@ -80,7 +80,12 @@ def _rate_limit(api_key: ApiKey) -> None:
 
 
 class KeyAuth(HttpBearer):
-    """``Authorization: Bearer zk_<prefix>_<secret>``."""
+    """``Authorization: Bearer zk_<prefix>_<secret>``; with ``scope``, a key
+    without it is refused (403) before the request's input is read."""
+
+    def __init__(self, scope: Scope | None = None) -> None:
+        super().__init__()
+        self.scope = scope
 
     def __call__(self, request: HttpRequest) -> Any:
         header = request.headers.get(self.header, "")
@@ -115,4 +120,9 @@ class KeyAuth(HttpBearer):
             raise _refuse(api_key, "key_no_organisation")
         setattr(user, ORG_CACHE, ids)
         api_key_touch(api_key=api_key, now=now)
-        return Principal(api_key=api_key, user=user, organization_ids=ids)
+        found = Principal(api_key=api_key, user=user, organization_ids=ids)
+        if self.scope is not None and not found.has(self.scope):
+            raise Problem(
+                "scope_missing", f"This operation needs the “{self.scope.value}” scope."
+            )
+        return found

@@ -381,7 +381,7 @@ def answer_document_request(
     document_request_answer(
         document_request=document_request, actor=principal(request).user
     )
-    for view in list_document_requests.__wrapped__(request, case_code):  # type: ignore[attr-defined]
+    for view in list_document_requests(request, case_code):
         if view["code"] == document_request.code:
             return view
     raise Http404  # pragma: no cover

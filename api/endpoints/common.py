@@ -3,16 +3,13 @@ as ``x-required-scope``), strict input schemas, cursors."""
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any
-
-from django.http import HttpRequest
 
 from ninja import Router, Schema
 from pydantic import ConfigDict
 
-from api.auth import require_scope
+from api.auth import KeyAuth
 from api.scopes import Scope
 
 SCOPE_KEY = "x-required-scope"
@@ -40,15 +37,11 @@ def operation(
     checked for it before the view runs, and the schema says which."""
 
     def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
-        @functools.wraps(view)
-        def guarded(request: HttpRequest, *args: Any, **kw: Any) -> Any:
-            require_scope(request, scope)
-            return view(request, *args, **kw)
-
         extra = dict(kwargs.pop("openapi_extra", None) or {})
         extra[SCOPE_KEY] = scope.value
-        return router.api_operation(
-            [method.upper()], path, openapi_extra=extra, **kwargs
-        )(guarded)
+        router.api_operation(
+            [method.upper()], path, openapi_extra=extra, auth=KeyAuth(scope), **kwargs
+        )(view)
+        return view
 
     return decorator

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 
 from api import idempotency
 from api.auth import principal
+from api.codes import status_code, to_form_values
 from api.endpoints.common import Input, operation
 from api.problems import Problem, from_form, upload_problem
 from api.scopes import Scope
@@ -151,8 +152,8 @@ def draft_out(application: Application) -> dict[str, Any]:
             for c in application.companions.select_related("application_type")
         ],
         "details": {
-            "target_status": application.target_status_id,
-            "target_subcategory": application.target_subcategory_id,
+            "target_status": status_code(application.target_status),
+            "target_subcategory": status_code(application.target_subcategory),
             "requested_period": application.requested_period,
             "event_date": application.event_date,
             "activity": (application.answers or {}).get("activity", ""),
@@ -194,6 +195,7 @@ def _apply_details(
     request: HttpRequest, application: Application, details: Details, version: int
 ) -> Application:
     given = details.model_dump(exclude_unset=True)
+    to_form_values(given, "target_status", "target_subcategory")
     form = ApplicationStepForm(application=application)
     unknown = sorted(set(given) - set(form.fields))
     if unknown:

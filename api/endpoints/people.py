@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 
 from accounts.selectors import organization_get_for_user
 from api.auth import principal
+from api.codes import status_code, to_form_values
 from api.endpoints.common import Input, Page, operation
 from api.problems import Problem, from_form
 from api.scopes import Scope
@@ -20,6 +21,8 @@ from applications import selectors, services
 from applications.errors import DuplicatePerson
 from applications.forms.people import ForeignNationalForm
 from applications.models import ForeignNational
+from portal.audit.events import AuditAction
+from portal.audit.services import audit_record
 from portal.lib import keyset
 
 router = Router()
@@ -87,8 +90,8 @@ def person_out(person: ForeignNational) -> dict[str, Any]:
         "code": person.code,
         "organization": person.organization.code,
         **{name: getattr(person, name) for name in PERSON_FIELDS},
-        "current_status": person.current_status_id,
-        "current_subcategory": person.current_subcategory_id,
+        "current_status": status_code(person.current_status),
+        "current_subcategory": status_code(person.current_subcategory),
         "updated_at": person.updated_at,
     }
 
@@ -108,6 +111,7 @@ def _save(
     expected: datetime | None = None,
 ) -> ForeignNational:
     given = fields.model_dump(exclude_unset=True, exclude={"organization", "updated_at"})
+    to_form_values(given, "current_status", "current_subcategory")
     base = ForeignNationalForm.initial_from(person) if person else {}
     form = ForeignNationalForm(
         _form_data({**base, **given}), organization=organization, instance=person
@@ -132,7 +136,11 @@ def _save(
 def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str, Any]:
     """The people of the key's organisations, oldest first."""
     user = principal(request).user
-    people = selectors.foreign_nationals_for_user(user=user).order_by("pk")
+    people = (
+        selectors.foreign_nationals_for_user(user=user)
+        .select_related("current_subcategory")
+        .order_by("pk")
+    )
     if filters.organization is not None:
         people = people.filter(organization__code=filters.organization)
     decoded = keyset.decode(filters.cursor)
@@ -166,6 +174,13 @@ def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, Any
 def get_person(request: HttpRequest, person_code: uuid.UUID) -> dict[str, Any]:
     user = principal(request).user
     person = selectors.foreign_national_get_for_user(user=user, code=person_code)
+    # As on the person's page: it shows passport and card numbers.
+    audit_record(
+        actor=user,
+        action=AuditAction.FOREIGN_NATIONAL_VIEW,
+        obj=person,
+        organization_code=person.organization.code,
+    )
     return person_out(person)
 
 
