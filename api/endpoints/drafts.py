@@ -229,7 +229,10 @@ def _apply_details(
 
 
 def _apply_form(
-    request: HttpRequest, application: Application, items: dict[str, Any]
+    request: HttpRequest,
+    application: Application,
+    items: dict[str, Any],
+    version: int,
 ) -> Application:
     """Save the items given, section by section as the pages do: each
     section they touch is checked whole (``engine.clean``) and nothing is
@@ -279,12 +282,13 @@ def _apply_form(
         posted = {item.key: answers.get(item.key) for item in edition.section(key).items}
         application = services.application_form_save(
             application=application,
-            expected_version=application.version,
+            expected_version=version,
             actor=user,
             edition=edition,
             section=key,
             answers=draft_form.to_store(edition, key, posted, results[key].answers),
         )
+        version = application.version
     return application
 
 
@@ -298,9 +302,7 @@ def _apply(
         application = _apply_details(request, application, payload.details, version)
         version = application.version
     if payload.form:
-        if application.version != version:  # pragma: no cover - same transaction
-            application.refresh_from_db()
-        application = _apply_form(request, application, payload.form)
+        application = _apply_form(request, application, payload.form, version)
     return application
 
 
