@@ -166,6 +166,15 @@ def from_validation_errors(errors: list[dict[str, Any]]) -> Problem:
         if code == "unknown_field":
             message = f"Unknown field “{path}”."
         items.append({"path": path, "code": code, "message": message})
+    if any(
+        item["path"] == "Idempotency-Key" and item["code"] == "missing_field"
+        for item in items
+    ):
+        return Problem(
+            "idempotency_key_missing",
+            "Send an Idempotency-Key header (for example a UUID) with each submit.",
+            errors=items,
+        )
     codes = {item["code"] for item in items}
     top = next((code for code in _PRIORITY if code in codes), "invalid_value")
     unknown = [item["path"] for item in items if item["code"] == "unknown_field"]

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ninja import File, Form, Header, Router, Schema
+from ninja import File, Header, Router, Schema
 from ninja.files import UploadedFile
 
 from api import idempotency
@@ -427,7 +427,6 @@ def upload_document(
     draft_code: uuid.UUID,
     slot_code: str,
     file: File[UploadedFile],
-    version: Form[int | None] = None,
 ) -> tuple[int, Any]:
     """Add one file (PDF, JPEG or PNG; a photo slot: JPEG or PNG, 4:3
     upright) to a slot of the draft, with the pages' checks and caps.  A
@@ -437,7 +436,7 @@ def upload_document(
     slot = next((s for s in draft_slots(application) if s.code == slot_code), None)
     if slot is None:
         raise Problem("not_found", "The draft has no such document slot.")
-    current = version if version is not None else application.version
+    current = application.version
     upload_form = DocumentUploadForm(
         {f"{slot.code}-version": str(current)},
         {f"{slot.code}-upload": file},
@@ -500,7 +499,7 @@ def submit_draft(
     request: HttpRequest,
     draft_code: uuid.UUID,
     payload: SubmitIn | None = None,
-    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),  # noqa: B008
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),  # noqa: B008
 ) -> Any:
     """Send the draft with its companions (the check-answers page's
     ``application_submit``: every rule checked, receipt numbers given, the
