@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-
 class ApiKey(models.Model):
     """A key acting as its user for some of the user's organisations.
 
@@ -77,3 +76,6 @@ class IdempotencyRecord(models.Model):
                 fields=["api_key", "key"], name="api_idempotency_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.operation} ({self.status})"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-TOKEN_PREFIX = "zk"
+TOKEN_PREFIX = "zk"  # noqa: S105 - a fixed marker, not a secret
 
 
 def secret_digest(secret: str) -> str:

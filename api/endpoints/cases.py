@@ -310,9 +310,7 @@ def list_document_requests(
                     "number": item.sort_order,
                     "text": item.text,
                     "document_type": item.document_type,
-                    "files": [
-                        {**f, "code": str(f["code"])} for f in item.files_sent
-                    ],
+                    "files": [{**f, "code": str(f["code"])} for f in item.files_sent],
                 }
                 for item in view.items
             ],
@@ -377,7 +375,7 @@ def answer_document_request(
     request: HttpRequest, case_code: uuid.UUID
 ) -> dict[str, Any]:
     """Send the answer to the open request (once; the examination goes on)."""
-    application, document_request = _open_request(request, case_code)
+    _application, document_request = _open_request(request, case_code)
     document_request_answer(
         document_request=document_request, actor=principal(request).user
     )

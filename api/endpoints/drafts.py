@@ -279,7 +279,9 @@ def _apply_form(
     if errors:
         raise Problem("form_invalid", "The answers have problems.", errors=errors)
     for key in sections:
-        posted = {item.key: answers.get(item.key) for item in edition.section(key).items}
+        posted = {
+            item.key: answers.get(item.key) for item in edition.section(key).items
+        }
         application = services.application_form_save(
             application=application,
             expected_version=version,
@@ -499,7 +501,7 @@ def submit_draft(
     request: HttpRequest,
     draft_code: uuid.UUID,
     payload: SubmitIn | None = None,
-    idempotency_key: str = Header(..., alias="Idempotency-Key"),  # noqa: B008
+    idempotency_key: str = Header(..., alias="Idempotency-Key"),
 ) -> Any:
     """Send the draft with its companions (the check-answers page's
     ``application_submit``: every rule checked, receipt numbers given, the

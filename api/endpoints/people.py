@@ -110,7 +110,9 @@ def _save(
     person: ForeignNational | None,
     expected: datetime | None = None,
 ) -> ForeignNational:
-    given = fields.model_dump(exclude_unset=True, exclude={"organization", "updated_at"})
+    given = fields.model_dump(
+        exclude_unset=True, exclude={"organization", "updated_at"}
+    )
     to_form_values(given, "current_status", "current_subcategory")
     base = ForeignNationalForm.initial_from(person) if person else {}
     form = ForeignNationalForm(
@@ -158,9 +160,7 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str,
     }
 
 
-@operation(
-    router, "post", "", scope=Scope.WRITE_DRAFTS, response={201: PersonOut}
-)
+@operation(router, "post", "", scope=Scope.WRITE_DRAFTS, response={201: PersonOut})
 def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, Any]:
     """Add a person to one of the key's organisations (the people page's
     checks: a duplicate passport is refused at ``passport_number``)."""

@@ -48,9 +48,9 @@ class ApiKeyForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
         field = self.fields["organizations"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = organizations
-        field.label_from_instance = lambda org: org.name_ja  # type: ignore[method-assign]
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            field.queryset = organizations
+            field.label_from_instance = lambda org: org.name_ja  # type: ignore[method-assign,assignment]
 
     def clean_expires_on(self) -> date:
         value: date = self.cleaned_data["expires_on"]

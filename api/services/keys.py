@@ -7,7 +7,6 @@ import secrets
 from collections.abc import Collection
 from datetime import date, datetime, time, timedelta
 
-
 from django.db import transaction
 from django.utils import timezone
 

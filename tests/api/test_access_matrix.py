@@ -89,7 +89,9 @@ def test_operation_by_scope_and_organisation(
     if params - {"slot_code", "item_number"}:
         other_path = path.format(
             **{
-                name: other[name] if name not in ("slot_code", "item_number") else own[name]
+                name: other[name]
+                if name not in ("slot_code", "item_number")
+                else own[name]
                 for name in params
             }
         )

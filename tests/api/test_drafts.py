@@ -155,7 +155,9 @@ def test_a_hostile_upload_has_its_own_code(api, org, org_staff):
     )
     assert response.status_code == 422, response.content
     assert response.json()["code"] == "upload_hostile"
-    ok = api.upload(f"/api/v1/drafts/{draft.code}/documents/passport", "p.pdf", pdf_bytes())
+    ok = api.upload(
+        f"/api/v1/drafts/{draft.code}/documents/passport", "p.pdf", pdf_bytes()
+    )
     assert ok.status_code == 201, ok.content
 
 
@@ -189,7 +191,9 @@ def test_submit_is_idempotent(api, org, org_staff):
     assert other.json()["code"] == "idempotency_key_reused"
 
 
-def test_submit_needs_an_idempotency_key_and_the_submit_scope(org, org_staff, reference_data):
+def test_submit_needs_an_idempotency_key_and_the_submit_scope(
+    org, org_staff, reference_data
+):
     draft = ApplicationFactory(organization=org, created_by=org_staff, documents=True)
     path = f"/api/v1/drafts/{draft.code}/submit"
     api = ApiClient(make_key(org_staff, [org]))

@@ -12,7 +12,6 @@ from django.core.wsgi import get_wsgi_application
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, settings
-
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.v1 import api
@@ -39,7 +38,12 @@ def _keep_test_connection() -> Any:
 
 @pytest.fixture
 def token(
-    _keep_test_connection: None,reference_data: None, org: Any, org_staff: Any, settings: Any) -> str:
+    _keep_test_connection: None,
+    reference_data: None,
+    org: Any,
+    org_staff: Any,
+    settings: Any,
+) -> str:
     settings.API_RATE_LIMIT = 100_000
     # Something to find: a case of the organisation.
     ApplicationFactory(
