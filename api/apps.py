@@ -10,3 +10,7 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from api import messages  # noqa: F401 - registers the codes
+        from api.panels import api_panel
+        from portal.lib.dashboard import register_panel
+
+        register_panel(40, api_panel)
