@@ -29,6 +29,7 @@ from applications.application_forms.schema import FormEdition
 from applications.errors import NotDraft, NotEligible
 from applications.forms.filing import (
     ApplicationStepForm,
+    CompanionsForm,
     DocumentUploadForm,
     TypeChoiceForm,
 )
@@ -55,16 +56,31 @@ class Details(Input):
     activity: str | None = None
 
 
+class CompanionDetails(Input):
+    """The companions' own answers, as on the companions page: a re-entry
+    permit's ``reentry_variant`` (single/multiple) and ``reentry_until``;
+    permission for other activity's ``other_activity_kind``
+    (comprehensive/individual) and ``other_activity_details``."""
+
+    reentry_variant: str | None = None
+    reentry_until: date | None = None
+    other_activity_kind: str | None = None
+    other_activity_details: str | None = None
+
+
 class DraftCreate(Input):
     foreign_national: uuid.UUID
     application_type: str
     companions: list[str] = []
+    companion_details: CompanionDetails | None = None
     details: Details | None = None
     form: dict[str, Any] | None = None
 
 
 class DraftUpdate(Input):
     version: int | None = None
+    companions: list[str] | None = None
+    companion_details: CompanionDetails | None = None
     details: Details | None = None
     form: dict[str, Any] | None = None
 
@@ -93,6 +109,7 @@ class DraftOut(Schema):
     foreign_national: uuid.UUID
     application_type: str
     companions: list[str]
+    companion_details: dict[str, Any]
     details: dict[str, Any]
     form_edition: str | None
     form: dict[str, Any]
@@ -136,6 +153,20 @@ def _draft(request: HttpRequest, code: uuid.UUID, *, write: bool) -> Application
     return application
 
 
+def _companion_details(application: Application) -> dict[str, Any]:
+    initial = CompanionsForm(application=application).initial
+    return {
+        name: initial.get(name)
+        for name in (
+            "reentry_variant",
+            "reentry_until",
+            "other_activity_kind",
+            "other_activity_details",
+        )
+        if initial.get(name) not in (None, "")
+    }
+
+
 def draft_out(application: Application) -> dict[str, Any]:
     edition = draft_form.draft_edition(application)
     slots = draft_slots(application)
@@ -151,6 +182,7 @@ def draft_out(application: Application) -> dict[str, Any]:
             c.application_type.code
             for c in application.companions.select_related("application_type")
         ],
+        "companion_details": _companion_details(application),
         "details": {
             "target_status": status_code(application.target_status),
             "target_subcategory": status_code(application.target_subcategory),
@@ -294,12 +326,50 @@ def _apply_form(
     return application
 
 
+def _apply_companions(
+    request: HttpRequest,
+    application: Application,
+    chosen: list[str] | None,
+    details: CompanionDetails | None,
+    version: int,
+) -> Application:
+    """The companions page's form and service: the companions chosen (all of
+    them; none removes them) with their answers."""
+    form = CompanionsForm(application=application)
+    given = details.model_dump(exclude_unset=True) if details else {}
+    values: dict[str, Any] = {**form.initial, **given}
+    if chosen is not None:
+        values["companions"] = chosen
+    data: dict[str, Any] = {
+        name: value.isoformat() if isinstance(value, date) else str(value or "")
+        for name, value in values.items()
+        if name != "companions"
+    }
+    data["companions"] = list(values.get("companions") or [])
+    data["version"] = str(version)
+    bound = CompanionsForm(data, application=application)
+    if not bound.is_valid():
+        raise from_form(bound, prefix="companion_details")
+    return services.application_companions_set(
+        application=application,
+        wanted=bound.wanted(),
+        expected_version=version,
+        actor=principal(request).user,
+    )
+
+
 def _apply(
     request: HttpRequest,
     application: Application,
     payload: DraftCreate | DraftUpdate,
     version: int,
 ) -> Application:
+    chosen = payload.companions if isinstance(payload, DraftUpdate) else None
+    if chosen is not None or payload.companion_details is not None:
+        application = _apply_companions(
+            request, application, chosen, payload.companion_details, version
+        )
+        version = application.version
     if payload.details is not None:
         application = _apply_details(request, application, payload.details, version)
         version = application.version

@@ -6,6 +6,7 @@ leaves the same audit record and notification as the page."""
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from django.test import Client
 from django.utils import timezone
@@ -237,3 +238,27 @@ def test_api_submit_leaves_the_same_audit_and_notifications_as_the_page(
     api_audit, api_notes = _effects(by_api)
     assert api_audit == page_audit
     assert api_notes == page_notes and api_notes
+
+
+def test_companions_and_their_answers_through_the_companions_form(api, org, org_staff):
+    draft = ApplicationFactory(organization=org, created_by=org_staff, companions=())
+    path = f"/api/v1/drafts/{draft.code}"
+    missing = api.patch(path, {"companions": ["reentry"]})
+    assert missing.status_code == 422
+    paths = {e["path"] for e in missing.json()["errors"]}
+    assert "companion_details.reentry_variant" in paths
+    until = (timezone.localdate() + timedelta(days=40)).isoformat()
+    response = api.patch(
+        path,
+        {
+            "companions": ["reentry"],
+            "companion_details": {"reentry_variant": "single", "reentry_until": until},
+        },
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["companion_details"] == {
+        "reentry_variant": "single",
+        "reentry_until": until,
+    }
+    removed = api.patch(path, {"companions": []})
+    assert removed.json()["companions"] == []
