@@ -297,26 +297,27 @@ def list_document_requests(
             obj=views[0].request,
             organization_code=application.organization.code,
         )
-    return [
-        {
-            "code": view.request.code,
-            "state": view.request.state,
-            "due_date": view.request.due_date,
-            "message": view.request.message,
-            "created_at": view.request.created_at,
-            "answered_at": view.request.answered_at,
-            "items": [
-                {
-                    "number": item.sort_order,
-                    "text": item.text,
-                    "document_type": item.document_type,
-                    "files": [{**f, "code": str(f["code"])} for f in item.files_sent],
-                }
-                for item in view.items
-            ],
-        }
-        for view in views
-    ]
+    return [_request_out(view) for view in views]
+
+
+def _request_out(view: Any) -> dict[str, Any]:
+    return {
+        "code": view.request.code,
+        "state": view.request.state,
+        "due_date": view.request.due_date,
+        "message": view.request.message,
+        "created_at": view.request.created_at,
+        "answered_at": view.request.answered_at,
+        "items": [
+            {
+                "number": item.sort_order,
+                "text": item.text,
+                "document_type": item.document_type,
+                "files": [{**f, "code": str(f["code"])} for f in item.files_sent],
+            }
+            for item in view.items
+        ],
+    }
 
 
 def _open_request(
@@ -375,11 +376,11 @@ def answer_document_request(
     request: HttpRequest, case_code: uuid.UUID
 ) -> dict[str, Any]:
     """Send the answer to the open request (once; the examination goes on)."""
-    _application, document_request = _open_request(request, case_code)
+    application, document_request = _open_request(request, case_code)
     document_request_answer(
         document_request=document_request, actor=principal(request).user
     )
-    for view in list_document_requests(request, case_code):
-        if view["code"] == document_request.code:
-            return view
+    for view in review_selectors.document_requests_for_case(application=application):
+        if view.request.pk == document_request.pk:
+            return _request_out(view)
     raise Http404  # pragma: no cover
