@@ -14,6 +14,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 
+from ninja import Status
+
 from api.models import ApiKey, IdempotencyRecord
 from api.problems import Problem
 
@@ -46,7 +48,7 @@ def once(
     key: str | None,
     operation: str,
     run: Callable[[], tuple[int, dict[str, Any]]],
-) -> HttpResponse | tuple[int, dict[str, Any]]:
+) -> HttpResponse | Status:
     if not key:
         raise Problem(
             "idempotency_key_missing",
@@ -98,4 +100,4 @@ def once(
         record.delete()
         raise
     IdempotencyRecord.objects.filter(pk=record.pk).update(status=status, body=body)
-    return status, body
+    return Status(status, body)

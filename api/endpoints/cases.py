@@ -12,9 +12,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from accounts.models import Organization
 from api.auth import principal
 from api.endpoints.common import Page, operation
 from api.problems import Problem, upload_problem
@@ -22,7 +23,7 @@ from api.scopes import Scope
 from applications import selectors
 from applications.forms.cases import MIN_SEARCH_LENGTH, normalize_search
 from applications.models import Application, GeneratedDocument
-from applications.workflow import Status
+from applications.workflow import Status as CaseStatus
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib import keyset
@@ -86,7 +87,7 @@ class EventOut(Schema):
 class CaseFilters(Schema):
     organization: uuid.UUID | None = None
     application_type: str | None = None
-    status: list[Status] | None = None
+    status: list[CaseStatus] | None = None
     q: str | None = None
     cursor: str | None = None
     limit: int = 50
@@ -188,16 +189,15 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> dict[str, A
     user = principal(request).user
     organization_id = None
     if filters.organization is not None:
-        found = [
-            pk
-            for pk, code in selectors.organizations_for_user(user=user)
-            .filter(pk__in=principal(request).organization_ids)
-            .values_list("pk", "code")
-            if code == filters.organization
-        ]
-        if not found:
+        organization_id = (
+            Organization.objects.filter(
+                pk__in=principal(request).organization_ids, code=filters.organization
+            )
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if organization_id is None:
             raise Http404
-        organization_id = found[0]
     text = normalize_search(filters.q or "")
     if text and len(text) < MIN_SEARCH_LENGTH:
         raise Problem(
@@ -343,7 +343,7 @@ def upload_requested_document(
     case_code: uuid.UUID,
     item_number: int,
     file: File[UploadedFile],
-) -> tuple[int, Any]:
+) -> Status:
     """Add a file (PDF, JPEG or PNG) for one item of the open request; it
     goes to the office with the answer."""
     _application, document_request = _open_request(request, case_code)
@@ -360,9 +360,13 @@ def upload_requested_document(
         )
     except ValidationError as exc:
         raise upload_problem(exc) from None
-    return 201, [
-        {"code": str(s.code), "name": s.original_name, "size": s.size} for s in stored
-    ]
+    return Status(
+        201,
+        [
+            {"code": str(s.code), "name": s.original_name, "size": s.size}
+            for s in stored
+        ],
+    )
 
 
 @operation(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from ninja import File, Header, Router, Schema
+from ninja import File, Header, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from api import idempotency
@@ -35,7 +35,7 @@ from applications.forms.filing import (
 )
 from applications.models import Application
 from applications.presenters import draft_slots
-from applications.workflow import Status
+from applications.workflow import Status as CaseStatus
 
 router = Router()
 
@@ -148,7 +148,7 @@ def _draft(request: HttpRequest, code: uuid.UUID, *, write: bool) -> Application
     application = selectors.application_get_for_user(
         user=user, code=code, for_write=write
     )
-    if application.status != Status.DRAFT:
+    if application.status != CaseStatus.DRAFT:
         raise NotDraft
     return application
 
@@ -390,7 +390,7 @@ def list_drafts(request: HttpRequest) -> list[dict[str, Any]]:
 
 
 @operation(router, "post", "", scope=Scope.WRITE_DRAFTS, response={201: DraftOut})
-def create_draft(request: HttpRequest, payload: DraftCreate) -> tuple[int, Any]:
+def create_draft(request: HttpRequest, payload: DraftCreate) -> Status:
     """Start a draft for a person of one of the key's organisations, with
     its companions (``reentry``, ``other_activity``), optionally with the
     details and form items (``form``: item key → answer, as in the form's
@@ -431,7 +431,7 @@ def create_draft(request: HttpRequest, payload: DraftCreate) -> tuple[int, Any]:
             actor=user,
         )
         application = _apply(request, application, payload, application.version)
-    return 201, draft_out(_draft(request, application.code, write=False))
+    return Status(201, draft_out(_draft(request, application.code, write=False)))
 
 
 @operation(router, "get", "/{draft_code}", scope=Scope.READ_CASES, response=DraftOut)
@@ -499,7 +499,7 @@ def upload_document(
     draft_code: uuid.UUID,
     slot_code: str,
     file: File[UploadedFile],
-) -> tuple[int, Any]:
+) -> Status:
     """Add one file (PDF, JPEG or PNG; a photo slot: JPEG or PNG, 4:3
     upright) to a slot of the draft, with the pages' checks and caps.  A
     file too large answers 413; a hostile one (executable, script, archive,
@@ -527,16 +527,19 @@ def upload_document(
         expected_version=current,
         actor=principal(request).user,
     )
-    return 201, [
-        {
-            "file": document.file.code,
-            "slot": slot.code,
-            "name": document.file.original_name,
-            "size": document.file.size,
-            "content_type": document.file.content_type,
-        }
-        for document in added
-    ]
+    return Status(
+        201,
+        [
+            {
+                "file": document.file.code,
+                "slot": slot.code,
+                "name": document.file.original_name,
+                "size": document.file.size,
+                "content_type": document.file.content_type,
+            }
+            for document in added
+        ],
+    )
 
 
 def _submitted(application: Application) -> dict[str, Any]:
@@ -585,7 +588,7 @@ def submit_draft(
         application = selectors.application_get_for_user(
             user=user, code=draft_code, for_write=True
         )
-        if application.status != Status.DRAFT:
+        if application.status != CaseStatus.DRAFT:
             raise NotDraft
         try:
             submitted = services.application_submit(

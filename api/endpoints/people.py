@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from accounts.selectors import organization_get_for_user
 from api.auth import principal
@@ -161,13 +161,13 @@ def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> dict[str,
 
 
 @operation(router, "post", "", scope=Scope.WRITE_DRAFTS, response={201: PersonOut})
-def create_person(request: HttpRequest, payload: PersonCreate) -> tuple[int, Any]:
+def create_person(request: HttpRequest, payload: PersonCreate) -> Status:
     """Add a person to one of the key's organisations (the people page's
     checks: a duplicate passport is refused at ``passport_number``)."""
     user = principal(request).user
     organization = organization_get_for_user(user=user, code=payload.organization)
     person = _save(request, organization, payload, None)
-    return 201, person_out(person)
+    return Status(201, person_out(person))
 
 
 @operation(router, "get", "/{person_code}", scope=Scope.READ_CASES, response=PersonOut)
