@@ -98,3 +98,28 @@ def test_operation_by_scope_and_organisation(
         stranger = call(only, method, other_path, operation)
         assert stranger.status_code == 404, stranger.content
         assert stranger["Content-Type"] == "application/problem+json"
+
+
+def test_lists_show_only_the_keys_organisations(worlds, org_staff, org):
+    own, other = worlds
+    only = ApiClient(make_key(org_staff, [org], [Scope.READ_CASES]))
+    people = {p["code"] for p in only.get("/api/v1/people").json()["items"]}
+    drafts = {d["code"] for d in only.get("/api/v1/drafts").json()}
+    cases = {c["code"] for c in only.get("/api/v1/cases").json()["items"]}
+    assert own["person_code"] in people and other["person_code"] not in people
+    assert own["draft_code"] in drafts and other["draft_code"] not in drafts
+    assert own["case_code"] in cases and other["case_code"] not in cases
+
+
+def test_a_key_serves_only_the_organisations_chosen(reference_data, org, other_org):
+    from tests.factories import appoint, appointee
+
+    attorney = appointee(org)
+    appoint(attorney, other_org)
+    theirs = ForeignNationalFactory(organization=other_org)
+    mine = ForeignNationalFactory(organization=org)
+    key = ApiClient(make_key(attorney, [org]))
+    assert key.get(f"/api/v1/people/{mine.code}").status_code == 200
+    assert key.get(f"/api/v1/people/{theirs.code}").status_code == 404
+    both = ApiClient(make_key(attorney, [org, other_org]))
+    assert both.get(f"/api/v1/people/{theirs.code}").status_code == 200
