@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from api.scopes import Scope
 
 
 class ApiKey(models.Model):
@@ -51,6 +53,17 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
+
+    @property
+    def last_valid_day(self) -> date:
+        """The last day (Tokyo) the key works: it expires at the start of the
+        next one."""
+        return timezone.localdate(self.expires_at - timedelta(microseconds=1))
+
+    @property
+    def scope_labels(self) -> list[str]:
+        labels = dict(Scope.choices)
+        return [str(labels.get(scope, scope)) for scope in self.scopes]
 
     def is_usable(self, now: datetime | None = None) -> bool:
         now = now or timezone.now()

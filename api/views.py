@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -35,7 +36,13 @@ def key_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "api/keys.html",
         {
-            "keys": list(selectors.api_keys_of_user(user=request.user)),
+            "rows": [
+                {
+                    "key": key,
+                    "revoke_url": reverse("api:key_revoke", args=[key.code]),
+                }
+                for key in selectors.api_keys_of_user(user=request.user)
+            ],
             "may_create": rules.may_create_key(request.user),
             "organizations": list(
                 organizations_for_user(user=request.user).order_by("name_ja", "pk")
@@ -101,7 +108,14 @@ def organization_keys(
         {
             "organization": org,
             "rows": [
-                {"key": key, "may_revoke": rules.may_revoke(request.user, key)}
+                {
+                    "key": key,
+                    "revoke_url": reverse(
+                        "api:organization_key_revoke", args=[org.code, key.code]
+                    )
+                    if rules.may_revoke(request.user, key)
+                    else "",
+                }
                 for key in keys
             ],
         },
