@@ -67,7 +67,7 @@ def test_examination_pages_pass_axe(
             language(page, code)
             axe(page, f"queue-{code}")
             page.fill("input[name=q]", "ab")
-            submit(page, "main form.panel")
+            submit(page, "main form.filter-bar .filter-bar__line")
             axe(page, f"queue-errors-{code}")
             page.goto(f"{base}/office/cases/{waiting.code}/")
             axe(page, f"case-{code}")
