@@ -258,19 +258,31 @@ def rule_not_last_day(f: Filing) -> Failure | None:
     return None
 
 
-def rule_extension_window(f: Filing) -> Failure | None:
-    if f.application_type != EXTENSION or f.expiry is None or not f.current_period:
+def extension_window_opens(*, expiry: date, current_period: str | None) -> date | None:
+    """The first day an extension may be filed: 3 months before ``expiry``
+    for a fixed period of stay of 6 months or more.  None when no window is
+    published for the period (shorter periods, domain-facts §2.2) or the
+    period is not known or not fixed."""
+    if not current_period:
         return None
     try:
-        period = parse_period(f.current_period)
+        period = parse_period(current_period)
     except ValueError:
         return None
     months = period.years * 12 + period.months
+    if period.is_fixed_length and months >= 6:
+        return expiry - relativedelta(months=EXTENSION_WINDOW_MONTHS)
+    return None
+
+
+def rule_extension_window(f: Filing) -> Failure | None:
+    if f.application_type != EXTENSION or f.expiry is None:
+        return None
     # The 3-month window is the published rule for periods of 6 months or more;
     # shorter periods have no published window (domain-facts §2.2), so none is
     # enforced for them.
-    if period.is_fixed_length and months >= 6:
-        opens = f.expiry - relativedelta(months=EXTENSION_WINDOW_MONTHS)
+    opens = extension_window_opens(expiry=f.expiry, current_period=f.current_period)
+    if opens is not None:
         if f.today < opens:
             return Failure(
                 "extension_window",

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "batches",
     "statuscheck",
     "webhooks",
+    "desk",
     "ninja",
     "api",
 ]
@@ -247,6 +248,12 @@ CELERY_BEAT_SCHEDULE = {
     "approval-expiry-reminders": {
         "task": "accounts.tasks.send_expiry_reminders",
         "schedule": crontab(hour=6, minute=0),
+    },
+    # The compliance calendar's weekly digest (once per ISO week per user:
+    # a rerun sends nothing twice).
+    "weekly-digests": {
+        "task": "desk.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
     },
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("batches/", include("batches.urls")),
     path("", include("statuscheck.urls")),
     path("", include("webhooks.urls")),
+    path("desk/", include("desk.urls")),
     path("api/v1/", include("api.urls_v1")),
     path("", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -117,6 +117,10 @@ class AuditAction(models.TextChoices):
     WEBHOOK_ENDPOINT_DELETE = "webhook_endpoint.delete"
     WEBHOOK_SECRET_ROTATE = "webhook_endpoint.rotate_secret"  # noqa: S105 - an action name
     WEBHOOK_DELIVERY_REPLAY = "webhook_delivery.replay"
+    # The organisation's desk (compliance calendar)
+    CALENDAR_FEED_CREATE = "calendar_feed.create"
+    CALENDAR_FEED_REVOKE = "calendar_feed.revoke"
+    DESK_PREFERENCE_CHANGE = "desk.preference_change"
     # Files
     FILE_UPLOAD = "file.upload"
     FILE_DOWNLOAD = "file.download"

@@ -40,3 +40,4 @@ class NotificationKind(models.TextChoices):
     PAYMENT_RECEIVED = "payment_received"
     CARD_ISSUED = "card_issued"
     CARD_DISPATCHED = "card_dispatched"
+    WEEKLY_DIGEST = "weekly_digest"
