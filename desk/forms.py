@@ -1,4 +1,6 @@
-"""The desk's forms: the calendar's filters (GET) and the settings."""
+"""The desk's forms: the calendar's filters (GET) and the settings.  The
+client filter is the applications app's (the drafts and the dashboard use
+the same one)."""
 
 from __future__ import annotations
 
@@ -8,42 +10,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organization
+from applications.forms.cases import ClientFilterForm, organization_label
 from applications.forms.fields import choice_field
 from desk import calendar
 from desk.selectors import Kind
-
-
-def organization_label(organization: Organization, language: str) -> str:
-    if language == "en" and organization.name_en:
-        return organization.name_en
-    return organization.name_ja
-
-
-class ClientFilterForm(forms.Form):
-    """Which client (organisation) a page shows: the dashboard's filter.
-    An unknown value is an error on the page, never someone else's data."""
-
-    organization = forms.ChoiceField(label=_("Client"), required=False)
-
-    def __init__(
-        self,
-        *args: Any,
-        organizations: list[Organization],
-        language: str,
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.organizations = {str(o.code): o for o in organizations}
-        choice_field(self, "organization").choices = [
-            ("", _("All your organisations")),
-            *((str(o.code), organization_label(o, language)) for o in organizations),
-        ]
-
-    def chosen(self) -> Organization | None:
-        if not self.is_bound or not self.is_valid():
-            return None
-        return self.organizations.get(self.cleaned_data.get("organization") or "")
 
 
 class CalendarFilterForm(ClientFilterForm):
@@ -61,7 +31,6 @@ class CalendarFilterForm(ClientFilterForm):
 
     def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].label = _("Organisation")
         choice_field(self, "kind").choices = [("", _("All kinds")), *Kind.CHOICES]
         months = []
         # Overdue items belong to past months: offer the last two as well.
@@ -92,3 +61,11 @@ class DigestPreferenceForm(forms.Form):
         ),
         required=False,
     )
+
+
+__all__ = [
+    "CalendarFilterForm",
+    "ClientFilterForm",
+    "DigestPreferenceForm",
+    "organization_label",
+]

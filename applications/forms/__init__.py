@@ -4,7 +4,7 @@ case list's filters and withdrawal) and the shared ``fields``."""
 
 from __future__ import annotations
 
-from applications.forms.cases import CaseFilterForm, WithdrawForm
+from applications.forms.cases import CaseFilterForm, ClientFilterForm, WithdrawForm
 from applications.forms.fields import Catalogue, DateInputField, localized_name
 from applications.forms.filing import (
     ApplicationStepForm,
@@ -23,6 +23,7 @@ from applications.forms.people import ForeignNationalForm
 __all__ = [
     "ApplicationStepForm",
     "CaseFilterForm",
+    "ClientFilterForm",
     "Catalogue",
     "CompanionsForm",
     "DateInputField",

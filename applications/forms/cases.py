@@ -32,6 +32,41 @@ def normalize_search(value: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", value)).strip().upper()
 
 
+def organization_label(organization: Organization, language: str) -> str:
+    if language == "en" and organization.name_en:
+        return organization.name_en
+    return organization.name_ja
+
+
+class ClientFilterForm(forms.Form):
+    """Which client (organisation) a list shows, for users who serve several
+    (GET ``organization``, the case list's parameter): the drafts, the
+    dashboard, the compliance calendar.  An organisation the user does not
+    serve is an error on the page, never someone else's data."""
+
+    organization = forms.ChoiceField(label=_("Organisation"), required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        organizations: list[Organization],
+        language: str,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.organizations = {str(o.code): o for o in organizations}
+        choice_field(self, "organization").choices = [
+            ("", _("All your organisations")),
+            *((str(o.code), organization_label(o, language)) for o in organizations),
+        ]
+
+    def chosen(self) -> Organization | None:
+        """The organisation chosen, or None (all, or an invalid choice)."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.organizations.get(self.cleaned_data.get("organization") or "")
+
+
 class CaseFilterForm(forms.Form):
     """The case list's filters (GET).  Unknown values are errors shown on the
     page, never a crash; an invalid form lists nothing rather than everything."""

@@ -31,6 +31,7 @@ from accounts.permissions import can_file
 from applications import draft_form, eligibility, rules, selectors, services
 from applications.errors import DuplicatePerson, NotDraft
 from applications.forms import (
+    ClientFilterForm,
     ApplicationStepForm,
     Catalogue,
     CompanionsForm,
@@ -61,22 +62,37 @@ from applications.views.draft_pages import (
     submitted_redirect,
 )
 from portal.lib.errors import StaleEdit, show_error
+from portal.lib.i18n import page_language
 
 
 @login_required
 @never_cache
 @require_GET
 def drafts(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The drafts of the user's organisations, whoever started them."""
+    """The drafts of the user's organisations, whoever started them; a user
+    who serves several can show one client's (``?organization=<code>``)."""
+    organizations = selectors.case_list_organizations(user=request.user)
+    form = ClientFilterForm(
+        request.GET if "organization" in request.GET else None,
+        organizations=organizations,
+        language=page_language(),
+    )
+    client = form.chosen()
+    drafts_qs = selectors.drafts_for_user(user=request.user)
+    if client is not None:
+        drafts_qs = drafts_qs.filter(organization_id=client.pk)
     items = list(
-        selectors.drafts_for_user(user=request.user).select_related(
-            "foreign_national", "organization", "created_by"
-        )[:200]
+        drafts_qs.select_related("foreign_national", "organization", "created_by")[
+            :200
+        ]
     )
     return render(
         request,
         "applications/filing/drafts.html",
         {
+            "form": form,
+            "several_organizations": len(organizations) > 1,
+            "client": client,
             "drafts": items,
             "can_write": can_file(request.user),
             "deletable": {
