@@ -282,17 +282,16 @@ def rule_extension_window(f: Filing) -> Failure | None:
     # shorter periods have no published window (domain-facts §2.2), so none is
     # enforced for them.
     opens = extension_window_opens(expiry=f.expiry, current_period=f.current_period)
-    if opens is not None:
-        if f.today < opens:
-            return Failure(
-                "extension_window",
-                _(
-                    "An extension can be filed from 3 months before the period of stay "
-                    "ends. You can file it from %(date)s."
-                )
-                % {"date": opens.isoformat()},
-                "expiry",
+    if opens is not None and f.today < opens:
+        return Failure(
+            "extension_window",
+            _(
+                "An extension can be filed from 3 months before the period of stay "
+                "ends. You can file it from %(date)s."
             )
+            % {"date": opens.isoformat()},
+            "expiry",
+        )
     return None
 
 

@@ -69,7 +69,12 @@ def feed(
     for item in items:
         organization = presenters.organization_label(item.organization, language)
         summary = f"{presenters.title(item)} — {organization}"
-        event = _event(item, day=item.due, summary=summary, suffix="due", now=now,
+        event = _event(
+            item,
+            day=item.due,
+            summary=summary,
+            suffix="due",
+            now=now,
             organization=organization,
         )
         event.add("url", link)

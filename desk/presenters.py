@@ -18,9 +18,9 @@ KIND_LABELS = dict(Kind.CHOICES)
 
 def days_text(days_left: int) -> str:
     if days_left < 0:
-        return ngettext(
-            "%(days)s day overdue", "%(days)s days overdue", -days_left
-        ) % {"days": -days_left}
+        return ngettext("%(days)s day overdue", "%(days)s days overdue", -days_left) % {
+            "days": -days_left
+        }
     if days_left == 0:
         return _("Today")
     return ngettext("%(days)s day left", "%(days)s days left", days_left) % {
@@ -54,9 +54,7 @@ def title(item: CalendarItem) -> str:
     if item.kind == Kind.PERIODIC_REPORT:
         return _("File the periodic report")
     if item.kind == Kind.APPROVAL:
-        return _("Approval to use the portal ends: %(user)s") % {
-            "user": item.user_name
-        }
+        return _("Approval to use the portal ends: %(user)s") % {"user": item.user_name}
     return _("Appointment ends: %(user)s") % {"user": item.user_name}
 
 
@@ -125,9 +123,7 @@ def action(item: CalendarItem, *, may_file: bool) -> dict[str, Any] | None:
                 }
             return {
                 "label": _("Extension sent: see the case"),
-                "href": reverse(
-                    "applications:case", args=[item.extension_in_progress]
-                ),
+                "href": reverse("applications:case", args=[item.extension_in_progress]),
             }
         if may_file and item.extension is not None and item.extension.window_open:
             return {"label": _("Start the extension"), "start": item.person_code}

@@ -134,7 +134,8 @@ def _extension_items(
     )
     items = []
     for person in people:
-        assert person.period_expiry is not None  # filtered above
+        if person.period_expiry is None:  # filtered out above; for the type checker
+            continue
         dates = calendar.extension_dates(
             expiry=person.period_expiry,
             current_period=person.current_period,
@@ -393,4 +394,3 @@ def digest_recipients() -> Any:
         .exclude(pk__in=opted_out)
         .order_by("pk")
     )
-

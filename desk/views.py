@@ -151,8 +151,10 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def start_extension(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResponse:
-    """"Start the extension" on a calendar row: one extension draft for the
+def start_extension(
+    request: AuthenticatedHttpRequest, person: uuid.UUID
+) -> HttpResponse:
+    """ "Start the extension" on a calendar row: one extension draft for the
     person (a double click lands on the same draft), then its first page."""
     foreign_national = foreign_national_get_for_user(user=request.user, code=person)
     rules.ensure_can_file_for(request.user, foreign_national.organization_id)
@@ -164,11 +166,15 @@ def start_extension(request: AuthenticatedHttpRequest, person: uuid.UUID) -> Htt
             messages.error(request, str(refusal.message))
         return redirect("desk:calendar")
     application = services.extension_start(
-        person=foreign_national, actor=request.user, start_token=once.token_from(request)
+        person=foreign_national,
+        actor=request.user,
+        start_token=once.token_from(request),
     )
     messages.success(
         request,
-        _("Your extension draft is saved. Answer each section, then check and send it."),
+        _(
+            "Your extension draft is saved. Answer each section, then check and send it."
+        ),
     )
     return redirect("applications:draft", application.code)
 

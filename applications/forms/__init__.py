@@ -23,8 +23,8 @@ from applications.forms.people import ForeignNationalForm
 __all__ = [
     "ApplicationStepForm",
     "CaseFilterForm",
-    "ClientFilterForm",
     "Catalogue",
+    "ClientFilterForm",
     "CompanionsForm",
     "DateInputField",
     "DeleteDraftForm",

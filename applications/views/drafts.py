@@ -31,9 +31,9 @@ from accounts.permissions import can_file
 from applications import draft_form, eligibility, rules, selectors, services
 from applications.errors import DuplicatePerson, NotDraft
 from applications.forms import (
-    ClientFilterForm,
     ApplicationStepForm,
     Catalogue,
+    ClientFilterForm,
     CompanionsForm,
     DeleteDraftForm,
     DocumentUploadForm,
@@ -82,9 +82,7 @@ def drafts(request: AuthenticatedHttpRequest) -> HttpResponse:
     if client is not None:
         drafts_qs = drafts_qs.filter(organization_id=client.pk)
     items = list(
-        drafts_qs.select_related("foreign_national", "organization", "created_by")[
-            :200
-        ]
+        drafts_qs.select_related("foreign_national", "organization", "created_by")[:200]
     )
     return render(
         request,

@@ -18,32 +18,130 @@ TODAY = date(2026, 12, 5)
     ("expiry", "period", "opens", "assumed", "last_online", "counter", "days_left"),
     [
         # A weekday expiry: window 3 months before, online until the day before.
-        (date(2027, 3, 10), "1y", date(2026, 12, 10), False, date(2027, 3, 9), date(2027, 3, 10), 94),
+        (
+            date(2027, 3, 10),
+            "1y",
+            date(2026, 12, 10),
+            False,
+            date(2027, 3, 9),
+            date(2027, 3, 10),
+            94,
+        ),
         # Month-end: 3 months before 31 May is 28 Feb (no 31 Feb).
-        (date(2027, 5, 31), "3y", date(2027, 2, 28), False, date(2027, 5, 30), date(2027, 5, 31), 176),
+        (
+            date(2027, 5, 31),
+            "3y",
+            date(2027, 2, 28),
+            False,
+            date(2027, 5, 30),
+            date(2027, 5, 31),
+            176,
+        ),
         # Exactly 6 months: the window applies.
-        (date(2027, 1, 20), "6m", date(2026, 10, 20), False, date(2027, 1, 19), date(2027, 1, 20), 45),
+        (
+            date(2027, 1, 20),
+            "6m",
+            date(2026, 10, 20),
+            False,
+            date(2027, 1, 19),
+            date(2027, 1, 20),
+            45,
+        ),
         # Under 6 months: no published window.
-        (date(2027, 1, 20), "3m", None, False, date(2027, 1, 19), date(2027, 1, 20), 45),
-        (date(2027, 1, 20), "15d", None, False, date(2027, 1, 19), date(2027, 1, 20), 45),
+        (
+            date(2027, 1, 20),
+            "3m",
+            None,
+            False,
+            date(2027, 1, 19),
+            date(2027, 1, 20),
+            45,
+        ),
+        (
+            date(2027, 1, 20),
+            "15d",
+            None,
+            False,
+            date(2027, 1, 19),
+            date(2027, 1, 20),
+            45,
+        ),
         # Period not on record: the usual window, marked as assumed.
-        (date(2027, 1, 20), "", date(2026, 10, 20), True, date(2027, 1, 19), date(2027, 1, 20), 45),
+        (
+            date(2027, 1, 20),
+            "",
+            date(2026, 10, 20),
+            True,
+            date(2027, 1, 19),
+            date(2027, 1, 20),
+            45,
+        ),
         # Expiry on a Saturday: online still the day before; the counter moves to Monday.
-        (date(2027, 3, 13), "1y", date(2026, 12, 13), False, date(2027, 3, 12), date(2027, 3, 15), 97),
+        (
+            date(2027, 3, 13),
+            "1y",
+            date(2026, 12, 13),
+            False,
+            date(2027, 3, 12),
+            date(2027, 3, 15),
+            97,
+        ),
         # Expiry on a Sunday.
-        (date(2027, 3, 14), "1y", date(2026, 12, 14), False, date(2027, 3, 13), date(2027, 3, 15), 98),
+        (
+            date(2027, 3, 14),
+            "1y",
+            date(2026, 12, 14),
+            False,
+            date(2027, 3, 13),
+            date(2027, 3, 15),
+            98,
+        ),
         # Expiry on a national holiday (Constitution Day 2027-05-03, a Monday,
         # then Greenery Day and Children's Day): the counter opens on 6 May.
-        (date(2027, 5, 3), "1y", date(2027, 2, 3), False, date(2027, 5, 2), date(2027, 5, 6), 148),
+        (
+            date(2027, 5, 3),
+            "1y",
+            date(2027, 2, 3),
+            False,
+            date(2027, 5, 2),
+            date(2027, 5, 6),
+            148,
+        ),
         # Expiry in the year-end closure (29 Dec – 3 Jan; 4 Jan 2027 is a Monday).
-        (date(2026, 12, 30), "1y", date(2026, 9, 30), False, date(2026, 12, 29), date(2027, 1, 4), 24),
+        (
+            date(2026, 12, 30),
+            "1y",
+            date(2026, 9, 30),
+            False,
+            date(2026, 12, 29),
+            date(2027, 1, 4),
+            24,
+        ),
         # Expiry tomorrow: today is the last online day.
-        (date(2026, 12, 6), "1y", date(2026, 9, 6), False, date(2026, 12, 5), date(2026, 12, 7), 0),
+        (
+            date(2026, 12, 6),
+            "1y",
+            date(2026, 9, 6),
+            False,
+            date(2026, 12, 5),
+            date(2026, 12, 7),
+            0,
+        ),
         # Expiry today: the last online day has passed.
-        (date(2026, 12, 5), "1y", date(2026, 9, 5), False, date(2026, 12, 4), date(2026, 12, 7), -1),
+        (
+            date(2026, 12, 5),
+            "1y",
+            date(2026, 9, 5),
+            False,
+            date(2026, 12, 4),
+            date(2026, 12, 7),
+            -1,
+        ),
     ],
 )
-def test_extension_dates(expiry, period, opens, assumed, last_online, counter, days_left):
+def test_extension_dates(
+    expiry, period, opens, assumed, last_online, counter, days_left
+):
     dates = calendar.extension_dates(expiry=expiry, current_period=period, today=TODAY)
     assert dates.window_opens == opens
     assert dates.window_assumed is assumed
@@ -96,6 +194,8 @@ def test_periodic_report_due_one_month_before_the_approval_ends(valid_until, due
 
 def test_iso_week_groups_monday_to_sunday():
     assert calendar.iso_week(date(2026, 12, 7)) == calendar.iso_week(date(2026, 12, 13))
-    assert calendar.iso_week(date(2026, 12, 13)) != calendar.iso_week(date(2026, 12, 14))
+    assert calendar.iso_week(date(2026, 12, 13)) != calendar.iso_week(
+        date(2026, 12, 14)
+    )
     # The ISO year of 1 Jan 2027 (a Friday) is 2026.
     assert calendar.iso_week(date(2027, 1, 1)) == (2026, 53)

@@ -31,7 +31,6 @@ from tests.factories import (
     appoint,
     appointee,
     officer,
-    staff,
 )
 
 pytestmark = pytest.mark.django_db
@@ -87,7 +86,9 @@ def test_calendar_lists_the_users_organisations_only(org_staff, people):
 
 def test_calendar_has_every_kind(org, org_staff, people):
     application = ApplicationFactory(
-        organization=org, foreign_national=people["far"], shortcut=True,
+        organization=org,
+        foreign_national=people["far"],
+        shortcut=True,
         status=Status.AWAITING_DOCUMENTS,
     )
     DocumentRequest.objects.create(
@@ -123,7 +124,9 @@ def test_items_are_sorted_soonest_first_and_action_needed_skips_far_ones(
 
 def test_an_extension_already_sent_is_not_action_needed(org, org_staff, people):
     ApplicationFactory(
-        organization=org, foreign_national=people["soon"], shortcut=True,
+        organization=org,
+        foreign_national=people["soon"],
+        shortcut=True,
         status=Status.SUBMITTED,
     )
     items = selectors.calendar_items(user=org_staff)
@@ -143,7 +146,9 @@ def test_one_organisation_of_an_attorney(org, other_org, people):
     only = selectors.calendar_items(user=lawyer, organization=other_org)
     assert {i.organization.pk for i in only} == {other_org.pk}
     # An organisation the user does not serve gives nothing.
-    assert selectors.calendar_items(user=lawyer, organization=OrganizationFactory()) == []
+    assert (
+        selectors.calendar_items(user=lawyer, organization=OrganizationFactory()) == []
+    )
 
 
 def test_calendar_queries_do_not_grow_with_items(
@@ -165,11 +170,14 @@ def test_calendar_queries_do_not_grow_with_items(
             organization=other_org if n % 2 else org, period_expiry=days(30 + n)
         )
         application = ApplicationFactory(
-            organization=person.organization, foreign_national=person,
-            shortcut=True, status=Status.AWAITING_DOCUMENTS,
+            organization=person.organization,
+            foreign_national=person,
+            shortcut=True,
+            status=Status.AWAITING_DOCUMENTS,
         )
         DocumentRequest.objects.create(
-            application=application, due_date=days(5 + n),
+            application=application,
+            due_date=days(5 + n),
             created_by=officer("examiner"),
         )
         appointee(person.organization, valid_days=50 + n)
@@ -194,9 +202,7 @@ def test_calendar_page_lists_and_filters(staff_client, org, people):
     page = text_of(staff_client.get(reverse("desk:calendar"), {"month": month}))
     assert "LATER" in page and "SOON VAN" not in page
 
-    page = text_of(
-        staff_client.get(reverse("desk:calendar"), {"kind": Kind.DOCUMENTS})
-    )
+    page = text_of(staff_client.get(reverse("desk:calendar"), {"kind": Kind.DOCUMENTS}))
     assert "Nothing matches these filters." in page
 
 
@@ -221,9 +227,11 @@ def test_dashboard_leads_with_action_needed(staff_client, org, people):
     page = text_of(staff_client.get(reverse("dashboard")))
     assert "Action needed" in page
     block = page[page.index("Action needed") :]
-    assert block.index("SOON") < block.index("Your applications") if (
-        "Your applications" in block
-    ) else "SOON" in block
+    assert (
+        block.index("SOON") < block.index("Your applications")
+        if ("Your applications" in block)
+        else "SOON" in block
+    )
     assert "LATER" not in block.split("Latest notifications")[0]
     assert "STRANGER" not in page
     assert "39 days left" in page
@@ -263,7 +271,9 @@ def test_drafts_filter_by_client(client, org, other_org, people):
 # --- Start the extension ------------------------------------------------------------------
 
 
-def test_start_the_extension_creates_one_prefilled_draft(staff_client, org_staff, people):
+def test_start_the_extension_creates_one_prefilled_draft(
+    staff_client, org_staff, people
+):
     person = people["soon"]
     url = reverse("desk:start_extension", args=[person.code])
     token = "5f0c6b1e9a2d4c3b8e7f6a5b4c3d2e1f"
@@ -274,11 +284,15 @@ def test_start_the_extension_creates_one_prefilled_draft(staff_client, org_staff
     draft = drafts.get()
     assert draft.application_type.code == "extension"
     assert draft.status == Status.DRAFT and draft.created_by == org_staff
-    assert first["Location"] == second["Location"] == reverse(
-        "applications:draft", args=[draft.code]
+    assert (
+        first["Location"]
+        == second["Location"]
+        == reverse("applications:draft", args=[draft.code])
     )
     # Pre-filled: the draft's person page shows the person's record.
-    page = text_of(staff_client.get(reverse("applications:draft_person", args=[draft.code])))
+    page = text_of(
+        staff_client.get(reverse("applications:draft_person", args=[draft.code]))
+    )
     assert person.passport_number in page
     # The calendar row now continues the draft instead of starting another.
     page = text_of(staff_client.get(reverse("desk:calendar")))
@@ -293,7 +307,9 @@ def test_start_the_extension_for_another_organisations_person_is_404(
     assert not Application.objects.filter(foreign_national=people["stranger"]).exists()
 
 
-def test_start_the_extension_refused_to_a_read_only_user(client, read_only_staff, people):
+def test_start_the_extension_refused_to_a_read_only_user(
+    client, read_only_staff, people
+):
     client.force_login(read_only_staff)
     url = reverse("desk:start_extension", args=[people["soon"].code])
     assert client.post(url).status_code == 403
@@ -365,7 +381,11 @@ def test_feed_parses_and_holds_no_card_numbers(client, org_staff, people):
     for person in people.values():
         assert person.residence_card_number not in body
         assert person.passport_number not in body
-    soon = next(e for e in events if "SOON" in str(e["SUMMARY"]) and "Last day" in str(e["SUMMARY"]))
+    soon = next(
+        e
+        for e in events
+        if "SOON" in str(e["SUMMARY"]) and "Last day" in str(e["SUMMARY"])
+    )
     assert soon.decoded("DTSTART") == days(39)
     assert len({str(e["UID"]) for e in events}) == len(events)
 
@@ -399,9 +419,11 @@ def test_settings_page_creates_shows_once_and_revokes(staff_client, org_staff):
     match = re.search(r"/desk/calendar/feed/([^<\s]+)\.ics", page)
     assert match
     # Shown once: the next view of the page no longer has it.
-    assert "/desk/calendar/feed/" not in text_of(staff_client.get(reverse("desk:settings")))
+    assert "/desk/calendar/feed/" not in text_of(
+        staff_client.get(reverse("desk:settings"))
+    )
     staff_client.post(reverse("desk:feed_revoke"))
-    assert staff_client.get(
-        reverse("desk:feed", args=[match.group(1)])
-    ).status_code == 404
+    assert (
+        staff_client.get(reverse("desk:feed", args=[match.group(1)])).status_code == 404
+    )
     assert Organization.objects.exists()
