@@ -684,14 +684,18 @@ def document_request_get_for_user(
 
 
 def open_document_requests_for_user(
-    *, user: Any, limit: int = 10
+    *, user: Any, limit: int = 10, organization_id: int | None = None
 ) -> list[DocumentRequest]:
     """Open requests for documents of the user's organisations (within an
-    appointee's scope), soonest due first (for the dashboard)."""
+    appointee's scope; or of the one ``organization_id`` among them),
+    soonest due first (for the dashboard)."""
+    cases = applications_for_user(user=user)
+    if organization_id is not None:
+        cases = cases.filter(organization_id=organization_id)
     return list(
         DocumentRequest.objects.filter(
             state=DocumentRequest.State.OPEN,
-            application__in=applications_for_user(user=user).values("pk"),
+            application__in=cases.values("pk"),
         )
         .select_related("application", "application__application_type")
         .order_by("due_date", "pk")[:limit]

@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -24,9 +25,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.models import Organization
 from accounts.permissions import can_file, is_portal_user
 from applications import rules, selectors, services
-from applications.forms import CaseFilterForm, WithdrawForm
+from applications.forms import CaseFilterForm, ClientFilterForm, WithdrawForm
 from applications.messages import (
     ALREADY_WITHDRAWN,
     NOT_WITHDRAWABLE,
@@ -356,23 +358,53 @@ def _generated_pdf(
 # --- Dashboard panel ------------------------------------------------------------------------
 
 
+def dashboard_client(request: HttpRequest) -> Organization | None:
+    """The client chosen in the dashboard's client filter
+    (``?organization=<code>``, the case list's parameter), if it is one of
+    the user's organisations; None for all (or an unknown value, which the
+    filter's own form reports).  No query without the parameter."""
+    if not request.GET.get("organization"):
+        return None
+    form = ClientFilterForm(
+        request.GET,
+        organizations=selectors.case_list_organizations(user=request.user),
+        language=page_language(),
+    )
+    return form.chosen()
+
+
 def dashboard_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """Portal users: their cases by stage and the five latest.  Registered in
+    """Portal users: their cases by stage and the five latest — of one
+    client when the dashboard's client filter names one.  Registered in
     ApplicationsConfig.ready."""
     if not is_portal_user(request.user):
         return None
-    counts = selectors.application_status_counts(user=request.user)
+    client = dashboard_client(request)
+    if client is None:
+        counts = selectors.application_status_counts(user=request.user)
+    else:
+        counts = {
+            row["status"]: row["n"]
+            for row in selectors.cases_for_user(
+                user=request.user, organization_id=client.pk
+            )
+            .prefetch_related(None)
+            .order_by()
+            .values("status")
+            .annotate(n=Count("id"))
+        }
     by_state: dict[str, int] = {}
     for status, n in counts.items():
         state = case_state(status).value
         by_state[state] = by_state.get(state, 0) + n
     list_url = reverse("applications:list")
+    scope = {"organization": str(client.code)} if client else {}
     states = [
         {
             "value": value,
             "label": label,
             "count": by_state.get(value, 0),
-            "href": f"{list_url}?{urlencode({'state': value})}",
+            "href": f"{list_url}?{urlencode({**scope, 'state': value})}",
         }
         for value, label in (
             *Stage.choices,
@@ -389,7 +421,9 @@ def dashboard_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
                 "state": case_state(a.status),
                 "companions": list(a.companions.all()),
             }
-            for a in selectors.cases_for_user(user=request.user)[:DASHBOARD_RECENT]
+            for a in selectors.cases_for_user(
+                user=request.user, organization_id=client.pk if client else None
+            )[:DASHBOARD_RECENT]
         ]
     return (
         "applications/cases/_dashboard_panel.html",
@@ -397,7 +431,8 @@ def dashboard_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
             "states": states,
             "recent": recent,
             "total": sum(counts.values()),
-            "list_url": list_url,
+            "list_url": f"{list_url}?{urlencode(scope)}" if scope else list_url,
+            "client": client,
         },
     )
 

@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.permissions import can_file, is_portal_user
 from applications.models import Application
 from applications.selectors import application_get_for_user, user_organization_ids
+from applications.views.cases import dashboard_client
 from applications.workflow import AFTER_DECISION, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
@@ -483,12 +484,16 @@ def handover(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def organization_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
-    """Portal users: the open requests for documents of their organisations."""
+    """Portal users: the open requests for documents of their organisations
+    (of one client when the dashboard's client filter names one)."""
     if not is_portal_user(request.user):
         return None
     if not user_organization_ids(user=request.user):
         return None
-    requests = selectors.open_document_requests_for_user(user=request.user)
+    client = dashboard_client(request)
+    requests = selectors.open_document_requests_for_user(
+        user=request.user, organization_id=client.pk if client else None
+    )
     if not requests:
         return None
     today = timezone.localdate()

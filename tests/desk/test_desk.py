@@ -6,6 +6,7 @@ and the iCalendar feed (parsed with icalendar; a revoked token is 404)."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import timedelta
 
 from django.db import IntegrityError
@@ -242,16 +243,37 @@ def test_attorney_filters_the_dashboard_by_client(client, org, other_org, people
     other_org.save(update_fields=["name_en"])
     lawyer = appointee(org)
     appoint(lawyer, other_org)
+    mine = ApplicationFactory(
+        organization=org,
+        foreign_national=people["far"],
+        shortcut=True,
+        status=Status.SUBMITTED,
+    )
+    theirs = ApplicationFactory(
+        organization=other_org,
+        foreign_national=people["stranger"],
+        shortcut=True,
+        status=Status.EXAMINING,
+    )
     client.force_login(lawyer)
     page = text_of(client.get(reverse("dashboard")))
     assert "SOON" in page and "STRANGER" in page  # the urgency list spans clients
     assert "Second Client KK" in page  # each row names its organisation
+    assert mine.receipt_number in page and theirs.receipt_number in page
     page = text_of(
         client.get(reverse("dashboard"), {"organization": str(other_org.code)})
     )
     block = page.split("Latest notifications")[0]
+    # The action-needed block, the cases panel and the documents panel show
+    # the chosen client only.
     assert "STRANGER" in block and "SOON" not in block
+    assert theirs.receipt_number in block and mine.receipt_number not in block
     assert f"{reverse('applications:list')}?organization={other_org.code}" in page
+    # An organisation the attorney does not serve shows nothing of it.
+    page = text_of(
+        client.get(reverse("dashboard"), {"organization": str(uuid.uuid4())})
+    )
+    assert "Select a valid choice" in page
 
 
 def test_drafts_filter_by_client(client, org, other_org, people):
