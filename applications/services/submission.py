@@ -14,7 +14,8 @@ from applications import draft_form, eligibility, events, rules
 from applications.application_forms import engine, storage
 from applications.errors import DRAFT_CHANGED, NotEligible
 from applications.models import Application
-from applications.selectors import case_context, filing_facts, receiving_office_for
+from applications.notification_context import case_notification_context
+from applications.selectors import filing_facts, receiving_office_for
 from applications.services.transitions import (
     Submission,
     application_transition,
@@ -166,7 +167,7 @@ def application_withdraw(
                 recipient=officer,
                 kind=NotificationKind.APPLICATION_WITHDRAWN,
                 context={
-                    **case_context(withdrawn),
+                    **case_notification_context(withdrawn),
                     "reason": withdrawn.withdrawal_reason,
                 },
             )

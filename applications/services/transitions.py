@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from accounts.models import Office, User
 from applications.models import Application, StatusEvent
-from applications.selectors import case_context, organization_users
+from applications.notification_context import case_notification_context
+from applications.selectors import organization_users
 from applications.workflow import TRANSITIONS, Action, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
@@ -200,7 +201,7 @@ def notify_organization(
 ) -> None:
     """Queue ``kind`` for the organisation's users (inbox + email), in the
     caller's transaction; the link defaults to the user's case page."""
-    ctx = {**case_context(application), **(context or {})}
+    ctx = {**case_notification_context(application), **(context or {})}
     link = link or reverse("applications:case", args=[application.code])
     for user in organization_users(application):
         notify(recipient=user, kind=kind, context=ctx, link=link)

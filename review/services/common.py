@@ -12,7 +12,7 @@ from django.urls import reverse
 from accounts.models import User
 from accounts.selectors import officers_of_office
 from applications.models import Application
-from applications.services import case_context
+from applications.notification_context import case_notification_context
 from portal.lib.errors import StaleEdit
 from portal.notifications.services import notify
 from review.rules import CaseAction, CaseFacts, require_case_action
@@ -50,7 +50,7 @@ def notify_officers(
         notify(
             recipient=user,
             kind=kind,
-            context={**case_context(application), **context},
+            context={**case_notification_context(application), **context},
             link=link,
         )
 

@@ -1,0 +1,85 @@
+"""Issue 13 item 4: every case notification's subject names the person and
+the organisation, not only the receipt number — in the inbox and the email,
+in the recipient's language."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import User
+from applications import services
+from applications.notification_context import case_notification_context
+from applications.workflow import Status
+from portal.lib.emails import render_email
+from portal.notifications.kinds import NotificationKind
+from portal.notifications.models import Notification
+from tests.factories import ApplicationFactory, ForeignNationalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(org, org_staff):
+    org.name_en = "Tokyo Test KK"
+    org.save(update_fields=["name_en"])
+    person = ForeignNationalFactory(
+        organization=org, family_name="TRAN", given_name="THI MAI"
+    )
+    return ApplicationFactory(
+        organization=org,
+        foreign_national=person,
+        created_by=org_staff,
+        status=Status.SUBMITTED,
+    )
+
+
+def test_submission_notice_names_the_person_and_the_organisation(case, org, org_staff):
+    notification = Notification.objects.filter(
+        recipient=org_staff, kind=NotificationKind.APPLICATION_SUBMITTED
+    ).get()
+    assert notification.context["about_person"] == "TRAN THI MAI"
+    english = render_email(notification.kind, notification.context, "en")
+    assert english.subject.endswith("— TRAN THI MAI (Tokyo Test KK)")
+    assert case.receipt_number in english.subject
+    japanese = render_email(notification.kind, notification.context, "ja")
+    assert japanese.subject.endswith(f"— TRAN THI MAI（{org.name_ja}）")
+    # No identifying numbers join the subject.
+    person = case.foreign_national
+    assert person.passport_number not in english.subject + japanese.subject
+    assert person.residence_card_number not in english.subject + japanese.subject
+
+
+@pytest.mark.parametrize("kind", list(NotificationKind))
+def test_every_case_kind_takes_the_names(case, kind):
+    context = {
+        **case_notification_context(case),
+        "recipient": User(username="U0000009", language="en"),
+        "link": "/x/",
+        "item_count": 1,
+        "days_left": 3,
+        "due_date": "2027-01-10",
+    }
+    subject = render_email(kind, context, "en").subject
+    assert "TRAN THI MAI (Tokyo Test KK)" in subject
+    assert "\n" not in subject
+
+
+def test_withdrawal_notice_to_officers_names_them_too(case, org_staff):
+    services.application_withdraw(
+        application=case, actor=org_staff, reason="The person left the company."
+    )
+    notice = Notification.objects.filter(
+        kind=NotificationKind.APPLICATION_WITHDRAWN
+    ).first()
+    assert notice is not None
+    assert notice.context["about_organization_en"] == "Tokyo Test KK"
+
+
+def test_a_notification_without_names_keeps_its_subject():
+    recipient = User(username="U0000008", language="en")
+    subject = render_email(
+        NotificationKind.APPROVAL_EXPIRING,
+        {"recipient": recipient, "link": "/x/", "days_left": 7},
+        "en",
+    ).subject
+    assert "—" in subject and "(" not in subject
