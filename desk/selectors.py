@@ -377,9 +377,18 @@ def feed_user(*, token: str) -> User | None:
         .filter(token_hash=token_hash(token), revoked_at__isnull=True)
         .first()
     )
-    if feed is None or not feed.user.is_active or not feed.user.user_category:
+    if feed is None:
         return None
-    return feed.user
+    owner = feed.user
+    # Suspended and expired users keep read access (as on the pages); a
+    # revoked or deactivated account's feed dies with it.
+    if (
+        not owner.is_active
+        or not owner.user_category
+        or owner.status == User.Status.REVOKED
+    ):
+        return None
+    return owner
 
 
 def digest_recipients() -> Any:

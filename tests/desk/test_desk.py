@@ -16,7 +16,7 @@ from django.utils import timezone
 import pytest
 from icalendar import Calendar
 
-from accounts.models import Organization
+from accounts.models import Organization, User
 from applications.models import Application
 from applications.workflow import Status
 from desk import selectors, services
@@ -420,6 +420,13 @@ def test_a_revoked_or_unknown_feed_is_404(client, org_staff, people):
     services.calendar_feed_revoke(user=org_staff)
     assert client.get(url).status_code == 404
     assert client.get(reverse("desk:feed", args=["not-a-token"])).status_code == 404
+
+
+def test_a_revoked_accounts_feed_is_404(client, org_staff):
+    token = services.calendar_feed_create(user=org_staff)
+    org_staff.status = User.Status.REVOKED
+    org_staff.save(update_fields=["status"])
+    assert client.get(reverse("desk:feed", args=[token])).status_code == 404
 
 
 def test_a_new_feed_replaces_the_old(client, org_staff):
