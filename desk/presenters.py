@@ -125,7 +125,9 @@ def action(item: CalendarItem, *, may_file: bool) -> dict[str, Any] | None:
                 "label": _("Extension sent: see the case"),
                 "href": reverse("applications:case", args=[item.extension_in_progress]),
             }
-        if may_file and item.extension is not None and item.extension.window_open:
+        # Also before the window opens: the draft can be prepared early (the
+        # check before sending refuses it until the window is open).
+        if may_file:
             return {"label": _("Start the extension"), "start": item.person_code}
         return None
     if item.kind == Kind.DOCUMENTS:
