@@ -12,7 +12,7 @@ number of organisations, people or items.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -69,7 +69,9 @@ class CalendarItem:
     receipt_number: str = ""
     reference_date: date | None = None  # the expiry behind the due date
     in_progress: bool = False  # nothing to do now (already filed)
-    extra: dict[str, Any] = field(default_factory=dict)
+    # Approval and appointment rows: the user's or the appointment's opaque
+    # code (the iCalendar UID names no one).
+    subject_code: Any = None
 
     @property
     def month(self) -> str:
@@ -85,10 +87,11 @@ class CalendarItem:
         subject = (
             self.person_code
             or self.application_code
-            or self.user_name
+            or self.subject_code
             or self.organization.code
         )
-        return f"{self.kind}-{self.organization.code}-{subject}-{self.reference_date or self.due}"
+        day = self.reference_date or self.due
+        return f"{self.kind}-{self.organization.code}-{subject}-{day}"
 
 
 def user_organizations(*, user: Any) -> list[Organization]:
@@ -228,6 +231,7 @@ def _people_items(
         .select_related("user")
         .only(
             "organization_id",
+            "user__code",
             "user__username",
             "user__full_name",
             "user__valid_until",
@@ -241,7 +245,9 @@ def _people_items(
         .select_related("appointee")
         .only(
             "organization_id",
+            "code",
             "valid_until",
+            "appointee__code",
             "appointee__username",
             "appointee__full_name",
             "appointee__valid_until",
@@ -276,6 +282,7 @@ def _people_items(
                     days_left=(valid_until - today).days,
                     organization=by_id[organization_id],
                     user_name=person.display_name,
+                    subject_code=person.code,
                     reference_date=valid_until,
                 )
             )
@@ -301,6 +308,7 @@ def _people_items(
                     days_left=(appointment.valid_until - today).days,
                     organization=by_id[appointment.organization_id],
                     user_name=appointment.appointee.display_name,
+                    subject_code=appointment.code,
                     reference_date=appointment.valid_until,
                 )
             )
