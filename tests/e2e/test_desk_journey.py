@@ -35,6 +35,7 @@ def test_attorney_filters_by_client(page, live_server, reference_data, sign_in, 
     base = live_server.url
 
     sign_in(page, lawyer)
+    axe(page, "dashboard")
     block = page.locator("section[aria-labelledby=action-needed-title]")
     # The urgency list spans both clients and names the organisation on each row.
     assert block.get_by_text("ALPHA", exact=False).count() == 1
