@@ -3,6 +3,7 @@ links and the dates in words.  No queries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -108,7 +109,9 @@ def details(item: CalendarItem) -> list[str]:
     return lines
 
 
-def action(item: CalendarItem, *, may_file: bool) -> dict[str, Any] | None:
+def action(
+    item: CalendarItem, *, may_start: Callable[[CalendarItem], bool]
+) -> dict[str, Any] | None:
     """The row's link or button: ``{"label", "href"}`` or, for starting an
     extension, ``{"label", "start": person code}`` (a POST form)."""
     org = item.organization
@@ -127,7 +130,7 @@ def action(item: CalendarItem, *, may_file: bool) -> dict[str, Any] | None:
             }
         # Also before the window opens: the draft can be prepared early (the
         # check before sending refuses it until the window is open).
-        if may_file:
+        if may_start(item):
             return {"label": _("Start the extension"), "start": item.person_code}
         return None
     if item.kind == Kind.DOCUMENTS:
@@ -148,7 +151,9 @@ def action(item: CalendarItem, *, may_file: bool) -> dict[str, Any] | None:
     }
 
 
-def row(item: CalendarItem, *, language: str, may_file: bool) -> dict[str, Any]:
+def row(
+    item: CalendarItem, *, language: str, may_start: Callable[[CalendarItem], bool]
+) -> dict[str, Any]:
     return {
         "item": item,
         "kind_label": KIND_LABELS[item.kind],
@@ -158,11 +163,16 @@ def row(item: CalendarItem, *, language: str, may_file: bool) -> dict[str, Any]:
         "colour": _colour(item),
         "status": _("Already filed") if item.in_progress else "",
         "details": details(item),
-        "action": action(item, may_file=may_file),
+        "action": action(item, may_start=may_start),
     }
 
 
 def rows(
-    items: list[CalendarItem], *, language: str, may_file: bool
+    items: list[CalendarItem],
+    *,
+    language: str,
+    may_start: Callable[[CalendarItem], bool],
 ) -> list[dict[str, Any]]:
-    return [row(item, language=language, may_file=may_file) for item in items]
+    """The rows of a list; ``may_start(item)`` says whether an extension
+    row offers "Start the extension" (``rules.may_start_draft``)."""
+    return [row(item, language=language, may_start=may_start) for item in items]

@@ -16,14 +16,19 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Appointment, Membership, Organization, User, UseRequest
-from accounts.selectors import organizations_for_user
-from applications.models import Application
-from applications.selectors import foreign_nationals_for_user
+from accounts.models import Membership, Organization, User, UseRequest
+from accounts.selectors import current_appointments, organizations_for_user
+from applications.models import Application, ApplicationType
+from applications.selectors import (
+    applications_for_user,
+    foreign_nationals_for_user,
+    scope_applications,
+    user_scope_limits,
+)
 from applications.workflow import BEFORE_DECISION, Status
 from desk import calendar
 from desk.models import CalendarFeed, DeskPreference
@@ -60,6 +65,7 @@ class CalendarItem:
     organization: Organization
     person_name: str = ""
     person_code: Any = None  # a ForeignNational's code (extension rows)
+    person_id: int | None = None
     user_name: str = ""  # approval rows: whose approval
     extension: calendar.ExtensionDates | None = None
     # An extension already started or sent for the person: its code and status.
@@ -100,19 +106,24 @@ def user_organizations(*, user: Any) -> list[Organization]:
     return list(organizations_for_user(user=user).order_by("name_ja", "pk"))
 
 
-def _open_extension(person_ref: Any) -> Any:
-    return Application.objects.filter(
-        foreign_national_id=person_ref,
-        main__isnull=True,
-        application_type__code="extension",
-        status__in=[Status.DRAFT, *BEFORE_DECISION],
+def _open_extension(person_ref: Any, *, user: Any) -> Any:
+    """The person's extension being drafted or examined, within the user's
+    scope (an appointee limited to other types does not see it)."""
+    return scope_applications(
+        Application.objects.filter(
+            foreign_national_id=person_ref,
+            main__isnull=True,
+            application_type__code="extension",
+            status__in=[Status.DRAFT, *BEFORE_DECISION],
+        ),
+        user=user,
     ).order_by("-created_at", "-id")
 
 
 def _extension_items(
     *, user: Any, org_ids: set[int], by_id: dict[int, Organization], today: date
 ) -> list[CalendarItem]:
-    latest = _open_extension(OuterRef("pk"))
+    latest = _open_extension(OuterRef("pk"), user=user)
     people = (
         foreign_nationals_for_user(user=user)
         .filter(
@@ -156,6 +167,7 @@ def _extension_items(
                 organization=by_id[person.organization_id],
                 person_name=name,
                 person_code=person.code,
+                person_id=person.pk,
                 extension=dates,
                 extension_in_progress=person.open_extension,
                 extension_in_progress_status=status,
@@ -168,12 +180,14 @@ def _extension_items(
 
 
 def _document_items(
-    *, org_ids: set[int], by_id: dict[int, Organization], today: date
+    *, user: Any, org_ids: set[int], by_id: dict[int, Organization], today: date
 ) -> list[CalendarItem]:
+    # The cases through the applications selector: an appointee's scope applies.
+    cases = applications_for_user(user=user).filter(organization_id__in=org_ids)
     requests = (
         DocumentRequest.objects.filter(
             state=DocumentRequest.State.OPEN,
-            application__organization_id__in=org_ids,
+            application__in=cases.values("pk"),
         )
         .select_related("application__foreign_national")
         .only(
@@ -209,18 +223,20 @@ def _document_items(
     return items
 
 
-def _current_appointments(org_ids: set[int], today: date) -> Any:
-    return Appointment.objects.filter(
-        organization_id__in=org_ids, ended_at__isnull=True, valid_from__lte=today
-    ).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-
-
 def _people_items(
-    *, org_ids: set[int], by_id: dict[int, Organization], today: date
+    *, user: Any, org_ids: set[int], by_id: dict[int, Organization], today: date
 ) -> list[CalendarItem]:
     """Approvals expiring (members and current appointees), the periodic
-    report due per organisation, appointments ending."""
+    report due per organisation, appointments ending.  Where an appointee's
+    scope is limited to some people (who may not see the organisation's
+    users or its periodic report, ``accounts.permissions.sees_every_person``)
+    only their own approval and appointment are listed."""
     end = calendar.horizon_end(today)
+    limited = {
+        organization_id
+        for organization_id, limit in user_scope_limits(user=user).items()
+        if limit.person_ids is not None
+    }
     members = list(
         Membership.objects.filter(
             organization_id__in=org_ids,
@@ -240,13 +256,15 @@ def _people_items(
         )
     )
     appointments = list(
-        _current_appointments(org_ids, today)
+        current_appointments(today=today)
+        .filter(organization_id__in=org_ids)
         .filter(appointee__is_active=True, appointee__status=User.Status.ACTIVE)
         .select_related("appointee")
         .only(
             "organization_id",
             "code",
             "valid_until",
+            "appointee_id",
             "appointee__code",
             "appointee__username",
             "appointee__full_name",
@@ -272,6 +290,8 @@ def _people_items(
         valid_until = person.valid_until
         if valid_until is None or valid_until < today:
             continue
+        if organization_id in limited and person.pk != user.pk:
+            continue
         if organization_id not in earliest or valid_until < earliest[organization_id]:
             earliest[organization_id] = valid_until
         if valid_until <= end:
@@ -288,7 +308,7 @@ def _people_items(
             )
     for organization_id, valid_until in earliest.items():
         due = calendar.periodic_report_due(valid_until)
-        if valid_until <= end:
+        if valid_until <= end and organization_id not in limited:
             items.append(
                 CalendarItem(
                     kind=Kind.PERIODIC_REPORT,
@@ -300,6 +320,11 @@ def _people_items(
                 )
             )
     for appointment in appointments:
+        if (
+            appointment.organization_id in limited
+            and appointment.appointee_id != user.pk
+        ):
+            continue
         if appointment.valid_until is not None and appointment.valid_until <= end:
             items.append(
                 CalendarItem(
@@ -324,7 +349,7 @@ def calendar_items(
 ) -> list[CalendarItem]:
     """Every calendar item of the user's organisations (or of one of them,
     which the caller got through ``organization_get_for_user`` or from
-    ``organizations``), soonest due first.  Seven queries at most, whatever
+    ``organizations``), soonest due first.  Eight queries at most, whatever
     the number of organisations and items."""
     today = today or timezone.localdate()
     if organizations is None:
@@ -339,11 +364,18 @@ def calendar_items(
     org_ids = set(by_id)
     items = (
         _extension_items(user=user, org_ids=org_ids, by_id=by_id, today=today)
-        + _document_items(org_ids=org_ids, by_id=by_id, today=today)
-        + _people_items(org_ids=org_ids, by_id=by_id, today=today)
+        + _document_items(user=user, org_ids=org_ids, by_id=by_id, today=today)
+        + _people_items(user=user, org_ids=org_ids, by_id=by_id, today=today)
     )
     items.sort(key=lambda item: (item.due, item.kind, item.organization.name_ja))
     return items
+
+
+def extension_type_id() -> int:
+    """The id of the extension application type (for the start rule)."""
+    return int(
+        ApplicationType.objects.values_list("pk", flat=True).get(code="extension")
+    )
 
 
 # Items due within this many days (or overdue) need action now.

@@ -10,6 +10,7 @@ else's)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,25 @@ SESSION_NEW_FEED = "desk_new_feed_token"
 def _require_portal_user(request: HttpRequest) -> None:
     if not is_portal_user(request.user):
         raise Http404
+
+
+def _may_start(request: HttpRequest) -> Callable[[selectors.CalendarItem], bool]:
+    """Whether a row offers "Start the extension": the same rule the draft
+    service applies (``rules.may_start_draft``: may file for the
+    organisation, and an appointee's scope covers extensions and the
+    person).  The extension type is looked up once, on the first row."""
+    type_ids: list[int] = []
+
+    def may_start(item: selectors.CalendarItem) -> bool:
+        if item.person_id is None or not can_file(request.user):
+            return False
+        if not type_ids:
+            type_ids.append(selectors.extension_type_id())
+        return rules.may_start_draft(
+            request.user, item.organization.pk, type_ids[0], item.person_id
+        )
+
+    return may_start
 
 
 def action_needed_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | None:
@@ -77,7 +97,7 @@ def action_needed_panel(request: HttpRequest) -> tuple[str, dict[str, Any]] | No
             "rows": presenters.rows(
                 items[:ACTION_NEEDED_SHOWN],
                 language=language,
-                may_file=can_file(request.user),
+                may_start=_may_start(request),
             ),
             "total": len(items),
             "more": max(0, len(items) - ACTION_NEEDED_SHOWN),
@@ -128,7 +148,7 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
                 if all(w in (i.person_name or i.user_name).upper() for w in words)
             ]
         filtered = any(data.get(k) for k in ("organization", "kind", "month", "person"))
-    rows = presenters.rows(items, language=language, may_file=can_file(request.user))
+    rows = presenters.rows(items, language=language, may_start=_may_start(request))
     months: list[dict[str, Any]] = []
     for row in rows:
         if not months or months[-1]["month"] != row["item"].month:

@@ -159,8 +159,10 @@ def test_calendar_queries_do_not_grow_with_items(
     appoint(lawyer, other_org)
 
     def count() -> int:
+        # A new request: no per-request caches (organisations, scope limits).
         lawyer.__dict__.pop("_zairyu_org_ids", None)
-        with django_assert_max_num_queries(7) as captured:
+        lawyer.__dict__.pop("_zairyu_scope_limits", None)
+        with django_assert_max_num_queries(8) as captured:
             selectors.calendar_items(user=lawyer)
         return len(captured)
 
@@ -458,3 +460,50 @@ def test_settings_page_creates_shows_once_and_revokes(staff_client, org_staff):
         staff_client.get(reverse("desk:feed", args=[match.group(1)])).status_code == 404
     )
     assert Organization.objects.exists()
+
+
+# --- An appointee's scope ---------------------------------------------------------------
+
+
+def test_a_scope_limited_appointee_sees_only_their_scope(
+    client, org, org_staff, people
+):
+    """An attorney appointed for one person's extensions sees that person's
+    rows (and may start the extension), not the others', not the periodic
+    report, not other users' approvals; the calendar keeps to the scope that
+    ``applications.selectors`` applies everywhere else."""
+    from accounts import services as account_services
+    from applications.models import ApplicationType
+    from tests.applications.test_appointments import offer, scrivener
+
+    extension = ApplicationType.objects.get(code="extension")
+    lawyer = scrivener()
+    appointment = offer(
+        org, org_staff, lawyer, application_types=[extension], people=[people["soon"]]
+    )
+    account_services.appointment_accept(appointment=appointment, actor=lawyer)
+    outside_case = ApplicationFactory(
+        organization=org,
+        foreign_national=people["later"],
+        shortcut=True,
+        status=Status.AWAITING_DOCUMENTS,
+    )
+    DocumentRequest.objects.create(
+        application=outside_case, due_date=days(10), created_by=officer("examiner")
+    )
+    org_staff.valid_until = days(100)
+    org_staff.save(update_fields=["valid_until"])
+
+    items = selectors.calendar_items(user=User.objects.get(pk=lawyer.pk))
+    assert {i.kind for i in items} == {Kind.EXTENSION, Kind.APPOINTMENT}
+    assert [i.person_name.split()[0] for i in items if i.person_name] == ["SOON"]
+    # Staff see the whole organisation: the request, the report, approvals.
+    staff_kinds = {i.kind for i in selectors.calendar_items(user=org_staff)}
+    assert {Kind.DOCUMENTS, Kind.PERIODIC_REPORT, Kind.APPROVAL} <= staff_kinds
+
+    client.force_login(lawyer)
+    page = text_of(client.get(reverse("desk:calendar")))
+    assert "SOON" in page and "LATER" not in page
+    assert "Start the extension" in page
+    response = client.post(reverse("desk:start_extension", args=[people["later"].code]))
+    assert response.status_code == 404
