@@ -75,13 +75,13 @@ failed=()
 check() { local name=$1; shift; log "$name"; "$@" || failed+=("$name"); }
 check "ruff check" .venv/bin/ruff check .
 check "ruff format" .venv/bin/ruff format --check .
-check "mypy" .venv/bin/mypy portal accounts applications review statuscheck webhooks batches api
+check "mypy" .venv/bin/mypy portal accounts applications review statuscheck webhooks batches desk api
 # Templates: djLint's lint rules on every template (config: pyproject.toml);
 # the format check covers the templates formatted so far (add a template here
 # once it is formatted with djlint --reformat).
 check "djlint lint" .venv/bin/djlint --lint templates accounts/templates \
   applications/templates review/templates statuscheck/templates webhooks/templates \
-  batches/templates api/templates
+  batches/templates desk/templates api/templates
 DJLINT_FORMATTED=(
   templates/components/upload_slot.html
   templates/components/case_summary.html
