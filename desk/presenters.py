@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -72,11 +73,12 @@ def details(item: CalendarItem) -> list[str]:
     if item.extension is not None:
         dates = item.extension
         lines.append(
-            _("Period of stay ends %(date)s.") % {"date": dates.expiry.isoformat()}
+            _("Period of stay ends %(date)s.")
+            % {"date": date_format(dates.expiry, "DATE_FORMAT")}
         )
         if dates.window_opens is not None:
             text = _("Extension window opens %(date)s.") % {
-                "date": dates.window_opens.isoformat()
+                "date": date_format(dates.window_opens, "DATE_FORMAT")
             }
             if dates.window_assumed:
                 text += " " + _(
@@ -96,7 +98,7 @@ def details(item: CalendarItem) -> list[str]:
                     "The expiry day is a day the offices are closed: at the counter "
                     "the deadline moves to %(date)s, online it does not."
                 )
-                % {"date": dates.counter_deadline.isoformat()}
+                % {"date": date_format(dates.counter_deadline, "DATE_FORMAT")}
             )
     elif item.kind == Kind.PERIODIC_REPORT and item.reference_date:
         lines.append(
@@ -104,7 +106,7 @@ def details(item: CalendarItem) -> list[str]:
                 "The first approval of a user of this organisation ends "
                 "%(date)s; file at least one month before."
             )
-            % {"date": item.reference_date.isoformat()}
+            % {"date": date_format(item.reference_date, "DATE_FORMAT")}
         )
     return lines
 
