@@ -179,9 +179,10 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problems.response(problems.Problem("server_error"))
 
 
-from api.endpoints import cases, drafts, files, people  # noqa: E402
+from api.endpoints import calendar, cases, drafts, files, people  # noqa: E402
 
 api.add_router("/people", people.router, tags=["People"])
 api.add_router("/drafts", drafts.router, tags=["Drafts"])
 api.add_router("/cases", cases.router, tags=["Cases"])
 api.add_router("/files", files.router, tags=["Files"])
+api.add_router("/calendar", calendar.router, tags=["Calendar"])
