@@ -37,7 +37,7 @@ def effects(run: Any, capture: Any) -> tuple[Counter, Counter]:
 
 
 @pytest.fixture
-def page(org_staff):
+def web(org_staff):
     client = Client()
     client.force_login(org_staff)
     return client
@@ -56,9 +56,9 @@ PERSON = {
 }
 
 
-def test_adding_a_person(page, api, org, django_capture_on_commit_callbacks):
+def test_adding_a_person(web, api, org, django_capture_on_commit_callbacks):
     by_page = effects(
-        lambda: page.post(
+        lambda: web.post(
             f"/applications/people/add/{org.code}/",
             {**PERSON, "passport_number": "P1111111"},
         ),
@@ -76,12 +76,12 @@ def test_adding_a_person(page, api, org, django_capture_on_commit_callbacks):
 
 
 def test_uploading_a_draft_document(
-    page, api, org, org_staff, django_capture_on_commit_callbacks
+    web, api, org, org_staff, django_capture_on_commit_callbacks
 ):
     first = ApplicationFactory(organization=org, created_by=org_staff)
     second = ApplicationFactory(organization=org, created_by=org_staff)
     by_page = effects(
-        lambda: page.post(
+        lambda: web.post(
             f"/applications/drafts/{first.code}/documents/",
             {
                 "slot": "passport",
@@ -102,7 +102,7 @@ def test_uploading_a_draft_document(
 
 
 def test_answering_a_request_for_documents(
-    page, api, org, org_staff, django_capture_on_commit_callbacks
+    web, api, org, org_staff, django_capture_on_commit_callbacks
 ):
     first = ApplicationFactory(
         organization=org, created_by=org_staff, awaiting_documents=True
@@ -112,11 +112,11 @@ def test_answering_a_request_for_documents(
     )
 
     def by_the_page() -> None:
-        page.post(
+        web.post(
             f"/applications/{first.code}/documents-request/items/1/",
             {"item1-upload": SimpleUploadedFile("a.pdf", pdf_bytes())},
         )
-        page.post(
+        web.post(
             f"/applications/{first.code}/documents-request/send/",
             {"confirm_missing": "on"},
         )
