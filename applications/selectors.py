@@ -509,9 +509,19 @@ def case_documents(*, application: Application) -> list[ApplicationDocument]:
 
 
 def case_events(*, application: Application) -> list[StatusEvent]:
-    return list(
+    """The case's status events in time order, kept on the application for
+    the rest of the request (the timeline and the outcome panel share
+    them)."""
+    events = list(
         StatusEvent.objects.filter(application=application).order_by("at", "id")
     )
+    application._case_events = events  # type: ignore[attr-defined]
+    return events
+
+
+def case_events_once(application: Application) -> list[StatusEvent]:
+    cached = getattr(application, "_case_events", None)
+    return cached if cached is not None else case_events(application=application)
 
 
 def case_generated_languages(*, application: Application) -> dict[str, set[str]]:

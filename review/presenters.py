@@ -32,8 +32,11 @@ from review.permissions import Role, has_role
 from review.rules import CaseAction, IssuanceAction, IssuanceFacts, issuance_actions
 from review.selectors import (
     approved_decision,
+    approved_decision_once,
+    card_once,
     companions_of,
     dispatch_once,
+    earlier_period_expiry_once,
     payment_once,
 )
 
@@ -247,23 +250,21 @@ def outcome_panel(
     denial the reasons and what the person can do; the next steps with
     their dates.  Registered in ``ReviewConfig.ready``."""
     from applications.application_forms.online_scope import issues_residence_card
-    from applications.models import PersonRecordHistory, StatusEvent
+    from applications.selectors import case_events_once
     from applications.validators import period_label
     from applications.workflow import Action
     from review.issuance_rules import card_status_code, issues_card, period_expiry
 
     if application.status not in AFTER_DECISION:
         return None
-    decision = approved_decision(application=application)
+    decision = approved_decision_once(application)
     if decision is None:
         return None
     person = application.foreign_national
     granted = decision.outcome == Decision.Outcome.GRANT
     moments: dict[str, Any] = {}
-    for action, at in StatusEvent.objects.filter(application=application).values_list(
-        "action", "at"
-    ):
-        moments[action] = timezone.localtime(at)
+    for event in case_events_once(application):
+        moments[event.action] = timezone.localtime(event.at)
     decided_at = (
         timezone.localtime(application.decided_at) if application.decided_at else None
     )
@@ -284,11 +285,9 @@ def outcome_panel(
 
     requested_status = application.target_status or person.current_status
     granted_status = decision.granted_status or requested_status
-    card = ResidenceCard.objects.filter(application=application).first()
+    card = card_once(application)
     history = (
-        PersonRecordHistory.objects.filter(application=application)
-        .values_list("period_expiry", flat=True)
-        .first()
+        earlier_period_expiry_once(application)
         if application.status in (Status.ISSUED, Status.DISPATCHED, Status.COMPLETED)
         else True
     )

@@ -13,6 +13,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    FilteredRelation,
     Func,
     IntegerField,
     OuterRef,
@@ -28,7 +29,12 @@ from django.utils import timezone
 from accounts.models import OfficerRole
 from applications import search
 from applications.models import OPEN_STATUSES as MODEL_OPEN_STATUSES
-from applications.models import Application, ApplicationDocument, StatusEvent
+from applications.models import (
+    Application,
+    ApplicationDocument,
+    PersonRecordHistory,
+    StatusEvent,
+)
 from applications.selectors import (
     application_get_for_user,
     application_in_scope,
@@ -48,6 +54,7 @@ from review.models import (
     DocumentRequestItem,
     InternalNote,
     Payment,
+    ResidenceCard,
 )
 from review.permissions import case_office_ids, has_role
 from review.rules import IssuanceAction, IssuanceFacts, issuance_state_refusal
@@ -843,20 +850,88 @@ def timeline_details(application: Application) -> dict[str, Any]:
     return details
 
 
+_BIG_APPLICATION_FIELDS = tuple(
+    f.name
+    for f in Application._meta.concrete_fields
+    if f.get_internal_type() in ("JSONField", "TextField")
+)
+
+
+def _decided_records(application: Application) -> dict[str, Any]:
+    """What a decided case's pages show from the review side — the approved
+    decision (with the status granted), the payment, the residence card and
+    the dispatch — read in one query and kept on the application for the
+    rest of the request (the outcome panel, the fee panel and the timeline
+    all use them)."""
+    cached = getattr(application, "_decided_records", None)
+    if cached is not None:
+        return cached
+    # Typed Any: the django-stubs plugin does not see FilteredRelation names
+    # in select_related.
+    with_decision: Any = Application.objects.filter(pk=application.pk).annotate(
+        approved=FilteredRelation(
+            "decisions", condition=Q(decisions__state=Decision.State.APPROVED)
+        )
+    )
+    row = (
+        with_decision.select_related(
+            "approved",
+            "approved__granted_status",
+            "payment",
+            "residence_card",
+            "dispatch",
+        )
+        # The person's expiry before issuance replaced it (the outcome
+        # panel counts the new expiry from it).
+        .annotate(
+            earlier_expiry=Subquery(
+                PersonRecordHistory.objects.filter(application=OuterRef("pk"))
+                .order_by("pk")
+                .values("period_expiry")[:1]
+            )
+        )
+        # The application itself is already loaded: skip its big columns.
+        .defer(*_BIG_APPLICATION_FIELDS)
+        .first()
+    )
+    records = {
+        name: getattr(row, name, None) if row is not None else None
+        for name in (
+            "approved",
+            "payment",
+            "residence_card",
+            "dispatch",
+            "earlier_expiry",
+        )
+    }
+    application._decided_records = records  # type: ignore[attr-defined]
+    return records
+
+
+def approved_decision_once(application: Application) -> Decision | None:
+    return _decided_records(application)["approved"]
+
+
 def payment_once(application: Application) -> Payment | None:
     """``payment_for``, read once per page (the outcome panel and the
     issuance panel both show the fee)."""
-    if not hasattr(application, "_payment_once"):
-        application._payment_once = payment_for(application=application)  # type: ignore[attr-defined]
-    return application._payment_once  # type: ignore[attr-defined]
+    return _decided_records(application)["payment"]
+
+
+def earlier_period_expiry_once(application: Application) -> date | None:
+    """The person's period expiry as it was before this case's issuance
+    (``PersonRecordHistory``), if issuance recorded one."""
+    return _decided_records(application)["earlier_expiry"]
+
+
+def card_once(application: Application) -> ResidenceCard | None:
+    return _decided_records(application)["residence_card"]
 
 
 def dispatch_once(application: Application) -> Dispatch | None:
     """``dispatch_for``, read once per page (the outcome panel and the
     timeline both name the tracking number)."""
-    if not hasattr(application, "_dispatch_once"):
-        application._dispatch_once = dispatch_for(application=application)  # type: ignore[attr-defined]
-    return application._dispatch_once  # type: ignore[attr-defined]
+    return _decided_records(application)["dispatch"]
 
 
 def open_request_once(application: Application) -> DocumentRequest | None:

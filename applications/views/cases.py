@@ -188,6 +188,8 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     if application.status == Status.DRAFT:
         # Not a case yet: drafts live in the filing flow.
         return redirect("applications:draft", code=application.code)
+    # Statuses of residence (applied for, held) from the process cache.
+    selectors.attach_reference([application])
     companions = selectors.case_companions(application=application)
     documents = selectors.case_documents(application=application)
     events = selectors.case_events(application=application)
