@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.factories import PASSWORD, totp_code
+from tests.factories import PASSWORD, fresh_totp_code
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
@@ -111,7 +111,7 @@ def sign_in(live_server: Any) -> Callable[..., None]:
         page.fill("input[name=password]", PASSWORD)
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_url("**/accounts/2fa/authenticate/")
-        page.fill("input[name=code]", totp_code(user))
+        page.fill("input[name=code]", fresh_totp_code(user))
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_url("**/dashboard/")
         if reauthenticate:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.factories import PASSWORD, UserFactory, totp_code
+from tests.factories import PASSWORD, UserFactory, fresh_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ def test_sign_in_with_password_and_totp_in_chromium(page, live_server, screensho
     code_field = page.locator("input[name=code]")
     assert code_field.get_attribute("autocomplete") == "one-time-code"
     page.screenshot(path=str(screenshot_dir / "sign-in-code-step.png"), full_page=True)
-    code_field.fill(totp_code(user))
+    code_field.fill(fresh_totp_code(user))
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url("**/dashboard/")
     page.screenshot(

@@ -22,9 +22,9 @@ from tests.factories import (
     PASSWORD,
     Role,
     UseRequestFactory,
+    fresh_totp_code,
     pdf_bytes,
     request_corporate_number,
-    totp_code,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -157,7 +157,7 @@ def test_request_for_use_through_to_a_working_user_id(
         desk.fill("input[name=password]", PASSWORD)
         desk.locator("main form button[type=submit]").first.click()
         desk.wait_for_url("**/accounts/2fa/authenticate/")
-        desk.fill("input[name=code]", totp_code(officer))
+        desk.fill("input[name=code]", fresh_totp_code(officer))
         desk.locator("main form button[type=submit]").first.click()
         desk.wait_for_url("**/dashboard/")
         shot(desk, "06-officer-dashboard")
