@@ -165,6 +165,57 @@ def issuance_panel_context(
     }
 
 
+def issuance_checklist(issuance: dict[str, Any]) -> list[dict[str, Any]]:
+    """The clerk's numbered checklist (issue 12): fee, the current card when
+    one is exchanged, issue, dispatch — each done or not, and the page that
+    takes the step when the clerk may take it now."""
+    if not issuance.get("after_grant"):
+        return []
+    application = issuance["application"]
+    payment = issuance.get("payment")
+    status = application.status
+    issued = status in (Status.ISSUED, Status.DISPATCHED, Status.COMPLETED)
+    steps: list[dict[str, Any]] = [
+        {
+            "title": _("Fee: revenue stamps or online payment"),
+            "done": bool(payment and payment.state == Payment.State.PAID),
+            "url": reverse("review:issuance_stamps", args=[application.code])
+            if issuance.get("can_record_stamps")
+            else "",
+        }
+    ]
+    if issuance.get("needs_card"):
+        steps.append(
+            {
+                "title": _("Current residence card received"),
+                "done": bool(issuance.get("card_received")),
+                "url": "",
+                "post": reverse(
+                    "review:issuance_card_received", args=[application.code]
+                )
+                if issuance.get("can_record_card")
+                else "",
+            }
+        )
+    steps += [
+        {
+            "title": _("Issue"),
+            "done": issued,
+            "url": reverse("review:issuance_issue", args=[application.code])
+            if issuance.get("can_issue")
+            else "",
+        },
+        {
+            "title": _("Dispatch"),
+            "done": issuance.get("dispatch") is not None,
+            "url": reverse("review:issuance_dispatch", args=[application.code])
+            if issuance.get("can_dispatch")
+            else "",
+        },
+    ]
+    return steps
+
+
 def documents_by_slot(documents: list[Any]) -> list[dict[str, Any]]:
     """The case's documents grouped by their slot, in the order given."""
     groups: dict[int, dict[str, Any]] = {}

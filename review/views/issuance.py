@@ -36,7 +36,7 @@ from review import messages, selectors
 from review.errors import AmountMismatch, IssuanceError
 from review.forms import DispatchForm, StampsForm
 from review.issuance_rules import return_methods
-from review.presenters import issuance_panel_context
+from review.presenters import issuance_checklist, issuance_panel_context
 from review.rules import IssuanceAction, IssuanceFacts, issuance_refusal
 from review.selectors import case_get_for_officer
 from review.services.issuance import (
@@ -91,14 +91,15 @@ def issuance_page(request: HttpRequest, *, application: Application) -> HttpResp
         obj=application,
         organization_code=application.organization.code,
     )
+    issuance = issuance_panel_context(application=application, user=request.user)
     return render(
         request,
         "review/issuance/page.html",
         {
             "application": application,
-            "issuance": issuance_panel_context(
-                application=application, user=request.user
-            ),
+            "person": application.foreign_national,
+            "issuance": issuance,
+            "checklist": issuance_checklist(issuance),
         },
     )
 

@@ -168,7 +168,7 @@ def test_filed_examined_granted_issued_and_back_on_the_record(
             counter.goto(f"{base}/office/cases/{code}/issuance/")
             with counter.expect_navigation():
                 counter.locator(
-                    f"form[action$='/office/cases/{code}/issuance/card-received/'] "
+                    f".checklist form[action$='/office/cases/{code}/issuance/card-received/'] "
                     "button"
                 ).click()
             counter.goto(f"{base}/office/cases/{code}/issuance/issue/")

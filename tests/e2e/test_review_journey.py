@@ -151,7 +151,9 @@ def test_examination_to_handover_in_chromium(
             sign_in(counter, clerk)
             counter.goto(f"{base}/office/cases/{code}/issuance/")
             shot(counter, "06-issuance")
-            counter.locator(f"a[href$='/office/cases/{code}/issuance/stamps/']").click()
+            counter.locator(
+                f".checklist a[href$='/office/cases/{code}/issuance/stamps/']"
+            ).click()
             counter.wait_for_url("**/issuance/stamps/")
             counter.fill("input[name=amount]", str(due - 500))
             submit(counter)
@@ -163,9 +165,11 @@ def test_examination_to_handover_in_chromium(
             assert status_of(application) == Status.FEE_PAID
             with counter.expect_navigation():
                 counter.locator(
-                    f"form[action$='/office/cases/{code}/issuance/card-received/'] button"
+                    f".checklist form[action$='/office/cases/{code}/issuance/card-received/'] button"
                 ).click()
-            counter.locator(f"a[href$='/office/cases/{code}/issuance/issue/']").click()
+            counter.locator(
+                f".checklist a[href$='/office/cases/{code}/issuance/issue/']"
+            ).click()
             counter.wait_for_url("**/issuance/issue/")
             shot(counter, "08-issue")
             submit(counter)
@@ -174,7 +178,7 @@ def test_examination_to_handover_in_chromium(
             assert re.fullmatch(r"[A-Z]{2}\d{8}[A-Z]{2}", card.number)
             assert card.number in counter.content()
             counter.locator(
-                f"a[href$='/office/cases/{code}/issuance/dispatch/']"
+                f".checklist a[href$='/office/cases/{code}/issuance/dispatch/']"
             ).click()
             counter.wait_for_url("**/issuance/dispatch/")
             counter.check("input[name=method][value=letter_pack]")

@@ -875,3 +875,39 @@ def test_clerk_pages_before_a_decision_send_back_to_the_issuance(
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "no approved decision" in page.content.decode()
+
+
+def test_the_clerks_page_names_the_person_and_lists_the_steps(
+    client, settings, org_user, the_clerk
+):
+    """Issue 12: the heading names the person and the receipt number with a
+    way back to the case; a numbered checklist says what is done and opens
+    the next step."""
+    org, user = org_user
+    application = decided(org, user, received_on=AFTER_2025)
+    login(client, the_clerk, settings)
+    html = client.get(
+        reverse("review:issuance", args=[application.code])
+    ).content.decode()
+    person = application.foreign_national
+    assert (
+        f"Issuance for {person.family_name} {person.given_name} ({application.receipt_number})"
+        in html
+    )
+    assert reverse("review:case", args=[application.code]) in html
+    checklist = html[html.index('<ol class="checklist">') : html.index("</ol>")]
+    titles = re.findall(
+        r'<span class="checklist__title">(?:<a href="([^"]*)">)?([^<]+)', checklist
+    )
+    names = [t for _url, t in titles]
+    assert names[0] == "Fee: revenue stamps or online payment"
+    assert names[-2:] == ["Issue", "Dispatch"]
+    stamps_url = reverse("review:issuance_stamps", args=[application.code])
+    assert titles[0][0] == stamps_url  # the next step opens its page
+    assert "Done" not in checklist
+    walk_to(application, Status.ISSUED, actor=the_clerk, user=user)
+    html = client.get(
+        reverse("review:issuance", args=[application.code])
+    ).content.decode()
+    checklist = html[html.index('<ol class="checklist">') : html.index("</ol>")]
+    assert checklist.count(">Done<") == len(titles) - 1  # all but dispatch
