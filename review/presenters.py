@@ -27,11 +27,10 @@ from review.issuance_rules import (
     issues_card,
     needs_current_card,
 )
-from review.models import Certificate, Decision, Dispatch, Payment, ResidenceCard
+from review.models import Certificate, Decision, Payment
 from review.permissions import Role, has_role
 from review.rules import CaseAction, IssuanceAction, IssuanceFacts, issuance_actions
 from review.selectors import (
-    approved_decision,
     approved_decision_once,
     card_once,
     companions_of,
@@ -66,9 +65,9 @@ def issuance_panel_context(
     dispatch of the case, and which actions are open to ``user`` (one flag
     per ``IssuanceAction``, from ``review.rules.issuance_actions``).
 
-    Query cost: none before a decision; after it, one query for the payment,
-    card and dispatch, one for the certificates, plus — unless the caller
-    passes what it already loaded — one for the decisions and one for the
+    Query cost: none before a decision; after it, one query for the approved
+    decision, payment, card and dispatch, one for the certificates, plus —
+    unless the caller passes what it already loaded — one for the
     companions.  ``with_fee_items`` adds the fee table lookups (one per
     application) for the breakdown of the fee; the officer case page passes
     False to keep its query budget."""
@@ -81,20 +80,17 @@ def issuance_panel_context(
             "is_clerk": False,
             **dict.fromkeys(ACTION_FLAGS.values(), False),
         }
+    # One query (review.selectors._decided_records) for the decision, the
+    # payment, the card and the dispatch, shared with the rest of the page.
     if decisions is None:
-        decision = approved_decision(application=application)
+        decision = approved_decision_once(application)
     else:
         decision = next(
             (d for d in decisions if d.state == Decision.State.APPROVED), None
         )
-    facts = (
-        Application.objects.filter(pk=application.pk)
-        .select_related("payment", "residence_card__status", "dispatch")
-        .get()
-    )
-    payment: Payment | None = getattr(facts, "payment", None)
-    card: ResidenceCard | None = getattr(facts, "residence_card", None)
-    dispatch_row: Dispatch | None = getattr(facts, "dispatch", None)
+    payment = payment_once(application)
+    card = card_once(application)
+    dispatch_row = dispatch_once(application)
     companion_list = list(companions) if companions is not None else None
     items: list[FeeItem] = []
     fee_unknown = False

@@ -878,7 +878,7 @@ def _decided_records(application: Application) -> dict[str, Any]:
             "approved",
             "approved__granted_status",
             "payment",
-            "residence_card",
+            "residence_card__status",
             "dispatch",
         )
         # The person's expiry before issuance replaced it (the outcome
