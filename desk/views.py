@@ -152,7 +152,9 @@ def calendar_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     months: list[dict[str, Any]] = []
     for row in rows:
         if not months or months[-1]["month"] != row["item"].month:
-            months.append({"month": row["item"].month, "rows": []})
+            months.append(
+                {"month": row["item"].month, "first_day": row["item"].due, "rows": []}
+            )
         months[-1]["rows"].append(row)
     return render(
         request,
