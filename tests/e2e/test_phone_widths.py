@@ -26,7 +26,7 @@ from django.utils import timezone
 import pytest
 
 from accounts import services as account_services
-from accounts.models import OfficerRole, RosterEntry, UseRequest, User
+from accounts.models import OfficerRole, RosterEntry, User, UseRequest
 from accounts.views.request_access import SESSION_EMAIL
 from applications import draft_form
 from applications.models import StatusOfResidence
@@ -36,6 +36,7 @@ from batches import services as batch_services
 from portal.notifications.models import Notification
 from review.services.issuance import card_receipt_record
 from tests import factories
+from tests.accounts.roster_files import CSV_HEADER, csv_row
 from tests.applications import filing_data as fd
 from tests.batches import batch_data
 from tests.e2e.phone import PHONE, layout_problems, session_key, use_session
@@ -223,6 +224,7 @@ def _pages(w: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
 
     yield "reception", "reception-dashboard", "/dashboard/"
     yield "reception", "reception-queue", "/reception/"
+    yield "reception", "reception-queue-errors", "/reception/?age=abc"
     yield "reception", "reception-request", f"/reception/requests/{sent}/"
     for action in ("approve", "return", "reject"):
         yield (
@@ -256,6 +258,7 @@ def _pages(w: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     yield "user", "draft-check", f"/applications/drafts/{w['complete'].code}/check/"
     yield "user", "submitted", f"/applications/submitted/{c['submitted'].code}/"
     yield "user", "cases", "/applications/"
+    yield "user", "cases-errors", "/applications/?q=ab"
     for name in ("submitted", "waiting", "granted", "dispatched", "denied"):
         yield "user", f"case-{name}", f"/applications/{c[name].code}/"
     yield "user", "withdraw", f"/applications/{c['submitted'].code}/withdraw/"
@@ -292,6 +295,7 @@ def _pages(w: dict[str, Any]) -> Iterator[tuple[str, str, str]]:
     yield "examiner", "examiner-dashboard", "/dashboard/"
     yield "examiner", "queue", "/office/cases/"
     yield "examiner", "queue-mine", "/office/cases/?assignee=me"
+    yield "examiner", "queue-errors", "/office/cases/?q=ab"
     for name in ("submitted", "examining", "waiting", "proposed", "granted", "change"):
         yield "examiner", f"office-case-{name}", f"/office/cases/{c[name].code}/"
     examining = c["examining"].code
@@ -337,6 +341,48 @@ def _sessions(w: dict[str, Any]) -> dict[str, str | None]:
     return sessions
 
 
+def _posted_states(
+    page: Any,
+    context: Any,
+    base: str,
+    sessions: dict[str, str | None],
+    w: dict[str, Any],
+    language: str,
+) -> list[str]:
+    """The states only a sent form reaches: the status check's answer and
+    the roster import's table of errors."""
+    found = []
+    use_session(context, base, None, language)
+    application = w["cases"]["waiting"]
+    page.goto(base + "/application-status/")
+    page.fill("input[name=receipt_number]", application.receipt_number)
+    born = application.foreign_national.date_of_birth
+    page.fill("input[name=date_of_birth]", f"{born:%Y/%m/%d}")
+    with page.expect_navigation():
+        page.locator("main form.form button[type=submit]").click()
+    assert page.locator("#result-title").count() == 1
+    found += [f"status-check-result-{language}: {p}" for p in layout_problems(page)]
+
+    use_session(context, base, sessions["user"], language)
+    page.goto(f"{base}/organizations/{w['org'].code}/roster/import/")
+    bad = "\n".join(
+        [
+            CSV_HEADER,
+            csv_row(1, date_of_birth="2026-02-30"),
+            csv_row(2, residence_card_number="XX1"),
+        ]
+    )
+    page.set_input_files(
+        "#id_csv_file",
+        files=[{"name": "r.csv", "mimeType": "text/csv", "buffer": bad.encode()}],
+    )
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert page.locator("#csv-errors").count() == 1
+    found += [f"roster-import-errors-{language}: {p}" for p in layout_problems(page)]
+    return found
+
+
 def test_every_journey_state_fits_a_phone_in_both_languages(
     browser: Any, live_server: Any, world: dict[str, Any], screenshot_dir: Any
 ) -> None:
@@ -368,18 +414,55 @@ def test_every_journey_state_fits_a_phone_in_both_languages(
                         full_page=True,
                     )
                     failures += [f"{label}: {p}" for p in problems[:8]]
-            # The status check's answer (a POST), once.
-            use_session(context, base, None, language)
-            application = world["cases"]["waiting"]
-            page.goto(base + "/application-status/")
-            page.fill("input[name=receipt_number]", application.receipt_number)
-            born = application.foreign_national.date_of_birth
-            page.fill("input[name=date_of_birth]", f"{born:%Y/%m/%d}")
-            with page.expect_navigation():
-                page.locator("main form.form button[type=submit]").click()
-            failures += [
-                f"status-check-result-{language}: {p}" for p in layout_problems(page)
-            ]
+            failures += _posted_states(page, context, base, sessions, world, language)
         finally:
             context.close()
     assert not failures, "\n".join(failures)
+
+
+FITS = """
+<main>
+  <p style="max-width: 100%">A paragraph that wraps normally on a phone screen, word by word.</p>
+  <div class="table-wrap" style="overflow-x: auto">
+    <table style="width: 900px"><tbody>
+      <tr><th scope="row" style="white-space: nowrap">TKY-2026-0000001</th>
+          <td>在留期間更新許可申請</td><td>A long sentence in a wide table that scrolls.</td></tr>
+    </tbody></table>
+  </div>
+  <table><tbody><tr><td style="width: 8em">Extension of Period of Stay and more words</td></tr></tbody></table>
+</main>
+"""
+
+BROKEN = """
+<main>
+  <div id="wide" style="width: 500px">wider than the screen</div>
+  <table><tbody><tr>
+    <td id="squeezed" style="width: 1px; word-break: break-all">TKY-2026</td>
+    <td style="width: 1px; word-break: break-all">在留期間</td>
+  </tr></tbody></table>
+  <div class="table-wrap" style="overflow-x: auto">
+    <table><tbody><tr><th scope="row" style="width: 4em">NGUYEN VAN AN</th></tr></tbody></table>
+  </div>
+</main>
+"""
+
+
+def test_the_checks_find_what_they_are_for(browser: Any) -> None:
+    """The layout checks pass a page that fits (a wide table scrolling in its
+    region, text wrapped by words) and name each kind of problem."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.set_content(f"<!doctype html><html><body>{FITS}</body></html>")
+        assert layout_problems(page) == []
+        page.set_content(f"<!doctype html><html><body>{BROKEN}</body></html>")
+        problems = "\n".join(layout_problems(page))
+        assert "the page scrolls sideways" in problems
+        assert 'past the right edge (508 px): div#wide "wider than' in problems
+        assert (
+            'one character per line (8 in 8 lines): td#squeezed "TKY-2026"' in problems
+        )
+        assert 'one character per line (4 in 4 lines): td "在留期間"' in problems
+        assert 'the key column wraps (2 lines): th "NGUYEN VAN AN"' in problems
+    finally:
+        context.close()
