@@ -911,3 +911,25 @@ def test_the_clerks_page_names_the_person_and_lists_the_steps(
     ).content.decode()
     checklist = html[html.index('<ol class="checklist">') : html.index("</ol>")]
     assert checklist.count(">Done<") == len(titles) - 1  # all but dispatch
+
+
+def test_the_case_page_leads_a_clerk_to_the_issuance_steps(
+    client, settings, org_user, the_clerk
+):
+    """Issue 12: from a work tray the clerk opens the case; once the case is
+    granted its actions lead to the issuance page (the numbered steps).
+    Before the grant, and for an examiner, there is no such link."""
+    org, user = org_user
+    granted = decided(org, user, received_on=AFTER_2025)
+    steps = reverse("review:issuance", args=[granted.code])
+    login(client, the_clerk, settings)
+    html = client.get(reverse("review:case", args=[granted.code])).content.decode()
+    assert f'<a href="{steps}">Fee and issuance steps</a>' in html
+    examining = ApplicationFactory(
+        organization=org, created_by=user, shortcut=True, status=Status.EXAMINING
+    )
+    html = client.get(reverse("review:case", args=[examining.code])).content.decode()
+    assert "Fee and issuance steps" not in html
+    login(client, officer(OfficerRole.Role.EXAMINER), settings)
+    html = client.get(reverse("review:case", args=[granted.code])).content.decode()
+    assert "Fee and issuance steps" not in html
