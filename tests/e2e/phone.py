@@ -5,8 +5,8 @@ sign-in pages, no TOTP wait), and the two layout checks run in the page.
 a fresh password confirmation (so pages that ask for re-authentication do
 not); ``use_session(context, base, key, language)`` puts it and the
 language cookie into a browser context.  ``layout_problems(page)`` lists
-what does not fit a phone: horizontal overflow and text broken one
-character per line in table cells."""
+what does not fit a phone: horizontal overflow, text broken one character
+per line in table cells, and Latin words broken mid-word."""
 
 from __future__ import annotations
 
@@ -93,6 +93,8 @@ def use_session(context: Any, base: str, key: str | None, language: str) -> None
 #    than two characters per line on average is text squeezed to one
 #    character per line ("T/K/Y/-/2/0/2/6", "在/留/期/間").  A normally
 #    wrapped sentence has many characters per line and passes.
+#
+# 3. Words broken mid-word (see the comment in the script).
 LAYOUT_JS = r"""
 () => {
   const problems = [];
@@ -169,6 +171,29 @@ LAYOUT_JS = r"""
       if (keyCell && count > 1) {
         problems.push(`the key column wraps (${count} lines): ${describe(cell)}`);
         break;
+      }
+    }
+  }
+  // 3. A Latin word broken across lines ("Recommendat|ions"): the first
+  //    and last letters of each word of 2-20 letters sit on the same line.
+  //    Longer runs (user IDs, URLs, compound names) may break rather than
+  //    overflow, as the stylesheet allows.
+  const range = document.createRange();
+  const box = (node, i) => {
+    range.setStart(node, i);
+    range.setEnd(node, i + 1);
+    return range.getBoundingClientRect();
+  };
+  for (const node of textNodes(document.querySelector("main") || document.body)) {
+    const parent = node.parentElement;
+    const outer = parent.getBoundingClientRect();
+    if (outer.width <= 1 || outer.height <= 1) continue;  // visually hidden
+    for (const word of node.textContent.matchAll(/[A-Za-z]{2,20}/g)) {
+      const first = box(node, word.index);
+      const last = box(node, word.index + word[0].length - 1);
+      if (first.height === 0 || last.height === 0) continue;
+      if (last.top > first.top + first.height / 2) {
+        problems.push(`"${word[0]}" broken across lines: ${describe(parent)}`);
       }
     }
   }

@@ -436,6 +436,7 @@ FITS = """
 BROKEN = """
 <main>
   <div id="wide" style="width: 500px">wider than the screen</div>
+  <p id="narrow" style="width: 6em; overflow-wrap: anywhere">Recommendations waiting</p>
   <table><tbody><tr>
     <td id="squeezed" style="width: 1px; word-break: break-all">TKY-2026</td>
     <td style="width: 1px; word-break: break-all">在留期間</td>
@@ -463,6 +464,7 @@ def test_the_checks_find_what_they_are_for(browser: Any) -> None:
             'one character per line (8 in 8 lines): td#squeezed "TKY-2026"' in problems
         )
         assert 'one character per line (4 in 4 lines): td "在留期間"' in problems
+        assert '"Recommendations" broken across lines: p#narrow' in problems
         assert 'the key column wraps (2 lines): th "NGUYEN VAN AN"' in problems
     finally:
         context.close()
