@@ -13,11 +13,15 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from applications.eligibility import special_period_end
 from applications.models import Application
 from applications.workflow import AFTER_DECISION, AFTER_GRANT, Status
+from portal.lib import charts
+from portal.lib.i18n import page_language
 from review.errors import FeeUnknown
 from review.issuance_rules import (
     FeeItem,
@@ -509,6 +513,7 @@ def officer_trays(*, user: Any, today: date) -> dict[str, Any]:
         result["workload"] = selectors.examiner_workload(
             office_ids=supervised, today=today
         )
+        result["workload_chart"] = workload_chart(result["workload"])
     if any(has_role(user, Role.CLERK, o) for o in offices):
         result["clerk"] = [
             Tray(_("Fee to confirm"), n(Status.GRANTED), "status=granted"),
@@ -516,3 +521,86 @@ def officer_trays(*, user: Any, today: date) -> dict[str, Any]:
             Tray(_("To dispatch"), n(Status.ISSUED), "status=issued"),
         ]
     return result
+
+
+def workload_chart(workload: list[Any]) -> str:
+    """The supervisor's office workload as bars: each examiner's open cases
+    and, below, those with an overdue request for documents; each bar says
+    what it counts (the table beside it has the same figures)."""
+    if not workload:
+        return ""
+    return charts.bar_chart(
+        chart_id="workload-chart",
+        title=_("Open and overdue cases per examiner"),
+        categories=[load.name for load in workload],
+        series=[
+            charts.Series(
+                name=_("Open cases"),
+                values=[load.open for load in workload],
+                labels=[
+                    ngettext("%(count)s open", "%(count)s open", load.open)
+                    % {"count": load.open}
+                    for load in workload
+                ],
+            ),
+            charts.Series(
+                name=_("Overdue"),
+                values=[load.overdue for load in workload],
+                labels=[
+                    ngettext("%(count)s overdue", "%(count)s overdue", load.overdue)
+                    % {"count": load.overdue}
+                    for load in workload
+                ],
+            ),
+        ],
+    )
+
+
+def month_labels(months: list[date]) -> list[tuple[str, str]]:
+    """Short month names for a chart's axis, with the year under the first
+    month and under each January: 1月 / 2026年 in Japanese, Jan / 2026 in
+    English."""
+    japanese = page_language() == "ja"
+    labels = []
+    for index, month in enumerate(months):
+        short = f"{month.month}月" if japanese else str(MONTHS_3[month.month]).title()
+        year = ""
+        if index == 0 or month.month == 1:
+            year = f"{month.year}年" if japanese else str(month.year)
+        labels.append((short, year))
+    return labels
+
+
+def processing_time_trend_chart(
+    trend: list[Any], *, office: Any | None, application_type: Any | None
+) -> str:
+    """The trend by month (``review.processing_times.MonthFigure``) of one
+    office (None: all) and one type (None: all) as two lines, median and 90th
+    percentile, with gaps for months with too few decisions; "" when no
+    month has a figure."""
+    if not any(month.median_days is not None for month in trend):
+        return ""
+    english = page_language() == "en"
+
+    def name(obj: Any | None, everything: str) -> str:
+        if obj is None:
+            return everything
+        return str((english and obj.name_en) or obj.name_ja)
+
+    office_name = name(office, _("All offices"))
+    type_name = name(application_type, _("All types"))
+    return charts.line_chart(
+        chart_id="trend-chart",
+        title=_("Days from receipt to decision by month (%(office)s, %(type)s)")
+        % {"office": office_name, "type": type_name},
+        x_labels=month_labels([month.month for month in trend]),
+        series=[
+            charts.Series(
+                name=_("Median"), values=[month.median_days for month in trend]
+            ),
+            charts.Series(
+                name=_("90th percentile"), values=[month.p90_days for month in trend]
+            ),
+        ],
+        y_label=_("Days"),
+    )

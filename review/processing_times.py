@@ -16,8 +16,16 @@ in the database with the shared cache in front); pages only read it and never
 compute it, even when the cache is cold or Redis is down.  The figures move
 by the day, and the public page must stay cheap.
 
+The same summary run also computes the trend by month (``TREND_KEY``): the
+median and 90th percentile of the decisions of each of the last
+``TREND_MONTHS`` calendar months in Japan (the current one so far), for each
+office and type, each office (all types), each type (all offices) and
+overall, so that whatever the page's filters choose is a stored series.
+Percentiles do not add up, hence the four groupings rather than one.
+
 A group with fewer than ``MIN_CASES`` decisions is not published: a figure
-from one or two cases would describe individual people's applications.
+from one or two cases would describe individual people's applications.  The
+same holds for a month of the trend.
 """
 
 from __future__ import annotations
@@ -25,14 +33,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F
-from django.db.models.functions import TruncDate
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.models import Office
@@ -47,6 +55,10 @@ MIN_CASES = 5
 # The worker refreshes the summary every 30 minutes.
 SUMMARY_KEY = "review:processing-times"
 SUMMARY_SECONDS = 2 * 3600
+TREND_KEY = "review:processing-times:trend"
+TREND_MONTHS = 12
+# In a trend key, "all offices" or "all types".
+ALL = "*"
 # At most one refresh asked for per this many seconds when none exists yet.
 COLD_REFRESH_GUARD_SECONDS = 120
 
@@ -79,6 +91,17 @@ class ProcessingTime:
     decided: int
     median_days: float
     p90_days: float
+
+
+@dataclass(frozen=True)
+class MonthFigure:
+    """One month of a trend: ``median_days`` and ``p90_days`` are None when
+    the month had too few decisions to publish a figure."""
+
+    month: date  # its first day
+    decided: int
+    median_days: float | None
+    p90_days: float | None
 
 
 def percentile(sorted_values: list[float], fraction: float) -> float:
@@ -172,14 +195,77 @@ def processing_times(
             now=now,
             min_cases=min_cases,
         )
-    stored = summaries.get(SUMMARY_KEY, cache_seconds=SUMMARY_SECONDS)
-    if stored is None:
-        if cache.add(SUMMARY_KEY + ":asked", 1, COLD_REFRESH_GUARD_SECONDS):
-            enqueue_on_commit("review.tasks.refresh_processing_times")
-        return []
+    stored = _stored(SUMMARY_KEY)
+    return _rows_from(
+        stored[SUMMARY_KEY],
+        office_id=office_id,
+        office_ids=office_ids,
+        type_code=type_code,
+        min_cases=min_cases,
+    )
+
+
+def processing_times_with_trend(
+    *,
+    office_id: int | None = None,
+    office_ids: set[int] | None = None,
+    type_code: str | None = None,
+    min_cases: int = MIN_CASES,
+) -> tuple[list[ProcessingTime], list[MonthFigure] | None]:
+    """The figures as ``processing_times`` gives them, and the trend by month
+    for the same choice: one office (``office_id``) or all offices (neither
+    ``office_id`` nor ``office_ids``), one type or all.  A set of several
+    offices has no stored trend (percentiles of offices do not combine):
+    the trend is None then, and also before the worker has computed one.
+    Both come from the summaries in one read; nothing is computed here."""
+    stored = _stored(SUMMARY_KEY, TREND_KEY)
+    rows = _rows_from(
+        stored[SUMMARY_KEY],
+        office_id=office_id,
+        office_ids=office_ids,
+        type_code=type_code,
+        min_cases=min_cases,
+    )
+    if office_id is None and office_ids is not None and len(office_ids) == 1:
+        (office_id,) = office_ids
+        office_ids = None
+    trend_data = stored[TREND_KEY]
+    if trend_data is None or (office_id is None and office_ids is not None):
+        return rows, None
+    return rows, _trend_from(
+        trend_data,
+        trend_key(office_id, type_code),
+        min_cases=min_cases,
+    )
+
+
+def trend_key(office_id: int | None, type_code: str | None) -> str:
+    """The key of one series in the stored trend."""
+    return f"{ALL if office_id is None else office_id}:{type_code or ALL}"
+
+
+def _stored(*keys: str) -> dict[str, Any]:
+    """The summaries under ``keys`` (None where there is none yet), in one
+    read; when one is missing the worker is asked, at most once per
+    ``COLD_REFRESH_GUARD_SECONDS``, to compute them."""
+    found = summaries.get_many(keys, cache_seconds=SUMMARY_SECONDS)
+    missing = any(key not in found for key in keys)
+    if missing and cache.add(SUMMARY_KEY + ":asked", 1, COLD_REFRESH_GUARD_SECONDS):
+        enqueue_on_commit("review.tasks.refresh_processing_times")
+    return {key: found.get(key) for key in keys}
+
+
+def _rows_from(
+    stored: list[dict[str, Any]] | None,
+    *,
+    office_id: int | None,
+    office_ids: set[int] | None,
+    type_code: str | None,
+    min_cases: int,
+) -> list[ProcessingTime]:
     return [
         p
-        for p in (ProcessingTime(**row) for row in stored)
+        for p in (ProcessingTime(**row) for row in stored or [])
         if p.decided >= min_cases
         and (office_id is None or p.office_id == office_id)
         and (office_ids is None or p.office_id in office_ids)
@@ -187,13 +273,137 @@ def processing_times(
     ]
 
 
+def _trend_from(
+    stored: dict[str, Any], key: str, *, min_cases: int
+) -> list[MonthFigure]:
+    """Every month of the stored trend, in order; a month with fewer than
+    ``min_cases`` decisions (or none) has no figures."""
+    series = stored["series"].get(key, {})
+    result = []
+    for month in stored["months"]:
+        decided, median, p90 = series.get(month, (0, None, None))
+        published = decided >= min_cases and decided > 0
+        result.append(
+            MonthFigure(
+                month=date.fromisoformat(month + "-01"),
+                decided=decided,
+                median_days=median if published else None,
+                p90_days=p90 if published else None,
+            )
+        )
+    return result
+
+
 def refresh_summary(now: datetime | None = None) -> list[ProcessingTime]:
     """Compute every office's and type's figures (groups of any size; the
-    readers apply ``min_cases``) and store them for ``processing_times``."""
+    readers apply ``min_cases``) and the trend by month, and store them for
+    ``processing_times`` and ``processing_times_with_trend``."""
+    now = now or timezone.now()
     with replica_reads():
-        rows = _compute(now=now or timezone.now(), min_cases=1)
-    summaries.put(SUMMARY_KEY, [asdict(r) for r in rows], cache_seconds=SUMMARY_SECONDS)
+        rows = _compute(now=now, min_cases=1)
+        trend = _compute_trend(now=now)
+    summaries.put_many(
+        {SUMMARY_KEY: [asdict(r) for r in rows], TREND_KEY: trend},
+        cache_seconds=SUMMARY_SECONDS,
+    )
     return rows
+
+
+def trend_months(now: datetime) -> list[date]:
+    """The first days of the last ``TREND_MONTHS`` calendar months in Japan,
+    oldest first, the current month last."""
+    today = timezone.localtime(now, TOKYO).date()
+    index = today.year * 12 + today.month - 1
+    return [
+        date(i // 12, i % 12 + 1, 1) for i in range(index - TREND_MONTHS + 1, index + 1)
+    ]
+
+
+# The groupings of the trend: by office and type, by office, by type, overall.
+TREND_GROUPINGS: tuple[tuple[str, ...], ...] = (
+    ("office_id", "application_type__code"),
+    ("office_id",),
+    ("application_type__code",),
+    (),
+)
+
+
+def _compute_trend(*, now: datetime) -> dict[str, Any]:
+    """``{"months": ["2026-01", ...], "series": {trend_key: {month: [decided,
+    median, p90]}}}`` for every grouping with any decision (the readers
+    apply ``min_cases``)."""
+    months = trend_months(now)
+    since = datetime.combine(months[0], time(0, 0), tzinfo=TOKYO)
+    filters: dict[str, Any] = {
+        "main__isnull": True,
+        "decided_at__gte": since,
+        "decided_at__lte": now,
+        "received_on__isnull": False,
+        "office__isnull": False,
+    }
+    if connection.vendor == "postgresql":
+        series = _trend_postgresql(filters)
+    else:
+        series = _trend_python(filters)
+    return {"months": [m.strftime("%Y-%m") for m in months], "series": series}
+
+
+def _trend_postgresql(filters: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
+    days = ExpressionWrapper(
+        TruncDate("decided_at", tzinfo=TOKYO) - F("received_on"),
+        output_field=DurationField(),
+    )
+    series: dict[str, dict[str, list[Any]]] = defaultdict(dict)
+    for grouping in TREND_GROUPINGS:
+        rows = (
+            Application.objects.filter(**filters)
+            .annotate(month=TruncMonth("decided_at", tzinfo=TOKYO))
+            .values(*grouping, "month")
+            .annotate(
+                decided=Count("id"),
+                median=PercentileCont(days, 0.5),
+                p90=PercentileCont(days, 0.9),
+            )
+            .order_by()
+        )
+        for row in rows:
+            key = trend_key(row.get("office_id"), row.get("application_type__code"))
+            month = timezone.localtime(row["month"], TOKYO).strftime("%Y-%m")
+            series[key][month] = [
+                row["decided"],
+                round(_days(row["median"]), 1),
+                round(_days(row["p90"]), 1),
+            ]
+    return dict(series)
+
+
+def _trend_python(filters: dict[str, Any]) -> dict[str, dict[str, list[Any]]]:
+    groups: dict[tuple[str, str], list[float]] = defaultdict(list)
+    rows_in = Application.objects.filter(**filters).values_list(
+        "office_id", "application_type__code", "received_on", "decided_at"
+    )
+    for office_id, type_code, received_on, decided_at in rows_in:
+        if received_on is None or decided_at is None:
+            continue  # excluded by the filters; keeps the types honest
+        decided_on: date = timezone.localtime(decided_at, TOKYO).date()
+        days = float((decided_on - received_on).days)
+        month = decided_on.strftime("%Y-%m")
+        for key in {
+            trend_key(office_id, type_code),
+            trend_key(office_id, None),
+            trend_key(None, type_code),
+            trend_key(None, None),
+        }:
+            groups[(key, month)].append(days)
+    series: dict[str, dict[str, list[Any]]] = defaultdict(dict)
+    for (key, month), values in groups.items():
+        values.sort()
+        series[key][month] = [
+            len(values),
+            round(percentile(values, 0.5), 1),
+            round(percentile(values, 0.9), 1),
+        ]
+    return dict(series)
 
 
 def _compute(

@@ -29,7 +29,8 @@ from review import messages
 from review.certificates import coe_verify
 from review.forms import VerifyForm
 from review.permissions import case_office_ids
-from review.processing_times import MIN_CASES, processing_times
+from review.presenters import processing_time_trend_chart
+from review.processing_times import MIN_CASES, processing_times_with_trend
 
 VERIFY_LIMIT = 20
 VERIFY_WINDOW = 600
@@ -87,28 +88,47 @@ def _types() -> list[ApplicationType]:
 
 
 def _figures_context(
-    request: HttpRequest, offices: list[Office], *, all_offices: bool, **kw: Any
+    request: HttpRequest,
+    offices: list[Office],
+    *,
+    all_offices: bool,
+    min_cases: int = MIN_CASES,
 ) -> dict[str, Any]:
+    """The figures and the trend by month for the page's filters, read from
+    the worker's summaries (never computed here)."""
     office_code = request.GET.get("office", "")
     type_code = request.GET.get("type", "")
     office = next((o for o in offices if o.code == office_code), None)
     types = _types()
-    chosen_type = type_code if any(t.code == type_code for t in types) else ""
-    rows = processing_times(
+    chosen_type = next((t for t in types if t.code == type_code), None)
+    rows, trend = processing_times_with_trend(
         office_id=office.pk if office else None,
         office_ids={o.pk for o in offices}
         if office is None and not all_offices
         else None,
-        type_code=chosen_type or None,
-        **kw,
+        type_code=chosen_type.code if chosen_type else None,
+        min_cases=min_cases,
+    )
+    trend_office = office or (
+        offices[0] if not all_offices and len(offices) == 1 else None
+    )
+    trend_chart = (
+        processing_time_trend_chart(
+            trend, office=trend_office, application_type=chosen_type
+        )
+        if trend
+        else ""
     )
     return {
         "rows": rows,
         "offices": offices,
         "types": types,
         "chosen_office": office.code if office else "",
-        "chosen_type": chosen_type,
-        "min_cases": kw.get("min_cases", MIN_CASES),
+        "chosen_type": chosen_type.code if chosen_type else "",
+        "min_cases": min_cases,
+        "trend": trend,
+        "trend_chart": trend_chart,
+        "trend_needs_office": trend is None and office is None and not all_offices,
     }
 
 
