@@ -242,3 +242,218 @@ def test_the_summary_survives_a_cold_cache(org_user):
         (row,) = processing_times()
     assert row.median_days == 14.0
     assert len(queries.captured_queries) == 1
+
+
+# --- The trend by month (issue 12, item 11) ----------------------------------------------
+
+
+def svg_of(html: str, chart_id: str):
+    """The inline SVG chart ``chart_id`` of a page, parsed (it must be
+    well-formed XML)."""
+    import re
+    import xml.etree.ElementTree as ET
+
+    found = re.search(
+        rf'<svg [^>]*aria-labelledby="{chart_id}-title[^"]*".*?</svg>', html, re.S
+    )
+    assert found is not None, f"no chart {chart_id}"
+    return ET.fromstring(found.group(0))
+
+
+def points(svg, series: int = 0) -> int:
+    groups = [g for g in svg.iter() if g.get("class") == "chart__series"]
+    return sum(1 for e in groups[series].iter() if e.get("class") == "chart__point")
+
+
+def days_ago_in(month) -> int:
+    """Days from today back to the 10th of ``month`` (a past month)."""
+    return (timezone.localdate() - month.replace(day=10)).days
+
+
+def test_trend_months_are_the_last_twelve_in_japan():
+    from datetime import UTC, date
+
+    # 16:00 UTC on 31 January is 1 February in Tokyo.
+    months = pt.trend_months(datetime(2027, 1, 31, 16, 0, tzinfo=UTC))
+    assert len(months) == 12
+    assert months[0] == date(2026, 3, 1)
+    assert months[-1] == date(2027, 2, 1)
+
+
+@pytest.fixture
+def two_months(org_user):
+    """Five extensions decided in one month (14 days at the median), four
+    changes of status in another (too few to publish)."""
+    org, user = org_user
+    months = pt.trend_months(timezone.now())
+    for d in (10, 12, 14, 16, 18):
+        decided_case(org, user, days=d, decided_days_ago=days_ago_in(months[-4]))
+    for d in (30, 30, 30, 30):
+        decided_case(
+            org,
+            user,
+            days=d,
+            decided_days_ago=days_ago_in(months[-2]),
+            type_code="change",
+        )
+    pt.refresh_summary()  # the worker's job
+    return org, months
+
+
+def test_the_trend_by_month_is_in_the_summary(two_months):
+    org, months = two_months
+    _, trend = pt.processing_times_with_trend(
+        office_id=org.office_id, type_code="extension"
+    )
+    assert trend is not None
+    assert [m.month for m in trend] == months
+    by_month = {m.month: m for m in trend}
+    assert by_month[months[-4]].decided == 5
+    assert by_month[months[-4]].median_days == 14.0
+    assert by_month[months[-4]].p90_days == pytest.approx(17.2)
+    assert by_month[months[-2]].median_days is None  # other type
+    # All types: the four changes are too few to publish, unless asked.
+    _, everything = pt.processing_times_with_trend()
+    assert everything is not None
+    figures = {m.month: m.median_days for m in everything}
+    assert figures[months[-4]] == 14.0
+    assert figures[months[-2]] is None
+    _, officers = pt.processing_times_with_trend(min_cases=1)
+    assert officers is not None
+    assert {m.month: m.median_days for m in officers}[months[-2]] == 30.0
+    # One office of a set of one is that office; a set of several has none.
+    _, one = pt.processing_times_with_trend(office_ids={org.office_id})
+    assert one == everything
+    _, several = pt.processing_times_with_trend(
+        office_ids={org.office_id, org.office_id + 1000}
+    )
+    assert several is None
+
+
+def test_database_and_python_agree_on_the_trend(two_months):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    _, months = two_months
+    filters = {
+        "main__isnull": True,
+        "decided_at__gte": datetime.combine(months[0], time(0, 0), tzinfo=TOKYO),
+        "decided_at__lte": timezone.now(),
+        "received_on__isnull": False,
+        "office__isnull": False,
+    }
+    database = pt._trend_postgresql(filters)
+    python = pt._trend_python(filters)
+    assert database.keys() == python.keys()
+    assert len(database) == 6  # (office, type) × 2, office, type × 2, all
+    for key, series in database.items():
+        assert series.keys() == python[key].keys()
+        for month, (decided, median, p90) in series.items():
+            assert python[key][month] == [decided, median, p90]
+
+
+def test_the_public_page_draws_the_trend_next_to_its_tables(client, two_months):
+    org, months = two_months
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("review:processing_times")).content.decode()
+    chart = svg_of(body, "trend-chart")
+    assert chart.get("role") == "img"
+    title = chart.find("{http://www.w3.org/2000/svg}title")
+    assert title is not None
+    assert title.text == (
+        "Days from receipt to decision by month (All offices, All types)"
+    )
+    # One point per published month: the four changes are not published.
+    assert points(chart, 0) == 1
+    assert points(chart, 1) == 1
+    # The chart's figures as a table, month by month, and the table by office.
+    assert months[-4].strftime("%B %Y") in body
+    assert "Fewer than 5" in body
+    assert '<td class="num">14</td>' in body
+    assert "<td>14</td>" in body
+    # Filtered to a type without published months: no chart.
+    body = client.get(
+        reverse("review:processing_times"), {"type": "change"}
+    ).content.decode()
+    assert "trend-chart" not in body
+    assert "No figures to show yet." in body
+
+
+def test_the_officer_page_draws_small_months_too(client, settings, two_months):
+    org, months = two_months
+    login(client, officer(OfficerRole.Role.EXAMINER), settings, fresh=False)
+    body = client.get(
+        reverse("review:office_processing_times"), {"type": "change"}
+    ).content.decode()
+    chart = svg_of(body, "trend-chart")
+    assert points(chart, 0) == 1
+    assert org.office.name_en in chart.find("{http://www.w3.org/2000/svg}title").text
+
+
+def test_an_officer_of_several_offices_chooses_one_for_the_trend(
+    client, settings, two_months
+):
+    org, _ = two_months
+    both = officer(OfficerRole.Role.EXAMINER)
+    OfficerRole.objects.create(
+        user=both,
+        office=type(org.office).objects.get(code="OSK"),
+        role=OfficerRole.Role.EXAMINER,
+    )
+    login(client, both, settings, fresh=False)
+    body = client.get(reverse("review:office_processing_times")).content.decode()
+    assert "Choose an office to see its trend by month." in body
+    assert "trend-chart" not in body
+    body = client.get(
+        reverse("review:office_processing_times"), {"office": org.office.code}
+    ).content.decode()
+    # Officers see the small months too: both months have a point.
+    assert points(svg_of(body, "trend-chart")) == 2
+
+
+def test_the_page_reads_figures_and_trend_without_computing(client, two_months):
+    """No request computes the statistics: the page reads both summaries, in
+    one query when the cache is cold and none when it is warm."""
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("review:processing_times")
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    for queries in (cold, warm):
+        sql = [q["sql"].upper() for q in queries.captured_queries]
+        assert not any("PERCENTILE" in q for q in sql)
+        assert not any('"APPLICATIONS_APPLICATION"' in q for q in sql)
+    summary_reads = [
+        q for q in cold.captured_queries if "summaries_summary" in q["sql"]
+    ]
+    assert len(summary_reads) == 1
+    assert not [q for q in warm.captured_queries if "summaries_summary" in q["sql"]]
+    assert len(warm) <= len(cold) - 1
+
+
+def test_a_page_before_the_first_trend_asks_the_worker_once(
+    client, org_user, monkeypatch
+):
+    """The figures exist but the trend does not yet (just deployed): the
+    page shows the table, no chart, and asks the worker once."""
+    from portal.summaries.models import Summary
+
+    org, user = org_user
+    for d in (10, 12, 14, 16, 18):
+        decided_case(org, user, days=d)
+    pt.refresh_summary()
+    Summary.objects.filter(key=pt.TREND_KEY).delete()
+    from django.core.cache import cache
+
+    cache.clear()
+    asked: list[str] = []
+    monkeypatch.setattr(pt, "enqueue_on_commit", asked.append)
+    client.cookies["django_language"] = "en"
+    for _ in range(2):
+        body = client.get(reverse("review:processing_times")).content.decode()
+        assert "<td>14</td>" in body
+        assert "trend-chart" not in body
+    assert asked == ["review.tasks.refresh_processing_times"]

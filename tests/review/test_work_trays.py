@@ -143,3 +143,89 @@ def test_the_trays_cost_a_bounded_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("dashboard"))
     assert len(many) == len(few)
+
+
+# --- The workload as a chart (issue 12, item 11) -----------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def workload_svg(html: str):
+    """The dashboard's workload chart, parsed (it must be well-formed XML)."""
+    import xml.etree.ElementTree as ET
+
+    found = re.search(
+        r'<svg [^>]*aria-labelledby="workload-chart-title".*?</svg>', html, re.S
+    )
+    assert found is not None, "no workload chart"
+    return ET.fromstring(found.group(0))
+
+
+def test_the_supervisor_sees_each_examiners_load_as_bars(
+    client, settings, examiner, other_examiner, supervisor, office_work
+):
+    claimed(
+        new_case(
+            office_work["plain"].organization,
+            office_work["plain"].created_by,
+            companions=(),
+        ),
+        other_examiner,
+    )
+    login(client, supervisor, settings)
+    html = client.get(reverse("dashboard")).content.decode()
+    chart = workload_svg(html)
+    assert chart.get("role") == "img"
+    assert chart.findtext(f"{SVG}title") == "Open and overdue cases per examiner"
+    bars = [e for e in chart.iter() if "chart__bar" in (e.get("class") or "")]
+    assert len(bars) == 4  # two examiners × (open, overdue)
+    shown = [t.text for t in chart.iter(f"{SVG}text")]
+    # Most loaded first, each bar saying what it counts.
+    assert shown.index("審査 一郎") < shown.index("審査 二郎")
+    for label in ("3 open", "1 overdue", "1 open", "0 overdue"):
+        assert label in shown
+    # The table stays beside the chart as its text alternative.
+    assert "Open cases per examiner</caption>" in html
+
+
+def test_an_examiners_name_is_text_in_the_chart(
+    client, settings, org, org_staff, supervisor
+):
+    name = '<script>alert("x")</script>'
+    intruder = officer(Role.EXAMINER, full_name=name)
+    claimed(new_case(org, org_staff, companions=()), intruder)
+    login(client, supervisor, settings)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert name not in html
+    chart = workload_svg(html)
+    assert name in [t.text for t in chart.iter(f"{SVG}text")]
+    assert not [e for e in chart.iter() if e.tag.endswith("script")]
+
+
+def test_no_workload_chart_without_assigned_cases(client, settings, supervisor):
+    login(client, supervisor, settings)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert "workload-chart" not in html
+    assert "No case of your office is assigned to an examiner yet." in html
+
+
+def test_the_supervisors_dashboard_costs_the_same_with_more_examiners(
+    client, settings, examiner, supervisor, office_work
+):
+    login(client, supervisor, settings)
+    client.get(reverse("dashboard"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("dashboard"))
+    org = office_work["plain"].organization
+    for number in range(4):
+        claimed(
+            new_case(org, office_work["plain"].created_by, companions=()),
+            officer(Role.EXAMINER, full_name=f"審査 {number}"),
+        )
+    with CaptureQueriesContext(connection) as many:
+        html = client.get(reverse("dashboard")).content.decode()
+    assert len(many) == len(few)
+    bars = [
+        e for e in workload_svg(html).iter() if "chart__bar" in (e.get("class") or "")
+    ]
+    assert len(bars) == 2 * 5
