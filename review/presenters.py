@@ -571,15 +571,23 @@ def month_labels(months: list[date]) -> list[tuple[str, str]]:
     return labels
 
 
+@dataclass(frozen=True)
+class ChartView:
+    """A chart and its title (shown as the figure's caption)."""
+
+    title: str
+    svg: str
+
+
 def processing_time_trend_chart(
     trend: list[Any], *, office: Any | None, application_type: Any | None
-) -> str:
+) -> ChartView | None:
     """The trend by month (``review.processing_times.MonthFigure``) of one
     office (None: all) and one type (None: all) as two lines, median and 90th
-    percentile, with gaps for months with too few decisions; "" when no
+    percentile, with gaps for months with too few decisions; None when no
     month has a figure."""
     if not any(month.median_days is not None for month in trend):
-        return ""
+        return None
     english = page_language() == "en"
 
     def name(obj: Any | None, everything: str) -> str:
@@ -589,10 +597,13 @@ def processing_time_trend_chart(
 
     office_name = name(office, _("All offices"))
     type_name = name(application_type, _("All types"))
-    return charts.line_chart(
+    title = _("Days from receipt to decision by month (%(office)s, %(type)s)") % {
+        "office": office_name,
+        "type": type_name,
+    }
+    svg = charts.line_chart(
         chart_id="trend-chart",
-        title=_("Days from receipt to decision by month (%(office)s, %(type)s)")
-        % {"office": office_name, "type": type_name},
+        title=title,
         x_labels=month_labels([month.month for month in trend]),
         series=[
             charts.Series(
@@ -604,3 +615,4 @@ def processing_time_trend_chart(
         ],
         y_label=_("Days"),
     )
+    return ChartView(title=title, svg=svg)

@@ -32,9 +32,12 @@ from dataclasses import dataclass, field
 
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 400
-FONT_SIZE = 13
-SMALL_FONT_SIZE = 11
+# Drawing widths, about a phone's: bars sit in narrower boxes (a dashboard
+# panel) than the lines of a page-wide trend.
+BAR_WIDTH = 320
+LINE_WIDTH = 360
+FONT_SIZE = 14
+SMALL_FONT_SIZE = 12
 # Design tokens (static/css/tokens.css): blue-900, red-900 (error), gray-900
 # text, gray-600 axes, gray-200 grid lines.
 COLOURS = ("#0017c1", "#ce0000", "#1a1a1a")
@@ -105,14 +108,16 @@ def nice_max(value: float) -> tuple[float, float]:
     return step * math.ceil(value / step - 1e-9), step
 
 
-def _svg(chart_id: str, height: float, title: str, description: str) -> ET.Element:
+def _svg(
+    chart_id: str, width: int, height: float, title: str, description: str
+) -> ET.Element:
     labelled_by = f"{chart_id}-title"
     svg = ET.Element(
         "svg",
         {
             "xmlns": "http://www.w3.org/2000/svg",
             "class": "chart__svg",
-            "viewBox": f"0 0 {WIDTH} {_n(height)}",
+            "viewBox": f"0 0 {width} {_n(height)}",
             "width": "100%",
             "role": "img",
             "aria-labelledby": labelled_by,
@@ -201,7 +206,7 @@ def _marker(
 
 
 def _legend(
-    svg: ET.Element, series: Sequence[Series], *, lines: bool, y: float
+    svg: ET.Element, series: Sequence[Series], *, width: int, lines: bool, y: float
 ) -> float:
     """The series' names with a sample of their bar or line; wraps to a new
     line when the row is full.  Returns the y below the legend."""
@@ -209,9 +214,9 @@ def _legend(
     row_height = FONT_SIZE + 10
     group = ET.SubElement(svg, "g", {"class": "chart__legend"})
     for index, one in enumerate(series):
-        name = fit(one.name, WIDTH - 40)
+        name = fit(one.name, width - 40)
         item_width = 34 + text_width(name) + 16
-        if x and x + item_width > WIDTH:
+        if x and x + item_width > width:
             x = 0.0
             y += row_height
         colour = COLOURS[index % len(COLOURS)]
@@ -272,20 +277,21 @@ def bar_chart(
         default=0.0,
     )
     # Bars keep room for their label; a label never leaves the box.
-    room = max(WIDTH - label_width - 8, WIDTH / 3)
+    width = BAR_WIDTH
+    room = max(width - label_width - 8, width / 3)
     top = max((v or 0 for one in series for v in one.values), default=0) or 1
     group_height = FONT_SIZE + 6 + len(series) * (bar_height + gap) + 12
 
-    legend_rows = _legend_rows(series)
+    legend_rows = _legend_rows(series, width)
     legend_height = legend_rows * (FONT_SIZE + 10) + 6
     height = legend_height + len(categories) * group_height
-    svg = _svg(chart_id, height, title, description)
-    _legend(svg, series, lines=False, y=0)
+    svg = _svg(chart_id, width, height, title, description)
+    _legend(svg, series, width=width, lines=False, y=0)
 
     y = legend_height
     for index, name in enumerate(categories):
         group = ET.SubElement(svg, "g", {"class": "chart__group"})
-        _text(group, 0, y + FONT_SIZE, fit(name, WIDTH), weight="bold")
+        _text(group, 0, y + FONT_SIZE, fit(name, width), weight="bold")
         bar_y = y + FONT_SIZE + 6
         for s_index, one in enumerate(series):
             value = one.values[index] or 0
@@ -329,11 +335,11 @@ def bar_chart(
     return _render(svg)
 
 
-def _legend_rows(series: Sequence[Series]) -> int:
+def _legend_rows(series: Sequence[Series], width: int) -> int:
     rows, x = 1, 0.0
     for one in series:
-        item_width = 34 + text_width(fit(one.name, WIDTH - 40)) + 16
-        if x and x + item_width > WIDTH:
+        item_width = 34 + text_width(fit(one.name, width - 40)) + 16
+        if x and x + item_width > width:
             rows, x = rows + 1, 0.0
         x += item_width
     return rows
@@ -354,7 +360,8 @@ def line_chart(
     plot_height = 160
     left = 36
     right = 12
-    legend_rows = _legend_rows(series)
+    width = LINE_WIDTH
+    legend_rows = _legend_rows(series, width)
     legend_height = legend_rows * (FONT_SIZE + 10) + 6
     y_label_height = FONT_SIZE + 8 if y_label else 0
     top = legend_height + y_label_height + 6
@@ -362,12 +369,12 @@ def line_chart(
     height = (
         top + plot_height + SMALL_FONT_SIZE + 8 + (SMALL_FONT_SIZE + 4) * has_second
     )
-    svg = _svg(chart_id, height, title, description)
-    _legend(svg, series, lines=True, y=0)
+    svg = _svg(chart_id, width, height, title, description)
+    _legend(svg, series, width=width, lines=True, y=0)
 
     values = [v for one in series for v in one.values if v is not None]
     y_max, step = nice_max(max(values, default=0))
-    plot_width = WIDTH - left - right
+    plot_width = width - left - right
     count = max(len(x_labels), 1)
     slot = plot_width / count
 
@@ -390,7 +397,7 @@ def line_chart(
             {
                 "x1": _n(left),
                 "y1": _n(y),
-                "x2": _n(WIDTH - right),
+                "x2": _n(width - right),
                 "y2": _n(y),
                 "stroke": AXIS if tick == 0 else GRID,
                 "stroke-width": "1",

@@ -117,7 +117,7 @@ def _figures_context(
             trend, office=trend_office, application_type=chosen_type
         )
         if trend
-        else ""
+        else None
     )
     return {
         "rows": rows,

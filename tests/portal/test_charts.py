@@ -91,7 +91,7 @@ def test_long_names_are_cut_to_fit_with_an_ellipsis():
     root = workload([name], [1], [0])
     (shown,) = [t for t in texts(root) if t.startswith("審査")]
     assert shown.endswith("…")
-    assert charts.text_width(shown) <= charts.WIDTH
+    assert charts.text_width(shown) <= charts.BAR_WIDTH
 
 
 def test_the_picture_is_named_for_assistive_technology_and_scales():
@@ -101,7 +101,7 @@ def test_the_picture_is_named_for_assistive_technology_and_scales():
     assert title.text == "Open and overdue cases per examiner"
     assert root.get("aria-labelledby") == title.get("id")
     assert root.get("width") == "100%"
-    assert root.get("viewBox", "").startswith(f"0 0 {charts.WIDTH} ")
+    assert root.get("viewBox", "").startswith(f"0 0 {charts.BAR_WIDTH} ")
     # No inline style: the content security policy forbids it.
     assert not [e for e in root.iter() if e.get("style") is not None]
 
