@@ -436,13 +436,13 @@ def line_chart(
         group = ET.SubElement(svg, "g", {"class": "chart__series"})
         path: list[str] = []
         previous: float | None = None
-        for index, value in enumerate(one.values):
-            if value is None:
+        for index, figure in enumerate(one.values):
+            if figure is None:
                 previous = None
                 continue
             command = "L" if previous is not None else "M"
-            path.append(f"{command}{_n(x_at(index))} {_n(y_at(value))}")
-            previous = value
+            path.append(f"{command}{_n(x_at(index))} {_n(y_at(figure))}")
+            previous = figure
         if path:
             attrs = {
                 "d": "".join(path),
@@ -456,13 +456,13 @@ def line_chart(
             if dash:
                 attrs["stroke-dasharray"] = dash
             ET.SubElement(group, "path", attrs)
-        for index, value in enumerate(one.values):
-            if value is not None:
+        for index, figure in enumerate(one.values):
+            if figure is not None:
                 _marker(
                     group,
                     MARKERS[s_index % len(MARKERS)],
                     x_at(index),
-                    y_at(value),
+                    y_at(figure),
                     colour,
                 )
     return _render(svg)

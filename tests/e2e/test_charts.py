@@ -20,7 +20,7 @@ from review.models import DocumentRequest
 from tests.factories import officer
 from tests.review.exam_helpers import claimed, new_case, open_request
 from tests.review.issuance_helpers import org_and_user
-from tests.review.test_processing_times import decided_case, days_ago_in
+from tests.review.test_processing_times import days_ago_in, decided_case
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -45,7 +45,7 @@ def look(page: Any, axe: Any, url: str, name: str, chart: str) -> None:
             page.goto(url)
             box = page.locator(f"svg[aria-labelledby^='{chart}-title']").bounding_box()
             assert box is not None
-            assert 0 <= box["x"] and box["x"] + box["width"] <= width
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth"
                 " - document.documentElement.clientWidth"
