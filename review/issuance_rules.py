@@ -119,6 +119,12 @@ def return_methods(application: Application) -> tuple[str, ...]:
     )
 
 
+def sending_methods(application: Application) -> tuple[str, ...]:
+    """The ways the office sends the result: the return methods without the
+    counter, which is a handover, not a way of sending."""
+    return tuple(m for m in return_methods(application) if m != Dispatch.Method.COUNTER)
+
+
 def card_expiry(
     *, application: Application, decision: Decision, decided_on: date
 ) -> date:

@@ -31,7 +31,7 @@ from review.issuance_rules import (
     issues_card,
     needs_current_card,
 )
-from review.models import Certificate, Decision, Payment
+from review.models import Certificate, Decision, Dispatch, Payment
 from review.permissions import Role, has_role
 from review.rules import CaseAction, IssuanceAction, IssuanceFacts, issuance_actions
 from review.selectors import (
@@ -206,7 +206,10 @@ def issuance_checklist(issuance: dict[str, Any]) -> list[dict[str, Any]]:
             else "",
         },
         {
-            "title": _("Dispatch"),
+            # Counter collection is a handover, not a dispatch (item 6).
+            "title": _("Hand over at the counter")
+            if payment is not None and payment.return_method == Dispatch.Method.COUNTER
+            else _("Dispatch"),
             "done": issuance.get("dispatch") is not None,
             "url": reverse("review:issuance_dispatch", args=[application.code])
             if issuance.get("can_dispatch")

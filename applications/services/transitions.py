@@ -198,10 +198,15 @@ def notify_organization(
     context: dict[str, Any] | None = None,
     *,
     link: str | None = None,
+    exclude: User | None = None,
 ) -> None:
     """Queue ``kind`` for the organisation's users (inbox + email), in the
-    caller's transaction; the link defaults to the user's case page."""
+    caller's transaction; the link defaults to the user's case page.
+    ``exclude``: the user whose own action this reports (no echo of what
+    they just did)."""
     ctx = {**case_notification_context(application), **(context or {})}
     link = link or reverse("applications:case", args=[application.code])
     for user in organization_users(application):
+        if exclude is not None and user.pk == exclude.pk:
+            continue
         notify(recipient=user, kind=kind, context=ctx, link=link)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.lib.mailbox import read_mailbox, read_message
-from portal.notifications import selectors, services
+from portal.notifications import presenters, selectors, services
 
 
 @login_required
@@ -25,7 +25,16 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def inbox_detail(request: HttpRequest, code: str) -> HttpResponse:
     notification = selectors.notification_get_for_user(user=request.user, code=code)
     services.notification_mark_read(notification=notification)
-    return render(request, "notifications/detail.html", {"notification": notification})
+    return render(
+        request,
+        "notifications/detail.html",
+        {
+            "notification": notification,
+            "message": presenters.notification_page(
+                notification=notification, user=request.user
+            ),
+        },
+    )
 
 
 @require_POST

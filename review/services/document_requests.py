@@ -326,8 +326,14 @@ def document_request_answer(
             action=Action.RESPOND_DOCUMENTS,
             actor=actor,
             expected_status=Status.AWAITING_DOCUMENTS,
-            notify_kind=NotificationKind.DOCUMENT_REQUEST_ANSWERED,
-            notify_context={**context, "audience": "organization"},
+        )
+        # The colleagues hear of it; the user who sent it is not told what
+        # they just did (issue 12: no echo).
+        notify_organization(
+            locked_app,
+            NotificationKind.DOCUMENT_REQUEST_ANSWERED,
+            {**context, "audience": "organization"},
+            exclude=actor,
         )
         examiners = [
             a.examiner

@@ -389,32 +389,19 @@ def decision_approve(
         decision.approved_by = actor
         decision.approved_at = now
         decision.save(update_fields=["state", "approved_by", "approved_at"])
-        context: dict[str, Any] = (
-            {
-                "period": decision.granted_period,
-                "status_ja": decision.granted_status.name_ja
-                if decision.granted_status
-                else "",
-                "status_en": decision.granted_status.name_en
-                if decision.granted_status
-                else "",
-            }
-            if grant
-            else {"reasons": decision.denial_reasons}
-        )
         decided = application_transition(
             application=locked,
             action=action,
             actor=actor,
             expected_status=Status.DECISION_PROPOSED,
-            notify_kind=NotificationKind.DECISION_GRANTED
-            if grant
-            else NotificationKind.DECISION_DENIED,
-            notify_context=context,
+            # A grant's one message (with the fee) is sent by the follow-up
+            # below, once the fee is known; a denial's is sent here.
+            notify_kind=None if grant else NotificationKind.DECISION_DENIED,
+            notify_context=None if grant else {"reasons": decision.denial_reasons},
         )
         emit(decided, CaseEvent.DECIDED, outcome=decided.status)
         # Issuance takes over in the same transaction: the decision notice and,
-        # for a grant, the fee due.
+        # for a grant, the fee due and the organisation's one message.
         decision_approved_follow_up(application=locked, actor=actor)
     return decision
 

@@ -43,7 +43,11 @@ from django.utils import timezone
 
 from applications.events import CaseEvent, emit
 from applications.models import Application
-from applications.services import application_transition, lock_case
+from applications.services import (
+    application_transition,
+    lock_case,
+    notify_organization,
+)
 from applications.services.people import person_record_grant
 from applications.workflow import Action, Status
 from portal.audit.events import AuditAction
@@ -72,7 +76,12 @@ from review.rules import (
     require_issuance_actor,
 )
 from review.selectors import approved_grant, companions_of, payment_for
-from review.services.payments import fee_assess, fee_assess_on_approval
+from review.services.payments import (
+    fee_assess,
+    fee_assess_on_approval,
+    fee_due_context,
+    payment_link,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,11 +121,16 @@ def decision_approved_follow_up(
 ) -> Payment | None:
     """Call in the approving transaction right after APPROVE_GRANT or
     APPROVE_DENIAL: records the decision notice (rendered as PDFs after
-    commit) and, for a grant, assesses the fee (``fee_assess``).
+    commit) and, for a grant, assesses the fee (``fee_assess``) and tells
+    the organisation's users in ONE message (``decision_granted``): the
+    grant, the fee due, how to pay it (online or with revenue stamps) and
+    what to send.  A denial's message is sent by the transition itself.
 
     A fee table without a matching row does not undo the approval: it is
-    logged, and the clerk's issuance panel offers to compute the fee once the
-    table is corrected.  Returns the payment, if one was assessed."""
+    logged, the grant message says the fee is being computed, and the
+    clerk's issuance panel offers to compute the fee once the table is
+    corrected (that sends ``fee_due``).  Returns the payment, if one was
+    assessed."""
     with transaction.atomic():
         locked = lock_case(application)
         if locked.status not in (Status.GRANTED, Status.DENIED):
@@ -127,12 +141,37 @@ def decision_approved_follow_up(
         enqueue_on_commit("review.tasks.render_certificates", locked.pk)
         if locked.status != Status.GRANTED:
             return None
+        payment = None
         try:
             with transaction.atomic():
-                return fee_assess_on_approval(application=locked, actor=actor)
+                payment = fee_assess_on_approval(
+                    application=locked, actor=actor, announce=False
+                )
         except FeeUnknown as exc:
             logger.error("fee for application %s not assessed: %s", locked.pk, exc)
-            return None
+        _announce_grant(lock_case(locked), payment)
+        return payment
+
+
+def _announce_grant(application: Application, payment: Payment | None) -> None:
+    """The one message of a grant: the status and period granted and, when
+    the fee is known, the fee with its payment method and what to send."""
+    decision = approved_grant(application=application)
+    status = decision.granted_status if decision is not None else None
+    context: dict[str, Any] = {
+        "period": decision.granted_period if decision is not None else "",
+        "status_ja": status.name_ja if status is not None else "",
+        "status_en": status.name_en if status is not None else "",
+        "fee_assessed": payment is not None,
+    }
+    if payment is not None:
+        context.update(fee_due_context(application, payment))
+    notify_organization(
+        application,
+        NotificationKind.DECISION_GRANTED,
+        context,
+        link=payment_link(application),
+    )
 
 
 # --- The card and the certificates -----------------------------------------------------------

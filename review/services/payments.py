@@ -35,6 +35,7 @@ from portal.lib.errors import next_state
 from portal.notifications.kinds import NotificationKind
 from review.errors import AmountMismatch, FeeUnknown, IssuanceError
 from review.issuance_rules import (
+    FeeItem,
     electronic_only,
     fee_items,
     needs_current_card,
@@ -42,6 +43,7 @@ from review.issuance_rules import (
 )
 from review.models import Payment
 from review.payments import CallbackResult
+from review.payments import provider as payment_provider
 from review.rules import (
     IssuanceAction,
     IssuanceFacts,
@@ -101,9 +103,15 @@ def fee_assess(*, application: Application, actor: Any) -> Payment:
         return fee_assess_on_approval(application=locked, actor=actor)
 
 
-def fee_assess_on_approval(*, application: Application, actor: Any) -> Payment:
+def fee_assess_on_approval(
+    *, application: Application, actor: Any, announce: bool = True
+) -> Payment:
     """``fee_assess`` for the approving supervisor's transaction: the fee
-    follows from the approval, so the supervisor need not be a clerk."""
+    follows from the approval, so the supervisor need not be a clerk.
+
+    ``announce=False``: no ``fee_due`` notification, because the caller
+    tells the organisation the fee in its own message about the same event
+    (the grant: one message per event)."""
     with transaction.atomic():
         locked = lock_case(application)
         existing = Payment.objects.filter(application=locked).first()
@@ -133,26 +141,13 @@ def fee_assess_on_approval(*, application: Application, actor: Any) -> Payment:
             organization_code=locked.organization.code,
             data={"amount_due": total, "items": len(items)},
         )
-        notify_organization(
-            locked,
-            NotificationKind.FEE_DUE,
-            {
-                "amount": total,
-                "amount_text": f"{total:,}",
-                "lines": [
-                    {
-                        "type_ja": i.application.application_type.name_ja,
-                        "type_en": i.application.application_type.name_en,
-                        "variant": i.application.reentry_variant or "",
-                        "amount_text": f"{i.amount:,}",
-                    }
-                    for i in items
-                ],
-                "card_exchange": needs_current_card(locked),
-                "certificate_only": electronic_only(locked),
-            },
-            link=payment_link(locked),
-        )
+        if announce:
+            notify_organization(
+                locked,
+                NotificationKind.FEE_DUE,
+                fee_due_context(locked, payment, items),
+                link=payment_link(locked),
+            )
         if total == 0:
             application_transition(
                 application=locked,
@@ -162,6 +157,34 @@ def fee_assess_on_approval(*, application: Application, actor: Any) -> Payment:
                 expected_status=Status.GRANTED,
             )
     return payment
+
+
+def fee_due_context(
+    application: Application, payment: Payment, items: list[FeeItem] | None = None
+) -> dict[str, Any]:
+    """What a message about the fee due says: the amount and its lines, what
+    to send, and whether this case's fee can be paid online (the electronic
+    provider is configured and there is something to pay), so the message
+    can say so plainly instead of "where the portal offers it"."""
+    if items is None:
+        items = fee_items(application, companions_of(application=application))
+    total = payment.amount_due
+    return {
+        "amount": total,
+        "amount_text": f"{total:,}",
+        "lines": [
+            {
+                "type_ja": i.application.application_type.name_ja,
+                "type_en": i.application.application_type.name_en,
+                "variant": i.application.reentry_variant or "",
+                "amount_text": f"{i.amount:,}",
+            }
+            for i in items
+        ],
+        "card_exchange": needs_current_card(application),
+        "certificate_only": electronic_only(application),
+        "online_payment": bool(total) and payment_provider() is not None,
+    }
 
 
 # --- What the user sends -------------------------------------------------------------------

@@ -35,7 +35,8 @@ from portal.lib.reauth import reauthentication_prompt
 from review import messages, selectors
 from review.errors import AmountMismatch, IssuanceError
 from review.forms import DispatchForm, StampsForm
-from review.issuance_rules import return_methods
+from review.issuance_rules import sending_methods
+from review.models import Dispatch, Payment
 from review.presenters import issuance_checklist, issuance_panel_context
 from review.rules import IssuanceAction, IssuanceFacts, issuance_refusal
 from review.selectors import case_get_for_officer
@@ -48,6 +49,10 @@ from review.services.payments import fee_assess, payment_record_stamps
 
 View = Callable[..., HttpResponse]
 Role = OfficerRole.Role
+
+# The dispatch page's two modes (``?by=``).
+BY_COUNTER = "counter"
+BY_POST = "post"
 
 # Dispatch errors shown next to the field they are about.
 FIELD_OF_ERROR = {
@@ -218,19 +223,37 @@ def issue(request: HttpRequest, *, application: Application) -> HttpResponse:
     )
 
 
+def _hands_over_at_counter(request: HttpRequest, payment: Payment | None) -> bool:
+    """The dispatch page's mode: handing over at the counter (the
+    applicant's choice, or the clerk's ``?by=counter``) or sending by post or
+    email (``?by=post``).  Counter handover is not a way of sending, so it is
+    never among the sending choices (issue 12 item 6)."""
+    chosen = request.POST.get("by") or request.GET.get("by")
+    if chosen in (BY_COUNTER, BY_POST):
+        return chosen == BY_COUNTER
+    return bool(payment and payment.return_method == Dispatch.Method.COUNTER)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @_with_case(Role.CLERK)
 def dispatch(request: HttpRequest, *, application: Application) -> HttpResponse:
+    """Send the card or certificate (by post, or email for a certificate),
+    or — when the applicant collects it — record the handover at the
+    counter.  The applicant's chosen way is pre-selected."""
     if issuance_refusal(
         request.user, IssuanceFacts(application=application), IssuanceAction.DISPATCH
     ):
         django_messages.info(request, _("This case cannot be dispatched now."))
         return _back(application)
-    methods = tuple(return_methods(application))
     payment = selectors.payment_for(application=application)
+    if _hands_over_at_counter(request, payment):
+        return _counter_handover(request, application, payment)
+    methods = sending_methods(application)
     initial = (
-        {"method": payment.return_method} if payment and payment.return_method else {}
+        {"method": payment.return_method}
+        if payment and payment.return_method in methods
+        else {}
     )
     form = DispatchForm(
         request.POST if request.method == "POST" else None,
@@ -262,8 +285,47 @@ def dispatch(request: HttpRequest, *, application: Application) -> HttpResponse:
     return render(
         request,
         "review/issuance/dispatch.html",
-        {"application": application, "payment": payment, "form": form},
+        {
+            "application": application,
+            "person": application.foreign_national,
+            "payment": payment,
+            "form": form,
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _counter_handover(
+    request: HttpRequest, application: Application, payment: Payment | None
+) -> HttpResponse:
+    """The handover step: one button that records the handover at the
+    counter (``application_dispatch`` with the counter method)."""
+    if request.method == "POST":
+        label = _("record the handover at the counter")
+        if (prompt := reauthentication_prompt(request, label)) is not None:
+            return prompt
+        try:
+            application_dispatch(
+                application=application,
+                actor=request.user,
+                method=Dispatch.Method.COUNTER,
+            )
+        except IssuanceError as exc:
+            show_error(request, exc)
+        else:
+            django_messages.success(
+                request,
+                _("The handover at the counter is recorded. The applicant has been told."),
+            )
+        return _back(application)
+    return render(
+        request,
+        "review/issuance/counter_handover.html",
+        {
+            "application": application,
+            "person": application.foreign_national,
+            "payment": payment,
+        },
     )
 
 

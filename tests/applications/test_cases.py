@@ -889,7 +889,9 @@ def test_withdrawal_emails_the_organisation_and_the_office(
     by_address = {m.to[0]: m for m in mailoutbox if "withdrawn" in m.subject.lower()}
     assert alice.email in by_address
     officer_mail = by_address[examiner.email]
-    assert application.receipt_number in officer_mail.subject
+    person = application.foreign_national
+    assert person.family_name in officer_mail.subject
+    assert application.receipt_number in officer_mail.body
     assert "Changed employer" in officer_mail.body
 
 

@@ -1,6 +1,6 @@
-"""Issue 13 item 4: every case notification's subject names the person and
-the organisation, not only the receipt number — in the inbox and the email,
-in the recipient's language."""
+"""Issue 13 item 4 and issue 12 item 5: every case notification's subject
+names the application type, the person and the organisation, and the action
+needed — in the inbox and the email, in the recipient's language."""
 
 from __future__ import annotations
 
@@ -39,10 +39,15 @@ def test_submission_notice_names_the_person_and_the_organisation(case, org, org_
     ).get()
     assert notification.context["about_person"] == "TRAN THI MAI"
     english = render_email(notification.kind, notification.context, "en")
-    assert english.subject.endswith("— TRAN THI MAI (Tokyo Test KK)")
-    assert case.receipt_number in english.subject
+    type_en = case.application_type.name_en
+    assert english.subject == (
+        f"{type_en} for TRAN THI MAI (Tokyo Test KK): application received"
+    )
     japanese = render_email(notification.kind, notification.context, "ja")
-    assert japanese.subject.endswith(f"— TRAN THI MAI（{org.name_ja}）")
+    type_ja = case.application_type.name_ja
+    assert japanese.subject == (
+        f"{type_ja}（TRAN THI MAI、{org.name_ja}）：申請を受け付けました"
+    )
     # No identifying numbers join the subject.
     person = case.foreign_national
     assert person.passport_number not in english.subject + japanese.subject
@@ -82,4 +87,4 @@ def test_a_notification_without_names_keeps_its_subject():
         {"recipient": recipient, "link": "/x/", "days_left": 7},
         "en",
     ).subject
-    assert "—" in subject and "(" not in subject
+    assert subject and "(" not in subject and ":" not in subject

@@ -103,9 +103,11 @@ def test_fee_due_on_grant(
     assert payment.amount_due == expected
     assert payment.state == Payment.State.PENDING
     assert application.status == Status.GRANTED
-    notification = Notification.objects.filter(recipient=user, kind="fee_due").latest(
-        "id"
-    )
+    # The grant's one message carries the fee; a fee assessed later (the
+    # re-entry variant above) is its own message.
+    notification = Notification.objects.filter(
+        recipient=user, kind="fee_due" if variant else "decision_granted"
+    ).latest("id")
     assert notification.context["amount"] == expected
     assert notification.link == reverse("review:payment", args=[application.code])
 
@@ -117,7 +119,11 @@ def test_fee_is_assessed_once(org_user):
     again = payments.fee_assess(application=application, actor=None)
     assert again.pk == first.pk
     assert Payment.objects.filter(application=application).count() == 1
-    assert Notification.objects.filter(recipient=user, kind="fee_due").count() == 1
+    assert Notification.objects.filter(recipient=user, kind="fee_due").count() == 0
+    assert (
+        Notification.objects.filter(recipient=user, kind="decision_granted").count()
+        == 1
+    )
 
 
 def test_zero_fee_is_confirmed_at_once(org_user):
@@ -281,7 +287,7 @@ def test_the_whole_journey_tells_the_organisation_at_every_step(org_user, the_cl
         .values_list("kind", flat=True)
     )
     assert kinds == [
-        "fee_due",
+        "decision_granted",
         "payment_received",
         "card_issued",
         "card_dispatched",
@@ -320,7 +326,9 @@ def test_the_whole_journey_tells_the_organisation_at_every_step(org_user, the_cl
                 {**notification.context, "recipient": user, "link": notification.link},
                 language,
             )
-            assert application.receipt_number in rendered.subject
+            # The subject names the person (the receipt number is in the body).
+            assert "NGUYEN" in rendered.subject
+            assert application.receipt_number in rendered.text
             assert card.number not in rendered.text  # no identifying number in emails
 
 
