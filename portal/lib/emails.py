@@ -78,12 +78,12 @@ def render_inbox(kind: str, context: dict[str, Any], language: str) -> str:
     """The paragraphs of ``<kind>_body.html`` for the portal's inbox page
     (``inbox`` mode of ``emails/base_body.html``): without the document
     wrapper, the greeting, the raw links and the "do not reply" signature.
+    ``context`` has the ``recipient``, as for the email.
     Trusted template output; context values are escaped by the template."""
     ctx = {
         "base_url": settings.PORTAL_BASE_URL,
         **context,
         "inbox": True,
-        "recipient": None,
         "link": "",
     }
     with translation.override(language):

@@ -89,12 +89,16 @@ def notification_page(
     A kind whose templates are gone shows its code and nothing else."""
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     context = dict(notification.context)
-    recipient = user if getattr(user, "pk", None) == notification.recipient_id else None
+    recipient = (
+        user
+        if getattr(user, "pk", None) == notification.recipient_id
+        else notification.recipient
+    )
     email_context = {**context, "recipient": recipient, "link": notification.link}
     try:
         rendered = render_email(notification.kind, email_context, language)
         body: SafeString = mark_safe(  # noqa: S308 — template output, values escaped
-            render_inbox(notification.kind, context, language)
+            render_inbox(notification.kind, email_context, language)
         )
     except TemplateDoesNotExist:
         return {

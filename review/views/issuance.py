@@ -315,7 +315,9 @@ def _counter_handover(
         else:
             django_messages.success(
                 request,
-                _("The handover at the counter is recorded. The applicant has been told."),
+                _(
+                    "The handover at the counter is recorded. The applicant has been told."
+                ),
             )
         return _back(application)
     return render(

@@ -290,9 +290,16 @@ def test_notification_detail_shows_subject_body_and_link(client: Client) -> None
     html = client.get(
         reverse("notifications:detail", args=[note.code])
     ).content.decode()
-    assert "<h1>Two-step verification is now on for your account</h1>" in html
-    assert "Dear Alice Example," in html
-    assert 'href="/accounts/2fa/"' in html
+    assert (
+        '<h1 id="message-heading">Two-step verification is now on for your account</h1>'
+        in html
+    )
+    # The message as web content: its paragraphs and a button, not the email
+    # (no greeting, no raw address, no "do not reply").
+    assert "Keep your recovery codes somewhere safe." in html
+    assert "Dear Alice Example," not in html
+    assert "Please do not reply" not in html
+    assert '<a href="/accounts/2fa/" class="button" role="button"' in html
     note.refresh_from_db()
     assert note.read_at is not None
 

@@ -480,11 +480,9 @@ def test_the_organisation_answers_item_by_item_and_once(
     assert application.status == Status.EXAMINING
     assert document_request.state == DocumentRequest.State.ANSWERED
     assert document_request.answered_by == org_staff
-    assert notified("document_request_answered") == {
-        org_staff.pk,
-        colleague.pk,
-        examiner.pk,
-    }
+    # The colleague and the examiner are told; the sender is not told what
+    # they just did (issue 12: no echo).
+    assert notified("document_request_answered") == {colleague.pk, examiner.pk}
     # Sending again (or adding files) is refused politely.
     again = client.post(send_url, {"confirm_missing": "on"}, follow=True)
     assert any("already been answered" in m for m in messages_of(again))
@@ -1016,10 +1014,12 @@ def test_every_user_facing_step_notifies_and_audits(
     for kind in (
         "examination_started",
         "document_request",
-        "document_request_answered",
         "decision_granted",
     ):
         assert {org_staff.pk, colleague.pk} <= notified(kind), kind
+    # The sender of the answer is not told what they just did.
+    assert colleague.pk in notified("document_request_answered")
+    assert org_staff.pk not in notified("document_request_answered")
     # Every notification renders as an email in both languages.
     for note in Notification.objects.all():
         for language in ("ja", "en"):

@@ -259,3 +259,54 @@ def test_the_steps_after_a_grant_are_one_message_each(
         assert told.only.kind == kind
     dispatched = told.emails[0].subject
     assert dispatched.endswith("sent by post — record the handover when it arrives")
+
+
+# --- The inbox shows the message as a web page -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "button", "fact"),
+    [
+        ("en", "Granted — pay the fee of ¥", "Pay the fee", "Receipt number"),
+        ("ja", "許可されました。手数料", "手数料の納付", "受付番号"),
+    ],
+)
+def test_the_inbox_shows_the_grant_as_a_page_with_a_button(
+    client,
+    org,
+    org_staff,
+    examiner,
+    supervisor,
+    mailoutbox,
+    language,
+    heading,
+    button,
+    fact,
+):
+    application, note, _email = _granted(
+        org, org_staff, examiner, supervisor, mailoutbox
+    )
+    client.force_login(org_staff)
+    client.cookies.load({"django_language": language})
+    html = client.get(
+        reverse("notifications:detail", args=[note.code])
+    ).content.decode()
+    main = html[html.index("<main") : html.index("</main>")]
+    assert f'<h1 id="message-heading">{heading}' in main
+    # Key facts as a list of terms, the person named.
+    person = application.foreign_national
+    assert '<dl class="summary-list">' in main
+    assert f">{fact}</dt>" in main and application.receipt_number in main
+    assert f"{person.family_name} {person.given_name}" in main
+    # One primary button to the page where the fee is paid.
+    payment_url = reverse("review:payment", args=[application.code])
+    assert f'<a href="{payment_url}" class="button" role="button"' in main
+    assert f">{button}</a>" in main
+    # Not the email pasted in: no preformatted text, greeting, raw address,
+    # signature or "do not reply".
+    assert "<pre" not in main and "linebreaks" not in main
+    assert "Dear " not in main and " 様" not in main
+    assert "http://" not in main and "https://" not in main
+    assert "\n--\n" not in main
+    assert "Please do not reply" not in main and "返信しないでください" not in main
+    assert "<p>" in main  # the message's paragraphs
