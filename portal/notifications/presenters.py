@@ -75,7 +75,8 @@ def _facts(context: dict[str, Any], language: str) -> list[dict[str, Any]]:
     add(_("Receipt number"), context.get("receipt_number", ""))
     add(_("Organisation"), localized("about_organization"))
     if context.get("amount"):
-        add(_("Fee"), f"¥{context.get('amount_text', context['amount'])}")
+        amount = context.get("amount_text", context["amount"])
+        add(_("Fee"), f"¥{amount}" if english else f"{amount}円")
     if context.get("due_date"):
         add(_("Due date"), when=_as_date(context["due_date"]))
     add(_("Tracking number"), context.get("tracking_number", ""))
