@@ -42,16 +42,18 @@ def titled(action: str, ctx: dict[str, Any], language: str) -> str:
     The organisation is named for users who serve several (issue 13).  A
     notification that is not about a case keeps ``action`` as it is."""
     application_type, person, organization = _names(ctx, language)
-    if not person and not organization:
+    if not (application_type or person or organization):
         return _capitalized(action)
-    english = language.startswith("en")
-    if english:
-        who = f"{person} ({organization})" if person and organization else person
-        who = who or organization
-        about = f"{application_type} for {who}" if application_type else who
-        return f"{about}: {action}"
+    if language.startswith("en"):
+        who = f"{person} ({organization})" if person and organization else ""
+        who = who or person or organization
+        if application_type and who:
+            return f"{application_type} for {who}: {action}"
+        return f"{application_type or who}: {action}"
     who = "、".join(part for part in (person, organization) if part)
-    return f"{application_type}（{who}）：{action}"
+    if application_type and who:
+        return f"{application_type}（{who}）：{action}"
+    return f"{application_type or who}：{action}"
 
 
 def render_email(kind: str, context: dict[str, Any], language: str) -> RenderedEmail:

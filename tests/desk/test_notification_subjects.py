@@ -10,7 +10,7 @@ from accounts.models import User
 from applications import services
 from applications.notification_context import case_notification_context
 from applications.workflow import Status
-from portal.lib.emails import render_email
+from portal.lib.emails import render_email, titled
 from portal.notifications.kinds import NotificationKind
 from portal.notifications.models import Notification
 from tests.factories import ApplicationFactory, ForeignNationalFactory
@@ -88,3 +88,36 @@ def test_a_notification_without_names_keeps_its_subject():
         "en",
     ).subject
     assert subject and "(" not in subject and ":" not in subject
+
+
+@pytest.mark.parametrize(
+    ("context", "language", "expected"),
+    [
+        (
+            {
+                "application_type_ja": "在留期間更新許可申請",
+                "application_type_en": "Extension of period of stay",
+                "about_person": "NGUYEN VAN AN",
+            },
+            "en",
+            "Extension of period of stay for NGUYEN VAN AN: pay the fee",
+        ),
+        (
+            {
+                "application_type_ja": "在留期間更新許可申請",
+                "about_person": "NGUYEN  VAN AN",
+            },
+            "ja",
+            "在留期間更新許可申請（NGUYEN VAN AN）：pay the fee",
+        ),
+        (
+            {"about_person": "NGUYEN VAN AN", "about_organization_ja": "株式会社例"},
+            "ja",
+            "NGUYEN VAN AN、株式会社例：pay the fee",
+        ),
+        ({"application_type_en": "Extension"}, "en", "Extension: pay the fee"),
+        ({}, "en", "Pay the fee"),
+    ],
+)
+def test_titled_subjects(context, language, expected):
+    assert titled("pay the fee", context, language) == expected
