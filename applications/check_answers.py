@@ -17,7 +17,7 @@ from applications.application_forms.schema import FormEdition
 from applications.models import Application, ApplicationDocument, DocumentSlot, Fee
 from applications.presenters import SECTION_TITLES, name_of, section_url, slot_name
 from applications.validators import period_label
-from portal.lib.countries import country_choices
+from portal.lib.countries import country_name
 
 
 def yen(amount: int) -> str:
@@ -89,7 +89,6 @@ def check_sections(
 ) -> list[dict[str, Any]]:
     """The answers, page by page, as summary-list rows with Change links."""
     person = application.foreign_national
-    countries = dict(country_choices())
     code = application.application_type.code
 
     def href(section: str) -> str:
@@ -103,7 +102,7 @@ def check_sections(
         {"key": _("Date of birth"), "value": _date(person.date_of_birth)},
         {
             "key": _("Nationality"),
-            "value": countries.get(person.nationality, person.nationality),
+            "value": country_name(person.nationality, language),
         },
         {"key": _("Passport number"), "value": person.passport_number},
         {"key": _("Passport expiry date"), "value": _date(person.passport_expiry)},

@@ -116,7 +116,11 @@ class RosterEntryForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["nationality"]
         if isinstance(field, forms.ChoiceField):
-            field.choices = [("", _("Choose a country")), *country_choices()]
+            # A code stored before the list changed stays choosable.
+            field.choices = [
+                ("", _("Choose a country")),
+                *country_choices(current=self.initial.get("nationality")),
+            ]
 
     @classmethod
     def initial_from(cls, entry: RosterEntry) -> dict[str, Any]:

@@ -21,3 +21,13 @@ def iso_date(value: Any) -> date | str:
         return date.fromisoformat(str(value))
     except ValueError:
         return str(value or "")
+
+
+@register.filter
+def country_name(code: str | None) -> str:
+    """A nationality code as its name in the page's language (never the
+    bare ISO code)."""
+    from portal.lib.countries import country_name as name_of
+    from portal.lib.i18n import page_language
+
+    return name_of(code, page_language())

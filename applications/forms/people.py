@@ -167,9 +167,10 @@ class ForeignNationalForm(forms.Form):
                 **kwargs.get("initial", {}),
             }
         super().__init__(*args, **kwargs)
+        # A code stored before the list changed stays choosable (unchanged).
         choice_field(self, "nationality").choices = [
             ("", _("Choose a country")),
-            *country_choices(),
+            *country_choices(current=instance.nationality if instance else None),
         ]
         choice_field(self, "current_status").choices = self.catalogue.status_choices()
         choice_field(

@@ -33,7 +33,8 @@ from applications.models import ForeignNational
 from applications.presenters import name_of
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
-from portal.lib.countries import country_choices
+from portal.lib.countries import country_name
+from portal.lib.i18n import page_language
 from portal.lib.errors import StaleEdit, message_for
 
 PEOPLE_PAGE_SIZE = 50
@@ -59,7 +60,6 @@ def foreign_nationals(request: AuthenticatedHttpRequest) -> HttpResponse:
         "family_name", "given_name", "pk"
     )
     page = Paginator(people, PEOPLE_PAGE_SIZE).get_page(request.GET.get("page"))
-    countries = dict(country_choices())
     return render(
         request,
         "applications/foreign_nationals/list.html",
@@ -68,7 +68,7 @@ def foreign_nationals(request: AuthenticatedHttpRequest) -> HttpResponse:
             "rows": [
                 (
                     p,
-                    countries.get(p.nationality, p.nationality),
+                    country_name(p.nationality, page_language()),
                     name_of(p.current_status),
                 )
                 for p in page

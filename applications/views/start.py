@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -27,6 +28,8 @@ from applications.messages import CHOOSE_PERSON
 from applications.models import ForeignNational
 from applications.views.people import require_can_file, user_organizations
 from portal.lib import once
+from portal.lib.countries import country_name
+from portal.lib.i18n import page_language
 
 PEOPLE_CHOICES_SHOWN = 50
 
@@ -56,7 +59,8 @@ def _person_label(p: ForeignNational | RosterEntry) -> str:
     name = f"{p.family_name} {p.given_name}".strip()
     if p.name_kanji:
         name += f"（{p.name_kanji}）"
-    return f"{name}, {p.date_of_birth.isoformat()}, {p.nationality}"
+    born = date_format(p.date_of_birth, "DATE_FORMAT")
+    return f"{name}, {born}, {country_name(p.nationality, page_language())}"
 
 
 def _person_choices(
