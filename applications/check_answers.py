@@ -79,6 +79,35 @@ def _status_text(status: Any, sub: Any) -> str:
     return text
 
 
+def person_summary_rows(person: Any, *, language: str) -> list[dict[str, Any]]:
+    """The person's details as summary-list rows; ``field`` names the input
+    of the person page that changes the row (its ``id_<field>``)."""
+    rows = [
+        ("family_name", _("Family name"), person.family_name),
+        ("given_name", _("Given names"), person.given_name),
+        ("name_kanji", _("Name in kanji"), person.name_kanji),
+        ("sex", _("Sex"), person.get_sex_display()),
+        ("date_of_birth", _("Date of birth"), _date(person.date_of_birth)),
+        ("nationality", _("Nationality"), country_name(person.nationality, language)),
+        ("passport_number", _("Passport number"), person.passport_number),
+        ("passport_expiry", _("Passport expiry date"), _date(person.passport_expiry)),
+        (
+            "residence_card_number",
+            _("Residence card number"),
+            person.residence_card_number,
+        ),
+        (
+            "current_status",
+            _("Current status of residence"),
+            _status_text(person.current_status, person.current_subcategory),
+        ),
+        ("current_period", _("Current period of stay"), _period(person.current_period)),
+        ("period_expiry", _("Period of stay ends on"), _date(person.period_expiry)),
+        ("address_in_japan", _("Address in Japan"), person.address_in_japan),
+    ]
+    return [{"key": key, "value": value, "field": name} for name, key, value in rows]
+
+
 def check_sections(
     application: Application,
     companions: list[Application],
@@ -94,27 +123,7 @@ def check_sections(
     def href(section: str) -> str:
         return section_url(application, section) + "?from=check"
 
-    person_rows = [
-        {"key": _("Family name"), "value": person.family_name},
-        {"key": _("Given names"), "value": person.given_name},
-        {"key": _("Name in kanji"), "value": person.name_kanji},
-        {"key": _("Sex"), "value": person.get_sex_display()},
-        {"key": _("Date of birth"), "value": _date(person.date_of_birth)},
-        {
-            "key": _("Nationality"),
-            "value": country_name(person.nationality, language),
-        },
-        {"key": _("Passport number"), "value": person.passport_number},
-        {"key": _("Passport expiry date"), "value": _date(person.passport_expiry)},
-        {"key": _("Residence card number"), "value": person.residence_card_number},
-        {
-            "key": _("Current status of residence"),
-            "value": _status_text(person.current_status, person.current_subcategory),
-        },
-        {"key": _("Current period of stay"), "value": _period(person.current_period)},
-        {"key": _("Period of stay ends on"), "value": _date(person.period_expiry)},
-        {"key": _("Address in Japan"), "value": person.address_in_japan},
-    ]
+    person_rows = person_summary_rows(person, language=language)
     application_rows: list[dict[str, Any]] = [
         {
             "key": _("Application"),
@@ -219,6 +228,7 @@ def check_sections(
     )
     for section in sections:
         for row in section["rows"]:
+            row.pop("field", None)
             if not row.pop("no_change", False):
                 row.setdefault("href", href(section["key"]))
     return sections

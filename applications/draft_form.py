@@ -36,6 +36,7 @@ from applications.application_forms.editions import NoEdition, edition_for
 from applications.application_forms.messages import problem_message
 from applications.application_forms.schema import FormEdition, Item, Kind, When
 from applications.models import Application, OrganisationProfile
+from portal.lib.choices import option_count, prefers_radios
 
 FORM_KEY = "form"
 PAGE_PREFIX = "form-"
@@ -423,7 +424,7 @@ def _field(
         widget = "radio"
     elif item.kind is Kind.CHOICE:
         choices = _choices(item, language, reference)
-        widget = "radio" if len(choices) <= 5 else "select"
+        widget = "radio" if prefers_radios(option_count(choices)) else "select"
     elif item.kind is Kind.ADDRESS or (item.max_length or 0) > 200:
         widget = "textarea"
     else:

@@ -49,12 +49,13 @@ from applications.models import (
     ApplicationType,
     DocumentSlot,
 )
+from portal.lib.choices import ChoiceWidgetsMixin
 from portal.lib.files import CleanedUpload, Kind, PrivateFileField
 
 # --- Starting an application ------------------------------------------------------------
 
 
-class OrganizationChoiceForm(forms.Form):
+class OrganizationChoiceForm(ChoiceWidgetsMixin, forms.Form):
     organization = forms.ChoiceField(
         label=_("Which organisation are you filing for?"),
         widget=forms.RadioSelect,
@@ -77,7 +78,7 @@ class OrganizationChoiceForm(forms.Form):
         return self.organizations[self.cleaned_data["organization"]]
 
 
-class PersonChoiceForm(forms.Form):
+class PersonChoiceForm(ChoiceWidgetsMixin, forms.Form):
     """Who the application is for: a person the organisation already has a
     record of (``fn:<code>``) or someone on its roster (``roster:<code>``)."""
 
@@ -118,7 +119,7 @@ TYPE_HINTS = {
 }
 
 
-class TypeChoiceForm(forms.Form):
+class TypeChoiceForm(ChoiceWidgetsMixin, forms.Form):
     """The type of application (1–5) and its companions (6, 7)."""
 
     application_type = forms.ChoiceField(
@@ -180,7 +181,7 @@ class TypeChoiceForm(forms.Form):
 # --- Pages of a draft ---------------------------------------------------------------------
 
 
-class DraftForm(forms.Form):
+class DraftForm(ChoiceWidgetsMixin, forms.Form):
     """A page of a draft: knows the version it was loaded with."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

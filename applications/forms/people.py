@@ -36,12 +36,13 @@ from applications.models import (
     ForeignNational,
 )
 from applications.selectors import foreign_national_duplicate
+from portal.lib.choices import ChoiceWidgetsMixin
 from portal.lib.countries import country_choices
 
 # --- Foreign nationals ----------------------------------------------------------------
 
 
-class ForeignNationalForm(forms.Form):
+class ForeignNationalForm(ChoiceWidgetsMixin, forms.Form):
     """A person as the organisation knows them (``cleaned_data`` holds
     ForeignNational values; ``values()`` gives them to the services).
 
@@ -214,6 +215,21 @@ class ForeignNationalForm(forms.Form):
             "period_expiry": person.period_expiry,
             "address_in_japan": person.address_in_japan,
         }
+
+    @classmethod
+    def record_is_complete(cls, person: ForeignNational, *, in_japan: bool) -> bool:
+        """Whether the person's record, as stored, answers every question of
+        this form for an application made in Japan (``in_japan``) or not."""
+        initial = cls.initial_from(person)
+        data = {
+            name: value.isoformat() if isinstance(value, date) else value
+            for name, value in initial.items()
+            if value is not None
+        }
+        form = cls(
+            data, organization=person.organization, instance=person, in_japan=in_japan
+        )
+        return form.is_valid()
 
     def clean_family_name(self) -> str:
         return validators.clean_roman_name(

@@ -43,10 +43,14 @@ def application_create(
     companions: list[ApplicationType],
     actor: User,
     start_token: uuid.UUID | None = None,
+    person_checked: bool = False,
 ) -> Application:
     """Start a draft for ``foreign_national`` (of the organisation the
     person belongs to) with its companion drafts (re-entry, other activity),
     which are rows of their own with ``main`` set.
+
+    ``person_checked``: the actor has just saved the person's record and it
+    answers the person's page; that page then starts as done.
 
     With the start form's ``start_token``, the same form sent again (a double
     click, concurrent POSTs) returns the draft the first one created.
@@ -74,6 +78,7 @@ def application_create(
             companions=companions,
             actor=actor,
             start_token=start_token,
+            person_checked=person_checked,
         )
 
     main, _created = create_once(
@@ -95,6 +100,7 @@ def _create_draft(
     companions: list[ApplicationType],
     actor: User,
     start_token: uuid.UUID | None,
+    person_checked: bool = False,
 ) -> Application:
     organization = foreign_national.organization
     with transaction.atomic():
@@ -104,6 +110,7 @@ def _create_draft(
             foreign_national=foreign_national,
             created_by=actor,
             start_token=start_token,
+            answers={"saved": ["person"]} if person_checked else {},
         )
         for companion_type in companions:
             Application.objects.create(

@@ -137,14 +137,29 @@ def rule_links(
     return items
 
 
+def back_url(application: Application, section: str, came_from: str = "") -> str:
+    """Where a page's back link goes: the page the user came from
+    (``?from=`` check your answers or a 申請書 page), else the page before
+    this one in the draft's order (check your answers → the last page; the
+    first page → the task list).  A real URL, never the browser's history."""
+    keys = [*draft_sections(application), "check"]
+    hub = reverse("applications:draft", args=[application.code])
+    if came_from in keys and came_from != section:
+        return section_url(application, came_from)
+    if section not in keys or keys.index(section) == 0:
+        return hub
+    return section_url(application, keys[keys.index(section) - 1])
+
+
 def page_context(
-    application: Application, section: str, **extra: Any
+    application: Application, section: str, *, came_from: str = "", **extra: Any
 ) -> dict[str, Any]:
     return {
         "application": application,
         "section": section,
         "section_title": SECTION_TITLES.get(section, ""),
         "hub_url": reverse("applications:draft", args=[application.code]),
+        "back_url": back_url(application, section, came_from),
         "person": application.foreign_national,
         **extra,
     }

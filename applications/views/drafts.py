@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import RadioSelect
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -29,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_file
 from applications import draft_form, eligibility, rules, selectors, services
+from applications.check_answers import person_summary_rows
 from applications.errors import DuplicatePerson, NotDraft
 from applications.forms import (
     ApplicationStepForm,
@@ -193,6 +195,7 @@ def _step(
     ctx = page_context(
         application,
         section,
+        came_from=request.GET.get("from", ""),
         form=form,
         page_errors=page_errors,
         has_errors=bool(page_errors or form.errors),
@@ -234,6 +237,10 @@ def draft_person(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
             section="person",
         )
 
+    if request.method == "GET" and not (set(request.GET) & _SHOW_PERSON_FORM):
+        summary = _person_summary(request, code)
+        if summary is not None:
+            return summary
     return _step(
         request,
         code,
@@ -241,6 +248,52 @@ def draft_person(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpResp
         make_form=make_form,
         save=save,
         template="applications/filing/person.html",
+    )
+
+
+def _input_id(bound: Any) -> str:
+    """The id a link to a question goes to: its first radio, or the input."""
+    if isinstance(bound.field.widget, RadioSelect):
+        return f"{bound.auto_id}_0"
+    return str(bound.auto_id)
+
+
+# The person page shows the form, not the summary, when the user came to
+# change something: a Change link, check your answers, a rule failure.
+_SHOW_PERSON_FORM = frozenset({"change", "from", "rules"})
+
+
+def _person_summary(
+    request: AuthenticatedHttpRequest, code: uuid.UUID
+) -> HttpResponse | None:
+    """Once the person's section is done (saved on this page, or the record
+    was saved by this user just before the draft was started), the page
+    shows the details as a summary with a Change link per row and a button
+    to the next page; None while the section is still to be answered."""
+    try:
+        application = draft_for(request, code, write=False)
+    except NotDraft:
+        return submitted_redirect(request, code)
+    if "person" not in (application.answers or {}).get("saved", []):
+        return None
+    audit_draft_view(request, application, "person")
+    form = PersonStepForm(application=application)
+    change_url = section_url(application, "person") + "?change=1"
+    rows = person_summary_rows(
+        application.foreign_national, language=page_language()
+    )
+    for row in rows:
+        row["href"] = f"{change_url}#{_input_id(form[row.pop('field')])}"
+    return render(
+        request,
+        "applications/filing/person_summary.html",
+        page_context(
+            application,
+            "person",
+            rows=rows,
+            change_url=change_url,
+            next_url=next_url(request, application, "person"),
+        ),
     )
 
 
@@ -430,6 +483,7 @@ def draft_documents(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
     ctx = page_context(
         application,
         "documents",
+        came_from=request.GET.get("from", ""),
         **_documents_context(request, application, bound, missing),
     )
     form_errors = bound.errors if bound is not None else None

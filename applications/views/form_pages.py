@@ -108,6 +108,7 @@ def draft_form_section(
         page_context(
             application,
             draft_form.page_key(section),
+            came_from=request.GET.get("from", ""),
             section_title=current.title(language),
             edition=edition,
             fields=fields,

@@ -110,6 +110,30 @@ def foreign_national_add_choose(request: AuthenticatedHttpRequest) -> HttpRespon
     )
 
 
+# The people whose record this user saved (added or changed) in this
+# session, with the record's ``updated_at`` then: an application started for
+# one of them, with the record unchanged since, counts the person's section
+# as done — nobody should be asked to check details they saved a moment ago.
+CHECKED_PEOPLE = "filing_checked_people"
+CHECKED_PEOPLE_KEPT = 20
+
+
+def remember_checked(request: AuthenticatedHttpRequest, person: ForeignNational) -> None:
+    checked = dict(request.session.get(CHECKED_PEOPLE) or {})
+    checked.pop(str(person.code), None)
+    checked[str(person.code)] = person.updated_at.isoformat()
+    request.session[CHECKED_PEOPLE] = dict(
+        list(checked.items())[-CHECKED_PEOPLE_KEPT:]
+    )
+
+
+def just_checked(request: AuthenticatedHttpRequest, person: ForeignNational) -> bool:
+    """Whether this user saved the person's record in this session and
+    nobody has changed it since."""
+    saved = (request.session.get(CHECKED_PEOPLE) or {}).get(str(person.code))
+    return saved is not None and saved == person.updated_at.isoformat()
+
+
 def _after_person_saved(
     request: AuthenticatedHttpRequest, person: ForeignNational
 ) -> str:
@@ -136,12 +160,21 @@ def foreign_national_add(
         except DuplicatePerson as exc:
             form.add_duplicate_error(exc.existing)
         else:
+            remember_checked(request, person)
             messages.success(request, _("%(name)s was added.") % {"name": person})
             return redirect(_after_person_saved(request, person))
     return render(
         request,
         "applications/foreign_nationals/form.html",
-        {"form": form, "organization": org, "person": None},
+        {
+            "form": form,
+            "organization": org,
+            "person": None,
+            # Added while starting an application: back to choosing the person.
+            "back_url": reverse("applications:start_person", args=[org.code])
+            if request.GET.get("next") == "start"
+            else "",
+        },
     )
 
 
@@ -170,7 +203,7 @@ def foreign_national_edit(
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
-            services.foreign_national_save(
+            saved = services.foreign_national_save(
                 organization=person.organization,
                 values=form.values(),
                 actor=request.user,
@@ -188,6 +221,7 @@ def foreign_national_edit(
             )
             page_errors, status = [{"href": "", "message": message_for(exc)}], 409
         else:
+            remember_checked(request, saved)
             messages.success(request, _("The details were saved."))
             return redirect(_after_person_saved(request, person))
     context: dict[str, Any] = {

@@ -23,10 +23,19 @@ from accounts.models import Organization, RosterEntry
 from accounts.permissions import can_file, is_portal_user
 from accounts.selectors import organization_get_for_user, organizations_for_user
 from applications import rules, selectors, services
-from applications.forms import OrganizationChoiceForm, PersonChoiceForm, TypeChoiceForm
+from applications.forms import (
+    ForeignNationalForm,
+    OrganizationChoiceForm,
+    PersonChoiceForm,
+    TypeChoiceForm,
+)
 from applications.messages import CHOOSE_PERSON
 from applications.models import ForeignNational
-from applications.views.people import require_can_file, user_organizations
+from applications.views.people import (
+    just_checked,
+    require_can_file,
+    user_organizations,
+)
 from portal.lib import once
 from portal.lib.countries import country_name
 from portal.lib.i18n import page_language
@@ -141,6 +150,11 @@ def start_person(
             "organization": org,
             "query": query,
             "more": more,
+            # Back to the organisation question only when there was one
+            # (with one organisation it is skipped: going back would loop).
+            "back_url": reverse("applications:start")
+            if len(user_organizations(request)) > 1
+            else reverse("applications:drafts"),
             "add_url": reverse("applications:foreign_national_add", args=[org.code])
             + "?next=start"
             if rules.may_add_people(request.user, org.pk)
@@ -179,6 +193,10 @@ def start_type(request: AuthenticatedHttpRequest, person: uuid.UUID) -> HttpResp
             companions=companions,
             actor=request.user,
             start_token=once.token_from(request),
+            person_checked=just_checked(request, foreign_national)
+            and ForeignNationalForm.record_is_complete(
+                foreign_national, in_japan=main_type.residence_card_required
+            ),
         )
         messages.success(
             request,

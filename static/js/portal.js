@@ -38,34 +38,61 @@
 
   // Questions that depend on an earlier answer on the same page
   // (data-reveal="controller=value|value" or "controller=*" for any answer)
-  // are hidden until that answer holds.  Without JavaScript they are all
-  // shown and the server ignores those that do not apply.
+  // are hidden until that answer holds: the GOV.UK conditional reveal.  The
+  // radios and checkboxes that reveal a block get aria-controls (its id) and
+  // aria-expanded.  Without JavaScript every block is shown and the server
+  // ignores the answers that do not apply.
   function initReveal() {
     var dependants = document.querySelectorAll("[data-reveal]");
     if (!dependants.length) return;
-    function currentValue(form, name) {
+    function parse(element) {
+      var spec = element.getAttribute("data-reveal");
+      var split = spec.indexOf("=");
+      return { name: spec.slice(0, split), wanted: spec.slice(split + 1).split("|") };
+    }
+    function currentValues(form, name) {
+      var values = [];
       var inputs = form.querySelectorAll("[name='" + name + "']");
       for (var i = 0; i < inputs.length; i++) {
         var input = inputs[i];
         if (input.type === "radio" || input.type === "checkbox") {
-          if (input.checked) return input.value;
-        } else {
-          return input.value.trim();
+          if (input.checked) values.push(input.value);
+        } else if (input.value.trim() !== "") {
+          values.push(input.value.trim());
         }
       }
-      return "";
+      return values;
     }
+    dependants.forEach(function (element, index) {
+      var form = element.closest("form");
+      if (!form) return;
+      if (!element.id) element.id = "reveal-" + index;
+      var spec = parse(element);
+      form.querySelectorAll("[name='" + spec.name + "']").forEach(function (input) {
+        if (input.type !== "radio" && input.type !== "checkbox") return;
+        if (spec.wanted[0] !== "*" && spec.wanted.indexOf(input.value) === -1) return;
+        var ids = (input.getAttribute("aria-controls") || "").split(" ").filter(Boolean);
+        if (ids.indexOf(element.id) === -1) ids.push(element.id);
+        input.setAttribute("aria-controls", ids.join(" "));
+      });
+    });
     function update() {
       dependants.forEach(function (element) {
-        var spec = element.getAttribute("data-reveal");
-        var split = spec.indexOf("=");
-        var name = spec.slice(0, split);
-        var wanted = spec.slice(split + 1).split("|");
         var form = element.closest("form");
         if (!form) return;
-        var value = currentValue(form, name);
-        var show = wanted[0] === "*" ? value !== "" : wanted.indexOf(value) !== -1;
+        var spec = parse(element);
+        var values = currentValues(form, spec.name);
+        var show = spec.wanted[0] === "*"
+          ? values.length > 0
+          : values.some(function (value) { return spec.wanted.indexOf(value) !== -1; });
         element.hidden = !show;
+      });
+      document.querySelectorAll("input[aria-controls]").forEach(function (input) {
+        var open = input.getAttribute("aria-controls").split(" ").some(function (id) {
+          var target = document.getElementById(id);
+          return target && !target.hidden;
+        });
+        input.setAttribute("aria-expanded", input.checked && open ? "true" : "false");
       });
     }
     document.addEventListener("change", update);

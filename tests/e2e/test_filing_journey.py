@@ -137,7 +137,7 @@ def test_an_extension_with_a_re_entry_permit_filed_end_to_end(
 
     # --- What is applied for -------------------------------------------------------------
     page.wait_for_url(f"{draft_url}/application/")
-    page.select_option("select[name=requested_period]", "1y")
+    page.check("input[name=requested_period][value='1y']")
     axe(page, "05-application")
     save(page)
 

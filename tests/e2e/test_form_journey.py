@@ -57,7 +57,7 @@ def test_an_extension_from_aichi_for_an_osaka_company_lands_at_nagoya(
     application = Application.objects.get(main__isnull=True)
     draft_url = f"{base}/applications/drafts/{application.code}"
     page.goto(f"{draft_url}/application/")
-    page.select_option("select[name=requested_period]", "1y")
+    page.check("input[name=requested_period][value='1y']")
     save(page)
 
     # The first page shows what the person page holds, without asking again.

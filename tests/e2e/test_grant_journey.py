@@ -78,7 +78,7 @@ def test_filed_examined_granted_issued_and_back_on_the_record(
         code = application.code
         draft_url = f"{base}/applications/drafts/{code}"
         home.goto(f"{draft_url}/application/")
-        home.select_option("select[name=requested_period]", "3y")
+        home.check("input[name=requested_period][value='3y']")
         save(home)
 
         # --- The 申請書 pages: the person's details are not asked again ------------------
