@@ -279,9 +279,7 @@ def _person_summary(
     audit_draft_view(request, application, "person")
     form = PersonStepForm(application=application)
     change_url = section_url(application, "person") + "?change=1"
-    rows = person_summary_rows(
-        application.foreign_national, language=page_language()
-    )
+    rows = person_summary_rows(application.foreign_national, language=page_language())
     for row in rows:
         row["href"] = f"{change_url}#{_input_id(form[row.pop('field')])}"
     return render(

@@ -34,8 +34,8 @@ from applications.presenters import name_of
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.countries import country_name
-from portal.lib.i18n import page_language
 from portal.lib.errors import StaleEdit, message_for
+from portal.lib.i18n import page_language
 
 PEOPLE_PAGE_SIZE = 50
 
@@ -118,13 +118,13 @@ CHECKED_PEOPLE = "filing_checked_people"
 CHECKED_PEOPLE_KEPT = 20
 
 
-def remember_checked(request: AuthenticatedHttpRequest, person: ForeignNational) -> None:
+def remember_checked(
+    request: AuthenticatedHttpRequest, person: ForeignNational
+) -> None:
     checked = dict(request.session.get(CHECKED_PEOPLE) or {})
     checked.pop(str(person.code), None)
     checked[str(person.code)] = person.updated_at.isoformat()
-    request.session[CHECKED_PEOPLE] = dict(
-        list(checked.items())[-CHECKED_PEOPLE_KEPT:]
-    )
+    request.session[CHECKED_PEOPLE] = dict(list(checked.items())[-CHECKED_PEOPLE_KEPT:])
 
 
 def just_checked(request: AuthenticatedHttpRequest, person: ForeignNational) -> bool:

@@ -46,7 +46,7 @@ def apply_choice_widgets(form: forms.BaseForm) -> None:
         widget = field.widget
         if isinstance(widget, (forms.RadioSelect, forms.HiddenInput)):
             continue  # radios or checkboxes already, or not shown
-        choices = list(field.choices)
+        choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
         if not prefers_radios(option_count(choices)):
             continue
         attrs = {k: v for k, v in widget.attrs.items() if k != "class"}

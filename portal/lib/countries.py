@@ -145,9 +145,7 @@ def country_choices(
     that a record holding it can still be shown and saved unchanged."""
     lang = _language(language)
     pairs = [
-        pair
-        for pair in _sorted_choices(lang)
-        if include_japan or pair[0] != JAPAN
+        pair for pair in _sorted_choices(lang) if include_japan or pair[0] != JAPAN
     ]
     if current and current.upper() not in {code for code, _name in pairs}:
         pairs.append((current.upper(), country_name(current, lang)))

@@ -93,9 +93,7 @@ def _draft(alice, person, type_code):
     return application
 
 
-def test_no_page_of_the_filing_flow_has_a_select_of_five_or_fewer(
-    client, alice, org
-):
+def test_no_page_of_the_filing_flow_has_a_select_of_five_or_fewer(client, alice, org):
     person = fd.person(org)
     client.force_login(alice)
     urls = [

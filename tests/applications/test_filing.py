@@ -258,7 +258,11 @@ def test_a_stale_save_is_refused_and_shows_the_newer_data(client, alice, bob, fn
     assert "changed in another tab or by someone else" in errors_of(response)
     application.refresh_from_db()
     assert application.requested_period == "5y"
-    assert re.search(r'<option value="5y" selected>', response.content.decode())
+    # The period (five or fewer choices) is asked with radios.
+    assert re.search(
+        r'<input type="radio" name="requested_period" value="5y"[^>]*checked',
+        response.content.decode(),
+    )
     assert 'name="version" value="2"' in response.content.decode()
 
 

@@ -66,9 +66,7 @@ def add_and_start(client, org, type_code="extension", **overrides) -> Applicatio
 
 def person_state(client, application) -> str:
     html = client.get(reverse("applications:draft", args=[application.code])).content
-    match = re.search(
-        r'id="section-person-status">(.*?)</div>', html.decode(), re.S
-    )
+    match = re.search(r'id="section-person-status">(.*?)</div>', html.decode(), re.S)
     assert match
     return match.group(1)
 
@@ -158,9 +156,10 @@ def test_a_record_missing_what_this_application_needs_is_not_counted(
         period_expiry="",
     )
     assert "Not started" in person_state(client, application)
-    assert 'name="family_name"' in client.get(
-        section_url(application, "person")
-    ).content.decode()
+    assert (
+        'name="family_name"'
+        in client.get(section_url(application, "person")).content.decode()
+    )
 
 
 # --- 2. Companions revealed under their checkbox ----------------------------------
