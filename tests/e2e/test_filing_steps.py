@@ -11,8 +11,13 @@ import pytest
 from applications.models import Application
 from tests import factories
 from tests.applications import filing_data as fd
+from tests.e2e.test_filing_journey import document_slots  # noqa: F401 - a fixture
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("document_slots", "media_root"),
+]
 
 
 def test_companion_questions_are_revealed_when_ticked(page, live_server, sign_in):
