@@ -39,9 +39,9 @@
   // Questions that depend on an earlier answer on the same page
   // (data-reveal="controller=value|value" or "controller=*" for any answer)
   // are hidden until that answer holds: the GOV.UK conditional reveal.  The
-  // radios and checkboxes that reveal a block get aria-controls (its id) and
-  // aria-expanded.  Without JavaScript every block is shown and the server
-  // ignores the answers that do not apply.
+  // radios and checkboxes that reveal a block get aria-controls (its id);
+  // the checkboxes also aria-expanded.  Without JavaScript every block is
+  // shown and the server ignores the answers that do not apply.
   function initReveal() {
     var dependants = document.querySelectorAll("[data-reveal]");
     if (!dependants.length) return;
@@ -87,7 +87,9 @@
           : values.some(function (value) { return spec.wanted.indexOf(value) !== -1; });
         element.hidden = !show;
       });
-      document.querySelectorAll("input[aria-controls]").forEach(function (input) {
+      // aria-expanded on checkboxes only: ARIA does not allow it on radios,
+      // which keep aria-controls alone (as GOV.UK Frontend does).
+      document.querySelectorAll("input[type=checkbox][aria-controls]").forEach(function (input) {
         var open = input.getAttribute("aria-controls").split(" ").some(function (id) {
           var target = document.getElementById(id);
           return target && !target.hidden;
