@@ -106,3 +106,44 @@ def test_the_changed_steps_at_both_widths_in_both_languages(
         page.goto(pages["application"])
         assert page.locator("input[type=radio][name=requested_period]").count() >= 2
     assert problems == []
+
+
+def test_recommendation_outcomes_reveal_their_questions(
+    page, live_server, sign_in, shot, axe_violations
+):
+    from tests.factories import ApplicationFactory, officer
+    from tests.review.exam_helpers import Role, claimed
+
+    org = factories.OrganizationFactory(category=3)
+    user = factories.staff(org, full_name="申請 花子")
+    examiner = officer(Role.EXAMINER, full_name="審査 一郎")
+    case = claimed(
+        ApplicationFactory(submitted=True, organization=org, created_by=user), examiner
+    )
+    sign_in(page, examiner)
+    base = live_server.url
+    url = f"{base}/office/cases/{case.code}/recommend/"
+    page.goto(url)
+    grant = page.locator("input[name=outcome][value=grant]")
+    assert grant.get_attribute("aria-controls") == "conditional-grant"
+    assert grant.get_attribute("aria-expanded") is None  # not allowed on radios
+    assert not page.locator("textarea[name=denial_reasons]").is_visible()
+    assert not page.locator("input[name=period]").first.is_visible()
+    grant.check()
+    assert page.locator("input[name=period]").first.is_visible()
+    assert not page.locator("textarea[name=denial_reasons]").is_visible()
+    page.check("input[name=outcome][value=deny]")
+    assert page.locator("textarea[name=denial_reasons]").is_visible()
+    assert not page.locator("input[name=period]").first.is_visible()
+    problems = []
+    for language in ("ja", "en"):
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": base}]
+        )
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url)
+            page.check("input[name=outcome][value=grant]")
+            shot(page, f"recommend-{language}-{width}")
+            problems += [f"{language} {width}: {v['id']}" for v in axe_violations(page)]
+    assert problems == []
