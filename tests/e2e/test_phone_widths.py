@@ -1,7 +1,8 @@
 """Every page state the browser journeys reach, at 390 px, in Japanese and
 English: nothing wider than the screen (a wide table scrolls inside its
-.table-wrap with its key column whole), and no table cell squeezed to one
-character per line.  The checks are in tests/e2e/phone.py.
+.table-wrap with its key column whole), no table cell squeezed to one
+character per line, and no axe-core violation (WCAG 2.2 AA) in the same
+walk.  The layout checks are in tests/e2e/phone.py.
 
 The data is built with the factories and the services, so each state
 exists as the real flow leaves it: a request for use (draft and submitted)
@@ -16,6 +17,7 @@ each role's session is made on the server and swapped in by cookie."""
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -39,6 +41,7 @@ from tests import factories
 from tests.accounts.roster_files import CSV_HEADER, csv_row
 from tests.applications import filing_data as fd
 from tests.batches import batch_data
+from tests.e2e.conftest import axe_violations
 from tests.e2e.phone import PHONE, layout_problems, session_key, use_session
 from tests.review.exam_helpers import open_request
 from tests.review.issuance_helpers import decided, walk_to
@@ -341,6 +344,74 @@ def _sessions(w: dict[str, Any]) -> dict[str, str | None]:
     return sessions
 
 
+# The markup of a page without its words: each element's tag and
+# attributes, those that carry copy (and the per-response nonce and CSRF
+# token) reduced to "empty or not"; the language switcher, the same on every
+# page, is left out.  Two languages of a state with the same skeleton differ
+# only by translated text.
+SKELETON_JS = r"""
+() => {
+  const copy = new Set(["aria-label", "alt", "title", "placeholder", "value",
+                        "content", "lang", "nonce", "aria-current"]);
+  const lines = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.closest(".lang-switch")) continue;
+    const attrs = [...el.attributes].map(
+      (a) => copy.has(a.name) ? `${a.name}=${a.value ? 1 : 0}` : `${a.name}=${a.value}`);
+    lines.push(`${el.tagName} ${attrs.sort().join(" ")}`);
+  }
+  return lines.join("\n");
+}
+"""
+
+
+class Axe:
+    """axe-core (WCAG 2.2 AA) on the states of the walk, its violations
+    collected as readable lines: page, rule, impact, elements.
+
+    Japanese, the default language, is checked on every state.  axe on both
+    languages added about 190 s to the walk (240 states, 0.8 s each, on the
+    shared 2-core machine), more than the walk itself; so English is
+    checked on the home page (the page chrome in English: html lang, the
+    language switcher) and on every state whose markup differs from the
+    Japanese one beyond its words (SKELETON_JS): branches on the language,
+    a field or a link only one language has.  A state whose two languages
+    differ only by translated text gives axe the same elements, roles,
+    names present or absent, and the same colours; the rules that read the
+    words themselves (an empty name, a missing lang) are covered by the
+    states that are checked.  PHONE_AXE_ALL=1 checks every state in both."""
+
+    ALWAYS = frozenset({"home"})
+
+    def __init__(self) -> None:
+        self.found: list[str] = []
+        self.seconds = 0.0
+        self.pages = 0
+        self.skipped = 0
+        self.every_state = bool(os.environ.get("PHONE_AXE_ALL"))
+        self.skeletons: dict[str, str] = {}
+
+    def check(self, page: Any, state: str, language: str, label: str) -> None:
+        if not self.every_state:
+            skeleton = page.evaluate(SKELETON_JS)
+            if language == "ja":
+                self.skeletons[state] = skeleton
+            elif state not in self.ALWAYS and self.skeletons.get(state) == skeleton:
+                self.skipped += 1
+                return
+        started = time.perf_counter()
+        violations = axe_violations(page)
+        self.seconds += time.perf_counter() - started
+        self.pages += 1
+        for violation in violations:
+            targets = [" ".join(n["target"]) for n in violation["nodes"]]
+            self.found.append(
+                f"{label}: {violation['id']} ({violation['impact']}): "
+                f"{violation['help']} — {len(targets)} element(s): "
+                + "; ".join(targets[:5])
+            )
+
+
 def _posted_states(
     page: Any,
     context: Any,
@@ -348,6 +419,7 @@ def _posted_states(
     sessions: dict[str, str | None],
     w: dict[str, Any],
     language: str,
+    axe: Axe,
 ) -> list[str]:
     """The states only a sent form reaches: the status check's answer and
     the roster import's table of errors."""
@@ -362,6 +434,7 @@ def _posted_states(
         page.locator("main form.form button[type=submit]").click()
     assert page.locator("#result-title").count() == 1
     found += [f"status-check-result-{language}: {p}" for p in layout_problems(page)]
+    axe.check(page, "status-check-result", language, f"status-check-result-{language}")
 
     use_session(context, base, sessions["user"], language)
     page.goto(f"{base}/organizations/{w['org'].code}/roster/import/")
@@ -380,6 +453,9 @@ def _posted_states(
         page.click("main form button[type=submit]")
     assert page.locator("#csv-errors").count() == 1
     found += [f"roster-import-errors-{language}: {p}" for p in layout_problems(page)]
+    axe.check(
+        page, "roster-import-errors", language, f"roster-import-errors-{language}"
+    )
     return found
 
 
@@ -390,6 +466,7 @@ def test_every_journey_state_fits_a_phone_in_both_languages(
     pages = list(_pages(world))
     sessions = _sessions(world)
     failures: list[str] = []
+    axe = Axe()
     for language in ("ja", "en"):
         context = browser.new_context(locale=f"{language}-JP", viewport=PHONE)
         try:
@@ -414,10 +491,21 @@ def test_every_journey_state_fits_a_phone_in_both_languages(
                         full_page=True,
                     )
                     failures += [f"{label}: {p}" for p in problems[:8]]
-            failures += _posted_states(page, context, base, sessions, world, language)
+                axe.check(page, name, language, label)
+            failures += _posted_states(
+                page, context, base, sessions, world, language, axe
+            )
         finally:
             context.close()
-    assert not failures, "\n".join(failures)
+    # The time axe adds, for whoever tunes the walk (never asserted).
+    print(
+        f"axe-core: {axe.pages} states in {axe.seconds:.1f} s,"
+        f" {axe.skipped} English states the same as the Japanese"
+    )
+    report = failures
+    if axe.found:
+        report = [*failures, "axe-core (WCAG 2.2 AA):", *axe.found]
+    assert not report, "\n".join(report)
 
 
 FITS = """
@@ -466,5 +554,39 @@ def test_the_checks_find_what_they_are_for(browser: Any) -> None:
         assert 'one character per line (4 in 4 lines): td "在留期間"' in problems
         assert '"Recommendations" broken across lines: p#narrow' in problems
         assert 'the key column wraps (2 lines): th "NGUYEN VAN AN"' in problems
+    finally:
+        context.close()
+
+
+def test_axe_reports_violations_and_skips_only_the_same_markup(browser: Any) -> None:
+    """The walk's axe check names the page, rule and element of a violation;
+    an English state is left out only when its markup is the Japanese one's
+    with other words."""
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        axe = Axe()
+        axe.every_state = False
+        page.set_content(
+            '<!doctype html><html lang="ja"><head><title>t</title></head><body>'
+            '<main><h1>見出し</h1><img src="data:," id="bare"></main></body></html>'
+        )
+        axe.check(page, "state", "ja", "state-ja")
+        assert len(axe.found) == 1
+        assert axe.found[0].startswith("state-ja: image-alt (critical): ")
+        assert axe.found[0].endswith("1 element(s): #bare")
+        page.set_content(
+            '<!doctype html><html lang="en"><head><title>t</title></head><body>'
+            '<main><h1>Heading</h1><img src="data:," id="bare"></main></body></html>'
+        )
+        axe.check(page, "state", "en", "state-en")
+        assert (axe.pages, axe.skipped, len(axe.found)) == (1, 1, 1)
+        page.set_content(
+            '<!doctype html><html lang="en"><head><title>t</title></head><body>'
+            '<main><h1>Heading</h1><img src="data:," id="bare" alt="">'
+            "</main></body></html>"
+        )
+        axe.check(page, "state", "en", "state-en")
+        assert (axe.pages, axe.skipped, len(axe.found)) == (2, 1, 1)
     finally:
         context.close()
