@@ -90,6 +90,9 @@ MIDDLEWARE = [
     "portal.lib.middleware.SessionTimeoutMiddleware",
     "portal.lib.middleware.MfaRequiredMiddleware",
     "portal.lib.middleware.DatabaseBusyMiddleware",
+    # Last: completes an action kept for re-authentication (its process_view
+    # stands in for the view, after every other middleware has had its say).
+    "portal.lib.reauth.ResumeAfterReauthenticationMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"

@@ -433,6 +433,9 @@ def test_approve_asks_for_reauthentication_then_completes_the_suspended_post(
     assert r.status == UseRequest.Status.SUBMITTED
     # Confirming the password replays the approval the officer asked for.
     response = officer_client.post(response["Location"], {"password": PASSWORD})
+    # Back at the approval's own address, where it is completed.
+    assert response["Location"].startswith(url + "?resume=")
+    response = officer_client.get(response["Location"])
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:reception_detail", args=[r.code])
     r.refresh_from_db()

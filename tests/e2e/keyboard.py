@@ -126,9 +126,7 @@ def _matches(page: Any, wanted: Predicate, state: dict[str, Any]) -> bool:
     if not state.get("focused"):
         return False
     if isinstance(wanted, str):
-        return bool(
-            page.evaluate("(s) => document.activeElement.matches(s)", wanted)
-        )
+        return bool(page.evaluate("(s) => document.activeElement.matches(s)", wanted))
     return wanted(state)
 
 

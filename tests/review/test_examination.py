@@ -869,8 +869,10 @@ def test_send_back_needs_reauthentication_then_completes(
     application.refresh_from_db()
     assert application.status == Status.DECISION_PROPOSED
     # After re-authenticating, the kept POST is resumed.
-    resumed = client.post(response["Location"], {"password": PASSWORD})
-    assert resumed.status_code == 302
+    resumed = client.post(response["Location"], {"password": PASSWORD}, follow=True)
+    assert resumed.redirect_chain[-1][0] == reverse(
+        "review:case", args=[application.code]
+    )
     application.refresh_from_db()
     assert application.status == Status.EXAMINING
 

@@ -80,7 +80,9 @@ def test_adding_an_endpoint_needs_a_fresh_sign_in_and_shows_the_secret_once(
     assert "To add a webhook endpoint, confirm it is you." in prompt
 
     # The kept POST completes after the confirmation: the answer is the secret.
-    response = client.post(prompt_url, {"password": PASSWORD})
+    response = client.post(prompt_url, {"password": PASSWORD}, follow=True)
+    # Shown at the action's own address, not the prompt's.
+    assert response.request["PATH_INFO"] == urls["create"]
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     secret = response.context["secret"]
