@@ -139,7 +139,12 @@ def tab_to(
     key = "Shift+Tab" if backwards else "Tab"
     visited: list[str] = []
     for _ in range(limit):
-        state = press(page, key)
+        try:
+            state = press(page, key)
+        except AssertionError as failure:
+            raise AssertionError(
+                f"{failure}\nwhile tabbing to {wanted!r}, after:\n" + "\n".join(visited)
+            ) from None
         if _matches(page, wanted, state):
             return state
         visited.append(describe(state))
