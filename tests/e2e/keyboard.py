@@ -197,3 +197,23 @@ def sign_in(page: Any, base_url: str, user: Any, password: str, code: str) -> No
     assert page.locator("input[name=code]").input_value() == code
     press(page, "Enter", navigates=True)
     assert page.url.endswith("/dashboard/"), page.url
+
+
+def choose_radio(page: Any, name: str, value: str) -> dict[str, Any]:
+    """Check the radio ``value`` of the group ``name``.  Tab enters a radio
+    group once, at its checked radio or (none checked) its first; Space
+    checks the focused radio.  Any other radio of the group is reached the
+    only way browsers offer, the arrow keys (ArrowDown moves to the next
+    radio and checks it): the one exception to Tab, Shift+Tab, Enter and
+    Space, and only inside a radio group."""
+    state = tab_to(page, f"input[type=radio][name='{name}']")
+    for _ in range(20):
+        if state["value"] == value:
+            break
+        page.keyboard.press("ArrowDown")
+        state = assert_focus_visible(page, after="ArrowDown")
+        assert state["name"] == name, describe(state)
+    assert state["value"] == value, f"radio {name}={value} not found"
+    if not state["checked"]:
+        state = press(page, "Space")
+    return state
