@@ -101,5 +101,5 @@ class ResumeAfterReauthenticationMiddleware:
         del request.session[RESUME_KEY]
         request.session.pop(ACTION_KEY, None)
         resumed = deserialize_request(kept["request"], request)
-        resumed._files = MultiValueDict()  # type: ignore[attr-defined]
+        resumed._files = MultiValueDict()
         return view_func(resumed, *view_args, **view_kwargs)

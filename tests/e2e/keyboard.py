@@ -173,10 +173,12 @@ def paste(page: Any, text: str) -> None:
     """Paste ``text`` into the focused field through the clipboard (Ctrl+V),
     as from an authenticator app; where the browser refuses clipboard access,
     insert it as a paste would (one input event, no key presses)."""
+    from playwright.sync_api import Error as BrowserError
+
     try:
         page.context.grant_permissions(["clipboard-read", "clipboard-write"])
         page.evaluate("(t) => navigator.clipboard.writeText(t)", text)
-    except Exception:  # noqa: BLE001 — a browser without clipboard access
+    except BrowserError:  # a browser without clipboard access
         page.keyboard.insert_text(text)
         return
     page.keyboard.press("Control+V")
