@@ -43,7 +43,11 @@ def fees(application: Application, companions: list[Application]) -> dict[str, A
                 rows.append({"key": name, "value": _("Depends on single or multiple")})
                 complete = False
                 continue
-            name = f"{name} ({_('multiple') if variant == 'multiple' else _('single')})"
+            # Brackets through the catalogue: full-width （） in Japanese.
+            name = _("%(name)s (%(variant)s)") % {
+                "name": name,
+                "variant": _("multiple") if variant == "multiple" else _("single"),
+            }
         try:
             amount = selectors.fee_for(
                 application_type=item.application_type,

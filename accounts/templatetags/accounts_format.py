@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 register = template.Library()
 
@@ -31,3 +32,16 @@ def country_name(code: str | None) -> str:
     from portal.lib.i18n import page_language
 
     return name_of(code, page_language())
+
+
+@register.filter
+def bracketed(value: Any) -> str:
+    """An aside in the page's brackets: ``"（EX0001）"`` in Japanese (公用文:
+    full-width, no space before) and ``" (EX0001)"`` in English. Empty stays
+    empty."""
+    text = str(value if value is not None else "")
+    if not text:
+        return ""
+    if (translation.get_language() or "").startswith("ja"):
+        return f"（{text}）"
+    return f" ({text})"
