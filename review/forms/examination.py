@@ -294,7 +294,7 @@ class DocumentRequestForm(forms.Form):
         data = super().clean() or {}
         items = []
         for number in range(1, MAX_ITEMS + 1):
-            text = _nfkc_keep_lines(data.get(f"item_{number}_text"))
+            text = _as_typed(data.get(f"item_{number}_text"))
             kind = _nfkc(data.get(f"item_{number}_type"))
             if kind and not text:
                 self.add_error(
@@ -319,8 +319,11 @@ class DocumentRequestForm(forms.Form):
         return timezone.localdate() + timedelta(days=DEFAULT_DUE_DAYS)
 
 
-def _nfkc_keep_lines(value: str | None) -> str:
-    return unicodedata.normalize("NFKC", value or "").strip()
+def _as_typed(value: str | None) -> str:
+    """An officer's free text exactly as typed — full-width brackets, line
+    breaks and all (no NFKC: it would turn （…） into (…) before the applicant
+    reads it); only the blank space around it goes."""
+    return (value or "").replace("\r\n", "\n").strip()
 
 
 class ExtendDueDateForm(forms.Form):
