@@ -108,10 +108,13 @@ TYPE_HINTS = {
         "For someone in Japan whose activity changes, for example a student starting work."
     ),
     eligibility.EXTENSION: _(
-        "To stay longer with the same status, from 3 months before the period of stay ends."
+        "To stay longer with the same status. Apply from about 3 months before the "
+        "period of stay ends (for a stay of 6 months or more); online, at the latest "
+        "the day before it ends."
     ),
     eligibility.ACQUISITION: _(
-        "Within 30 days of birth in Japan or of losing Japanese nationality. No fee."
+        "Within 30 days of birth in Japan or of losing Japanese nationality, for "
+        "someone who will stay more than 60 days. No fee."
     ),
     eligibility.AUTHORIZED_EMPLOYMENT: _(
         "A certificate of the work the person may do, for example after changing jobs."
@@ -375,7 +378,9 @@ class CompanionsForm(DraftForm):
         label=_("Re-entry permit valid until"),
         required=False,
         help_text=_(
-            "At most 5 years from today and not after the period of stay ends. For "
+            "At most 5 years from today and within the period of stay. With a change "
+            "or an extension, that is the period of stay asked for in this "
+            "application; if a shorter one is granted, the permit ends with it. For "
             "example 2028-03-31 (YYYY-MM-DD)."
         ),
     )
