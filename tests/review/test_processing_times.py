@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 import pytest
 
@@ -441,6 +442,26 @@ def test_a_page_before_the_first_trend_asks_the_worker_once(
     page shows the table, no chart, and asks the worker once."""
     from portal.summaries.models import Summary
 
+@pytest.mark.parametrize(
+    ("language", "plain"),
+    [
+        ("ja", "10件のうち9件の申請の結果が出た日数"),
+        ("en", "9 out of 10 applications were decided within this many days"),
+    ],
+)
+def test_the_90th_percentile_is_explained_in_plain_words(client, language, plain):
+    """Issue 12: 「90パーセンタイル値」 is jargon; the page says what it means,
+    and the column heading says it too."""
+    client.cookies["django_language"] = language
+    body = client.get(reverse("review:processing_times")).content.decode()
+    assert plain in body
+    if language == "ja":
+        assert "半数の申請の結果が出た日数" in body
+    else:
+        assert "half of the applications were decided within this many days" in body
+
+
+def test_the_column_headings_say_what_the_figures_mean(client, org_user):
     org, user = org_user
     for d in (10, 12, 14, 16, 18):
         decided_case(org, user, days=d)
@@ -457,3 +478,21 @@ def test_a_page_before_the_first_trend_asks_the_worker_once(
         assert "<td>14</td>" in body
         assert "trend-chart" not in body
     assert asked == ["review.tasks.refresh_processing_times"]
+
+    client.cookies["django_language"] = "ja"
+    body = client.get(reverse("review:processing_times")).content.decode()
+    assert "10件のうち9件の結果が出た日数（90パーセンタイル値）" in body
+    assert "半数の結果が出た日数（中央値）" in body
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("review:processing_times")).content.decode()
+    assert "9 out of 10 decided within (days, 90th percentile)" in body
+
+
+def test_the_case_panel_says_nine_in_ten_plainly():
+    with translation.override("ja"):
+        text = gettext(
+            "At this office, half of these applications were decided within "
+            "%(median)s days and nine in ten within %(p90)s days (last 12 months, "
+            "%(count)s decisions)."
+        ) % {"median": 20, "p90": 30, "count": 5}
+    assert "10件のうち9件は30日以内に結果が出ています" in text
