@@ -206,5 +206,7 @@ def test_japanese_strings_in_python_follow_kouyoubun():
             if "r" in prefix or token.string.lstrip(prefix).startswith(('"""', "'''")):
                 continue  # a regular expression, or a docstring in English
             if problems := copy_problems(token.string, catalogue=False):
-                failures.append(f"{path.relative_to(ROOT)}:{token.start[0]}: {problems}")
+                failures.append(
+                    f"{path.relative_to(ROOT)}:{token.start[0]}: {problems}"
+                )
     assert not failures, "\n".join(failures)

@@ -19,8 +19,12 @@ from tests.review.exam_helpers import claimed, login, new_case
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("private_media")]
 
 ITEM = "雇用契約書の写し（契約期間が分かるもの）\n２ページ目以降も含めてください。"
-LONG_ITEM = "在職証明書。" + "勤務先、職務内容、雇用期間及び給与額が記載されたもの。" * 6
-MESSAGE = "上記資料の提出をお願いします。\n期限までに提出できない場合は連絡してください。"
+LONG_ITEM = (
+    "在職証明書。" + "勤務先、職務内容、雇用期間及び給与額が記載されたもの。" * 6
+)
+MESSAGE = (
+    "上記資料の提出をお願いします。\n期限までに提出できない場合は連絡してください。"
+)
 
 
 def _request_through_the_page(client, settings, application, examiner):
@@ -43,7 +47,9 @@ def _request_through_the_page(client, settings, application, examiner):
 
 def test_item_text_is_stored_as_typed(client, settings, org, org_staff, examiner):
     application = claimed(new_case(org, org_staff), examiner)
-    document_request = _request_through_the_page(client, settings, application, examiner)
+    document_request = _request_through_the_page(
+        client, settings, application, examiner
+    )
     texts = [item.text for item in document_request.items.order_by("sort_order")]
     # Full-width brackets and digits are the officer's, not NFKC's.
     assert texts == [ITEM, LONG_ITEM]
@@ -58,7 +64,10 @@ def test_applicant_reads_the_items_with_their_line_breaks_then_the_message(
     login(client, org_staff, settings)
     page = client.get(reverse("review:documents_request", args=[application.code]))
     html = page.content.decode()
-    assert "雇用契約書の写し（契約期間が分かるもの）<br>２ページ目以降も含めてください。" in html
+    assert (
+        "雇用契約書の写し（契約期間が分かるもの）<br>２ページ目以降も含めてください。"
+        in html
+    )
     assert LONG_ITEM in html
     assert "上記資料の提出をお願いします。<br>期限までに" in html
     # 「上記資料」 refers to the items: the message comes after them.
