@@ -20,6 +20,7 @@ from allauth.mfa.totp.internal.auth import (
     yield_hotp_counters_from_time,
 )
 
+from accounts import messages
 from portal.audit.events import AuditAction
 from portal.audit.signals import account_for_credentials
 from portal.audit.throttling import record_throttled
@@ -100,6 +101,12 @@ def _signed_in_recently(request: HttpRequest, user: Any) -> bool:
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    # A wrong code says what to do (issue 12): the newest code, every 30 s.
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": messages.MFA_CODE_INCORRECT,
+    }
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # TOTP is mandatory; it can be replaced (reset by an administrator) but
         # never switched off by the user.

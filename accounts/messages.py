@@ -220,3 +220,27 @@ register_messages(
         "officer_role_portal_user": OFFICER_ROLE_PORTAL_USER,
     }
 )
+
+# The code step of two-step verification (accounts/forms/mfa.py and the MFA
+# adapter): each error says what to do next.
+MFA_CODE_REQUIRED = _(
+    "Enter the 6-digit code from your authenticator app, or one of your recovery codes."
+)
+MFA_CODE_REQUIRED_SETUP = _("Enter the 6-digit code your authenticator app shows.")
+MFA_CODE_NOT_DIGITS = _(
+    "The code is made of digits only. Enter the digits your authenticator app "
+    "shows (spaces are fine)."
+)
+MFA_CODE_LENGTH = _(
+    "The code is %(digits)s digits (a recovery code is %(recovery_digits)s). Enter "
+    "the newest code from your authenticator app; codes change every 30 seconds."
+)
+MFA_CODE_LENGTH_SETUP = _(
+    "The code is %(digits)s digits. Enter the newest code from your authenticator "
+    "app; codes change every 30 seconds."
+)
+MFA_CODE_INCORRECT = _(
+    "That code is not right. Enter the newest code from your authenticator app: "
+    "codes change every 30 seconds, and each can be used once. If it still fails, "
+    "check that the clock of your phone is set automatically."
+)

@@ -395,6 +395,12 @@ MFA_TOTP_ISSUER = "Zairyu"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+# The code step's errors say what to do (6 digits, the newest code).
+MFA_FORMS = {
+    "authenticate": "accounts.forms.mfa.CodeAuthenticateForm",
+    "reauthenticate": "accounts.forms.mfa.CodeReauthenticateForm",
+    "activate_totp": "accounts.forms.mfa.CodeActivateTOTPForm",
+}
 
 # Session limits (QUALITY.md item 4).  The absolute limit is also the cookie age.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_MINUTES", 30, minimum=1) * 60
