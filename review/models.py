@@ -187,10 +187,9 @@ class Decision(models.Model):
                 condition=~Q(state="approved")
                 | Q(approved_by__isnull=False, approved_at__isnull=False),
             ),
-            models.CheckConstraint(
-                name="decision_grant_has_period",
-                condition=~Q(outcome="grant") | ~Q(granted_period=""),
-            ),
+            # A grant's period is checked by the service, not here: a
+            # certificate of eligibility is granted without one (the period
+            # is decided at landing), and the type is on the application.
             models.CheckConstraint(
                 name="decision_denial_has_reasons",
                 condition=~Q(outcome="deny") | ~Q(denial_reasons=""),

@@ -449,12 +449,16 @@ class RecommendForm(forms.Form):
         periods: list[str],
         reentry: bool,
         other_activity: bool,
+        asks_period: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ChoiceField, self.fields["period"]).choices = [
             (p, period_label(p)) for p in periods
         ]
+        if not asks_period:
+            # A certificate of eligibility: the period is decided at landing.
+            del self.fields["period"]
         if not reentry:
             del self.fields["reentry_until"]
         if not other_activity:
@@ -464,7 +468,7 @@ class RecommendForm(forms.Form):
         data = super().clean() or {}
         outcome = data.get("outcome")
         if outcome == Decision.Outcome.GRANT:
-            if not data.get("period"):
+            if "period" in self.fields and not data.get("period"):
                 self.add_error(
                     "period",
                     forms.ValidationError(messages.PERIOD_REQUIRED, code="required"),

@@ -210,6 +210,16 @@ def grant_status(application: Application) -> StatusOfResidence | None:
     return application.target_status or application.foreign_national.current_status
 
 
+# A certificate of eligibility names the status and the activity; the period
+# of stay is decided when the person lands, so its grant gives none.
+PERIODLESS_TYPES = frozenset({"coe"})
+
+
+def grants_period(application: Application) -> bool:
+    """Whether a grant of this application decides a period of stay."""
+    return application.application_type.code not in PERIODLESS_TYPES
+
+
 def allowed_periods(application: Application) -> list[str]:
     """The periods of stay a grant may give (the status's catalogue, or the
     sub-category's own list).  For a certificate of authorized employment,
@@ -256,9 +266,15 @@ def _check_recommendation(
     status = grant_status(application)
     if status is None:
         raise ExaminationError("no_status_to_grant")
-    if not rec.period:
+    if not grants_period(application):
+        rec = Recommendation(
+            outcome=rec.outcome,
+            reentry_until=rec.reentry_until,
+            activity_terms=rec.activity_terms,
+        )
+    elif not rec.period:
         raise ExaminationError("period_required")
-    if rec.period not in allowed_periods(application):
+    elif rec.period not in allowed_periods(application):
         raise ExaminationError(
             "period_not_allowed", period=rec.period, status=status.name_en
         )

@@ -32,6 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -73,6 +74,7 @@ from review.services.examination import (
     StaleEdit,
     allowed_periods,
     companion_codes,
+    grants_period,
     decision_approve,
     decision_propose,
     decision_send_back,
@@ -347,7 +349,7 @@ def extend_due_date(request: HttpRequest, *, application: Application) -> HttpRe
             django_messages.success(
                 request,
                 _("The due date is now %(date)s. The applicant has been told.")
-                % {"date": form.cleaned_data["due_date"].isoformat()},
+                % {"date": date_format(form.cleaned_data["due_date"], "DATE_FORMAT")},
             )
             return redirect("review:case", application.code)
     return render(
@@ -363,7 +365,8 @@ def extend_due_date(request: HttpRequest, *, application: Application) -> HttpRe
 def _recommend_form(application: Application, data: Any = None) -> RecommendForm:
     codes = companion_codes(application)
     initial: dict[str, Any] = {"expected_status": application.status}
-    if application.requested_period:
+    asks_period = grants_period(application)
+    if asks_period and application.requested_period:
         initial["period"] = application.requested_period
     reentry = application.companions.filter(application_type__code=REENTRY).first()
     if reentry is not None and reentry.reentry_until:
@@ -374,6 +377,7 @@ def _recommend_form(application: Application, data: Any = None) -> RecommendForm
         periods=allowed_periods(application),
         reentry=REENTRY in codes,
         other_activity=OTHER_ACTIVITY in codes,
+        asks_period=asks_period,
     )
 
 
@@ -430,7 +434,9 @@ def recommend(request: HttpRequest, *, application: Application) -> HttpResponse
             "application": application,
             "form": form,
             "grant_status": grant_status(application),
-            "requested_period": application.requested_period,
+            "requested_period": application.requested_period
+            if grants_period(application)
+            else "",
         },
     )
 
