@@ -74,13 +74,13 @@ from review.services.examination import (
     StaleEdit,
     allowed_periods,
     companion_codes,
-    grants_period,
     decision_approve,
     decision_propose,
     decision_send_back,
     document_request_create,
     document_request_extend,
     grant_status,
+    grants_period,
     internal_note_add,
 )
 from review.views.common import changed, not_now
