@@ -125,6 +125,18 @@ def status_names() -> dict[str, str] | None:
     return names
 
 
+def status_in_language(stored: str, language: str) -> str:
+    """A roster's status of residence (stored as its Japanese name, mapped to
+    the code list at import) in ``language``: the English name of the same
+    status on English pages; the stored text when it is not on the list."""
+    if not stored or _status_provider is None or not language.startswith("en"):
+        return stored
+    for name_ja, *others in _status_provider():
+        if name_ja == stored:
+            return next((name for name in others if name), stored)
+    return stored
+
+
 SEX_VALUES = {
     "f": "F",
     "female": "F",

@@ -45,3 +45,12 @@ def bracketed(value: Any) -> str:
     if (translation.get_language() or "").startswith("ja"):
         return f"（{text}）"
     return f" ({text})"
+
+
+@register.filter
+def roster_status(value: Any) -> str:
+    """A roster entry's status of residence in the page's language."""
+    from accounts.roster_csv import status_in_language
+
+    return status_in_language(str(value or ""), translation.get_language() or "ja")
+
