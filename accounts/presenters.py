@@ -10,6 +10,7 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -513,7 +514,9 @@ def validity(user: Any, today: date | None = None) -> dict[str, Any]:
     if getattr(user, "status", None) == User.Status.SUSPENDED:
         read_only = str(READ_ONLY_SUSPENDED)
     elif expired and until is not None:
-        read_only = str(READ_ONLY_EXPIRED).format(date=until.isoformat())
+        read_only = str(READ_ONLY_EXPIRED).format(
+            date=date_format(until, "DATE_FORMAT")
+        )
     return {
         "valid_until": until,
         "days_left": days_left,

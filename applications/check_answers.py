@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,7 +72,8 @@ def _period(value: str) -> str:
 
 
 def _date(value: Any) -> str:
-    return value.isoformat() if value else ""
+    # The page's one date format (portal/formats): 2027年2月10日 / 10 February 2027.
+    return date_format(value, "DATE_FORMAT") if value else ""
 
 
 def _status_text(status: Any, sub: Any) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -289,7 +290,7 @@ def rule_extension_window(f: Filing) -> Failure | None:
                 "An extension can be filed from 3 months before the period of stay "
                 "ends. You can file it from %(date)s."
             )
-            % {"date": opens.isoformat()},
+            % {"date": date_format(opens, "DATE_FORMAT")},
             "expiry",
         )
     return None

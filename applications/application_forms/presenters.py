@@ -60,7 +60,7 @@ def display_value(
     if item.kind is Kind.DATE:
         day = date.fromisoformat(str(value))
         if language == "en":
-            return day.isoformat()
+            return f"{day.day} {day:%B} {day.year}"  # as portal/formats/en
         return f"{day.year}年{day.month}月{day.day}日"
     return str(value)
 

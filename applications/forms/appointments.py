@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Appointment, Organization
@@ -38,7 +39,7 @@ class _PersonChoice(forms.ModelMultipleChoiceField):
         name = f"{obj.family_name} {obj.given_name}".strip()
         if obj.name_kanji:
             name += f"（{obj.name_kanji}）"
-        return f"{name}, {obj.date_of_birth.isoformat()}"
+        return f"{name}, {date_format(obj.date_of_birth, 'DATE_FORMAT')}"
 
 
 class AppointmentScopeForm(forms.Form):
@@ -125,7 +126,7 @@ class AppointmentScopeForm(forms.Form):
             raise forms.ValidationError(
                 APPOINTMENT_DATE_TOO_LATE,
                 code="too_late",
-                params={"date": latest.isoformat()},
+                params={"date": date_format(latest, "DATE_FORMAT")},
             )
         return value
 

@@ -211,3 +211,38 @@ def test_roster_statuses_and_countries_show_in_english(
     html = english_client.get(url).content.decode()
     assert "技術・人文知識・国際業務" in html
     assert "フィリピン" in html
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@pytest.mark.parametrize(
+    ("language", "pattern"),
+    [
+        (
+            "en",
+            r"\b\d{1,2} (January|February|March|April|May|June|July|August|"
+            r"September|October|November|December) \d{4}\b",
+        ),
+        ("ja", r"\d{4}年\d{1,2}月\d{1,2}日"),
+    ],
+)
+def test_check_answers_formats_its_dates_one_way(
+    client, settings, org_en, clerk_user, language, pattern
+):
+    """Check answers showed 1997-06-15 next to 2026年12月5日: every date on
+    the page is now in the page's one format (portal/formats)."""
+    from tests.applications import filing_data as fd
+
+    application = fd.ready_extension(
+        clerk_user,
+        fd.person(org_en),
+        reentry_until=timezone.localdate() + timedelta(days=300),
+    )
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    url = reverse("applications:draft_check", args=[application.code])
+    html = _page(client, clerk_user, url)
+    main = MAIN.search(html).group(0)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r'(value|datetime|href)="[^"]*"', "", main))
+    assert re.search(pattern, text)
+    assert not ISO_DATE.findall(text), ISO_DATE.findall(text)[:5]
