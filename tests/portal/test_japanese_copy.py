@@ -210,3 +210,26 @@ def test_japanese_strings_in_python_follow_kouyoubun():
                     f"{path.relative_to(ROOT)}:{token.start[0]}: {problems}"
                 )
     assert not failures, "\n".join(failures)
+
+
+def test_bracketed_uses_the_pages_brackets():
+    from django.utils import translation
+
+    from accounts.templatetags.accounts_format import bracketed
+
+    with translation.override("ja"):
+        assert bracketed("EX0001") == "（EX0001）"
+        assert bracketed("") == ""
+    with translation.override("en"):
+        assert bracketed("EX0001") == " (EX0001)"
+
+
+def test_the_reentry_fee_row_has_full_width_brackets_in_japanese():
+    from django.utils import translation
+
+    with translation.override("ja"):
+        row = translation.gettext("%(name)s (%(variant)s)") % {
+            "name": "再入国許可",
+            "variant": "数次",
+        }
+    assert row == "再入国許可（数次）"

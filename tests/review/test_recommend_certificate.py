@@ -60,3 +60,21 @@ def test_an_extension_still_needs_a_period(org, org_staff, examiner):
             actor=examiner,
             recommendation=services.Recommendation(outcome="grant"),
         )
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_grant_email_reads_without_a_period(language):
+    from portal.lib.emails import render_email
+
+    context = {
+        "receipt_number": "TKY-2026-0000001",
+        "status_en": "Engineer/Specialist in Humanities/International Services",
+        "status_ja": "技術・人文知識・国際業務",
+        "period": "",
+    }
+    email = render_email("decision_granted", context, language)
+    assert "TKY-2026-0000001" in email.text
+    assert "period of stay" not in email.text
+    assert "在留期間" not in email.text
+    with_period = render_email("decision_granted", {**context, "period": "3y"}, "en")
+    assert "period of stay 3 years" in with_period.text
