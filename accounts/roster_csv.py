@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -125,16 +126,32 @@ def status_names() -> dict[str, str] | None:
     return names
 
 
+# {Japanese name: English name}, read at most once a minute: a roster table
+# asks per row, and the reference list changes only through the admin.
+_ENGLISH_NAMES: tuple[float, dict[str, str]] = (0.0, {})
+
+
+def _english_status_names() -> dict[str, str]:
+    global _ENGLISH_NAMES
+    read_at, names = _ENGLISH_NAMES
+    if _status_provider is None:
+        return {}
+    if time.monotonic() - read_at > 60 or not names:
+        names = {
+            name_ja: next((name for name in others if name), name_ja)
+            for name_ja, *others in _status_provider()
+        }
+        _ENGLISH_NAMES = (time.monotonic(), names)
+    return names
+
+
 def status_in_language(stored: str, language: str) -> str:
     """A roster's status of residence (stored as its Japanese name, mapped to
     the code list at import) in ``language``: the English name of the same
     status on English pages; the stored text when it is not on the list."""
-    if not stored or _status_provider is None or not language.startswith("en"):
+    if not stored or not language.startswith("en"):
         return stored
-    for name_ja, *others in _status_provider():
-        if name_ja == stored:
-            return next((name for name in others if name), stored)
-    return stored
+    return _english_status_names().get(stored, stored)
 
 
 SEX_VALUES = {

@@ -922,7 +922,8 @@ def test_four_eyes_in_the_database(org, org_staff, examiner):
     "fields",
     [
         {"state": "approved"},  # approved without an approver
-        {"outcome": "grant", "granted_period": ""},  # a grant without a period
+        # A grant without a period is refused by the service, not the database:
+        # a certificate of eligibility has none (test_recommend_certificate.py).
         {"outcome": "deny", "denial_reasons": ""},  # a denial without reasons
     ],
 )
