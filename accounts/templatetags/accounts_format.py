@@ -53,4 +53,3 @@ def roster_status(value: Any) -> str:
     from accounts.roster_csv import status_in_language
 
     return status_in_language(str(value or ""), translation.get_language() or "ja")
-
