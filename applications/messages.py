@@ -97,6 +97,19 @@ PHOTO_RATIO = _(
     "“%(name)s” is %(width)s × %(height)s pixels. The photograph must be 4 cm high "
     "and 3 cm wide (4:3, upright). Crop it to that shape and upload it again."
 )
+PHOTO_LANDSCAPE = _(
+    "“%(name)s” is a landscape picture (%(width)s × %(height)s pixels). Upload the "
+    "photograph upright: taller than it is wide, 4 cm high and 3 cm wide."
+)
+PHOTO_TOO_SMALL = _(
+    "“%(name)s” is only %(width)s × %(height)s pixels. The photograph must be at "
+    "least %(min_width)s × %(min_height)s pixels so that the face prints sharply. "
+    "Upload the original photo instead of a copy made smaller."
+)
+PHOTO_BLANK = _(
+    "“%(name)s” looks blank: it is almost one colour. Upload a photograph of the "
+    "person's face."
+)
 STALE_EDIT = _(
     "This application was changed in another tab or by someone else after you opened "
     "this page. Nothing you entered here was saved. The page now shows the latest "
@@ -170,6 +183,9 @@ MESSAGES = {
     "filing_upload_required": DOCUMENT_REQUIRED,
     "filing_missing_document": MISSING_DOCUMENT,
     "filing_photo_ratio": PHOTO_RATIO,
+    "filing_photo_landscape": PHOTO_LANDSCAPE,
+    "filing_photo_too_small": PHOTO_TOO_SMALL,
+    "filing_photo_blank": PHOTO_BLANK,
     "draft_changed": STALE_EDIT,
     "person_changed": PERSON_STALE,
     "not_a_draft": NOT_A_DRAFT,

@@ -11,6 +11,7 @@ and digits (``ＡＢ１２…``), spaces and the many hyphen look-alikes
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
@@ -35,7 +36,10 @@ from applications.messages import (
     NAME_ROMAN,
     NAME_TOO_LONG,
     PASSPORT_FORMAT,
+    PHOTO_BLANK,
+    PHOTO_LANDSCAPE,
     PHOTO_RATIO,
+    PHOTO_TOO_SMALL,
 )
 from applications.periods import parse_period
 
@@ -47,6 +51,14 @@ NAME_MAX = 60
 EARLIEST_BIRTH_YEAR = 1900
 
 PHOTO_RATIO_TOLERANCE = 0.06
+# The smallest photo accepted.  The print is 3 cm × 4 cm; 300 × 400 pixels is
+# 254 dpi at that size, about what a photo printer needs for a face to print
+# sharply (ISA's own online-application photo guidance asks for a clear,
+# unretouched face; anything smaller is a thumbnail or a screenshot).
+PHOTO_MIN_WIDTH = 300
+PHOTO_MIN_HEIGHT = 400
+# Less than this share of a photo differing from its background is no face.
+PHOTO_MIN_INK = 0.01
 
 
 # --- Names --------------------------------------------------------------------------
@@ -162,16 +174,53 @@ def check_date_of_birth(born: date, *, today: date) -> date:
 
 def check_photo_ratio(width: int, height: int, *, name: str) -> None:
     """A photo 4 cm high and 3 cm wide (domain-facts §5.4), within a few per
-    cent, so that a reasonable crop passes and a landscape snapshot does not."""
+    cent, so that a reasonable crop passes and a landscape snapshot does not
+    (that one gets its own message: upload it upright)."""
     if width <= 0 or height <= 0:
         return
+    params = {"name": name, "width": str(width), "height": str(height)}
+    if width > height:
+        raise ValidationError(PHOTO_LANDSCAPE, code="photo_landscape", params=params)
     ratio = height / width
     if abs(ratio - 4 / 3) > (4 / 3) * PHOTO_RATIO_TOLERANCE:
         raise ValidationError(
             PHOTO_RATIO,
             code="photo_ratio",
-            params={"name": name, "width": str(width), "height": str(height)},
+            params=params,
         )
+
+
+def check_photo(content: bytes, *, name: str) -> None:
+    """The photograph's checks, each refusal with its own code and message:
+    upright (``photo_landscape``), 4:3 (``photo_ratio``), at least
+    ``PHOTO_MIN_WIDTH`` × ``PHOTO_MIN_HEIGHT`` pixels (``photo_too_small``)
+    and not near-uniform (``photo_blank``).  ``content`` is what
+    ``validate_upload`` returns: already turned upright by its EXIF
+    orientation, so a phone photo taken upright counts as upright."""
+    from PIL import Image
+
+    from portal.lib.scan_quality import ink_fraction
+
+    with Image.open(io.BytesIO(content)) as image:
+        width, height = image.size
+        check_photo_ratio(width, height, name=name)
+        if width < PHOTO_MIN_WIDTH or height < PHOTO_MIN_HEIGHT:
+            raise ValidationError(
+                PHOTO_TOO_SMALL,
+                code="photo_too_small",
+                params={
+                    "name": name,
+                    "width": str(width),
+                    "height": str(height),
+                    "min_width": str(PHOTO_MIN_WIDTH),
+                    "min_height": str(PHOTO_MIN_HEIGHT),
+                },
+            )
+        image.draft("L", (width // 2, height // 2))
+        if ink_fraction(image) < PHOTO_MIN_INK:
+            raise ValidationError(
+                PHOTO_BLANK, code="photo_blank", params={"name": name}
+            )
 
 
 # --- Periods of stay ----------------------------------------------------------------

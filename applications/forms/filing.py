@@ -10,11 +10,11 @@ the page whose answer must change (``add_rule_errors``).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,7 +50,8 @@ from applications.models import (
     DocumentSlot,
 )
 from portal.lib.choices import ChoiceWidgetsMixin
-from portal.lib.files import CleanedUpload, Kind, PrivateFileField
+from portal.lib.files import CleanedUpload, Kind, PrivateFileField, UploadBatch
+from portal.lib.scan_quality import scan_warnings
 
 # --- Starting an application ------------------------------------------------------------
 
@@ -450,16 +451,23 @@ class CompanionsForm(DraftForm):
 
 class DocumentUploadForm(DraftForm):
     """Files for one document slot, several at once: PDF, JPEG or PNG by
-    content; a photo slot takes JPEG or PNG only, 4:3 upright."""
+    content; a photo slot takes JPEG or PNG only (``validators.check_photo``).
+
+    Each file is judged on its own: ``cleaned_data["upload"]`` is an
+    ``UploadBatch`` of the files to store and the errors of those refused, and
+    ``warnings`` lists what looks wrong with a kept scan (``scan_warnings``).
+    The form is invalid only when no file can be kept."""
 
     upload = PrivateFileField(
         label=_("Upload files"),
         multiple=True,
+        partial=True,
         error_messages={"required": DOCUMENT_REQUIRED},
     )
 
     def __init__(self, *args: Any, slot: DocumentSlot, **kwargs: Any) -> None:
         self.slot = slot
+        self.warnings: list[str] = []
         kwargs.setdefault("prefix", slot.code)
         super().__init__(*args, **kwargs)
         if slot.photo:
@@ -470,16 +478,23 @@ class DocumentUploadForm(DraftForm):
                     "image/jpeg,.jpg,.jpeg,.jpe,image/png,.png"
                 )
 
-    def clean_upload(self) -> list[CleanedUpload]:
-        uploads: list[CleanedUpload] = self.cleaned_data["upload"]
-        if self.slot.photo:
-            from PIL import Image
-
-            for upload in uploads:
-                with Image.open(io.BytesIO(upload.content)) as image:
-                    width, height = image.size
-                validators.check_photo_ratio(width, height, name=upload.original_name)
-        return uploads
+    def clean_upload(self) -> UploadBatch:
+        batch: UploadBatch = self.cleaned_data["upload"]
+        accepted: list[CleanedUpload] = []
+        for upload in batch.accepted:
+            if self.slot.photo:
+                try:
+                    validators.check_photo(upload.content, name=upload.original_name)
+                except ValidationError as exc:
+                    batch.rejected.append(exc)
+                    continue
+            else:
+                self.warnings.extend(scan_warnings(upload))
+            accepted.append(upload)
+        if not accepted:
+            self.warnings = []
+            raise ValidationError(batch.rejected)
+        return UploadBatch(accepted=accepted, rejected=batch.rejected)
 
 
 class RemoveFileForm(DraftForm):

@@ -363,12 +363,38 @@ def draft_companions(
 # --- Documents ------------------------------------------------------------------------------
 
 
+def _slot_tag(slot_code: str) -> str:
+    """The ``extra_tags`` that places a message next to its slot."""
+    return f"slot-{slot_code}"
+
+
+def _split_messages(
+    request: AuthenticatedHttpRequest,
+) -> tuple[list[Any], dict[str, list[Any]]]:
+    """The pending messages: those for the top of the page, and those tagged
+    for a slot (shown next to it, where the user is after an upload)."""
+    page: list[Any] = []
+    by_slot: dict[str, list[Any]] = {}
+    for message in messages.get_messages(request):
+        tag = next(
+            (t for t in (message.extra_tags or "").split() if t.startswith("slot-")),
+            None,
+        )
+        if tag is None:
+            page.append(message)
+        else:
+            by_slot.setdefault(tag.removeprefix("slot-"), []).append(message)
+    return page, by_slot
+
+
 def _documents_context(
     request: AuthenticatedHttpRequest,
     application: Application,
     bound: DocumentUploadForm | None = None,
     missing_codes: set[str] | None = None,
 ) -> dict[str, Any]:
+    page_messages, slot_messages = _split_messages(request)
+    action = "?from=check" if request.GET.get("from") == "check" else ""
     documents = selectors.application_documents(application=application)
     slots = draft_slots(application)
     codes = {s.code for s in slots}
@@ -390,9 +416,14 @@ def _documents_context(
                 "documents": [d for d in documents if d.slot.code == slot.code],
                 "form": form,
                 "missing": slot.code in (missing_codes or set()),
+                "messages": slot_messages.get(slot.code, []),
+                # Posting to the slot's own fragment keeps the page where the
+                # user was when it comes back with an error.
+                "action": f"{action}#slot-{slot.code}",
             }
         )
     return {
+        "messages": page_messages,
         "slots": rows,
         "other_documents": [d for d in documents if d.slot.code not in codes],
         "used_bytes": used,
@@ -433,11 +464,12 @@ def draft_documents(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
             request.POST, request.FILES, application=application, slot=slot
         )
         if bound.is_valid():
+            batch = bound.cleaned_data["upload"]
             try:
                 added = services.application_documents_add(
                     application=application,
                     slot=slot,
-                    uploads=bound.cleaned_data["upload"],
+                    uploads=batch.accepted,
                     expected_version=bound.cleaned_data["version"],
                     actor=request.user,
                 )
@@ -450,11 +482,18 @@ def draft_documents(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
             except ValidationError as exc:
                 bound.add_error("upload", exc)
             else:
+                tag = _slot_tag(slot.code)
                 messages.success(
                     request,
                     _("Uploaded: %(names)s")
                     % {"names": ", ".join(d.file.original_name for d in added)},
+                    extra_tags=tag,
                 )
+                for refused in batch.rejected:
+                    for text in refused.messages:
+                        messages.error(request, text, extra_tags=tag)
+                for warning in bound.warnings:
+                    messages.warning(request, warning, extra_tags=tag)
                 url = reverse("applications:draft_documents", args=[application.code])
                 if request.GET.get("from") == "check":
                     url += "?from=check"
@@ -490,6 +529,8 @@ def draft_documents(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
         page_errors=page_errors,
         has_errors=bool(page_errors or form_errors),
         from_check=request.GET.get("from") == "check",
+        # An upload's error is shown at its slot, where the page comes back.
+        summary_in_place=bool(form_errors),
     )
     return render(request, "applications/filing/documents.html", ctx, status=status)
 

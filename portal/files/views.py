@@ -15,6 +15,9 @@ from portal.lib.files import Kind
 logger = logging.getLogger(__name__)
 
 INLINE_KINDS = frozenset({Kind.PDF, Kind.JPEG, Kind.PNG})
+# Kinds an ``<img>`` may show as a preview (``?preview=1``) to anyone who may
+# download the file: images re-encoded at upload, served with a sandbox CSP.
+PREVIEW_KINDS = frozenset({Kind.JPEG, Kind.PNG})
 
 
 @login_required
@@ -23,11 +26,13 @@ def download(request: HttpRequest, code: uuid.UUID) -> FileResponse:
     """Serve a stored file to a user its purpose's checker allows; 404 otherwise.
 
     Attachment by default; inline only with ``?inline=1`` for a user whose
-    access is ``"view_inline"`` (the officer viewer), and only for PDF/images.
-    Every download is audited.
+    access is ``"view_inline"`` (the officer viewer), and only for PDF/images,
+    or with ``?preview=1`` for an image (a thumbnail on the upload page).
+    Every download is audited (a preview as such).
     """
     stored_file, access = stored_file_get_for_user(user=request.user, code=code)
-    inline = (
+    preview = request.GET.get("preview") == "1" and stored_file.kind in PREVIEW_KINDS
+    inline = preview or (
         request.GET.get("inline") == "1"
         and access == "view_inline"
         and stored_file.kind in INLINE_KINDS
@@ -42,7 +47,9 @@ def download(request: HttpRequest, code: uuid.UUID) -> FileResponse:
             actor=request.user,
             action="file.download",
             obj=stored_file,
-            data={"inline": inline},
+            data={"inline": inline, "preview": preview}
+            if preview
+            else {"inline": inline},
         )
     except BaseException:
         handle.close()

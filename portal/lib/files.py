@@ -204,6 +204,16 @@ class CleanedUpload:
     original_name: str
 
 
+@dataclass
+class UploadBatch:
+    """Several files chosen together, each judged on its own
+    (``PrivateFileField(multiple=True, partial=True)``): the files that may be
+    kept, and one error (naming its file) for each file that may not."""
+
+    accepted: list[CleanedUpload] = field(default_factory=list)
+    rejected: list[ValidationError] = field(default_factory=list)
+
+
 # --- Content sniffing ---------------------------------------------------------
 
 _PDF_MAGIC = b"%PDF-"
@@ -716,7 +726,10 @@ class PrivateFileField(forms.FileField):
     is checked and all errors are reported together, then the files' total
     size is checked against ``max_total_bytes`` (default
     ``UPLOAD_MAX_TOTAL_BYTES``); a whole application's total is the caller's
-    business (``check_total_size``).
+    business (``check_total_size``).  With ``partial=True`` as well, a refused
+    file does not sink the others: the value is an ``UploadBatch`` of the
+    files accepted and the errors of those refused, and only a choice with no
+    file accepted (or too many files, or too much together) is an error.
     """
 
     def __init__(
@@ -725,6 +738,7 @@ class PrivateFileField(forms.FileField):
         allowed: Iterable[Kind] = (Kind.PDF, Kind.JPEG, Kind.PNG),
         max_bytes: int | None = None,
         multiple: bool = False,
+        partial: bool = False,
         max_files: int = MAX_FILES_PER_REQUEST,
         max_total_bytes: int | None = None,
         **kwargs: Any,
@@ -732,6 +746,7 @@ class PrivateFileField(forms.FileField):
         self.allowed = frozenset(allowed)
         self.max_bytes = max_bytes
         self.multiple = multiple
+        self.partial = partial and multiple
         self.max_files = max_files
         self.max_total_bytes = max_total_bytes
         if multiple:
@@ -764,7 +779,7 @@ class PrivateFileField(forms.FileField):
         if not files:
             if self.required:
                 raise ValidationError(self.error_messages["required"], code="required")
-            return []
+            return UploadBatch() if self.partial else []
         if len(files) > self.max_files:
             raise ValidationError(
                 ERROR_MESSAGES["too_many_files"],
@@ -781,11 +796,13 @@ class PrivateFileField(forms.FileField):
             else:
                 if one is not None:
                     cleaned.append(one)
-        if errors:
+        if errors and not (self.partial and cleaned):
             raise ValidationError(errors)
         check_total_size(
             current_bytes=0,
             adding_bytes=sum(item.size for item in cleaned),
             max_total_bytes=self.max_total_bytes,
         )
+        if self.partial:
+            return UploadBatch(accepted=cleaned, rejected=errors)
         return cleaned

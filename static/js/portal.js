@@ -7,7 +7,15 @@
   function initErrorSummary() {
     var summary = document.querySelector('[data-module="error-summary"]');
     if (!summary) return;
+    // After an upload the page comes back at the slot (#slot-…), whose own
+    // error message is in view; moving focus would scroll the user away.
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && target.querySelector(".error-message")) return initErrorLinks(summary);
     if (document.activeElement !== summary) summary.focus();
+    initErrorLinks(summary);
+  }
+
+  function initErrorLinks(summary) {
     summary.addEventListener("click", function (event) {
       var link = event.target.closest("a[href^='#']");
       if (!link) return;
@@ -21,18 +29,80 @@
     });
   }
 
-  // A second click on a submit button within a second is ignored; the server
-  // guards against duplicates anyway, this just spares the round trip.
-  function initDoubleClickGuard() {
+  // Busy state: once a form is sent, the button that sent it is disabled,
+  // marked aria-busy and says so ("Sending…", from data-busy-label on the
+  // button or on <body>), and a second submit of that form is ignored, so a
+  // double click cannot send it twice.  The server guards against duplicates
+  // anyway; without JavaScript the form simply submits.
+  function initBusyButtons() {
+    var BUSY_RESET_MS = 15000; // a download leaves the page in place: free it again
+
+    function submitButtonOf(form, submitter) {
+      if (submitter) return submitter;
+      return form.querySelector("button[type='submit'], button:not([type]), input[type='submit']");
+    }
+
+    function setBusy(form, button, busy) {
+      if (busy) {
+        form.dataset.busy = "true";
+      } else {
+        delete form.dataset.busy;
+      }
+      if (!button) return;
+      if (busy) {
+        var label = button.getAttribute("data-busy-label") || document.body.getAttribute("data-busy-label");
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+        if (label) {
+          if (button.tagName === "INPUT") {
+            button.dataset.idleLabel = button.value;
+            button.value = label;
+          } else {
+            button.dataset.idleLabel = button.innerHTML;
+            button.textContent = label;
+          }
+        }
+      } else {
+        button.disabled = false;
+        button.removeAttribute("aria-busy");
+        if (button.dataset.idleLabel !== undefined) {
+          if (button.tagName === "INPUT") {
+            button.value = button.dataset.idleLabel;
+          } else {
+            button.innerHTML = button.dataset.idleLabel;
+          }
+          delete button.dataset.idleLabel;
+        }
+      }
+    }
+
     document.addEventListener("submit", function (event) {
       var form = event.target;
-      var last = Number(form.dataset.submittedAt || 0);
-      var now = Date.now();
-      if (now - last < 1000) {
+      if (event.defaultPrevented || (form.method || "").toLowerCase() === "dialog") return;
+      if (form.dataset.busy === "true") {
         event.preventDefault();
         return;
       }
-      form.dataset.submittedAt = String(now);
+      if (form.target && form.target !== "_self") return; // the page stays usable
+      var button = submitButtonOf(form, event.submitter);
+      form.dataset.busy = "true";
+      // Disabled only after the browser has collected the form's data, so a
+      // submit button's own name and value are still sent.
+      window.setTimeout(function () {
+        setBusy(form, button, true);
+      }, 0);
+      window.setTimeout(function () {
+        setBusy(form, button, false);
+      }, BUSY_RESET_MS);
+    });
+
+    // Back/forward cache: a page restored after leaving it must not stay busy.
+    window.addEventListener("pageshow", function (event) {
+      if (!event.persisted) return;
+      document.querySelectorAll("form[data-busy='true']").forEach(function (form) {
+        var button = form.querySelector("[aria-busy='true']");
+        setBusy(form, button, false);
+      });
     });
   }
 
@@ -104,7 +174,7 @@
   function init() {
     initReveal();
     initErrorSummary();
-    initDoubleClickGuard();
+    initBusyButtons();
   }
 
   if (document.readyState === "loading") {

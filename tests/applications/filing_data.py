@@ -105,10 +105,38 @@ def pdf_bytes(
 
 
 def image_bytes(width: int = 300, height: int = 400, fmt: str = "PNG") -> bytes:
+    """A picture with something on it (a head and shoulders on a plain
+    background), so the photo's blank check passes."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), (200, 210, 230))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse(
+        (width * 0.3, height * 0.15, width * 0.7, height * 0.6), fill=(90, 60, 40)
+    )
+    draw.rectangle(
+        (width * 0.15, height * 0.65, width * 0.85, height), fill=(20, 30, 60)
+    )
+    out = io.BytesIO()
+    image.save(out, format=fmt)
+    return out.getvalue()
+
+
+def blank_image_bytes(width: int = 300, height: int = 400, fmt: str = "PNG") -> bytes:
+    """One colour with faint noise, as a photo of a wall or a lens cap gives."""
+    import random
+
     from PIL import Image
 
+    image = Image.new("L", (width, height), 235)
+    noise = random.Random(7)
+    pixels = image.load()
+    assert pixels is not None
+    for _ in range(width * height // 20):
+        x, y = noise.randrange(width), noise.randrange(height)
+        pixels[x, y] = 235 + noise.randint(-10, 10)
     out = io.BytesIO()
-    Image.new("RGB", (width, height), (200, 210, 230)).save(out, format=fmt)
+    image.convert("RGB").save(out, format=fmt)
     return out.getvalue()
 
 

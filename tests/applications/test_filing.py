@@ -434,6 +434,14 @@ def test_the_photo_takes_jpeg_or_png_upright_4_by_3(client, alice, fn, media):
         "photo",
         SimpleUploadedFile("wide.jpg", fd.image_bytes(800, 600, "JPEG")),
     )
+    assert "Upload the photograph upright" in errors_of(response)
+    assert nothing_stored()
+    response = upload(
+        client,
+        application,
+        "photo",
+        SimpleUploadedFile("square.jpg", fd.image_bytes(600, 600, "JPEG")),
+    )
     assert "must be 4 cm high and 3 cm wide" in errors_of(response)
     assert nothing_stored()
     response = upload(
@@ -444,6 +452,150 @@ def test_the_photo_takes_jpeg_or_png_upright_4_by_3(client, alice, fn, media):
     )
     assert response.status_code == 302
     assert ApplicationDocument.objects.get().file.kind == "jpeg"
+
+
+def slot_section(html: str, slot: str) -> str:
+    """The HTML of one slot's section on the documents page."""
+    match = re.search(
+        rf'<section class="section" id="slot-{slot}".*?</section>', html, re.S
+    )
+    assert match, f"no section for slot {slot}"
+    return match.group(0)
+
+
+def test_several_files_at_once_and_the_page_comes_back_to_the_slot(
+    client, alice, fn, media
+):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    page = client.get(url("draft_documents", application)).content.decode()
+    section = slot_section(page, "tax_certificates")
+    assert re.search(r'<input type="file"[^>]* multiple', section)
+    assert 'action="#slot-tax_certificates"' in section
+    response = upload(
+        client,
+        application,
+        "tax_certificates",
+        SimpleUploadedFile("tax-1.pdf", fd.pdf_bytes()),
+        SimpleUploadedFile("tax-2.pdf", fd.pdf_bytes(2)),
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#slot-tax_certificates")
+    page = client.get(response["Location"]).content.decode()
+    section = slot_section(page, "tax_certificates")
+    assert "Uploaded: tax-1.pdf, tax-2.pdf" in section
+    # The result is next to the slot, not repeated at the top of the page.
+    assert page.count("Uploaded: tax-1.pdf") == 1
+    assert "Uploaded:" not in slot_section(page, "passport")
+
+
+def test_one_bad_file_is_refused_by_name_and_the_good_ones_are_kept(
+    client, alice, fn, media
+):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    program = SimpleUploadedFile("virus.pdf", b"MZ\x90\x00" + b"\x00" * 500)
+    response = upload(
+        client,
+        application,
+        "tax_certificates",
+        SimpleUploadedFile("good.pdf", fd.pdf_bytes()),
+        program,
+        SimpleUploadedFile("empty.pdf", b""),
+    )
+    assert response.status_code == 302
+    stored = ApplicationDocument.objects.filter(application=application)
+    assert [d.file.original_name for d in stored] == ["good.pdf"]
+    section = slot_section(
+        client.get(response["Location"]).content.decode(), "tax_certificates"
+    )
+    section = section.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "Uploaded: good.pdf" in section
+    assert "“virus.pdf” is a program, not a document" in section
+    assert "“empty.pdf” is empty (0 bytes)" in section
+
+
+def test_when_every_file_is_refused_the_errors_are_at_the_slot(
+    client, alice, fn, media
+):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    response = upload(
+        client,
+        application,
+        "photo",
+        SimpleUploadedFile("wide.png", fd.image_bytes(800, 600)),
+        SimpleUploadedFile("tiny.png", fd.image_bytes(150, 200)),
+    )
+    assert response.status_code == 200
+    assert nothing_stored()
+    section = slot_section(response.content.decode(), "photo")
+    assert "Upload the photograph upright" in section
+    assert "is only 150 × 200 pixels" in section
+    # The page comes back at the slot: the summary does not take the focus.
+    assert "autofocus" not in errors_of(response)
+
+
+def test_a_photo_and_a_bad_photo_together_keep_the_good_one(client, alice, fn, media):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    response = upload(
+        client,
+        application,
+        "photo",
+        SimpleUploadedFile("me.png", fd.image_bytes(300, 400)),
+        SimpleUploadedFile("wall.png", fd.blank_image_bytes(300, 400)),
+    )
+    assert response.status_code == 302
+    assert [d.file.original_name for d in ApplicationDocument.objects.all()] == [
+        "me.png"
+    ]
+    section = slot_section(client.get(response["Location"]).content.decode(), "photo")
+    assert "looks blank" in section
+
+
+def test_the_photo_shows_a_thumbnail_through_the_checked_file_view(
+    client, alice, fn, mallory, media
+):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    upload(client, application, "photo", SimpleUploadedFile("me.png", fd.image_bytes()))
+    photo = ApplicationDocument.objects.get().file
+    section = slot_section(
+        client.get(url("draft_documents", application)).content.decode(), "photo"
+    )
+    thumb = reverse("files:download", args=[photo.code]) + "?preview=1"
+    assert f'<img class="upload-thumb" src="{thumb}"' in section
+    response = client.get(thumb)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert not response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Security-Policy"] == "sandbox"
+    client.force_login(mallory)
+    assert client.get(thumb).status_code == 404
+
+
+def test_a_coarse_or_blank_scan_is_kept_with_a_warning_at_the_slot(
+    client, alice, fn, media
+):
+    application = fd.draft(alice, fn)
+    client.force_login(alice)
+    response = upload(
+        client,
+        application,
+        "tax_certificates",
+        SimpleUploadedFile("small.png", fd.image_bytes(600, 800)),
+        SimpleUploadedFile("blank.pdf", fd.pdf_bytes()),
+    )
+    assert response.status_code == 302
+    assert ApplicationDocument.objects.count() == 2
+    section = slot_section(
+        client.get(response["Location"]).content.decode(), "tax_certificates"
+    )
+    section = section.replace("&ldquo;", "“").replace("&rdquo;", "”")
+    assert "“small.png” is only 600 × 800 pixels" in section
+    assert "“blank.pdf” has blank-looking pages (page 1)" in section
+    assert "banner--warning" in section
 
 
 def test_a_file_can_be_removed(client, alice, fn, media):
