@@ -41,6 +41,7 @@ from portal.lib.files import MAX_IMAGE_PIXELS, CleanedUpload, Kind
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
+
     from PIL.Image import Image
 
 logger = logging.getLogger(__name__)
@@ -188,9 +189,11 @@ def _page_marks(page: Any, reader: Any) -> tuple[bool, list[tuple[Any, _Matrix]]
                 ),
                 matrix,
             )
-        elif operator in _TEXT_OPERATORS or operator in _PAINT_OPERATORS:
-            other = True
-        elif operator == b"INLINE IMAGE":
+        elif (
+            operator in _TEXT_OPERATORS
+            or operator in _PAINT_OPERATORS
+            or operator == b"INLINE IMAGE"
+        ):
             other = True
         elif operator == b"Do" and operands:
             xobject = xobjects.get(operands[0])
@@ -250,7 +253,7 @@ def _pdf_warnings(content: bytes, name: str) -> list[str]:
                 all_blank = decoded is not None and is_blank(decoded)
         if all_blank:
             blank.append(number)
-        elif page_dpi < MIN_SCAN_DPI:
+        elif round(page_dpi) < MIN_SCAN_DPI:  # 149.99 from rounding is 150
             coarse.append(number)
             lowest_dpi = min(lowest_dpi, page_dpi)
     warnings: list[str] = []

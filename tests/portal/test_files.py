@@ -31,6 +31,7 @@ from portal.lib.files import (
     CleanedUpload,
     Kind,
     PrivateFileField,
+    UploadBatch,
     check_total_size,
     sanitize_display_name,
     validate_upload,
@@ -433,6 +434,36 @@ def test_multiple_field_cleans_every_file_and_reports_every_error():
     ]
 
 
+class PartialFilesForm(forms.Form):
+    documents = PrivateFileField(multiple=True, partial=True)
+
+
+def test_partial_field_keeps_the_good_files_and_names_each_bad_one():
+    form = PartialFilesForm(
+        files=MultiValueDict(
+            {
+                "documents": [
+                    upload(make_docx(), "a.docx"),
+                    upload(make_pdf(), "good.pdf"),
+                    upload(b"", "b.pdf"),
+                ]
+            }
+        )
+    )
+    assert form.is_valid(), form.errors
+    batch = form.cleaned_data["documents"]
+    assert isinstance(batch, UploadBatch)
+    assert [c.original_name for c in batch.accepted] == ["good.pdf"]
+    assert [e.code for e in batch.rejected] == ["office_document", "empty"]
+    assert "“a.docx”" in batch.rejected[0].messages[0]
+
+
+def test_partial_field_with_no_good_file_is_an_error():
+    form = PartialFilesForm(files=MultiValueDict({"documents": [upload(b"", "b.pdf")]}))
+    assert not form.is_valid()
+    assert [e.code for e in form.errors.as_data()["documents"]] == ["empty"]
+
+
 def test_multiple_field_limits_count_and_renders_multiple_input():
     form = ManyFilesForm(
         files=MultiValueDict({"documents": [upload(make_pdf()) for _ in range(4)]})
@@ -644,6 +675,33 @@ def test_attached_draft_is_decided_by_its_new_checker(client, media_root, regist
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("inline;")
     assert AuditEvent.objects.get(action="file.download").data == {"inline": True}
+
+
+@pytest.mark.django_db
+def test_an_image_preview_is_inline_for_whoever_may_download_it(
+    client, media_root, registry
+):
+    uploader = UserFactory(mfa=True)
+    cleaned = validate_upload(upload(make_png(), "me.png"), allowed=ALL)
+    image = store_upload(cleaned=cleaned, uploaded_by=uploader, purpose="draft")
+    response = signed_in(client, uploader).get(f"/files/{image.code}/?preview=1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline;")
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert AuditEvent.objects.get(action="file.download").data == {
+        "inline": True,
+        "preview": True,
+    }
+    # A PDF is never previewed this way: it stays an attachment.
+    pdf = stored_pdf(uploader)
+    response = client.get(f"/files/{pdf.code}/?preview=1")
+    assert response["Content-Disposition"].startswith("attachment;")
+    # A stranger gets the same 404 as for a download.
+    other = UserFactory(mfa=True)
+    assert (
+        signed_in(client, other).get(f"/files/{image.code}/?preview=1").status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
