@@ -122,6 +122,34 @@ def image_bytes(width: int = 300, height: int = 400, fmt: str = "PNG") -> bytes:
     return out.getvalue()
 
 
+def text_pdf_bytes() -> bytes:
+    """A born-digital PDF: a page with a line of text (no scan warnings)."""
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=595, height=842)
+    font = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Font"),
+            NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject("/Helvetica"),
+        }
+    )
+    page[NameObject("/Resources")] = DictionaryObject(
+        {
+            NameObject("/Font"): DictionaryObject(
+                {NameObject("/F1"): writer._add_object(font)}
+            )
+        }
+    )
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf 72 720 Td (Certificate of tax paid) Tj ET")
+    page[NameObject("/Contents")] = writer._add_object(stream)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def blank_image_bytes(width: int = 300, height: int = 400, fmt: str = "PNG") -> bytes:
     """One colour with faint noise, as a photo of a wall or a lens cap gives."""
     import random
