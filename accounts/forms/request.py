@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts import messages, validators
 from accounts.declarations import DECLARATIONS as ALL_DECLARATIONS
 from accounts.models import Office, Organization, Prefecture, User, UseRequest
-from portal.lib.files import PrivateFileField
+from portal.lib.files import PrivateFileField, UploadBatch
+from portal.lib.scan_quality import scan_warnings
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -479,16 +480,30 @@ class DeclarationsForm(StepForm):
 
 
 class DocumentUploadForm(StepForm):
-    """Files for one document slot; several at once."""
+    """Files for one document slot, several at once, each judged on its own:
+    ``cleaned_data["upload"]`` is an ``UploadBatch`` (the files to store and
+    the errors of those refused), ``warnings`` what looks wrong with a kept
+    scan.  Invalid only when no file can be kept."""
 
     upload = PrivateFileField(
         label=_("Upload files"),
         multiple=True,
+        partial=True,
         error_messages={"required": messages.DOCUMENT_REQUIRED},
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.warnings: list[str] = []
+        super().__init__(*args, **kwargs)
+
     def initial_from(self, use_request: UseRequest) -> dict[str, Any]:
         return {}
+
+    def clean_upload(self) -> UploadBatch:
+        batch: UploadBatch = self.cleaned_data["upload"]
+        for upload in batch.accepted:
+            self.warnings.extend(scan_warnings(upload))
+        return batch
 
 
 class RosterUploadForm(StepForm):

@@ -64,6 +64,11 @@ from accounts.views.request_access import (
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import StaleEdit
+from portal.lib.upload_results import (
+    add_upload_results,
+    slot_anchor,
+    split_slot_messages,
+)
 
 # --- Helpers ------------------------------------------------------------------------------
 
@@ -370,8 +375,11 @@ def appointer_remove(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
 
 
 def _documents_context(
-    use_request: UseRequest, bound: DocumentUploadForm | None = None
+    request: HttpRequest,
+    use_request: UseRequest,
+    bound: DocumentUploadForm | None = None,
 ) -> dict[str, Any]:
+    page_messages, slot_messages = split_slot_messages(request)
     documents = list(selectors.use_request_documents(use_request=use_request))
     used = sum(d.file.size for d in documents)
     cap = settings.UPLOAD_MAX_TOTAL_BYTES
@@ -389,9 +397,12 @@ def _documents_context(
                 "hint": DOCUMENT_HINTS[UseRequestDocument.Slot(slot)],
                 "documents": [d for d in documents if d.slot == slot],
                 "form": form,
+                "messages": slot_messages.get(slot, []),
+                "anchor": slot_anchor(slot),
             }
         )
     return {
+        "messages": page_messages,
         "slots": slots,
         "used_bytes": used,
         "cap_bytes": cap,
@@ -428,11 +439,12 @@ def documents(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
             request.POST, request.FILES, use_request=use_request, prefix=slot
         )
         if bound.is_valid():
+            batch = bound.cleaned_data["upload"]
             try:
                 added = services.use_request_documents_add(
                     use_request=use_request,
                     slot=slot,
-                    uploads=bound.cleaned_data["upload"],
+                    uploads=batch.accepted,
                     expected_version=bound.cleaned_data["version"],
                     actor=actor,
                 )
@@ -444,23 +456,30 @@ def documents(request: HttpRequest, code: uuid.UUID) -> HttpResponse:
                 bound = None
                 page_errors, status = stale_errors(), 409
             except ValidationError as exc:
-                bound.add_error("upload", exc)
+                # Nothing was stored: every file's error is shown.
+                bound.add_error("upload", [*exc.error_list, *batch.rejected])
             else:
-                messages.success(
+                add_upload_results(
                     request,
-                    _("Uploaded: %(names)s")
-                    % {"names": ", ".join(d.file.original_name for d in added)},
+                    slot=slot,
+                    added=[d.file.original_name for d in added],
+                    rejected=batch.rejected,
+                    warnings=bound.warnings,
                 )
                 return redirect(
                     reverse("accounts:request_documents", args=[use_request.code])
-                    + f"#{slot}"
+                    + f"#{slot_anchor(slot)}"
                 )
     ctx = base_context(
-        use_request, "documents", **_documents_context(use_request, bound)
+        use_request, "documents", **_documents_context(request, use_request, bound)
     )
     form_errors = bound.errors if bound is not None else None
     ctx.update(
-        form=bound, page_errors=page_errors, has_errors=bool(page_errors or form_errors)
+        form=bound,
+        page_errors=page_errors,
+        has_errors=bool(page_errors or form_errors),
+        # An upload's error is shown at its slot, where the page comes back.
+        summary_in_place=bool(form_errors),
     )
     return render(request, "accounts/request/documents.html", ctx, status=status)
 

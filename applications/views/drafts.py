@@ -65,6 +65,11 @@ from applications.views.draft_pages import (
 )
 from portal.lib.errors import StaleEdit, show_error
 from portal.lib.i18n import page_language
+from portal.lib.upload_results import (
+    add_upload_results,
+    slot_anchor,
+    split_slot_messages,
+)
 
 
 @login_required
@@ -363,37 +368,13 @@ def draft_companions(
 # --- Documents ------------------------------------------------------------------------------
 
 
-def _slot_tag(slot_code: str) -> str:
-    """The ``extra_tags`` that places a message next to its slot."""
-    return f"slot-{slot_code}"
-
-
-def _split_messages(
-    request: AuthenticatedHttpRequest,
-) -> tuple[list[Any], dict[str, list[Any]]]:
-    """The pending messages: those for the top of the page, and those tagged
-    for a slot (shown next to it, where the user is after an upload)."""
-    page: list[Any] = []
-    by_slot: dict[str, list[Any]] = {}
-    for message in messages.get_messages(request):
-        tag = next(
-            (t for t in (message.extra_tags or "").split() if t.startswith("slot-")),
-            None,
-        )
-        if tag is None:
-            page.append(message)
-        else:
-            by_slot.setdefault(tag.removeprefix("slot-"), []).append(message)
-    return page, by_slot
-
-
 def _documents_context(
     request: AuthenticatedHttpRequest,
     application: Application,
     bound: DocumentUploadForm | None = None,
     missing_codes: set[str] | None = None,
 ) -> dict[str, Any]:
-    page_messages, slot_messages = _split_messages(request)
+    page_messages, slot_messages = split_slot_messages(request)
     action = "?from=check" if request.GET.get("from") == "check" else ""
     documents = selectors.application_documents(application=application)
     slots = draft_slots(application)
@@ -480,24 +461,20 @@ def draft_documents(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpR
             except NotDraft:
                 return submitted_redirect(request, code)
             except ValidationError as exc:
-                bound.add_error("upload", exc)
+                # Nothing was stored: every file's error is shown.
+                bound.add_error("upload", [*exc.error_list, *batch.rejected])
             else:
-                tag = _slot_tag(slot.code)
-                messages.success(
+                add_upload_results(
                     request,
-                    _("Uploaded: %(names)s")
-                    % {"names": ", ".join(d.file.original_name for d in added)},
-                    extra_tags=tag,
+                    slot=slot.code,
+                    added=[d.file.original_name for d in added],
+                    rejected=batch.rejected,
+                    warnings=bound.warnings,
                 )
-                for refused in batch.rejected:
-                    for text in refused.messages:
-                        messages.error(request, text, extra_tags=tag)
-                for warning in bound.warnings:
-                    messages.warning(request, warning, extra_tags=tag)
                 url = reverse("applications:draft_documents", args=[application.code])
                 if request.GET.get("from") == "check":
                     url += "?from=check"
-                return redirect(f"{url}#slot-{slot.code}")
+                return redirect(f"{url}#{slot_anchor(slot.code)}")
     else:
         for failure in page_failures(request, application, "documents"):
             page_errors.append({"href": "", "message": str(failure.message)})

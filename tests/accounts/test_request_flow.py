@@ -491,13 +491,35 @@ def test_documents_are_uploaded_listed_downloaded_and_removed(client):
     assert not StoredFile.objects.filter(pk=documents[0].file_id).exists()
 
 
-def test_a_rejected_file_stores_nothing(client, media_root):
+def test_a_rejected_file_is_named_at_its_slot_and_the_good_one_kept(client, media_root):
     r = new_draft(client)
     response = upload(
         client,
         r,
         "pledge",
         named("good.pdf", pdf_bytes()),
+        named("page.pdf", b"<html><script>alert(1)</script></html>"),
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#slot-pledge")
+    assert [d.file.original_name for d in UseRequestDocument.objects.all()] == [
+        "good.pdf"
+    ]
+    page = client.get(response["Location"]).content.decode()
+    section = re.search(
+        r'<section class="section"\s+id="slot-pledge".*?</section>', page, re.S
+    )
+    assert section
+    assert "Uploaded: good.pdf" in section.group(0)
+    assert "page.pdf" in section.group(0) and "banner--error" in section.group(0)
+
+
+def test_when_every_file_is_rejected_nothing_is_stored(client, media_root):
+    r = new_draft(client)
+    response = upload(
+        client,
+        r,
+        "pledge",
         named("page.pdf", b"<html><script>alert(1)</script></html>"),
     )
     assert response.status_code == 200
