@@ -120,11 +120,11 @@ def test_request_for_use_through_to_a_working_user_id(
     pdf = tmp_path / "document.pdf"
     pdf.write_bytes(pdf_bytes())
     for slot in ("org_summary", "pledge", "registry", "category"):
-        section = page.locator(f"section#{slot}")
+        section = page.locator(f"section#slot-{slot}")
         section.locator("input[type=file]").set_input_files(str(pdf))
         section.locator("button[type=submit]").last.click()
         page.wait_for_load_state()
-        assert page.locator(f"section#{slot} li").count() >= 1, slot
+        assert page.locator(f"section#slot-{slot} li").count() >= 1, slot
     shot(page, "03-documents")
     page.goto(f"{live_server.url}/request/{code}/roster/")
     csv_path = tmp_path / "roster.csv"
