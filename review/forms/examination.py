@@ -20,7 +20,8 @@ from applications.forms import DateInputField
 from applications.validators import period_label
 from applications.workflow import Status
 from portal.lib.countries import country_choices
-from portal.lib.files import PrivateFileField
+from portal.lib.files import PrivateFileField, UploadBatch
+from portal.lib.scan_quality import scan_warnings
 from review import messages
 from review.models import Decision
 from review.selectors import DEFAULT_SORT, OPEN_STATUSES, SORTS
@@ -364,18 +365,28 @@ class ExtendDueDateForm(forms.Form):
 
 
 class ItemUploadForm(forms.Form):
-    """Files for one item of a request (several at once)."""
+    """Files for one item of a request, several at once, each judged on its
+    own: ``cleaned_data["upload"]`` is an ``UploadBatch``, ``warnings`` what
+    looks wrong with a kept scan.  Invalid only when no file can be kept."""
 
     upload = PrivateFileField(
         label=_("Upload files"),
         help_text=_("PDF, JPEG or PNG. You can choose several files."),
         multiple=True,
+        partial=True,
         error_messages={"required": messages.FILES_REQUIRED},
     )
 
     def __init__(self, *args: Any, number: int, **kwargs: Any) -> None:
         kwargs["prefix"] = f"item{number}"
+        self.warnings: list[str] = []
         super().__init__(*args, **kwargs)
+
+    def clean_upload(self) -> UploadBatch:
+        batch: UploadBatch = self.cleaned_data["upload"]
+        for upload in batch.accepted:
+            self.warnings.extend(scan_warnings(upload))
+        return batch
 
 
 class AnswerForm(forms.Form):

@@ -36,6 +36,11 @@ from applications.workflow import AFTER_DECISION, Status
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import show_error
+from portal.lib.upload_results import (
+    add_upload_results,
+    slot_anchor,
+    split_slot_messages,
+)
 from review import messages, payments, selectors
 from review.errors import AmountMismatch, ExaminationError, IssuanceError
 from review.forms import (
@@ -71,6 +76,11 @@ from review.views.common import status_error
 # --- Answering a request for documents -------------------------------------------------------
 
 
+def _item_key(number: int) -> str:
+    """A requested item's key for its upload results and anchor."""
+    return f"item-{number}"
+
+
 def _request_page(
     request: HttpRequest,
     application: Application,
@@ -84,6 +94,7 @@ def _request_page(
     may_write = (
         can_file(request.user) and document_request.state == DocumentRequest.State.OPEN
     )
+    page_messages, item_messages = split_slot_messages(request)
     items = []
     for item in view.items:
         form = (
@@ -91,7 +102,15 @@ def _request_page(
             if bound is not None and bound[0] == item.sort_order
             else ItemUploadForm(number=item.sort_order)
         )
-        items.append({"item": item, "form": form})
+        key = _item_key(item.sort_order)
+        items.append(
+            {
+                "item": item,
+                "form": form,
+                "anchor": slot_anchor(key),
+                "messages": item_messages.get(key, []),
+            }
+        )
     today = timezone.localdate()
     return render(
         request,
@@ -106,6 +125,9 @@ def _request_page(
             "days_left": (document_request.due_date - today).days,
             "has_errors": bound is not None,
             "error_form": bound[1] if bound is not None else None,
+            "messages": page_messages,
+            # An upload's error is shown at its item, where the page comes back.
+            "summary_in_place": bound is not None,
         },
         status=status,
     )
@@ -155,18 +177,20 @@ def documents_request_upload(
         return _request_page(
             request, application, document_request, bound=(number, form)
         )
+    batch = form.cleaned_data["upload"]
+    key = _item_key(number)
     try:
         stored = document_request_attach(
             document_request=document_request,
             item=item,
-            uploads=form.cleaned_data["upload"],
+            uploads=batch.accepted,
             actor=request.user,  # type: ignore[arg-type]
         )
     except ExaminationError as exc:
         show_error(request, exc)
     except ValidationError as exc:
         # Over the application's total size: nothing was stored.
-        form.add_error("upload", exc)
+        form.add_error("upload", [*exc.error_list, *batch.rejected])
         return _request_page(
             request, application, document_request, bound=(number, form)
         )
@@ -175,9 +199,18 @@ def documents_request_upload(
             request,
             _("%(count)s file(s) added to document %(number)s.")
             % {"count": len(stored), "number": number},
+            extra_tags=slot_anchor(key),
+        )
+        add_upload_results(
+            request,
+            slot=key,
+            added=[],
+            rejected=batch.rejected,
+            warnings=form.warnings,
         )
     return redirect(
-        reverse("review:documents_request", args=[application.code]) + f"#item-{number}"
+        reverse("review:documents_request", args=[application.code])
+        + f"#{slot_anchor(key)}"
     )
 
 

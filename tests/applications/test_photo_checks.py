@@ -91,7 +91,7 @@ def test_photo_checks(case, data, code):
 
 def test_each_refusal_says_what_to_do():
     messages = {}
-    for case, data, code in CASES:
+    for _case, data, code in CASES:
         if code is None:
             continue
         cleaned = validate_upload(

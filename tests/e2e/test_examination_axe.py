@@ -113,7 +113,7 @@ def test_examination_pages_pass_axe(
             page.goto(f"{base}/applications/{waiting.code}/documents-request/")
             axe(page, f"documents-request-{code}")
             page.set_input_files("input[name=item1-upload]", str(bad_file))
-            submit(page, "#item-1 form")
+            submit(page, "#slot-item-1 form")
             axe(page, f"documents-request-errors-{code}")
             page.goto(f"{base}/applications/{waiting.code}/documents-request/send/")
             axe(page, f"documents-send-{code}")

@@ -94,7 +94,7 @@ def test_examination_to_handover_in_chromium(
         home.goto(f"{base}/applications/{code}/documents-request/")
         home.set_input_files("input[name=item1-upload]", str(upload))
         with home.expect_navigation():
-            home.locator("#item-1 form button[type=submit]").click()
+            home.locator("#slot-item-1 form button[type=submit]").click()
         shot(home, "02-uploaded")
         home.goto(f"{base}/applications/{code}/documents-request/send/")
         submit(home)

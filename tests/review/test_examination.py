@@ -5,6 +5,7 @@ behind (one transition, an audit record, notifications)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -428,6 +429,37 @@ def test_request_for_documents_errors(
     assert "error-summary" in html and message in html
     assert "<title>Error:" in html
     assert not DocumentRequest.objects.exists()
+
+
+def test_an_answer_keeps_the_good_files_and_names_the_bad_one_at_its_item(
+    client, settings, org, org_staff, examiner
+):
+    application = claimed(new_case(org, org_staff), examiner)
+    open_request(application, examiner, items=2)
+    login(client, org_staff, settings)
+    response = client.post(
+        reverse("review:documents_request_upload", args=[application.code, 1]),
+        {
+            "item1-upload": [
+                SimpleUploadedFile("tax.pdf", pdf_bytes()),
+                SimpleUploadedFile("x.pdf", b"<html><script>x</script>"),
+            ]
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"].endswith("#slot-item-1")
+    assert [
+        f.file.original_name for f in DocumentRequestFile.objects.select_related("file")
+    ] == ["tax.pdf"]
+    html = client.get(response["Location"]).content.decode()
+    item = re.search(
+        r'<li class="panel section" id="slot-item-1">.*?</li>\n', html, re.S
+    )
+    assert item
+    assert "1 file(s) added to document 1." in item.group(0)
+    assert "x.pdf" in item.group(0) and "banner--error" in item.group(0)
+    # A blank scan is kept with a warning there too.
+    assert "banner--warning" in item.group(0)
 
 
 def test_the_organisation_answers_item_by_item_and_once(
