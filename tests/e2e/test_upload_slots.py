@@ -154,6 +154,33 @@ def test_the_busy_button_sends_a_double_click_once(
     assert button.get_attribute("aria-busy") is None
 
 
+def test_a_second_submit_of_a_busy_form_is_stopped(
+    page, draft_url, media_root, sign_in
+):
+    """The guard itself, without racing the network: the page's own submit
+    listener must stop the second submit of a form that is already sending
+    (a double click or Enter pressed twice). A listener on ``window`` runs
+    after the portal's listener on ``document``, counts the submits that got
+    through and keeps the page from leaving."""
+    user, url = draft_url
+    sign_in(page, user)
+    page.goto(url)
+    passed = page.evaluate(
+        """() => {
+            let passed = 0;
+            window.addEventListener("submit", (event) => {
+                if (!event.defaultPrevented) passed += 1;
+                event.preventDefault();
+            });
+            const form = document.querySelector("main form[method='post']");
+            form.requestSubmit();
+            form.requestSubmit();
+            return passed;
+        }"""
+    )
+    assert passed == 1
+
+
 def test_uploading_works_without_javascript(
     browser, draft_url, files, media_root, live_server
 ):
