@@ -143,6 +143,10 @@ def test_the_grant_says_the_fee_can_be_paid_online_when_it_can(
     )
     assert note.context["online_payment"] is True
     assert ONLINE_EN in email.body and STAMPS_EN not in email.body
+    # What to send does not demand a fee slip from someone paying online.
+    body = " ".join(email.body.split())  # the text part is wrapped
+    assert "with the fee slip, if you pay with revenue stamps" in body
+    assert "Send the fee slip" not in body
     japanese = render_email(note.kind, {**note.context, "link": note.link}, "ja")
     assert ONLINE_JA in japanese.text and STAMPS_JA not in japanese.text
 
@@ -156,6 +160,9 @@ def test_the_grant_says_to_pay_with_stamps_when_online_payment_is_off(
     )
     assert note.context["online_payment"] is False
     assert STAMPS_EN in email.body and ONLINE_EN not in email.body
+    body = " ".join(email.body.split())  # the text part is wrapped
+    assert "Send the fee slip" in body
+    assert "if you pay with revenue stamps" not in body
     japanese = render_email(note.kind, {**note.context, "link": note.link}, "ja")
     assert STAMPS_JA in japanese.text and ONLINE_JA not in japanese.text
 
