@@ -249,11 +249,12 @@ def batch_document(
         auto_id=f"id_r{row.line}_%s",
     )
     if bound.is_valid():
+        upload_batch = bound.cleaned_data["upload"]
         try:
             filing.application_documents_add(
                 application=application,
                 slot=slot,
-                uploads=bound.cleaned_data["upload"],
+                uploads=upload_batch.accepted,
                 expected_version=bound.cleaned_data["version"],
                 actor=request.user,
             )
@@ -264,6 +265,12 @@ def batch_document(
             bound.add_error("upload", exc)
         else:
             messages.success(request, _("Uploaded for row %(line)s.") % {"line": line})
+            # A file refused beside the kept ones is named, as on the filing page.
+            for refused in upload_batch.rejected:
+                for text in refused.messages:
+                    messages.error(request, text)
+            for warning in bound.warnings:
+                messages.warning(request, warning)
             return redirect(f"{reverse('batches:batch', args=[batch.code])}#row-{line}")
     return _render_batch(request, batch, bound=bound, status=400)
 

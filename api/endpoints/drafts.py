@@ -523,7 +523,8 @@ def upload_document(
     added = services.application_documents_add(
         application=application,
         slot=slot,
-        uploads=upload_form.cleaned_data["upload"],
+        # One file per call: a refused file made the form invalid above.
+        uploads=upload_form.cleaned_data["upload"].accepted,
         expected_version=current,
         actor=principal(request).user,
     )

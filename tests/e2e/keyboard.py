@@ -208,7 +208,10 @@ def choose_radio(page: Any, name: str, value: str) -> dict[str, Any]:
     only way browsers offer, the arrow keys (ArrowDown moves to the next
     radio and checks it): the one exception to Tab, Shift+Tab, Enter and
     Space, and only inside a radio group."""
-    state = tab_to(page, f"input[type=radio][name='{name}']")
+    group = f"input[type=radio][name='{name}']"
+    state = focus_state(page)
+    if not _matches(page, group, state):  # not already inside the group
+        state = tab_to(page, group)
     for _ in range(20):
         if state["value"] == value:
             break
