@@ -424,6 +424,36 @@ def test_document_upload_on_the_batch_page_uses_the_filing_checks(
     assert application.documents.count() == 1
 
 
+def test_a_refused_file_beside_a_good_one_is_named_and_the_good_one_kept(
+    client, org_staff, org
+):
+    batch = _upload(org_staff, org, batch_data.csv_bytes([batch_data.row(1)]))
+    services.batch_confirm(batch=batch, actor=org_staff)
+    application = Application.objects.get()
+    from applications.presenters import draft_slots
+    from tests.applications.filing_data import pdf_bytes
+
+    slot = next(s for s in draft_slots(application) if s.required and not s.photo)
+    client.force_login(org_staff)
+    good = io.BytesIO(pdf_bytes())
+    good.name = "contract.pdf"
+    bad = io.BytesIO(b"not a pdf")
+    bad.name = "notes.txt"
+    response = client.post(
+        reverse("batches:document", args=[batch.code, 3]),
+        {
+            "slot": slot.code,
+            f"{slot.code}-version": application.version,
+            f"{slot.code}-upload": [good, bad],
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert application.documents.count() == 1
+    shown = [str(m) for m in response.context["messages"]]
+    assert any("notes.txt" in text for text in shown), shown
+
+
 # --- Access --------------------------------------------------------------------------
 
 
