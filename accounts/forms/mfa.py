@@ -9,8 +9,6 @@ newest code, they change every 30 seconds."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from django import forms
@@ -20,13 +18,14 @@ from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.totp.forms import ActivateTOTPForm
 
 from accounts import messages
-
-_SEPARATORS = re.compile(r"[\s\-‐‑–—ー－]")
+from accounts.validators import normalize_number
 
 
 def normalize_code(value: str | None) -> str:
-    """``"１２３ ４５６"`` or ``"123-456"`` → ``"123456"``."""
-    return _SEPARATORS.sub("", unicodedata.normalize("NFKC", value or ""))
+    """``"１２３ ４５６"`` or ``"123-456"`` → ``"123456"``: the numbers'
+    normalisation (full-width folded, hyphen look-alikes, no spaces) with the
+    hyphens dropped too."""
+    return normalize_number(value).replace("-", "")
 
 
 class _CodeStep(forms.Form):

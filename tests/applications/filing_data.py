@@ -122,8 +122,9 @@ def image_bytes(width: int = 300, height: int = 400, fmt: str = "PNG") -> bytes:
     return out.getvalue()
 
 
-def text_pdf_bytes() -> bytes:
-    """A born-digital PDF: a page with a line of text (no scan warnings)."""
+def text_pdf_bytes(*, blank_second_page: bool = False) -> bytes:
+    """A born-digital PDF: a page with a line of text (no scan warnings),
+    optionally followed by a blank page."""
     from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
     writer = PdfWriter()
@@ -145,6 +146,8 @@ def text_pdf_bytes() -> bytes:
     stream = DecodedStreamObject()
     stream.set_data(b"BT /F1 12 Tf 72 720 Td (Certificate of tax paid) Tj ET")
     page[NameObject("/Contents")] = writer._add_object(stream)
+    if blank_second_page:
+        writer.add_blank_page(width=595, height=842)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

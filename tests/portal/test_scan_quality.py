@@ -9,11 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 import pytest
 from PIL import Image, ImageDraw
-from pypdf import PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
 from portal.lib.files import Kind, validate_upload
 from portal.lib.scan_quality import ink_fraction, is_blank, scan_warnings
+from tests.applications.filing_data import text_pdf_bytes as text_pdf
 
 
 def page_image(width: int, height: int, *, lines: int = 20) -> Image.Image:
@@ -52,34 +51,6 @@ def scanned_pdf(*pages: Image.Image, dpi: int) -> bytes:
     out = io.BytesIO()
     first, *rest = [page.convert("RGB") for page in pages]
     first.save(out, format="PDF", resolution=dpi, save_all=True, append_images=rest)
-    return out.getvalue()
-
-
-def text_pdf(*, blank_second_page: bool = False) -> bytes:
-    """A born-digital PDF: one page of text (no images), optionally a blank one."""
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=595, height=842)
-    font = DictionaryObject(
-        {
-            NameObject("/Type"): NameObject("/Font"),
-            NameObject("/Subtype"): NameObject("/Type1"),
-            NameObject("/BaseFont"): NameObject("/Helvetica"),
-        }
-    )
-    page[NameObject("/Resources")] = DictionaryObject(
-        {
-            NameObject("/Font"): DictionaryObject(
-                {NameObject("/F1"): writer._add_object(font)}
-            )
-        }
-    )
-    stream = DecodedStreamObject()
-    stream.set_data(b"BT /F1 12 Tf 72 720 Td (Certificate of tax paid) Tj ET")
-    page[NameObject("/Contents")] = writer._add_object(stream)
-    if blank_second_page:
-        writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
     return out.getvalue()
 
 
