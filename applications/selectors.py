@@ -344,6 +344,19 @@ def _reference_maps(
     return _reference["types"], _reference["statuses"]
 
 
+def reference_maps(
+    type_ids: Iterable[int], status_ids: Iterable[int | None]
+) -> tuple[dict[int, ApplicationType], dict[int, StatusOfResidence]]:
+    """Application types and statuses of residence by primary key, from the
+    process cache, sure to hold ``type_ids`` and ``status_ids`` (a row added
+    since the cache was filled refreshes it once)."""
+    types, statuses = _reference_maps()
+    wanted_statuses = {pk for pk in status_ids if pk is not None}
+    if not set(type_ids) <= types.keys() or not wanted_statuses <= statuses.keys():
+        types, statuses = _reference_maps(refresh=True)
+    return types, statuses
+
+
 def statuses_cached() -> list[StatusOfResidence]:
     """Every status of residence, from the process cache (labels of the
     form's status answers without a query)."""

@@ -114,6 +114,13 @@ TEMPLATES = [
             ],
         },
     },
+    # The rows of the busiest lists (portal/lib/jinja.py says why and how).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "portal.lib.jinja.environment"},
+    },
 ]
 
 # --- Database --------------------------------------------------------------

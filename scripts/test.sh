@@ -81,7 +81,7 @@ check "mypy" .venv/bin/mypy portal accounts applications review statuscheck webh
 # once it is formatted with djlint --reformat).
 check "djlint lint" .venv/bin/djlint --lint templates accounts/templates \
   applications/templates review/templates statuscheck/templates webhooks/templates \
-  batches/templates desk/templates api/templates
+  batches/templates desk/templates api/templates review/jinja2 applications/jinja2
 DJLINT_FORMATTED=(
   templates/components/upload_slot.html
   templates/components/case_summary.html

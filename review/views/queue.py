@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import uuid
 from contextlib import nullcontext
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,15 +29,19 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import OfficerRole
-from applications.models import ApplicationType, StatusOfResidence
-from applications.selectors import attach_reference
+from applications.forms.fields import localized_name
+from applications.models import Application, ApplicationType, StatusOfResidence
+from applications.selectors import reference_maps
 from applications.workflow import OPEN_STATUSES, STATUS_COLOURS, Status
+from portal.lib.countries import country_name
 from portal.lib.db import replica_reads
 from portal.lib.errors import show_error
 from portal.lib.i18n import page_language
+from portal.lib.jinja import render_fragment
 from portal.lib.urls import code_url
 from review import selectors
 from review.forms import AssignForm, QueueFilterForm
@@ -110,7 +116,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         language=language,
     )
     today = timezone.localdate()
-    rows: list[dict[str, Any]] = []
+    rows: list[QueueRow] = []
     next_url = prev_url = ""
     valid = form.is_bound is False or form.is_valid()
     data: dict[str, Any] = form.cleaned_data if form.is_bound and valid else {}
@@ -144,7 +150,6 @@ def queue(request: HttpRequest) -> HttpResponse:
                 before=None if after else before,
                 size=PAGE_SIZE,
             )
-        attach_reference(page)
         backwards = before is not None and after is None
         if page:
             if more or backwards:
@@ -155,36 +160,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 prev_url = _page_url(
                     request, before=selectors.encode_cursor(page[0], sort)
                 )
-        now = timezone.now()
-        case_url = code_url("review:case")
-        claim_url = code_url("review:case_claim")
-        for application in page:
-            assignment = selectors.assignment_of(application)
-            due = application.documents_due  # type: ignore[attr-defined]
-            rows.append(
-                {
-                    "application": application,
-                    "url": case_url(application.code),
-                    "claim_url": claim_url(application.code),
-                    "person": application.foreign_national,
-                    "status_colour": STATUS_COLOURS.get(application.status, "blue"),
-                    # Status(...).label, not get_status_display(): the model
-                    # method hashes the field's choices on every call.
-                    "status_label": Status(application.status).label,
-                    "days": (now - application.submitted_at).days
-                    if application.submitted_at
-                    else None,
-                    "examiner": assignment.examiner if assignment else None,
-                    "documents_due": due,
-                    "overdue": due is not None and due < today,
-                    "can_claim": case_refusal(
-                        user,
-                        CaseFacts(application=application, assignment=assignment),
-                        CaseAction.CLAIM,
-                    )
-                    is None,
-                }
-            )
+        rows = _rows(user, page, today=today, language=language)
     counts = selectors.case_queue_counts(office_ids=office_ids, today=today)
     status_counts = [
         {
@@ -201,6 +177,13 @@ def queue(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "rows": rows,
+            "table": render_fragment(
+                "review/queue_rows.html",
+                {"rows": rows, "paged": bool(prev_url or next_url)},
+                request,
+            )
+            if rows
+            else "",
             "status_counts": status_counts,
             "overdue_total": sum(item["overdue"] for item in status_counts),
             "next_url": next_url,
@@ -226,6 +209,108 @@ def queue(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    """What one row of the queue says, ready to print."""
+
+    url: str
+    receipt_number: str
+    type_name: str
+    companions: str
+    person_name: str
+    nationality: str
+    residence_status: str
+    organization: str
+    submitted_on: date | None  # the local date
+    days: int | None
+    status_label: str
+    status_colour: str
+    documents_due: date | None
+    overdue: bool
+    examiner: str
+    claim_url: str | None
+
+
+def _rows(
+    user: Any, page: list[dict[str, Any]], *, today: date, language: str
+) -> list[QueueRow]:
+    """The page's rows ready to print (``case_queue`` rows are plain values)."""
+    en = language == "en"
+    now = timezone.now()
+    case_url = code_url("review:case")
+    claim_url = code_url("review:case_claim")
+    types, statuses = reference_maps(
+        (r["application_type_id"] for r in page),
+        (
+            r["target_status_id"] or r["foreign_national__current_status_id"]
+            for r in page
+        ),
+    )
+    # Whether an unassigned case may be claimed depends on its office and
+    # status only: ask the rule once per pair, not once per row.
+    claimable: dict[tuple[int, str], bool] = {}
+
+    def may_claim(office_id: int, status: str) -> bool:
+        key = (office_id, status)
+        if key not in claimable:
+            facts = CaseFacts(
+                application=Application(office_id=office_id, status=status),
+                assignment=None,
+            )
+            claimable[key] = case_refusal(user, facts, CaseAction.CLAIM) is None
+        return claimable[key]
+
+    rows = []
+    for r in page:
+        due = r["documents_due"]
+        residence = statuses.get(
+            r["target_status_id"] or r["foreign_national__current_status_id"]
+        )
+        companions = r["companion_count"]
+        assigned = r["assignment__id"] is not None
+        submitted = r["submitted_at"]
+        submitted_on = timezone.localtime(submitted).date() if submitted else None
+        rows.append(
+            QueueRow(
+                url=case_url(r["code"]),
+                receipt_number=r["receipt_number"],
+                type_name=localized_name(types[r["application_type_id"]]),
+                companions=ngettext(
+                    "with %(counter)s companion application",
+                    "with %(counter)s companion applications",
+                    companions,
+                )
+                % {"counter": companions}
+                if companions
+                else "",
+                person_name=f"{r['foreign_national__family_name']} "
+                f"{r['foreign_national__given_name']}",
+                nationality=country_name(r["foreign_national__nationality"], language),
+                residence_status=localized_name(residence) if residence else "—",
+                organization=(en and r["organization__name_en"])
+                or r["organization__name_ja"],
+                submitted_on=submitted_on,
+                days=(now - submitted).days if submitted else None,
+                # Status(...).label, not get_status_display(): the model
+                # method hashes the field's choices on every call.
+                status_label=str(Status(r["status"]).label),
+                status_colour=STATUS_COLOURS.get(r["status"], "blue"),
+                documents_due=due,
+                overdue=due is not None and due < today,
+                examiner=(
+                    r["assignment__examiner__full_name"]
+                    or r["assignment__examiner__username"]
+                )
+                if assigned
+                else "",
+                claim_url=claim_url(r["code"])
+                if not assigned and may_claim(r["office_id"], r["status"])
+                else None,
+            )
+        )
+    return rows
 
 
 def _examiners(office_ids: set[int]) -> list[Any]:

@@ -152,7 +152,7 @@ def test_a_later_queue_page_walks_the_index(officer: Any) -> None:
     page = cases.filter(
         selectors.TupleGreaterThan(
             selectors.Tuple(selectors.F("submitted_at"), selectors.F("id")),
-            (row.submitted_at, row.pk),
+            (row["submitted_at"], row["id"]),
         )
     )[:51]
     plan = assert_indexed(page)

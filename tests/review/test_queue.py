@@ -36,7 +36,7 @@ QUEUE = "/office/cases/"
 
 
 def receipt_numbers(response: Any) -> list[str]:
-    return [row["application"].receipt_number for row in response.context["rows"]]
+    return [row.receipt_number for row in response.context["rows"]]
 
 
 def test_queue_url_is_the_office_queue():
