@@ -357,6 +357,11 @@ def reference_maps(
     return types, statuses
 
 
+def application_types_cached() -> list[ApplicationType]:
+    """Every application type in catalogue order, from the process cache."""
+    return sorted(_reference_maps()[0].values(), key=lambda t: (t.sort_order, t.number))
+
+
 def statuses_cached() -> list[StatusOfResidence]:
     """Every status of residence, from the process cache (labels of the
     form's status answers without a query)."""
@@ -456,12 +461,12 @@ def cases_for_user(
 
 
 def cases_keyset_page(
-    cases: QuerySet[Application],
+    cases: QuerySet[Any, Any],
     *,
     after: tuple[datetime, int] | None = None,
     before: tuple[datetime, int] | None = None,
     size: int = 50,
-) -> tuple[list[Application], bool]:
+) -> tuple[list[Any], bool]:
     """One page of ``cases`` (ordered by ``(-submitted_at, -id)``): the rows
     after the key ``after`` (next page), or before ``before`` (previous page),
     or the first rows.  Returns the rows (in list order) and whether more rows
@@ -483,6 +488,44 @@ def cases_keyset_page(
         cases = cases.filter(TupleLessThan(key, after))
     rows = list(cases[: size + 1])
     return rows[:size], len(rows) > size
+
+
+# What a row of the case list shows, read as plain values (model instances
+# for 50 cases, people and organisations cost more than the rest of the page).
+CASE_LIST_VALUES = (
+    "id",
+    "code",
+    "receipt_number",
+    "status",
+    "application_type_id",
+    "submitted_at",
+    "foreign_national__family_name",
+    "foreign_national__given_name",
+    "foreign_national__name_kanji",
+    "organization__name_ja",
+    "organization__name_en",
+)
+
+
+def case_list_values(cases: QuerySet[Application]) -> QuerySet[Any, dict[str, Any]]:
+    """``cases`` (from ``cases_for_user``) as ``CASE_LIST_VALUES`` rows."""
+    return cases.prefetch_related(None).values(*CASE_LIST_VALUES)
+
+
+def companion_type_ids(main_ids: Collection[int]) -> dict[int, list[int]]:
+    """The application types of the companions of ``main_ids``, in the
+    order a case lists them; one query."""
+    companions = list(
+        Application.objects.filter(main_id__in=main_ids).values_list(
+            "main_id", "id", "application_type_id"
+        )
+    )
+    types, _statuses = reference_maps((c[2] for c in companions), ())
+    companions.sort(key=lambda c: (types[c[2]].sort_order, c[1]))
+    result: dict[int, list[int]] = {pk: [] for pk in main_ids}
+    for main_id, _pk, type_id in companions:
+        result[main_id].append(type_id)
+    return result
 
 
 def application_status_counts(*, user: Any) -> dict[str, int]:

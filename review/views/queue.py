@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -223,7 +223,7 @@ class QueueRow:
     nationality: str
     residence_status: str
     organization: str
-    submitted_on: date | None  # the local date
+    submitted_at: datetime | None  # local time
     days: int | None
     status_label: str
     status_colour: str
@@ -271,7 +271,6 @@ def _rows(
         companions = r["companion_count"]
         assigned = r["assignment__id"] is not None
         submitted = r["submitted_at"]
-        submitted_on = timezone.localtime(submitted).date() if submitted else None
         rows.append(
             QueueRow(
                 url=case_url(r["code"]),
@@ -291,7 +290,7 @@ def _rows(
                 residence_status=localized_name(residence) if residence else "—",
                 organization=(en and r["organization__name_en"])
                 or r["organization__name_ja"],
-                submitted_on=submitted_on,
+                submitted_at=timezone.localtime(submitted) if submitted else None,
                 days=(now - submitted).days if submitted else None,
                 # Status(...).label, not get_status_display(): the model
                 # method hashes the field's choices on every call.

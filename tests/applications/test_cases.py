@@ -88,7 +88,7 @@ def case_url(application: Application, name: str = "case") -> str:
 
 
 def receipt_numbers(response) -> list[str]:
-    return [row["application"].receipt_number for row in response.context["rows"]]
+    return [row["receipt_number"] for row in response.context["rows"]]
 
 
 def advance(application: Application, *actions: str, actor=None) -> Application:
@@ -403,8 +403,8 @@ def test_pages_keep_the_filters_and_the_cursor_is_opaque(alice_client, org, alic
     next_url = first.context["next_url"]
     assert "type=extension" in next_url
     cursor = re.search(r"cursor=([^&]+)", next_url).group(1)
-    last = first.context["rows"][-1]["application"]
-    assert str(last.pk) not in cursor and str(last.submitted_at.year) not in cursor
+    last = first.context["rows"][-1]
+    assert str(last["id"]) not in cursor and str(last["submitted_at"].year) not in cursor
     second = alice_client.get(list_url() + next_url)
     assert len(second.context["rows"]) == 5
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
-import pytest
 from django.template import engines
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation.template import templatize
+
+import pytest
 from jinja2 import UndefinedError
 
 from portal.lib.jinja import display_date, iso_date
