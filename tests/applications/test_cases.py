@@ -404,7 +404,9 @@ def test_pages_keep_the_filters_and_the_cursor_is_opaque(alice_client, org, alic
     assert "type=extension" in next_url
     cursor = re.search(r"cursor=([^&]+)", next_url).group(1)
     last = first.context["rows"][-1]
-    assert str(last["id"]) not in cursor and str(last["submitted_at"].year) not in cursor
+    assert (
+        str(last["id"]) not in cursor and str(last["submitted_at"].year) not in cursor
+    )
     second = alice_client.get(list_url() + next_url)
     assert len(second.context["rows"]) == 5
 
