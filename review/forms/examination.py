@@ -131,15 +131,18 @@ class QueueFilterForm(forms.Form):
             (Status.DENIED.value, Status.DENIED.label),
             (Status.WITHDRAWN.value, Status.WITHDRAWN.label),
         ]
-        cast(forms.ChoiceField, self.fields["type"]).choices = [
+        # The long lists as callables too: Django reads them only when they
+        # are rendered (the cached fragment) or a chosen value is validated,
+        # so a queue page does not copy and check ~300 choices.
+        cast(forms.ChoiceField, self.fields["type"]).choices = lambda: [
             ("", _("All types")),
             *application_types,
         ]
-        cast(forms.ChoiceField, self.fields["residence_status"]).choices = [
+        cast(forms.ChoiceField, self.fields["residence_status"]).choices = lambda: [
             ("", _("All statuses of residence")),
             *statuses,
         ]
-        cast(forms.ChoiceField, self.fields["nationality"]).choices = [
+        cast(forms.ChoiceField, self.fields["nationality"]).choices = lambda: [
             ("", _("All nationalities")),
             *_country_choices(language),
         ]
