@@ -31,22 +31,31 @@ def officer_roles_preload(
     ``accounts.permissions``, so that the role checks later in the request
     cost no query.
 
-    Returns the roles (user and office selected); with ``with_examiners``, in
-    the same query, also the examiner roles of every office where the user
-    supervises (the assignee choices: only supervisors assign, so an
-    examiner's case page loads no colleagues — sixty at Tokyo's scale)."""
+    Returns the user's roles (``role.user`` is ``user`` itself; no join, the
+    office not selected).  With ``with_examiners``, in the same query, also
+    the examiner roles of every office where the user supervises, users
+    selected, ordered by user ID (the assignee choices: only supervisors
+    assign, so an examiner's case page loads no colleagues — sixty at
+    Tokyo's scale)."""
     if not getattr(user, "is_authenticated", False):
         return []
-    mine = Q(user=user)
     if with_examiners:
         my_offices = OfficerRole.objects.filter(user=user, role=Role.SUPERVISOR).values(
             "office_id"
         )
-        mine |= Q(role=Role.EXAMINER, office_id__in=my_offices)
-    roles = list(
-        OfficerRole.objects.filter(mine)
-        .select_related("user", "office")
-        .order_by("office__sort_order", "user__username", "pk")
-    )
+        roles = list(
+            OfficerRole.objects.filter(
+                Q(user=user) | Q(role=Role.EXAMINER, office_id__in=my_offices)
+            )
+            .select_related("user")
+            .order_by("user__username", "pk")
+        )
+    else:
+        # The common case (every queue page): four narrow columns, where
+        # selecting the user again would read the whole user row per role.
+        roles = list(OfficerRole.objects.filter(user=user).order_by("pk"))
+    for role in roles:
+        if role.user_id == user.pk:
+            role.user = user
     prime_officer_offices(user, roles)
     return roles

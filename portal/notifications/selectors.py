@@ -1,11 +1,29 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from portal.notifications.models import Notification
+
+UNREAD = Q(read_at__isnull=True)
+# Where ``user_with_unread_count`` leaves the count on the user, and the inbox
+# version it was counted at.
+_UNREAD_COUNT = "_zairyu_unread_count"
+_UNREAD_VERSION = "_zairyu_unread_version"
+# Bumped by every write of this process that can change someone's unread
+# count (``portal.notifications.services``): a count loaded with the user
+# before such a write in the same request (the notification just opened, or
+# one created for the user who acted) is not shown; the badge counts again.
+_inbox_version = 0
+
+
+def inbox_changed() -> None:
+    global _inbox_version
+    _inbox_version += 1
 
 
 def inbox_for_user(*, user: Any) -> QuerySet[Notification]:
@@ -16,8 +34,60 @@ def inbox_for_user(*, user: Any) -> QuerySet[Notification]:
     )
 
 
+def _users_with_unread_count() -> QuerySet[Any]:
+    unread = (
+        Notification.objects.filter(UNREAD, recipient=OuterRef("pk"))
+        .order_by()
+        # COUNT without GROUP BY: one row, 0 when nothing is unread.
+        .annotate(count=Func(F("pk"), function="COUNT"))
+        .values("count")
+    )
+    return get_user_model()._default_manager.annotate(
+        **{_UNREAD_COUNT: Subquery(unread, output_field=IntegerField())}
+    )
+
+
+_PK = -1  # stands for the user's pk while the query is compiled
+
+
+@functools.cache
+def _user_with_unread_count_sql() -> str:
+    # Compiled once per process, then run through ``Manager.raw`` (which
+    # builds the same model instances, the count as an attribute): this query
+    # runs on every signed-in request, and compiling it each time cost more
+    # CPU (0.3 ms) than the database spent on it.
+    sql, params = _users_with_unread_count().filter(pk=_PK).query.sql_with_params()
+    if params != (_PK,):
+        raise RuntimeError(f"expected the pk as the only parameter, got {params}")
+    return sql
+
+
+def user_with_unread_count(*, pk: Any) -> Any | None:
+    """The user ``pk`` (None if there is none), read from the database, with
+    the number of their unread notifications counted in the same query: the
+    unread badge that every page with the layout shows (``unread_count``).
+    The count walks the partial index ``notif_unread``."""
+    version = _inbox_version
+    user_model = get_user_model()
+    found = list(
+        user_model._default_manager.raw(
+            _user_with_unread_count_sql(), [user_model._meta.pk.get_prep_value(pk)]
+        )
+    )
+    if not found:
+        return None
+    user = found[0]
+    setattr(user, _UNREAD_VERSION, version)
+    return user
+
+
 def unread_count(*, user: Any) -> int:
-    return inbox_for_user(user=user).filter(read_at__isnull=True).count()
+    """The user's unread notifications: the count loaded with the user, while
+    no notification was written since in this process; else one query."""
+    loaded = getattr(user, _UNREAD_COUNT, None)
+    if loaded is not None and getattr(user, _UNREAD_VERSION, None) == _inbox_version:
+        return int(loaded)
+    return Notification.objects.filter(UNREAD, recipient=user).count()
 
 
 def notification_get_for_user(*, user: Any, code: Any) -> Notification:

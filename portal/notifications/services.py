@@ -36,6 +36,7 @@ from portal.lib.emails import render_email
 from portal.lib.tasks import enqueue_on_commit
 from portal.notifications.kinds import NotificationKind
 from portal.notifications.models import EmailState, Notification
+from portal.notifications.selectors import inbox_changed
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +86,7 @@ def notify(
         context=context or {},
         link=link,
     )
+    inbox_changed()
     enqueue_on_commit(
         "portal.notifications.tasks.deliver_notification", notification.pk
     )
@@ -225,12 +227,13 @@ def notification_mark_read(*, notification: Notification) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        inbox_changed()
     return notification
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return int(
-        Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-            read_at=timezone.now()
-        )
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
     )
+    inbox_changed()
+    return int(marked)

@@ -130,6 +130,50 @@ def test_idle_session_expires_after_30_minutes(client):
     assert "_auth_user_id" not in client.session
 
 
+def test_activity_writes_the_session_back_at_most_once_a_minute(client, monkeypatch):
+    """Moving "last seen" is the only write an ordinary page makes to the
+    session; it happens at most once a minute (the idle limit is exact to
+    within that minute, as the test above shows)."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    from portal.lib.middleware import SESSION_LAST_SEEN
+
+    saves = []
+    save = SessionStore.save
+
+    def counting_save(self, *args, **kwargs):
+        saves.append(self.session_key)
+        return save(self, *args, **kwargs)
+
+    user = UserFactory(mfa=True)
+    with time_machine.travel("2026-11-26 09:00 +0900", tick=False) as traveller:
+        sign_in(client, user)
+        assert client.get("/dashboard/").status_code == 200
+        seen = client.session[SESSION_LAST_SEEN]
+        monkeypatch.setattr(SessionStore, "save", counting_save)
+        for _ in range(3):
+            traveller.shift(15)
+            assert client.get("/dashboard/").status_code == 200
+        assert saves == []
+        assert client.session[SESSION_LAST_SEEN] == seen
+        traveller.shift(20)  # 65 s since last seen
+        assert client.get("/dashboard/").status_code == 200
+        assert len(saves) == 1
+        assert client.session[SESSION_LAST_SEEN] == seen + 65
+
+
+def test_a_deactivated_user_is_signed_out_on_the_next_request(client):
+    from accounts.models import User
+
+    user = UserFactory(mfa=True)
+    client.force_login(user)
+    assert client.get("/dashboard/").status_code == 200
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
 def test_session_ends_12_hours_after_sign_in_even_when_active(client):
     user = UserFactory(mfa=True)
     with time_machine.travel("2026-11-26 08:00 +0900", tick=False) as traveller:

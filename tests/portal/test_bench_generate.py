@@ -139,3 +139,15 @@ def test_small_preset_is_consistent(reference_data: None) -> None:
     staff = User.objects.get(username=BENCH_STAFF)
     assert staff.memberships.get().organization.name_en == BENCH_ORG_NAME
     assert not staff.has_usable_password()
+
+
+def test_the_benchmark_refreshes_the_summaries_beat_keeps(reference_data: None) -> None:
+    """No worker runs during the benchmark: it runs the beat's summary tasks
+    itself, so the pages read a summary as in production."""
+    from portal.bench.run import BEAT_SUMMARIES, refresh_summaries
+    from portal.summaries.models import Summary
+    from review.processing_times import SUMMARY_KEY
+
+    assert [entry for entry, _ in refresh_summaries()] == list(BEAT_SUMMARIES)
+    assert Summary.objects.filter(key=SUMMARY_KEY).exists()
+    assert Summary.objects.filter(key__startswith="review:queue-counts:").exists()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import threading
@@ -134,6 +135,55 @@ def test_inbox_query_count_is_constant(client):
     with CaptureQueriesContext(connection) as many:
         assert client.get("/inbox/").status_code == 200
     assert len(many) == len(one)
+
+
+def _badge(response) -> int:
+    assert response.status_code == 200
+    found = re.search(
+        r'class="count-badge" aria-hidden="true">(\d+)<', response.content.decode()
+    )
+    return int(found.group(1)) if found else 0
+
+
+def test_the_unread_badge_is_right_on_the_page_that_reads_a_notification(client):
+    """The badge is counted with the user at the start of the request; the
+    page that opens a notification still shows the count after reading it."""
+    user = UserFactory(mfa=True)
+    first = services.notify(recipient=user, kind="mfa_enabled")
+    services.notify(recipient=user, kind="mfa_enabled")
+    client.force_login(user)
+    assert _badge(client.get("/inbox/")) == 2
+    assert _badge(client.get(f"/inbox/{first.code}/")) == 1
+    assert _badge(client.get("/inbox/")) == 1
+    client.post("/inbox/read-all/")
+    assert _badge(client.get("/inbox/")) == 0
+
+
+def test_a_notification_written_after_the_user_was_loaded_is_counted():
+    from accounts.backends import AuthenticationBackend
+    from portal.notifications.selectors import unread_count
+
+    user = UserFactory()
+    services.notify(recipient=user, kind="mfa_enabled")
+    signed_in = AuthenticationBackend().get_user(user.pk)
+    with CaptureQueriesContext(connection) as queries:
+        assert unread_count(user=signed_in) == 1
+    assert len(queries) == 0  # counted with the user
+    services.notify(recipient=user, kind="mfa_enabled")
+    assert unread_count(user=signed_in) == 2
+    services.notifications_mark_all_read(user=signed_in)
+    assert unread_count(user=signed_in) == 0
+    # A user not loaded by the backend is counted by a query.
+    assert unread_count(user=user) == 0
+
+
+def test_the_cache_keeps_one_redis_client_per_server():
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    assert cache._cache.get_client() is cache._cache.get_client()
+    cache.set("client-reuse-test", 41)
+    assert cache.incr("client-reuse-test") == 42
 
 
 # --- Real Celery worker on real Redis ---------------------------------------------

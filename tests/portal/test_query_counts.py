@@ -13,10 +13,12 @@ from django.urls import reverse
 import pytest
 
 from applications.workflow import Status
+from portal.notifications.services import notify
 from tests.factories import (
     ApplicationFactory,
     ForeignNationalFactory,
     OrganizationFactory,
+    UserFactory,
     officer,
     staff,
 )
@@ -115,3 +117,37 @@ def test_drafts_list(client: Any, settings: Any, org: Any, alice: Any) -> None:
     for _ in range(49):
         ApplicationFactory(organization=org, created_by=alice)
     assert count(client, url) == one <= 8
+
+
+def test_the_layout_reads_the_user_and_the_unread_badge_in_one_query(
+    client: Any,
+) -> None:
+    """Every page with the layout loads the signed-in user and counts the
+    unread badge: one query for both (the auth backend's ``get_user``)."""
+    user = UserFactory(mfa=True)
+    for _ in range(2):
+        notify(recipient=user, kind="mfa_enabled")
+    client.force_login(user)
+    client.get("/")  # the session's first request does one-off work
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/")
+    assert response.status_code == 200
+    assert 'class="count-badge" aria-hidden="true">2<' in response.content.decode()
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_an_officers_own_roles_are_one_query_without_joins(
+    reference_data: None,
+) -> None:
+    from review.permissions import has_role, officer_roles_preload
+
+    examiner = officer(Role.EXAMINER, Role.CLERK)
+    with CaptureQueriesContext(connection) as queries:
+        roles = officer_roles_preload(examiner)
+    assert len(queries) == 1
+    assert "JOIN" not in queries[0]["sql"]
+    with CaptureQueriesContext(connection) as later:
+        assert {role.role for role in roles} == {Role.EXAMINER, Role.CLERK}
+        assert all(role.user is examiner for role in roles)
+        assert has_role(examiner, Role.CLERK, roles[0].office_id)
+    assert len(later) == 0
