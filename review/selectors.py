@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
@@ -143,10 +143,7 @@ def _answer_waiting() -> Q:
     return Q(status=Status.EXAMINING, answered_at__isnull=False) & ~Q(Exists(later))
 
 
-_Row = TypeVar("_Row")
-
-
-def _with_answered_at(qs: QuerySet[Any, _Row]) -> QuerySet[Any, _Row]:
+def _with_answered_at[Row](qs: QuerySet[Any, Row]) -> QuerySet[Any, Row]:
     return qs.annotate(
         answered_at=Subquery(
             StatusEvent.objects.filter(
