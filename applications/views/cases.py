@@ -177,6 +177,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "next_url": next_url,
             "paged": paged,
             "may_file": can_file(request.user),
+            # What the cached filter form's HTML depends on (besides the
+            # language): the organisations offered and the filters chosen.
+            "filters_key": (
+                ",".join(str(o.pk) for o in organizations),
+                urlencode(
+                    sorted((k, v) for k, v in request.GET.items() if k != "cursor")
+                ),
+            ),
         },
     )
 
