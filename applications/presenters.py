@@ -15,12 +15,16 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from markupsafe import Markup
+
+from accounts.templatetags.accounts_format import bracketed
 from applications import eligibility, glossary, selectors
 from applications.forms import localized_name
 from applications.models import (
     Application,
     ApplicationDocument,
     DocumentSlot,
+    ForeignNational,
     StatusEvent,
     StatusOfResidence,
 )
@@ -54,7 +58,48 @@ def name_of(obj: Any) -> str:
     return localized_name(obj) if obj is not None else ""
 
 
+def translated(message: str, **values: Any) -> Markup:
+    """A translated ``message`` with ``values`` put in: the values escaped,
+    the translation (our catalogue's) kept as written — what
+    ``{% blocktranslate %}`` prints.  For the Jinja2 fragments, where texts
+    with values are made in Python (portal/lib/jinja.py).  Call it with the
+    ``_("…")`` literal so makemessages still finds the text."""
+    return Markup(message) % values  # noqa: S704 - see above: values escaped
+
+
 # --- A case ------------------------------------------------------------------------
+
+
+def summary_application_rows(application: Application) -> dict[str, Any]:
+    """The rows every case summary starts with (the macro
+    ``application_rows`` of ``applications/_case_summary.html``, Jinja2),
+    shared by the organisation's and the examiner's case pages."""
+    from applications.templatetags.cases_tags import localized, period
+
+    status = application.target_status
+    subcategory = application.target_subcategory if status is not None else None
+    return {
+        "receipt_number": application.receipt_number,
+        "type_name": localized(application.application_type),
+        "target_status": localized(status)
+        + (bracketed(localized(subcategory)) if subcategory is not None else ""),
+        "requested_period": period(application.requested_period),
+        "event_date": application.event_date,
+    }
+
+
+def summary_person_rows(person: ForeignNational) -> dict[str, Any]:
+    """The person's rows every case summary starts with (the macro
+    ``person_rows`` of ``applications/_case_summary.html``)."""
+    from applications.templatetags.cases_tags import country_name
+
+    return {
+        "name": f"{person.family_name} {person.given_name}",
+        "name_kanji": person.name_kanji,
+        "sex": person.get_sex_display(),
+        "date_of_birth": person.date_of_birth,
+        "nationality": country_name(person.nationality),
+    }
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from applications.models import (
     OrganisationProfile,
     StatusEvent,
     StatusOfResidence,
+    StatusSubCategory,
 )
 from applications.workflow import Status
 from portal.lib.access import get_or_404
@@ -248,24 +249,34 @@ def applications_for_user(*, user: Any) -> QuerySet[Application]:
     )
 
 
+# What ``application_get_for_user`` selects with the application by default.
+APPLICATION_RELATED = (
+    "application_type",
+    "foreign_national",
+    "organization",
+    "office",
+    "target_status",
+    "target_subcategory",
+)
+
+
 def application_get_for_user(
-    *, user: Any, code: Any, for_write: bool = False
+    *,
+    user: Any,
+    code: Any,
+    for_write: bool = False,
+    related: tuple[str, ...] = APPLICATION_RELATED,
 ) -> Application:
     """The application if it belongs to one of the user's organisations and
     is within an appointee's scope, else 404 (also for companions addressed
     directly: they are reached through their main application).
     ``for_write`` additionally requires an active account (403 for suspended
-    or expired users, who may only read)."""
+    or expired users, who may only read).  ``related`` names the relations
+    selected in the same query (the case page takes its reference rows from
+    ``attach_case_reference`` instead)."""
     application = get_or_404(
         scope_applications(
-            Application.objects.select_related(
-                "application_type",
-                "foreign_national",
-                "organization",
-                "office",
-                "target_status",
-                "target_subcategory",
-            ),
+            Application.objects.select_related(*related),
             user=user,
         ),
         code=code,
@@ -340,6 +351,8 @@ def _reference_maps(
     if refresh or _reference.get("until", 0) < now:
         _reference["types"] = {t.pk: t for t in ApplicationType.objects.all()}
         _reference["statuses"] = {s.pk: s for s in StatusOfResidence.objects.all()}
+        _reference["subcategories"] = {s.pk: s for s in StatusSubCategory.objects.all()}
+        _reference["offices"] = {o.pk: o for o in Office.objects.all()}
         _reference["until"] = now + REFERENCE_SECONDS
     return _reference["types"], _reference["statuses"]
 
@@ -355,6 +368,57 @@ def reference_maps(
     if not set(type_ids) <= types.keys() or not wanted_statuses <= statuses.keys():
         types, statuses = _reference_maps(refresh=True)
     return types, statuses
+
+
+def attach_case_reference(applications: Iterable[Application]) -> None:
+    """Fill the reference rows a case page shows — the application type, the
+    status (and subcategory) applied for, the office, and the selected
+    person's current status and subcategory — from the process cache, so
+    that the case's queries join only what belongs to the case (planning
+    time grows fast with every join).  No query, except a refresh of the
+    cache when one of the rows is not in it yet.  The applications must have
+    those foreign keys loaded (not deferred)."""
+    applications = list(applications)
+    wanted: list[tuple[str, int | None]] = []
+    for application in applications:
+        wanted += [
+            ("types", application.application_type_id),
+            ("statuses", application.target_status_id),
+            ("subcategories", application.target_subcategory_id),
+            ("offices", application.office_id),
+        ]
+        person = application._state.fields_cache.get("foreign_national")
+        if person is not None:
+            wanted += [
+                ("statuses", person.current_status_id),
+                ("subcategories", person.current_subcategory_id),
+            ]
+    _reference_maps()
+    if any(pk is not None and pk not in _reference[kind] for kind, pk in wanted):
+        # A row added (admin) or reloaded since the cache was filled.
+        _reference_maps(refresh=True)
+    types, statuses = _reference["types"], _reference["statuses"]
+    subcategories, offices = _reference["subcategories"], _reference["offices"]
+    # A key that is None needs nothing: Django answers None without a query.
+    for application in applications:
+        if application.application_type_id in types:
+            application.application_type = types[application.application_type_id]
+        if application.target_status_id in statuses:
+            application.target_status = statuses[application.target_status_id]
+        if application.target_subcategory_id in subcategories:
+            application.target_subcategory = subcategories[
+                application.target_subcategory_id
+            ]
+        if application.office_id in offices:
+            application.office = offices[application.office_id]
+        person = application._state.fields_cache.get("foreign_national")
+        if person is not None:
+            if person.current_status_id in statuses:
+                person.current_status = statuses[person.current_status_id]
+            if person.current_subcategory_id in subcategories:
+                person.current_subcategory = subcategories[
+                    person.current_subcategory_id
+                ]
 
 
 def application_types_cached() -> list[ApplicationType]:

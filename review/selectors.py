@@ -4,6 +4,7 @@ a case of another office is a 404; a role that may see but not act is 403."""
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -27,12 +28,14 @@ from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, Tuple
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import OfficerRole
+from accounts.models import OfficerRole, Organization, User
+from accounts.permissions import prime_officer_offices
 from applications import search
 from applications.models import OPEN_STATUSES as MODEL_OPEN_STATUSES
 from applications.models import (
     Application,
     ApplicationDocument,
+    ForeignNational,
     PersonRecordHistory,
     StatusEvent,
 )
@@ -40,10 +43,13 @@ from applications.selectors import (
     application_get_for_user,
     application_in_scope,
     applications_for_user,
+    attach_case_reference,
+    reference_maps,
 )
 from applications.workflow import AFTER_DECISION, Action, Status
 from portal.files.access import Access
 from portal.lib import keyset
+from portal.lib.compiled import CompiledQuery
 from portal.lib.db import replica_reads
 from portal.summaries import store as summaries
 from review.models import (
@@ -87,6 +93,109 @@ def case_get_for_officer(
     if role is not None and not has_role(user, role, application.office_id):
         raise PermissionDenied
     return application
+
+
+def _fields(model: Any, prefix: str = "", only: tuple[str, ...] = ()) -> list[str]:
+    return [
+        prefix + f.attname
+        for f in model._meta.concrete_fields
+        if not only or f.attname in only
+    ]
+
+
+_USER_NAMES = ("id", "code", "username", "full_name")
+
+# The case page's case: the application with its person, organisation, the
+# user who filed it and its assignment (examiner), by ``code``.  The office
+# check is made on the row (an ``__in`` list would change the SQL per user);
+# the type, statuses and office come from the process cache.
+_CASE_PAGE = CompiledQuery(
+    lambda code: (
+        Application.objects.filter(code=code, main__isnull=True)
+        .exclude(status=Status.DRAFT)
+        .values_list(
+            *_fields(Application),
+            *_fields(ForeignNational, "foreign_national__"),
+            *_fields(Organization, "organization__"),
+            *_fields(User, "submitted_by__", _USER_NAMES),
+            *_fields(Assignment, "assignment__"),
+            *_fields(User, "assignment__examiner__", _USER_NAMES),
+        )
+    ),
+    kinds=(uuid.UUID,),
+)
+
+
+def case_page_get_for_officer(*, user: Any, code: uuid.UUID) -> Application:
+    """``case_get_for_officer`` for the case page: the same 404, read with a
+    query compiled once (``portal.lib.compiled``; the twelve-table join it
+    replaces planned for 8-15 ms), the reference rows from the process cache
+    (``attach_case_reference``).  Selected: the person, the organisation,
+    the filing user and the assignment with its examiner (the users' code,
+    username and full name only)."""
+    found = _CASE_PAGE.objects(code)
+    if not found or found[0].office_id not in case_office_ids(user):
+        raise Http404
+    application: Application = found[0]
+    attach_case_reference([application])
+    return application
+
+
+# The user's roles and the examiners of the offices they supervise.
+_ROLES_AND_EXAMINERS = CompiledQuery(
+    lambda user_id: (
+        OfficerRole.objects.filter(
+            Q(user_id=user_id)
+            | Q(
+                role=OfficerRole.Role.EXAMINER,
+                office_id__in=OfficerRole.objects.filter(
+                    user_id=user_id, role=OfficerRole.Role.SUPERVISOR
+                ).values("office_id"),
+                user__is_active=True,
+            )
+        )
+        .order_by("user__username", "pk")
+        .values_list(
+            "user_id",
+            "role",
+            "office_id",
+            "user__code",
+            "user__username",
+            "user__full_name",
+        )
+    )
+)
+
+
+def officer_roles_with_examiners(*, user: Any) -> list[User]:
+    """The user's officer roles and, in the same query, the active examiners
+    of every office where the user supervises (the assignee choices: only
+    supervisors assign, so an examiner's case page reads no colleagues).
+    Primes the role cache of ``accounts.permissions`` so the role checks of
+    the request cost no query; returns the examiners (code, username, full
+    name and ``examiner_office_id`` read), by username."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    mine: list[OfficerRole] = []
+    examiners: list[User] = []
+    for (
+        user_id,
+        role,
+        office_id,
+        code,
+        username,
+        full_name,
+    ) in _ROLES_AND_EXAMINERS.rows(user.pk):
+        if user_id == user.pk:
+            mine.append(OfficerRole(user_id=user_id, role=role, office_id=office_id))
+        if role == OfficerRole.Role.EXAMINER:
+            examiner = User(
+                pk=user_id, code=code, username=username, full_name=full_name
+            )
+            examiner.examiner_office_id = office_id  # type: ignore[attr-defined]
+            examiners.append(examiner)
+    prime_officer_offices(user, mine)
+    return examiners
 
 
 # --- The office queue -----------------------------------------------------------------
@@ -563,22 +672,51 @@ def document_requests_for_case(*, application: Application) -> list[RequestView]
     return list(views.values())
 
 
+# What the case page reads of the companions and of the person's other
+# applications; their types and offices come from the process cache.
+RELATED_FIELDS = (
+    "id",
+    "code",
+    "receipt_number",
+    "status",
+    "main_id",
+    "office_id",
+    "application_type_id",
+    "target_status_id",
+    "target_subcategory_id",
+    "submitted_at",
+    "reentry_variant",
+    "reentry_until",
+    "other_activity_kind",
+    "other_activity_details",
+)
+
+
+# The companions of a case and the person's other submitted applications,
+# newest first (arguments: the case's and the person's primary keys).
+_RELATED = CompiledQuery(
+    lambda pk, person_id: (
+        Application.objects.filter(
+            Q(main_id=pk) | Q(foreign_national_id=person_id, main__isnull=True)
+        )
+        .exclude(pk=pk)
+        .exclude(status=Status.DRAFT)
+        .order_by("-submitted_at", "-id")
+        .values_list(*RELATED_FIELDS)
+    )
+)
+
+
 def case_related_applications(
     *, application: Application
 ) -> tuple[list[Application], list[Application]]:
     """The companions of the application and the same person's other
     applications in this portal (submitted main applications, newest
-    first): one query, split here."""
-    rows = list(
-        Application.objects.filter(
-            Q(main=application)
-            | Q(foreign_national_id=application.foreign_national_id, main__isnull=True)
-        )
-        .exclude(pk=application.pk)
-        .exclude(status=Status.DRAFT)
-        .select_related("application_type", "office")
-        .order_by("-submitted_at", "-id")
+    first): one query, split here.  Only ``RELATED_FIELDS`` are read."""
+    rows: list[Application] = _RELATED.objects(
+        application.pk, application.foreign_national_id
     )
+    attach_case_reference(rows)
     companions = sorted(
         (a for a in rows if a.main_id == application.pk),
         key=lambda a: (a.application_type.sort_order, a.pk),
@@ -587,17 +725,147 @@ def case_related_applications(
     return companions, earlier
 
 
+# The documents of a case and its companions, by slot.
+_DOCUMENTS = CompiledQuery(
+    lambda pk: (
+        ApplicationDocument.objects.filter(
+            Q(application_id=pk) | Q(application__main_id=pk)
+        )
+        .order_by("slot__sort_order", "slot__code", "uploaded_at", "id")
+        .values_list(
+            "slot_id",
+            "slot__name_ja",
+            "slot__name_en",
+            "file__code",
+            "file__original_name",
+            "file__kind",
+            "file__size",
+        )
+    )
+)
+
+
 def case_documents_with_companions(
     *, application: Application
-) -> list[ApplicationDocument]:
-    """The documents sent with the application and its companions, by slot."""
-    return list(
-        ApplicationDocument.objects.filter(
-            Q(application=application) | Q(application__main=application)
+) -> list[tuple[Any, ...]]:
+    """The documents sent with the application and its companions, by slot:
+    (slot id, slot's Japanese and English names, the file's code, name,
+    kind and size)."""
+    return _DOCUMENTS.rows(application.pk)
+
+
+@dataclass
+class CaseRequestItem:
+    """One item of a request for documents on the officer's case page, with
+    the files sent for it (dicts of ``code``, ``name`` and ``size``)."""
+
+    text: str
+    document_type: str
+    files_sent: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class CaseRequest:
+    """A request for documents as the officer's case page shows it."""
+
+    pk: int
+    state: str
+    due_date: date
+    message: str
+    created_at: datetime
+    answered_at: datetime | None
+    extension_reason: str
+    created_by_name: str
+    # The notice (資料提出通知) and the codes of its PDFs, once made.
+    has_notice: bool
+    notice_ja_code: Any
+    notice_en_code: Any
+    items: list[CaseRequestItem] = field(default_factory=list)
+
+
+# The requests for documents of a case with items, files and notice PDFs.
+_REQUESTS = CompiledQuery(
+    lambda pk: (
+        DocumentRequestItem.objects.filter(request__application_id=pk)
+        .order_by(
+            "-request__created_at", "-request__pk", "sort_order", "pk", "files__pk"
         )
-        .select_related("slot", "file")
-        .order_by("slot__sort_order", "slot__code", "uploaded_at", "id")
+        .values_list(
+            "request_id",
+            "request__state",
+            "request__due_date",
+            "request__message",
+            "request__created_at",
+            "request__answered_at",
+            "request__extension_reason",
+            "request__created_by__full_name",
+            "request__created_by__username",
+            "request__notice__id",
+            "request__notice__file_ja__code",
+            "request__notice__file_en__code",
+            "id",
+            "text",
+            "document_type",
+            "files__file__code",
+            "files__file__original_name",
+            "files__file__size",
+        )
     )
+)
+
+
+def case_document_requests(*, application: Application) -> list[CaseRequest]:
+    """Every request for documents of the case, newest first, with its
+    items, the files sent for them and its notice's PDFs: one query of plain
+    values (items joined to their request, files LEFT JOINed)."""
+    requests: dict[int, CaseRequest] = {}
+    items: dict[int, CaseRequestItem] = {}
+    for (
+        request_id,
+        state,
+        due_date,
+        message,
+        created_at,
+        answered_at,
+        extension_reason,
+        full_name,
+        username,
+        notice_id,
+        notice_ja_code,
+        notice_en_code,
+        item_id,
+        text,
+        document_type,
+        file_code,
+        file_name,
+        file_size,
+    ) in _REQUESTS.rows(application.pk):
+        request = requests.get(request_id)
+        if request is None:
+            request = requests[request_id] = CaseRequest(
+                pk=request_id,
+                state=state,
+                due_date=due_date,
+                message=message,
+                created_at=created_at,
+                answered_at=answered_at,
+                extension_reason=extension_reason,
+                created_by_name=full_name or username,
+                has_notice=notice_id is not None,
+                notice_ja_code=notice_ja_code,
+                notice_en_code=notice_en_code,
+            )
+        item = items.get(item_id)
+        if item is None:
+            item = items[item_id] = CaseRequestItem(
+                text=text, document_type=document_type
+            )
+            request.items.append(item)
+        if file_code is not None:
+            item.files_sent.append(
+                {"code": file_code, "name": file_name, "size": file_size}
+            )
+    return list(requests.values())
 
 
 @dataclass(frozen=True)
@@ -619,11 +887,7 @@ class HistoryRow:
         return self.person_name or self.person_username or ""
 
 
-def case_history_and_notes(
-    *, application: Application
-) -> tuple[list[HistoryRow], list[HistoryRow]]:
-    """The history of every transition and the internal notes, each oldest
-    first: one query (``UNION ALL`` of the two tables)."""
+def _history_and_notes(pk: int) -> QuerySet[Any, Any]:
     text = CharField()
     columns = (
         "kind",
@@ -636,7 +900,7 @@ def case_history_and_notes(
         "person_username",
     )
     events = (
-        StatusEvent.objects.filter(application=application)
+        StatusEvent.objects.filter(application_id=pk)
         .annotate(
             kind=Value("event", output_field=text),
             text=F("note"),
@@ -646,7 +910,7 @@ def case_history_and_notes(
         .values_list(*columns)
     )
     notes = (
-        InternalNote.objects.filter(application=application)
+        InternalNote.objects.filter(application_id=pk)
         .annotate(
             kind=Value("note", output_field=text),
             at=F("created_at"),
@@ -660,22 +924,60 @@ def case_history_and_notes(
     )
     # The parts must be unordered (the models have a default ordering): SQLite
     # refuses ORDER BY inside a compound statement.
-    combined = events.order_by().union(notes.order_by(), all=True).order_by("at")
-    rows = [HistoryRow(*row) for row in combined]
+    return events.order_by().union(notes.order_by(), all=True).order_by("at")
+
+
+_HISTORY_AND_NOTES = CompiledQuery(_history_and_notes)
+
+
+def case_history_and_notes(
+    *, application: Application
+) -> tuple[list[HistoryRow], list[HistoryRow]]:
+    """The history of every transition and the internal notes, each oldest
+    first: one query (``UNION ALL`` of the two tables)."""
+    rows = [HistoryRow(*row) for row in _HISTORY_AND_NOTES.rows(application.pk)]
     return (
         [r for r in rows if r.kind == "event"],
         [r for r in rows if r.kind == "note"],
     )
 
 
+# The case's recommendations, newest first, with who proposed and approved.
+_DECISIONS = CompiledQuery(
+    lambda pk: (
+        Decision.objects.filter(application_id=pk)
+        .annotate(
+            proposer_full_name=F("proposed_by__full_name"),
+            proposer_username=F("proposed_by__username"),
+            approver_full_name=F("approved_by__full_name"),
+            approver_username=F("approved_by__username"),
+        )
+        .order_by("-proposed_at", "-id")
+        .values_list(
+            *(f.attname for f in Decision._meta.concrete_fields),
+            "proposer_full_name",
+            "proposer_username",
+            "approver_full_name",
+            "approver_username",
+        )
+    )
+)
+
+
 def case_decisions(*, application: Application) -> list[Decision]:
     """Every recommendation of the case, newest first (the active one, if
-    any, is the first whose state is proposed or approved)."""
-    return list(
-        Decision.objects.filter(application=application)
-        .select_related("granted_status", "proposed_by", "approved_by")
-        .order_by("-proposed_at", "-id")
-    )
+    any, is the first whose state is proposed or approved), each with
+    ``proposer_name`` and ``approver_name`` (display names; "" when nobody
+    approved yet) and its granted status from the process cache."""
+    decisions: list[Decision] = _DECISIONS.objects(application.pk)
+    _types, statuses = reference_maps((), (d.granted_status_id for d in decisions))
+    for decision in decisions:
+        if decision.granted_status_id in statuses:
+            decision.granted_status = statuses[decision.granted_status_id]
+        names: Any = decision
+        names.proposer_name = names.proposer_full_name or names.proposer_username
+        names.approver_name = names.approver_full_name or names.approver_username or ""
+    return decisions
 
 
 def active_decision(*, application: Application) -> Decision | None:

@@ -181,9 +181,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             # language): the organisations offered and the filters chosen.
             "filters_key": (
                 ",".join(str(o.pk) for o in organizations),
-                urlencode(
-                    sorted((k, v) for k, v in request.GET.items() if k != "cursor")
-                ),
+                _filters_only(request),
             ),
         },
     )

@@ -40,13 +40,13 @@ from accounts.permissions import is_portal_user
 from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, DocumentSlot
 from applications.selectors import sent_person
-from applications.workflow import STATUS_COLOURS
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_record
 from portal.lib.errors import message_for, show_error
 from portal.lib.i18n import page_language
+from portal.lib.jinja import render_fragment
 from portal.lib.reauth import reauthentication_prompt
-from review import messages, selectors
+from review import case_page, messages, selectors
 from review.errors import ExaminationError
 from review.forms import (
     ApproveForm,
@@ -62,7 +62,6 @@ from review.permissions import Role, case_office_ids, has_role, officer_roles_pr
 from review.presenters import (
     case_flags,
     deadlines,
-    documents_by_slot,
     examined_form,
     issuance_panel_context,
     officer_trays,
@@ -87,32 +86,35 @@ from review.views.common import changed, not_now
 
 View = Callable[..., HttpResponse]
 
-# What the case page selects with the case itself (one query).
-CASE_RELATED = (
-    "assignment__examiner",
-    "submitted_by",
-    "foreign_national__current_status",
-    "foreign_national__current_subcategory",
-)
-
 
 def _with_case(
-    role: str | None = None, *, related: tuple[str, ...] = ()
+    role: str | None = None,
+    *,
+    related: tuple[str, ...] = (),
+    case_page: bool = False,
 ) -> Callable[[View], View]:
     """Resolve ``code`` to a case of the officer's offices (404 otherwise) and
-    check ``role`` (403) before anything else — re-authentication included."""
+    check ``role`` (403) before anything else — re-authentication included.
+    ``case_page``: the case page's reads (``case_page_get_for_officer``), the
+    user's roles read with the examiners of the offices they supervise
+    (``request.case_examiners``)."""
 
     def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(
             request: HttpRequest, code: uuid.UUID, **kwargs: Any
         ) -> HttpResponse:
-            request.officer_roles = officer_roles_preload(  # type: ignore[attr-defined]
-                request.user, with_examiners=role is None
-            )
-            application = selectors.case_get_for_officer(
-                user=request.user, code=code, role=role, related=related
-            )
+            if case_page:
+                request.case_examiners = selectors.officer_roles_with_examiners(  # type: ignore[attr-defined]
+                    user=request.user
+                )
+                application = selectors.case_page_get_for_officer(
+                    user=request.user, code=code
+                )
+            else:
+                application = selectors.case_get_for_officer(
+                    user=request.user, code=code, role=role, related=related
+                )
             return view(request, application=application, **kwargs)
 
         return wrapper
@@ -147,14 +149,14 @@ def _facts(application: Application, **facts: Any) -> CaseFacts:
 
 @login_required
 @require_GET
-@_with_case(related=CASE_RELATED)
+@_with_case(case_page=True)
 def case_detail(request: HttpRequest, *, application: Application) -> HttpResponse:
     user: Any = request.user
     office_id = application.office_id
     companions, earlier = selectors.case_related_applications(application=application)
     documents = selectors.case_documents_with_companions(application=application)
     events, notes = selectors.case_history_and_notes(application=application)
-    requests = selectors.document_requests_for_case(application=application)
+    requests = selectors.case_document_requests(application=application)
     decisions = selectors.case_decisions(application=application)
     audit_record(
         actor=user,
@@ -164,9 +166,12 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
     )
     assignment = selectors.assignment_of(application)
     is_supervisor = has_role(user, Role.SUPERVISOR, office_id)
-    status = application.status
     open_request = next(
-        (r.request for r in requests if r.request.state == DocumentRequest.State.OPEN),
+        (
+            DocumentRequest(pk=r.pk, state=r.state, due_date=r.due_date)
+            for r in requests
+            if r.state == DocumentRequest.State.OPEN
+        ),
         None,
     )
     active = next(
@@ -177,11 +182,6 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
         ),
         None,
     )
-    examiners = [
-        r.user
-        for r in request.officer_roles  # type: ignore[attr-defined]
-        if r.role == Role.EXAMINER and r.office_id == office_id and r.user.is_active
-    ]
     actions = case_actions(
         user,
         CaseFacts(
@@ -191,47 +191,74 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
             active_decision=active,
         ),
     )
-    my_offices = case_office_ids(user)
-    codes = {c.application_type.code for c in companions}
-    context = {
-        "application": application,
-        "person": sent_person(application=application),
-        "issuance": issuance_panel_context(
-            application=application,
-            user=user,
-            decisions=decisions,
-            companions=companions,
-            with_fee_items=False,
-        ),
-        "status_colour": STATUS_COLOURS.get(status, "blue"),
-        "assignment": assignment,
-        "companions": companions,
-        "earlier": [
-            {
-                "application": a,
-                "visible": a.office_id in my_offices,
-                "colour": STATUS_COLOURS.get(a.status, "blue"),
-            }
-            for a in earlier
-        ],
-        "document_groups": documents_by_slot(documents),
-        "events": events,
-        "notes": notes,
-        "requests": requests,
-        "decisions": decisions,
-        "active_decision": active,
-        "deadlines": deadlines(application, open_request),
-        "open_request": open_request,
-        "planned_activity": (application.answers or {}).get("activity", ""),
-        "form": examined_form(application, page_language()),
-        "has_reentry": REENTRY in codes,
-        "has_other_activity": OTHER_ACTIVITY in codes,
-        "note_form": NoteForm(),
-        "assign_form": AssignForm(examiners=examiners) if is_supervisor else None,
-        **case_flags(actions),
-        "is_recommender": active is not None and active.proposed_by_id == user.pk,
-    }
-    return render(request, "review/case/detail.html", context)
+    person = sent_person(application=application)
+    form = examined_form(application, page_language())
+    issuance = issuance_panel_context(
+        application=application,
+        user=user,
+        decisions=decisions,
+        companions=companions,
+        with_fee_items=False,
+    )
+    head = case_page.head(
+        application=application,
+        person=person,
+        assignment=assignment,
+        deadlines=deadlines(application, open_request),
+        active_decision=active,
+        form=form,
+    )
+    return render(
+        request,
+        "review/case/detail.html",
+        {
+            "application": application,
+            "head": head,
+            "examination": render_fragment(
+                "review/case_examination.html", head, request
+            ),
+            "sections": render_fragment(
+                "review/case_sections.html",
+                case_page.sections(
+                    application=application,
+                    person=person,
+                    form=form,
+                    companions=companions,
+                    documents=documents,
+                    requests=requests,
+                    decisions=decisions,
+                ),
+                request,
+            ),
+            "notes": render_fragment(
+                "review/case_notes.html", case_page.notes(notes), request
+            ),
+            "history": render_fragment(
+                "review/case_history.html",
+                case_page.history(
+                    events=events,
+                    earlier=earlier,
+                    visible_offices=case_office_ids(user),
+                ),
+                request,
+            ),
+            "form": form,  # the examined 申請書 (the fragments print it)
+            "issuance": issuance,
+            "assignment": assignment,
+            "note_form": NoteForm(),
+            "assign_form": AssignForm(
+                examiners=[
+                    examiner
+                    for examiner in request.case_examiners  # type: ignore[attr-defined]
+                    if examiner.examiner_office_id == office_id
+                ]
+            )
+            if is_supervisor
+            else None,
+            **case_flags(actions),
+            "is_recommender": active is not None and active.proposed_by_id == user.pk,
+        },
+    )
 
 
 @login_required

@@ -1,0 +1,223 @@
+"""Querysets compiled to SQL once per process, for the hottest small reads.
+
+Building a queryset and compiling it to SQL costs 0.5-3 ms of Python on the
+benchmark machine (more with joins, annotations and an ORDER BY) — several
+times what PostgreSQL takes to answer a small indexed read, and a case page
+makes eight of them (README, "Performance").  The SQL of such a read never
+changes: only the key it is asked about does.  ``CompiledQuery`` builds the
+queryset once with marker values in place of its arguments, keeps the SQL
+and parameters Django made, and afterwards runs that SQL through Django's
+cursor (query counting, logging and the database router still apply) with
+the real values where the markers were, converting each column as Django
+would.
+
+Only for ``values_list`` querysets whose arguments are primary keys
+(``int``) or UUIDs, and whose SQL depends on nothing else: no ``__in``
+lists of varying length, no lookups that read the active time zone or
+language.  Compiling checks that every argument reached the parameters.
+"""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.db import connections, router
+from django.db.models import Model, QuerySet
+
+# Far outside any primary key; one per argument.
+_MARKER_BASE = -(10**15)
+
+Compiled = tuple[str, list[Any], list[int], int, list[Any]]
+
+
+class CompiledQuery:
+    """``build(*args)`` returns the queryset; ``rows(*args)`` its rows,
+    ``objects(*args)`` its rows as model instances.
+
+    >>> DECISIONS = CompiledQuery(
+    ...     lambda pk: Decision.objects.filter(application_id=pk).values_list("id")
+    ... )
+    >>> DECISIONS.rows(application.pk)
+
+    ``kinds`` gives the type of each argument (``int`` unless told).
+    """
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet[Any, Any]],
+        *,
+        kinds: tuple[type, ...] | None = None,
+    ) -> None:
+        arity = len(inspect.signature(build).parameters)
+        self._build = build
+        self._kinds = kinds or (int,) * arity
+        if len(self._kinds) != arity:
+            raise ValueError("one kind per argument")
+        self._by_alias: dict[str, Compiled] = {}
+        self._names: list[str] = []
+        self._plan: list[Any] | None = None
+        # The model whose router decides the database (known once built).
+        self._model: Any = None
+
+    def _markers(self) -> list[Any]:
+        return [
+            uuid.UUID(int=index + 1) if kind is uuid.UUID else _MARKER_BASE - index
+            for index, kind in enumerate(self._kinds)
+        ]
+
+    def _compile(self, alias: str) -> Compiled:
+        markers = self._markers()
+        queryset = self._build(*markers)
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, params = compiler.as_sql()
+        params = list(params)
+        # Where each argument goes: the parameter positions holding a marker.
+        slots = [
+            markers.index(value)
+            if isinstance(value, int | uuid.UUID) and value in markers
+            else -1
+            for value in params
+        ]
+        missing = set(range(len(markers))) - set(slots)
+        if missing:
+            raise ValueError(f"arguments {sorted(missing)} did not reach the SQL")
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        converters = list(compiler.get_converters(fields).items())
+        # The names of a values_list (the order of the row's columns).
+        self._names = list(queryset._fields)  # type: ignore[attr-defined]
+        compiled = (sql, params, slots, compiler.col_count, converters)
+        self._by_alias[alias] = compiled
+        return compiled
+
+    def _alias(self) -> str:
+        if self._model is None:
+            self._model = self._build(*self._markers()).model
+        return router.db_for_read(self._model) or "default"
+
+    def rows(self, *args: Any) -> list[tuple[Any, ...]]:
+        """The queryset's rows for ``args`` (tuples in ``values_list`` order)."""
+        return self._rows(self._alias(), args)
+
+    def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        if len(args) != len(self._kinds) or not all(
+            type(arg) is kind for arg, kind in zip(args, self._kinds, strict=True)
+        ):
+            raise TypeError(f"expected arguments of types {self._kinds}, got {args!r}")
+        sql, params, slots, width, converters = self._by_alias.get(
+            alias
+        ) or self._compile(alias)
+        values = [
+            params[position] if slot < 0 else args[slot]
+            for position, slot in enumerate(slots)
+        ]
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            fetched = cursor.fetchall()
+        if not converters:
+            return [tuple(row[:width]) for row in fetched]
+        result = []
+        for row in fetched:
+            items = list(row[:width])
+            for position, (functions, expression) in converters:
+                value = items[position]
+                for function in functions:
+                    value = function(value, expression, connection)
+                items[position] = value
+            result.append(tuple(items))
+        return result
+
+    def objects(self, *args: Any) -> list[Any]:
+        """The rows as instances of the queryset's model, as ``.only()`` of
+        the ``values_list`` names would load them.  A name through a relation
+        (``foreign_national__family_name``, ``assignment__examiner__username``)
+        loads that related instance and keeps it on its parent, as
+        ``select_related`` does; each related path must name its primary key
+        (a NULL key: no related row, kept as None).  Other names
+        (annotations) become attributes of the instance."""
+        alias = self._alias()
+        rows = self._rows(alias, args)
+        if self._plan is None:
+            self._plan = _plan(self._model, self._names)
+        plan = self._plan
+        extras = _extras(self._model, self._names)
+        result = []
+        for row in rows:
+            loaded: dict[tuple[str, ...], Any] = {}
+            for path, model, attnames, positions, pk_position, link in plan:
+                if path and row[pk_position] is None:
+                    instance = None
+                else:
+                    instance = model.from_db(
+                        alias, attnames, [row[position] for position in positions]
+                    )
+                loaded[path] = instance
+                if path:
+                    parent = loaded[path[:-1]]
+                    if parent is not None:
+                        link(parent, instance)
+            main = loaded[()]
+            for name, position in extras:
+                setattr(main, name, row[position])
+            result.append(main)
+        return result
+
+
+def _plan(model: type[Model], names: list[str]) -> list[Any]:
+    """For each relation path named (the model itself first, parents before
+    children): the path, its model, the attnames loaded in the model's field
+    order, their positions in the row, the position of its primary key, and
+    how to keep the instance on its parent."""
+    by_path: dict[tuple[str, ...], dict[str, int]] = {(): {}}
+    for position, name in enumerate(names):
+        *parts, attname = name.split("__")
+        by_path.setdefault(tuple(parts), {})[attname] = position
+    plan = []
+    for path in sorted(by_path, key=len):
+        current: Any = model
+        field: Any = None
+        for part in path:
+            field = current._meta.get_field(part)
+            current = field.related_model
+        columns = by_path[path]
+        attnames = [
+            f.attname for f in current._meta.concrete_fields if f.attname in columns
+        ]
+        if path and current._meta.pk.attname not in columns:
+            raise ValueError(f"{'__'.join(path)} needs its primary key")
+        plan.append(
+            (
+                path,
+                current,
+                attnames,
+                [columns[attname] for attname in attnames],
+                columns.get(current._meta.pk.attname),
+                _linker(field) if path else None,
+            )
+        )
+    return plan
+
+
+def _linker(field: Any) -> Callable[[Any, Any], None]:
+    """Keep ``child`` on ``parent`` as ``select_related`` does (both ways for
+    a one-to-one), so that neither side reads it again."""
+
+    def link(parent: Any, child: Any) -> None:
+        field.set_cached_value(parent, child)
+        if child is not None and field.one_to_one:
+            field.remote_field.set_cached_value(child, parent)
+
+    return link
+
+
+def _extras(model: type[Model], names: list[str]) -> list[tuple[str, int]]:
+    """The names that are not fields of the model (annotations)."""
+    own = {f.attname for f in model._meta.concrete_fields}
+    return [
+        (name, position)
+        for position, name in enumerate(names)
+        if "__" not in name and name not in own
+    ]

@@ -1,0 +1,98 @@
+"""Querysets compiled once (portal/lib/compiled.py): the same rows and
+instances as the ORM gives, one query, no lazy loads afterwards."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import connection
+from django.db.models import F
+from django.test.utils import CaptureQueriesContext
+
+import pytest
+
+from applications.models import Application
+from portal.lib.compiled import CompiledQuery
+from review.models import Assignment
+from tests.factories import ApplicationFactory, OrganizationFactory
+
+pytestmark = pytest.mark.django_db
+
+COMPANIONS = CompiledQuery(
+    lambda pk: (
+        Application.objects.filter(main_id=pk)
+        .order_by("-id")
+        .values_list("id", "receipt_number", "application_type__code", "answers")
+    )
+)
+
+CASE = CompiledQuery(
+    lambda code: (
+        Application.objects.filter(code=code, main__isnull=True)
+        .annotate(type_code=F("application_type__code"))
+        .values_list(
+            "id",
+            "code",
+            "status",
+            "foreign_national_id",
+            "answers",
+            "type_code",
+            "foreign_national__id",
+            "foreign_national__family_name",
+            "submitted_by__id",
+            "submitted_by__username",
+            "assignment__id",
+            "assignment__examiner_id",
+        )
+    ),
+    kinds=(uuid.UUID,),
+)
+
+
+@pytest.fixture
+def case(reference_data: None) -> Application:
+    return ApplicationFactory(
+        organization=OrganizationFactory(), companions=("reentry", "other_activity")
+    )
+
+
+def test_rows_are_the_querysets_rows_for_each_argument(case):
+    other = ApplicationFactory(organization=case.organization, companions=())
+    for main in (case, other):
+        expected = list(
+            Application.objects.filter(main_id=main.pk)
+            .order_by("-id")
+            .values_list("id", "receipt_number", "application_type__code", "answers")
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert COMPANIONS.rows(main.pk) == expected
+        assert len(queries) == 1
+    assert len(COMPANIONS.rows(case.pk)) == 2
+
+
+def test_objects_keep_related_rows_as_select_related_does(case):
+    with CaptureQueriesContext(connection) as queries:
+        (found,) = CASE.objects(case.code)
+        # The person is kept; the draft's missing filer and assignment are None.
+        assert found.foreign_national.family_name == case.foreign_national.family_name
+        assert found.submitted_by is None
+        with pytest.raises(Assignment.DoesNotExist):
+            found.assignment  # noqa: B018 - the access is the test
+    assert len(queries) == 1
+    assert found.pk == case.pk and found.status == case.status
+    assert found.answers == case.answers  # converted as Django does (JSON)
+    assert found.type_code == case.application_type.code  # an annotation
+    assert CASE.objects(uuid.uuid4()) == []
+
+
+def test_arguments_must_have_their_kind():
+    with pytest.raises(TypeError):
+        COMPANIONS.rows("1")
+    with pytest.raises(TypeError):
+        CASE.rows(str(uuid.uuid4()))
+
+
+def test_an_argument_that_misses_the_sql_is_refused(db):
+    unused = CompiledQuery(lambda pk: Application.objects.values_list("id"))
+    with pytest.raises(ValueError, match="did not reach"):
+        unused.rows(1)
