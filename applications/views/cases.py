@@ -91,6 +91,13 @@ def decode_cursor(token: str) -> tuple[str, tuple[datetime, int]] | None:
     return keyset.decode(token)
 
 
+def _filters_only(request: HttpRequest) -> str:
+    """The query string without the cursor: what the filter form shows."""
+    params = request.GET.copy()
+    params.pop("cursor", None)
+    return params.urlencode()
+
+
 def _page_url(request: HttpRequest, cursor: str) -> str:
     params = request.GET.copy()
     params["cursor"] = cursor
