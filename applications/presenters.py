@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,12 +23,13 @@ from applications import eligibility, glossary, selectors
 from applications.forms import localized_name
 from applications.models import (
     Application,
-    ApplicationDocument,
     DocumentSlot,
     ForeignNational,
+    GeneratedDocument,
     StatusEvent,
     StatusOfResidence,
 )
+from applications.templatetags.cases_tags import country_name, localized, period
 from applications.workflow import (
     BEFORE_DECISION,
     PUBLIC_STAGE,
@@ -38,6 +40,10 @@ from applications.workflow import (
     Stage,
     Status,
 )
+from portal.lib.files import Kind as FileKind
+from portal.lib.i18n import page_language
+from portal.lib.jinja import iso_date
+from portal.lib.urls import code_url
 
 REENTRY_VARIANTS = {
     "single": gettext_lazy("Single"),
@@ -74,8 +80,6 @@ def summary_application_rows(application: Application) -> dict[str, Any]:
     """The rows every case summary starts with (the macro
     ``application_rows`` of ``applications/_case_summary.html``, Jinja2),
     shared by the organisation's and the examiner's case pages."""
-    from applications.templatetags.cases_tags import localized, period
-
     status = application.target_status
     subcategory = application.target_subcategory if status is not None else None
     return {
@@ -91,8 +95,6 @@ def summary_application_rows(application: Application) -> dict[str, Any]:
 def summary_person_rows(person: ForeignNational) -> dict[str, Any]:
     """The person's rows every case summary starts with (the macro
     ``person_rows`` of ``applications/_case_summary.html``)."""
-    from applications.templatetags.cases_tags import country_name
-
     return {
         "name": f"{person.family_name} {person.given_name}",
         "name_kanji": person.name_kanji,
@@ -308,30 +310,178 @@ def special_period(application: Application) -> date | None:
     )
 
 
-def document_groups(documents: list[ApplicationDocument]) -> list[dict[str, Any]]:
-    """The documents sent, grouped by slot (in the order given)."""
-    groups: list[dict[str, Any]] = []
-    for document in documents:
-        if not groups or groups[-1]["slot"].pk != document.slot_id:
-            groups.append({"slot": document.slot, "documents": []})
-        groups[-1]["documents"].append(document)
-    return groups
+def moment_text(value: datetime | None) -> str:
+    """A moment as ``{{ value|date:"DATETIME_FORMAT" }}`` prints it (local
+    time); "" for None."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
-def companion_rows(companions: list[Application]) -> list[dict[str, Any]]:
-    """The companions of a case with their variant or kind in words."""
-    return [
-        {
-            "application": c,
-            "reentry_variant": REENTRY_VARIANTS.get(
-                c.reentry_variant, c.reentry_variant
-            ),
-            "other_activity_kind": OTHER_ACTIVITY_KINDS.get(
-                c.other_activity_kind, c.other_activity_kind
-            ),
-        }
-        for c in companions
-    ]
+def document_groups(
+    documents: list[tuple[Any, ...]], download: Any
+) -> list[dict[str, Any]]:
+    """The documents sent (``selectors.case_page_documents`` rows), grouped
+    by slot in the order given, ready to print: the slot's name, each
+    file's link, name, type and size."""
+    english = page_language() == "en"
+    groups: dict[int, dict[str, Any]] = {}
+    for slot_id, name_ja, name_en, code, name, kind, size in documents:
+        group = groups.get(slot_id)
+        if group is None:
+            group = groups[slot_id] = {
+                "slot": name_en if english and name_en else name_ja,
+                "files": [],
+            }
+        try:
+            kind_label = str(FileKind(kind).label)
+        except ValueError:
+            kind_label = kind
+        group["files"].append(
+            {
+                "url": download(code),
+                "name": name,
+                "kind": kind_label,
+                "size": filesizeformat(size),
+            }
+        )
+    return list(groups.values())
+
+
+def case_page(
+    *,
+    application: Application,
+    person: ForeignNational,
+    timeline_items: list[dict[str, Any]],
+    companions: list[Application],
+    documents: list[tuple[Any, ...]],
+    generated: dict[str, set[str]],
+    form_sections: list[Any],
+    may_withdraw: bool,
+    read_only: bool,
+) -> dict[str, Any]:
+    """What the user's case page prints after its panels (the Jinja2
+    fragment ``applications/case_page.html``): the timeline, the downloads,
+    the application, its companions, the person, the form as sent and the
+    documents."""
+    languages = (("ja", _("Japanese")), ("en", _("English")))
+    receipts = generated.get(GeneratedDocument.Kind.RECEIPT, set())
+    form_pdfs = generated.get(GeneratedDocument.Kind.APPLICATION_FORM, set())
+    office = application.office
+    code = application.code
+    return {
+        "timeline": [
+            {
+                **item,
+                "iso": iso_date(item["date"]),
+                "when": moment_text(item["date"]),
+                "requests": [
+                    {
+                        "answered": request["answered_at"] is not None,
+                        "text": request["text"],
+                        "requested": translated(
+                            _("requested on %(date)s"),
+                            date=_day(request["requested_at"]),
+                        ),
+                    }
+                    for request in item["requests"]
+                ],
+            }
+            for item in timeline_items
+        ],
+        "receipts": [
+            {
+                "url": reverse("applications:receipt", args=[code, language])
+                if language in receipts
+                else "",
+                "text": translated(_("Receipt (PDF, %(language)s)"), language=label)
+                if language in receipts
+                else translated(
+                    _(
+                        "Receipt (%(language)s): being prepared. Reload the page in a minute."
+                    ),
+                    language=label,
+                ),
+            }
+            for language, label in languages
+        ],
+        "form_pdfs": [
+            {
+                "url": reverse(
+                    "applications:application_form_pdf", args=[code, language]
+                )
+                if language in form_pdfs
+                else "",
+                "text": translated(
+                    _("Application form (PDF, %(language)s)"), language=label
+                )
+                if language in form_pdfs
+                else translated(
+                    _(
+                        "Application form (%(language)s): not ready yet. Reload the page in a minute."
+                    ),
+                    language=label,
+                ),
+            }
+            for language, label in languages
+        ]
+        if "form" in (application.answers or {})
+        else [],
+        "withdraw_url": reverse("applications:withdraw", args=[code])
+        if may_withdraw
+        else "",
+        # Before a decision, for an account that may read but not act.
+        "read_only": read_only,
+        "application_rows": summary_application_rows(application),
+        "organization": localized(application.organization),
+        "office": localized(office) or "—",
+        "office_address": office.address_ja if office else "",
+        "office_postal_code": office.postal_code if office else "",
+        "office_phone": office.phone if office else "",
+        "submitted": moment_text(application.submitted_at),
+        "companions": [
+            {
+                "type_name": localized(c.application_type),
+                "receipt_number": c.receipt_number,
+                "reentry_variant": REENTRY_VARIANTS.get(
+                    c.reentry_variant, c.reentry_variant
+                ),
+                "reentry_until": c.reentry_until,
+                "other_activity_kind": OTHER_ACTIVITY_KINDS.get(
+                    c.other_activity_kind, c.other_activity_kind
+                ),
+                "other_activity_details": linebreaksbr(c.other_activity_details)
+                if c.other_activity_details
+                else "",
+            }
+            for c in companions
+        ],
+        "person_rows": summary_person_rows(person),
+        "passport_number": person.passport_number,
+        "card_number": person.residence_card_number,
+        "current_period": period(person.current_period),
+        "period_expiry": person.period_expiry,
+        "address": person.address_in_japan,
+        "form_sections": [
+            {
+                "title": block.title,
+                "rows": [
+                    {
+                        "label": row.label,
+                        "value": linebreaksbr(row.value),
+                        "differs": row.differs_from_record,
+                        "record": translated(
+                            _("Differs from the person's record: %(record)s"),
+                            record=row.record_value,
+                        ),
+                    }
+                    for row in block.rows
+                ],
+            }
+            for block in form_sections
+        ],
+        "document_groups": document_groups(documents, code_url("files:download")),
+    }
 
 
 def sent_form_sections(application: Application, language: str) -> list[Any]:

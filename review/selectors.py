@@ -1189,10 +1189,34 @@ def timeline_details(application: Application) -> dict[str, Any]:
     return details
 
 
-_BIG_APPLICATION_FIELDS = tuple(
-    f.name
-    for f in Application._meta.concrete_fields
-    if f.get_internal_type() in ("JSONField", "TextField")
+# What a decided case's pages show from the review side, by the case's key:
+# the approved decision, the payment, the residence card and the dispatch
+# (their statuses of residence from the process cache), and the person's
+# expiry before issuance replaced it (the outcome panel counts the new
+# expiry from it).
+_DECIDED = CompiledQuery(
+    lambda pk: (
+        Application.objects.filter(pk=pk)
+        .annotate(
+            approved=FilteredRelation(
+                "decisions", condition=Q(decisions__state=Decision.State.APPROVED)
+            ),
+            earlier_expiry=Subquery(
+                PersonRecordHistory.objects.filter(application=OuterRef("pk"))
+                .order_by("pk")
+                .values("period_expiry")[:1]
+            ),
+        )
+        .order_by("pk")
+        .values_list(
+            "id",
+            *_fields(Decision, "approved__"),
+            *_fields(Payment, "payment__"),
+            *_fields(ResidenceCard, "residence_card__"),
+            *_fields(Dispatch, "dispatch__"),
+            "earlier_expiry",
+        )
+    )
 )
 
 
@@ -1205,34 +1229,8 @@ def _decided_records(application: Application) -> dict[str, Any]:
     cached = getattr(application, "_decided_records", None)
     if cached is not None:
         return cached
-    # Typed Any: the django-stubs plugin does not see FilteredRelation names
-    # in select_related.
-    with_decision: Any = Application.objects.filter(pk=application.pk).annotate(
-        approved=FilteredRelation(
-            "decisions", condition=Q(decisions__state=Decision.State.APPROVED)
-        )
-    )
-    row = (
-        with_decision.select_related(
-            "approved",
-            "approved__granted_status",
-            "payment",
-            "residence_card__status",
-            "dispatch",
-        )
-        # The person's expiry before issuance replaced it (the outcome
-        # panel counts the new expiry from it).
-        .annotate(
-            earlier_expiry=Subquery(
-                PersonRecordHistory.objects.filter(application=OuterRef("pk"))
-                .order_by("pk")
-                .values("period_expiry")[:1]
-            )
-        )
-        # The application itself is already loaded: skip its big columns.
-        .defer(*_BIG_APPLICATION_FIELDS)
-        .first()
-    )
+    found = _DECIDED.objects(application.pk)
+    row = found[0] if found else None
     records = {
         name: getattr(row, name, None) if row is not None else None
         for name in (
@@ -1243,6 +1241,18 @@ def _decided_records(application: Application) -> dict[str, Any]:
             "earlier_expiry",
         )
     }
+    decision, card = records["approved"], records["residence_card"]
+    _types, statuses = reference_maps(
+        (),
+        (
+            decision.granted_status_id if decision is not None else None,
+            card.status_id if card is not None else None,
+        ),
+    )
+    if decision is not None and decision.granted_status_id in statuses:
+        decision.granted_status = statuses[decision.granted_status_id]
+    if card is not None and card.status_id in statuses:
+        card.status = statuses[card.status_id]
     application._decided_records = records  # type: ignore[attr-defined]
     return records
 

@@ -84,7 +84,6 @@ check "djlint lint" .venv/bin/djlint --lint templates accounts/templates \
   batches/templates desk/templates api/templates review/jinja2 applications/jinja2
 DJLINT_FORMATTED=(
   templates/components/upload_slot.html
-  templates/components/case_summary.html
   accounts/templates/accounts/request/documents.html
   accounts/templates/accounts/organization/periodic_documents.html
 )

@@ -41,9 +41,8 @@ from applications.models import Application, GeneratedDocument
 from applications.panels import case_panels, timeline_details
 from applications.presenters import (
     CaseState,
+    case_page,
     case_state,
-    companion_rows,
-    document_groups,
     local,
     sent_form_sections,
     special_period,
@@ -66,6 +65,9 @@ from portal.lib.jinja import render_fragment
 from portal.lib.urls import code_url
 
 PAGE_SIZE = 50
+# What the case page selects with the case (its reference rows come from the
+# process cache: every join costs planning time).
+CASE_PAGE_RELATED = ("foreign_national", "organization")
 DASHBOARD_RECENT = 5
 
 
@@ -247,18 +249,18 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     """One case: timeline, notices, downloads and what was sent (read-only).
     Viewing is audited.  Queries are constant in the number of companions,
     documents and events (one each)."""
-    application = selectors.application_get_for_user(user=request.user, code=code)
+    application = selectors.application_get_for_user(
+        user=request.user, code=code, related=CASE_PAGE_RELATED
+    )
     if application.status == Status.DRAFT:
         # Not a case yet: drafts live in the filing flow.
         return redirect("applications:draft", code=application.code)
-    # Statuses of residence (applied for, held) from the process cache.
-    selectors.attach_reference([application])
-    companions = selectors.case_companions(application=application)
-    documents = selectors.case_documents(application=application)
-    events = selectors.case_events(application=application)
-    generated = selectors.case_generated_languages(application=application)
-    receipts = generated.get(GeneratedDocument.Kind.RECEIPT, set())
-    form_pdfs = generated.get(GeneratedDocument.Kind.APPLICATION_FORM, set())
+    # Type, statuses and office from the process cache.
+    selectors.attach_case_reference([application])
+    companions = selectors.case_page_companions(application=application)
+    documents = selectors.case_page_documents(application=application)
+    events = selectors.case_page_events(application=application)
+    generated = selectors.case_page_generated_languages(application=application)
     audit_record(
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,
@@ -267,41 +269,45 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     )
     may_withdraw = rules.may_withdraw(request.user, application)
     panels = case_panels.render(request, application)
+    person = selectors.sent_person(application=application)
+    state = case_state(application.status)
+    timeline_items = timeline(application, events, timeline_details(application))
     return render(
         request,
         "applications/cases/detail.html",
         {
             "application": application,
-            "person": selectors.sent_person(application=application),
+            "person": person,
             "panels": panels,
             # A panel that states the decision (``review``'s outcome panel)
             # replaces the page's own short banner: one place says it.
             "outcome_stated": any(
                 context.get("states_outcome") for _template, context in panels
             ),
-            "state": case_state(application.status),
-            "timeline": timeline(application, events, timeline_details(application)),
-            "companions": companion_rows(companions),
-            "document_groups": document_groups(documents),
-            "receipts": [
-                {"language": lang, "label": label, "ready": lang in receipts}
-                for lang, label in (("ja", _("Japanese")), ("en", _("English")))
-            ],
-            "form_pdfs": [
-                {"language": lang, "label": label, "ready": lang in form_pdfs}
-                for lang, label in (("ja", _("Japanese")), ("en", _("English")))
-            ]
-            if "form" in (application.answers or {})
-            else [],
-            "form_sections": sent_form_sections(
-                application, request.LANGUAGE_CODE or "ja"
-            ),
-            "special_period_end": special_period(application),
-            "submitted_at": local(application.submitted_at),
-            "closed_at": local(application.closed_at),
+            "state": state,
+            # What the fragment prints, decided here.
+            "timeline": timeline_items,
             "may_withdraw": may_withdraw,
-            "read_only_before_decision": application.status in BEFORE_DECISION
-            and not may_withdraw,
+            "special_period_end": special_period(application),
+            "closed_at": local(application.closed_at),
+            "page": render_fragment(
+                "applications/case_page.html",
+                case_page(
+                    application=application,
+                    person=person,
+                    timeline_items=timeline_items,
+                    companions=companions,
+                    documents=documents,
+                    generated=generated,
+                    form_sections=sent_form_sections(
+                        application, request.LANGUAGE_CODE or "ja"
+                    ),
+                    may_withdraw=may_withdraw,
+                    read_only=application.status in BEFORE_DECISION
+                    and not may_withdraw,
+                ),
+                request,
+            ),
         },
     )
 

@@ -58,6 +58,7 @@ class CompiledQuery:
             raise ValueError("one kind per argument")
         self._by_alias: dict[str, Compiled] = {}
         self._names: list[str] = []
+        self._filtered: dict[str, str] = {}
         self._plan: list[Any] | None = None
         # The model whose router decides the database (known once built).
         self._model: Any = None
@@ -88,6 +89,9 @@ class CompiledQuery:
         converters = list(compiler.get_converters(fields).items())
         # The names of a values_list (the order of the row's columns).
         self._names = list(queryset._fields)  # type: ignore[attr-defined]
+        # FilteredRelation aliases and the relation each one narrows.
+        filtered = queryset.query._filtered_relations  # type: ignore[attr-defined]
+        self._filtered = {name: f.relation_name for name, f in filtered.items()}
         compiled = (sql, params, slots, compiler.col_count, converters)
         self._by_alias[alias] = compiled
         return compiled
@@ -141,7 +145,7 @@ class CompiledQuery:
         alias = self._alias()
         rows = self._rows(alias, args)
         if self._plan is None:
-            self._plan = _plan(self._model, self._names)
+            self._plan = _plan(self._model, self._names, self._filtered)
         plan = self._plan
         extras = _extras(self._model, self._names)
         result = []
@@ -166,11 +170,13 @@ class CompiledQuery:
         return result
 
 
-def _plan(model: type[Model], names: list[str]) -> list[Any]:
+def _plan(model: type[Model], names: list[str], filtered: dict[str, str]) -> list[Any]:
     """For each relation path named (the model itself first, parents before
     children): the path, its model, the attnames loaded in the model's field
     order, their positions in the row, the position of its primary key, and
-    how to keep the instance on its parent."""
+    how to keep the instance on its parent.  A ``FilteredRelation`` alias
+    (``filtered``: alias -> relation) is kept as an attribute of that name,
+    as ``select_related`` does."""
     by_path: dict[tuple[str, ...], dict[str, int]] = {(): {}}
     for position, name in enumerate(names):
         *parts, attname = name.split("__")
@@ -178,9 +184,14 @@ def _plan(model: type[Model], names: list[str]) -> list[Any]:
     plan = []
     for path in sorted(by_path, key=len):
         current: Any = model
-        field: Any = None
-        for part in path:
-            field = current._meta.get_field(part)
+        link: Any = None
+        for depth, part in enumerate(path):
+            if depth == 0 and part in filtered:
+                field = current._meta.get_field(filtered[part])
+                link = _attribute_linker(part)
+            else:
+                field = current._meta.get_field(part)
+                link = _linker(field)
             current = field.related_model
         columns = by_path[path]
         attnames = [
@@ -195,7 +206,7 @@ def _plan(model: type[Model], names: list[str]) -> list[Any]:
                 attnames,
                 [columns[attname] for attname in attnames],
                 columns.get(current._meta.pk.attname),
-                _linker(field) if path else None,
+                link,
             )
         )
     return plan
@@ -209,6 +220,13 @@ def _linker(field: Any) -> Callable[[Any, Any], None]:
         field.set_cached_value(parent, child)
         if child is not None and field.one_to_one:
             field.remote_field.set_cached_value(child, parent)
+
+    return link
+
+
+def _attribute_linker(name: str) -> Callable[[Any, Any], None]:
+    def link(parent: Any, child: Any) -> None:
+        setattr(parent, name, child)
 
     return link
 

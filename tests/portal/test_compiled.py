@@ -6,14 +6,14 @@ from __future__ import annotations
 import uuid
 
 from django.db import connection
-from django.db.models import F
+from django.db.models import F, FilteredRelation, Q
 from django.test.utils import CaptureQueriesContext
 
 import pytest
 
 from applications.models import Application
 from portal.lib.compiled import CompiledQuery
-from review.models import Assignment
+from review.models import Assignment, Decision
 from tests.factories import ApplicationFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,26 @@ def test_an_argument_that_misses_the_sql_is_refused(db):
     unused = CompiledQuery(lambda pk: Application.objects.values_list("id"))
     with pytest.raises(ValueError, match="did not reach"):
         unused.rows(1)
+
+
+APPROVED = CompiledQuery(
+    lambda pk: (
+        Application.objects.filter(pk=pk)
+        .annotate(
+            approved=FilteredRelation(
+                "decisions", condition=Q(decisions__state=Decision.State.APPROVED)
+            )
+        )
+        .values_list("id", "approved__id", "approved__outcome")
+    )
+)
+
+
+def test_a_filtered_relation_is_kept_under_its_name(reference_data):
+    granted = ApplicationFactory(organization=OrganizationFactory(), granted=True)
+    waiting = ApplicationFactory(organization=granted.organization, submitted=True)
+    (found,) = APPROVED.objects(granted.pk)
+    assert found.approved == Decision.objects.get(application=granted)
+    assert found.approved.outcome == Decision.Outcome.GRANT
+    (found,) = APPROVED.objects(waiting.pk)
+    assert found.approved is None

@@ -10,7 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -305,6 +306,62 @@ def test_case_page_queries_do_not_grow_with_documents_and_history(
         response = client.get(url)
     assert response.status_code == 200
     assert response.content.decode().count("answer-") == 3
+
+
+def test_case_page_queries_are_the_same_for_a_bare_case_and_a_full_one(
+    client, settings, org, org_staff, examiner, supervisor, other_examiner
+):
+    """QUALITY 24: a supervisor (the assignee choices read with the roles)
+    sees a bare case and one with companions, documents, earlier cases of
+    the person, answered requests with files, notes and a recommendation
+    for the same number of queries, at most 10."""
+    from tests.factories import ApplicationFactory, attach_required_documents
+
+    bare = claimed(
+        ApplicationFactory(
+            organization=org,
+            created_by=org_staff,
+            status=Status.SUBMITTED,
+            shortcut=True,
+            companions=(),
+        ),
+        examiner,
+    )
+    full = claimed(
+        new_case(org, org_staff, companions=("reentry", "other_activity")), examiner
+    )
+    attach_required_documents(full, extra=12)
+    for _ in range(3):
+        new_case(org, org_staff, foreign_national=full.foreign_national)
+    for n in range(3):
+        document_request = open_request(full, examiner)
+        services.document_request_attach(
+            document_request=document_request,
+            item=first_item(document_request),
+            uploads=[_upload(f"answer-{n}.pdf")],
+            actor=org_staff,
+        )
+        services.document_request_answer(
+            document_request=document_request, actor=org_staff
+        )
+        services.internal_note_add(application=full, actor=examiner, text=f"N{n}")
+    proposal(full, examiner)
+    login(client, supervisor, settings)
+
+    def measure(application: Application) -> int:
+        url = reverse("review:case", args=[application.code])
+        client.get(url)  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        assert response.context["assign_form"] is not None
+        return len(queries)
+
+    few, many = measure(bare), measure(full)
+    assert few == many <= 10, (few, many)
+    page = client.get(reverse("review:case", args=[full.code])).content.decode()
+    assert page.count("answer-") == 3
+    assert other_examiner.username in page  # an assignee choice
 
 
 def test_internal_notes_are_never_shown_to_the_organisation(
