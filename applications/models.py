@@ -547,6 +547,12 @@ class Application(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    # The person's normalised name (applications.search.PersonSearchName),
+    # copied here so that a name search of the queue or the case list is one
+    # trigram index scan of this table.  PostgreSQL triggers (migration 0011)
+    # keep it right on every write path; nothing in Python writes it.  On
+    # SQLite it stays empty and search reads the person's name.
+    search_name = models.TextField(db_default="", editable=False)
 
     class Meta:
         verbose_name = _("application")

@@ -1,6 +1,6 @@
 """Search of cases by receipt number, residence card number or name: one
-meaning for the officer queue and the organisation's case list, and one
-expression shared by the queries and their index.
+meaning for the officer queue, the organisation's case list and the API, and
+one expression shared by the queries and their index.
 
 - A receipt number (``TKY-2026-…``, or its start) is a prefix lookup on the
   unique ``receipt_number`` (its ``varchar_pattern_ops`` index).
@@ -8,8 +8,14 @@ expression shared by the queries and their index.
   (partial index ``fn_card_number``).
 - Anything else is words of the person's name: each word must occur in the
   normalised name (Roman letters upper-cased with accents folded, kana,
-  kanji), through the trigram index ``fn_search_trgm`` (pg_trgm), so a name
-  search never scans every person.
+  kanji).  On PostgreSQL that is the application's own copy of it,
+  ``Application.search_name`` (kept by triggers, migration 0011), through the
+  trigram indexes ``app_search_open`` (open main cases: the queue, whose
+  office is checked on the few rows found) and ``app_search_cases`` (sent
+  main cases: the case list, ANDed with the organisation's index), so a name
+  search is one index scan however many people share the name.
+  SQLite (the embedded developer default) has neither triggers nor GIN
+  here: it matches the person's name (``PersonSearchName``) directly.
 
 The search text is normalised by ``normalise`` before it gets here (the
 forms do it), the same way as the database expression.
@@ -21,7 +27,8 @@ import re
 import unicodedata
 from typing import Any
 
-from django.db.models import Func, Q, TextField
+from django.db import connection
+from django.db.models import F, Func, Q, TextField
 from django.db.models.lookups import Contains
 
 from accounts.validators import CARD_NUMBER_RE
@@ -36,11 +43,42 @@ PERSON_NAME_FIELDS = ("family_name", "given_name", "name_kanji")
 class PersonSearchName(Func):
     """``TRANSLATE(UPPER(family || ' ' || given || ' ' || kanji), accents,
     plain)``: immutable, so PostgreSQL can index it (``||``, not CONCAT,
-    which is only stable)."""
+    which is only stable).  The triggers of migration 0011 store the same
+    expression in ``Application.search_name``."""
 
     arg_joiner = " || ' ' || "
     template = f"TRANSLATE(UPPER(%(expressions)s), '{_ACCENTED}', '{_PLAIN}')"
     output_field = TextField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # SQLite has no TRANSLATE, its UPPER folds ASCII only, and eighty
+        # nested REPLACE calls overflow its parser: the folding is a Python
+        # function, registered on the query's connection whenever the
+        # expression is compiled (cheap; so every connection has it).
+        connection.ensure_connection()
+        connection.connection.create_function(
+            "zairyu_search_fold", 1, _fold, deterministic=True
+        )
+        return self.as_sql(
+            compiler,
+            connection,
+            template="zairyu_search_fold(%(expressions)s)",
+            **extra,
+        )
+
+
+def _fold(text: str | None) -> str | None:
+    return None if text is None else text.upper().translate(_FOLD)
+
+
+def person_search_name_sql(person: str) -> str:
+    """``PersonSearchName`` as PostgreSQL SQL over the columns of the table
+    or alias ``person``: for bulk loads that fill ``Application.search_name``
+    with the triggers off (the benchmark generator)."""
+    columns = (f'{person}."{field}"' for field in PERSON_NAME_FIELDS)
+    return PersonSearchName.template % {
+        "expressions": PersonSearchName.arg_joiner.join(columns)
+    }
 
 
 def normalise(text: str) -> str:
@@ -59,21 +97,29 @@ def kind(text: str) -> str:
     return "name"
 
 
-def name_matches(text: str, person: str = "foreign_national__") -> Q:
-    """Every word of ``text`` occurs in the person's normalised name."""
-    expression = PersonSearchName(*(person + f for f in PERSON_NAME_FIELDS))
+def case_name() -> Any:
+    """An application's normalised name: its ``search_name`` on PostgreSQL,
+    the person's name on SQLite (which keeps no copy)."""
+    if connection.vendor == "postgresql":
+        return F("search_name")
+    return PersonSearchName(*("foreign_national__" + f for f in PERSON_NAME_FIELDS))
+
+
+def name_matches(text: str, name: Any) -> Q:
+    """Every word of ``text`` occurs in ``name`` (an expression such as
+    ``case_name()`` or a ``PersonSearchName``)."""
     condition = Q()
     for word in text.split():
-        condition &= Q(Contains(expression, word))
+        condition &= Q(Contains(name, word))
     return condition
 
 
-def case_search(text: str, *, person: str = "foreign_national__") -> tuple[str, Any]:
-    """(kind, condition) for cases matching ``text``."""
+def case_search(text: str) -> tuple[str, Any]:
+    """(kind, condition) for applications matching ``text``."""
     text = normalise(text)
     found = kind(text)
     if found == "receipt":
         return found, Q(receipt_number__startswith=text)
     if found == "card":
-        return found, Q(**{person + "residence_card_number": text})
-    return found, name_matches(text, person)
+        return found, Q(foreign_national__residence_card_number=text)
+    return found, name_matches(text, case_name())

@@ -21,8 +21,10 @@ session created server-side (``portal.bench.sessions``).
 The ``national`` preset turns off FK triggers for the load
 (``session_replication_role = replica``, superuser only): the rows are
 consistent by construction and the deferred checks of ~6 M rows would cost
-minutes at COMMIT.  The ``small`` preset keeps every trigger and constraint,
-and the test suite runs it.
+minutes at COMMIT; it also turns off the triggers that copy a person's
+name onto their applications (``Application.search_name``), so the inserts
+write that column themselves.  The ``small`` preset keeps every trigger and
+constraint, and the test suite runs it.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from django.db import connection, transaction
 
 from accounts.models import OfficerRole
 from applications.models import ApplicationType, StatusOfResidence
+from applications.search import person_search_name_sql
 from applications.workflow import Status
 
 BENCH_EXAMINER = "bench-examiner"
@@ -469,7 +472,7 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
                 updated_at, submitted_at, received_on, decided_at, closed_at,
                 withdrawal_reason, application_type_id, created_by_id, main_id,
                 office_id, organization_id, submitted_by_id, target_status_id,
-                target_subcategory_id, foreign_national_id)
+                target_subcategory_id, foreign_national_id, search_name)
             SELECT id, gen_random_uuid(),
                 CASE WHEN st = 'draft' THEN NULL
                      ELSE o.code || '-' || to_char(sub AT TIME ZONE 'Asia/Tokyo', 'YYYY')
@@ -482,7 +485,8 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
                 CASE WHEN st = 'withdrawn' THEN '都合により取り下げます' ELSE '' END,
                 type_id, {ub} + (org_id - {ob}), NULL, org_office, org_id,
                 CASE WHEN st = 'draft' THEN NULL ELSE {ub} + (org_id - {ob}) END,
-                ({status_array})[1 + floor(r_x * {len(statuses)})::int], NULL, fn_id
+                ({status_array})[1 + floor(r_x * {len(statuses)})::int], NULL, fn_id,
+                search_name
             FROM (
                 SELECT t.*,
                     CASE WHEN st IN ({decided})
@@ -497,6 +501,7 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
                         AS closed
                 FROM (
                     SELECT s.*, f.organization_id AS org_id, org.office_id AS org_office,
+                        {person_search_name_sql("f")} AS search_name,
                         CASE WHEN r_draft < 0.01 THEN 'draft'
                              WHEN r_open < 1 - ago / {OPEN_WINDOW_DAYS}.0 THEN {open_case}
                              ELSE {closed_case} END AS st,
@@ -530,7 +535,7 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
                 updated_at, submitted_at, received_on, decided_at, closed_at,
                 withdrawal_reason, application_type_id, created_by_id, main_id,
                 office_id, organization_id, submitted_by_id, target_status_id,
-                target_subcategory_id, foreign_national_id)
+                target_subcategory_id, foreign_national_id, search_name)
             SELECT c.id, gen_random_uuid(),
                 CASE WHEN m.receipt_number IS NULL THEN NULL
                      ELSE left(m.receipt_number, 9) || lpad(c.id::text, 7, '0') END,
@@ -542,7 +547,7 @@ def generate(preset: Preset, *, seed: float = 0.42) -> list[str]:
                 m.received_on, m.decided_at, m.closed_at, m.withdrawal_reason,
                 CASE WHEN c.reentry THEN {types["reentry"]} ELSE {types["other_activity"]} END,
                 m.created_by_id, m.id, m.office_id, m.organization_id, m.submitted_by_id,
-                NULL, NULL, m.foreign_national_id
+                NULL, NULL, m.foreign_national_id, m.search_name
             FROM (SELECT {ab} + {n_main} + c AS id,
                          {ab} + 1 + ((c::bigint * 7919) % {n_main}) AS main_id,
                          random() < 0.85 AS reentry

@@ -3,12 +3,15 @@ set that passes every database constraint (FK checks included)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.db import connection
 
 import pytest
 
 from accounts.models import OfficerRole, Organization, User
 from applications.models import Application, ForeignNational, StatusEvent
+from applications.search import person_search_name_sql
 from portal.bench.generate import (
     BENCH_EXAMINER,
     BENCH_ORG_NAME,
@@ -85,6 +88,8 @@ def test_small_preset_is_consistent(reference_data: None) -> None:
         == 0
     )
 
+    assert _wrong_search_names() == 0
+
     # Counts add up: one submit event per submitted main application, one
     # decision per decided or proposed case, one open request per case
     # awaiting documents, an assignment to an examiner of the case's office.
@@ -151,3 +156,25 @@ def test_the_benchmark_refreshes_the_summaries_beat_keeps(reference_data: None) 
     assert [entry for entry, _ in refresh_summaries()] == list(BEAT_SUMMARIES)
     assert Summary.objects.filter(key=SUMMARY_KEY).exists()
     assert Summary.objects.filter(key__startswith="review:queue-counts:").exists()
+
+
+def _wrong_search_names() -> int:
+    """Applications whose copy of the person's name (the name search's
+    ``search_name``) is not the person's normalised name."""
+    name = person_search_name_sql("f")
+    return _scalar(
+        "SELECT count(*) FROM applications_application a "  # noqa: S608
+        "JOIN applications_foreignnational f ON f.id = a.foreign_national_id "
+        f"WHERE a.search_name IS DISTINCT FROM {name}"
+    )
+
+
+def test_a_load_without_triggers_writes_the_search_name(reference_data: None) -> None:
+    """The national preset loads with the triggers off (``fast``): its
+    inserts fill ``Application.search_name`` themselves."""
+    generate(replace(PRESETS["small"], fast=True))
+    with connection.cursor() as cur:
+        cur.execute("SHOW session_replication_role")
+        assert cur.fetchone()[0] == "replica"  # the triggers were off
+    assert Application.objects.filter(search_name="").count() == 0
+    assert _wrong_search_names() == 0

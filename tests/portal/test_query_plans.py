@@ -159,25 +159,52 @@ def test_a_later_queue_page_walks_the_index(officer: Any) -> None:
     assert "app_open_queue" in plan
 
 
-def test_queue_search_by_name_uses_the_trigram_index(officer: Any) -> None:
+def _rare_name() -> str:
     from applications.models import ForeignNational
 
-    rare = (
+    return (
         ForeignNational.objects.filter(nationality="NP")
         .values_list("family_name", flat=True)
         .order_by("-family_name")
         .first()
     )
-    for text in ("NGUYEN", rare, "NGUYEN VAN"):
+
+
+def test_queue_search_by_name_uses_the_trigram_index(officer: Any) -> None:
+    from applications import search
+    from applications.models import ForeignNational
+
+    for text in ("NGUYEN", _rare_name(), "NGUYEN VAN"):
         assert_indexed(_queue(officer, text=text)[:51])
-    plan = assert_indexed(ForeignNational.objects.filter(_name("KARKI")).values("id"))
+    person_name = search.PersonSearchName(*search.PERSON_NAME_FIELDS)
+    plan = assert_indexed(
+        ForeignNational.objects.filter(
+            search.name_matches("KARKI", person_name)
+        ).values("id")
+    )
     assert "fn_search_trgm" in plan
 
 
-def _name(text: str) -> Any:
-    from applications import search
+def test_a_rare_name_in_the_queue_is_one_scan_of_the_open_cases(
+    officer: Any,
+) -> None:
+    """The open cases' own copy of the name (Application.search_name), not
+    a probe of the applications of every person of that name."""
+    plan = assert_indexed(_queue(officer, text=_rare_name())[:51])
+    assert "app_search_open" in plan
+    assert "applications_foreignnational_pkey" in plan  # the page's 51 rows only
+    assert "fn_search_trgm" not in plan
 
-    return search.name_matches(text, person="")
+
+def test_a_rare_name_in_the_case_list_is_one_scan_of_the_sent_cases(
+    staff: Any,
+) -> None:
+    from applications import selectors
+
+    cases = selectors.cases_for_user(user=staff, text=_rare_name())
+    plan = assert_indexed(selectors.case_list_values(cases)[:51])
+    assert "app_search_cases" in plan
+    assert "fn_search_trgm" not in plan
 
 
 def test_receipt_and_card_numbers_are_exact_lookups(officer: Any) -> None:
