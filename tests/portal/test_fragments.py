@@ -9,7 +9,7 @@ from django.utils import translation
 SOURCE = (
     "{% load i18n fragments %}"
     "{% per_language %}[{% translate 'Sign in' %}|{{ secret }}|{{ DEBUG }}]"
-    "{% end_per_language %}"
+    "{% endper_language %}"
 )
 
 

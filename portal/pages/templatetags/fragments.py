@@ -1,4 +1,4 @@
-"""``{% per_language %}…{% end_per_language %}``: a piece of the layout that
+"""``{% per_language %}…{% endper_language %}``: a piece of the layout that
 is the same for every request in a language (the footer's links, the
 stylesheets, the session dialog's texts) is rendered once per language and
 process and then reused (README, "Performance": the layout was about 3 ms of
@@ -50,6 +50,6 @@ class PerLanguageNode(template.Node):
 
 @register.tag
 def per_language(parser: Any, token: Any) -> PerLanguageNode:
-    nodelist = parser.parse(("end_per_language",))
+    nodelist = parser.parse(("endper_language",))
     parser.delete_first_token()
     return PerLanguageNode(nodelist, token.lineno)
