@@ -36,3 +36,20 @@ def test_the_layout_keeps_its_links(client):
     assert 'href="/#accessibility"' in html
     assert "/processing-times/" in html or "processing" in html
     assert 'class="skip-link"' in html
+
+
+def test_a_changed_setting_forgets_what_was_rendered(client, settings):
+    """Browser tests link plain static names where other tests link hashed
+    ones: a piece rendered before must not outlive the change."""
+    from portal.pages.templatetags import fragments
+
+    client.get("/")
+    assert fragments._rendered
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        },
+    }
+    assert not fragments._rendered
+    assert 'href="/static/css/portal.css"' in client.get("/").content.decode()

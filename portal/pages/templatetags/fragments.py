@@ -1,6 +1,7 @@
 """``{% per_language %}…{% endper_language %}``: a piece of the layout that
-is the same for every request in a language (the footer's links, the
-stylesheets, the session dialog's texts) is rendered once per language and
+is the same for every request in a language (the brand, the footer's links,
+the session dialog's texts; not static file links, whose names depend on the
+storage) is rendered once per language and
 process and then reused (README, "Performance": the layout was about 3 ms of
 every page).
 
@@ -16,6 +17,8 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import UNKNOWN_SOURCE
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -23,6 +26,13 @@ from django.utils.translation import get_language
 register = template.Library()
 
 _rendered: dict[tuple[Any, ...], SafeString] = {}
+
+
+@receiver(setting_changed)
+def _forget(**kwargs: Any) -> None:
+    """Settings never change in production; a test that changes one (the
+    static files' storage, say) gets freshly rendered pieces."""
+    _rendered.clear()
 
 
 class PerLanguageNode(template.Node):
