@@ -64,6 +64,30 @@ def name_of(obj: Any) -> str:
     return localized_name(obj) if obj is not None else ""
 
 
+def printed_form_sections(sections: Any) -> list[dict[str, Any]]:
+    """The sent form's sections as the case pages print them (user's and
+    officer's): each answer with line breaks kept and, where it differs from
+    the person's record, the record's value."""
+    return [
+        {
+            "title": block.title,
+            "rows": [
+                {
+                    "label": row.label,
+                    "value": linebreaksbr(row.value),
+                    "differs": row.differs_from_record,
+                    "record": translated(
+                        _("Differs from the person's record: %(record)s"),
+                        record=row.record_value,
+                    ),
+                }
+                for row in block.rows
+            ],
+        }
+        for block in sections
+    ]
+
+
 def translated(message: str, **values: Any) -> Markup:
     """A translated ``message`` with ``values`` put in: the values escaped,
     the translation (our catalogue's) kept as written — what
@@ -462,24 +486,7 @@ def case_page(
         "current_period": period(person.current_period),
         "period_expiry": person.period_expiry,
         "address": person.address_in_japan,
-        "form_sections": [
-            {
-                "title": block.title,
-                "rows": [
-                    {
-                        "label": row.label,
-                        "value": linebreaksbr(row.value),
-                        "differs": row.differs_from_record,
-                        "record": translated(
-                            _("Differs from the person's record: %(record)s"),
-                            record=row.record_value,
-                        ),
-                    }
-                    for row in block.rows
-                ],
-            }
-            for block in form_sections
-        ],
+        "form_sections": printed_form_sections(form_sections),
         "document_groups": document_groups(documents, code_url("files:download")),
     }
 

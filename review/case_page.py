@@ -22,6 +22,7 @@ from accounts.models import User
 from accounts.templatetags.accounts_format import bracketed
 from applications.models import Application, ForeignNational
 from applications.presenters import (
+    printed_form_sections,
     summary_application_rows,
     summary_person_rows,
     translated,
@@ -164,24 +165,7 @@ def sections(
         else "—",
         "received": moment_text(application.submitted_at),
         "office": localized(application.office),
-        "form_sections": [
-            {
-                "title": block.title,
-                "rows": [
-                    {
-                        "label": row.label,
-                        "value": linebreaksbr(row.value),
-                        "differs": row.differs_from_record,
-                        "record": translated(
-                            _("Differs from the person's record: %(record)s"),
-                            record=row.record_value,
-                        ),
-                    }
-                    for row in block.rows
-                ],
-            }
-            for block in form["sections"]
-        ],
+        "form_sections": printed_form_sections(form["sections"]),
         "companions": [
             {
                 "type_name": localized(c.application_type),
