@@ -19,7 +19,10 @@ from django.utils import timezone
 
 from accounts.models import Membership, Office, Organization, RosterEntry, User
 from accounts.permissions import can_file
-from accounts.selectors import current_appointments, organizations_for_user
+from accounts.selectors import (
+    ORGANIZATIONS_OF_USER,
+    current_appointments,
+)
 from accounts.validators import normalize_text
 from applications import eligibility, search
 from applications.application_forms import jurisdiction, online_scope
@@ -81,8 +84,13 @@ def user_organization_ids(*, user: Any) -> set[int]:
     some types and people: lists and objects go through ``scope_applications``
     / ``scope_people`` as well."""
     if not hasattr(user, "_zairyu_org_ids"):
-        user._zairyu_org_ids = set(
-            organizations_for_user(user=user).values_list("pk", flat=True)
+        user._zairyu_org_ids = (
+            {
+                row[0]
+                for row in ORGANIZATIONS_OF_USER.rows(user.pk, timezone.localdate())
+            }
+            if user.is_authenticated
+            else set()
         )
     return set(user._zairyu_org_ids)
 
@@ -355,7 +363,16 @@ def _reference_maps(
         _reference["subcategories"] = {s.pk: s for s in StatusSubCategory.objects.all()}
         _reference["offices"] = {o.pk: o for o in Office.objects.all()}
         _reference["until"] = now + REFERENCE_SECONDS
+        _reference["generation"] = _reference.get("generation", 0) + 1
     return _reference["types"], _reference["statuses"]
+
+
+def reference_generation() -> int:
+    """Which reading of the reference rows the process cache holds: part of
+    the key of anything printed from them (``portal.lib.rowcache``), so a
+    renamed type or status prints anew after the next reading."""
+    _reference_maps()
+    return int(_reference["generation"])
 
 
 def reference_maps(
@@ -468,10 +485,10 @@ def case_list_organizations(*, user: Any) -> list[Organization]:
     """The user's organisations for the case list's filter, by name; one
     query, which also fills the per-request cache of
     ``user_organization_ids`` (so the list itself costs no second one)."""
-    organizations = list(
-        organizations_for_user(user=user)
-        .only("pk", "code", "name_ja", "name_en")
-        .order_by("name_ja", "pk")
+    organizations: list[Organization] = (
+        ORGANIZATIONS_OF_USER.objects(user.pk, timezone.localdate())
+        if user.is_authenticated
+        else []
     )
     user._zairyu_org_ids = {o.pk for o in organizations}
     return organizations

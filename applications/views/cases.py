@@ -23,6 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -62,6 +63,7 @@ from portal.lib import keyset
 from portal.lib.errors import IllegalTransition
 from portal.lib.i18n import page_language
 from portal.lib.jinja import render_fragment
+from portal.lib.rowcache import RowCache
 from portal.lib.urls import code_url
 
 PAGE_SIZE = 50
@@ -175,7 +177,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "table": render_fragment(
                 "applications/case_rows.html",
-                {"rows": _case_rows(rows, language)},
+                {"rows": _table_rows(request, rows)},
                 request,
             )
             if rows
@@ -211,16 +213,36 @@ class CaseRow:
     organization: str
 
 
-def _case_rows(rows: list[dict[str, Any]], language: str) -> list[CaseRow]:
+# The case list's rows, printed once per process for each distinct row
+# (portal/lib/rowcache.py).
+CASE_ROWS = RowCache("applications/_case_row.html")
+
+
+def _table_rows(request: HttpRequest, rows: list[dict[str, Any]]) -> SafeString:
+    """The HTML of the page's rows: each shows its values as the query
+    returned them and its companions' types — together the row's key."""
     companions = selectors.companion_type_ids([r["id"] for r in rows])
+    generation = selectors.reference_generation()
+    return CASE_ROWS.body(
+        rows,
+        key_parts=lambda r: (generation, tuple(r.values()), tuple(companions[r["id"]])),
+        prepare=lambda missing: _case_rows(missing, companions),
+        request=request,
+    )
+
+
+def _case_rows(
+    rows: list[dict[str, Any]], companions: dict[int, list[int]]
+) -> list[CaseRow]:
+    """The rows ready to print, in the active language."""
     types, _statuses = selectors.reference_maps(
         [r["application_type_id"] for r in rows]
-        + [pk for ids in companions.values() for pk in ids],
+        + [pk for r in rows for pk in companions[r["id"]]],
         (),
     )
     case_url = code_url("applications:case")
     states: dict[str, CaseState] = {}
-    en = language == "en"
+    en = page_language() == "en"
     return [
         CaseRow(
             url=case_url(r["code"]),

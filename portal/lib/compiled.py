@@ -12,7 +12,7 @@ the real values where the markers were, converting each column as Django
 would.
 
 Only for ``values_list`` querysets whose arguments are primary keys
-(``int``) or UUIDs, and whose SQL depends on nothing else: no ``__in``
+(``int``), UUIDs or dates, and whose SQL depends on nothing else: no ``__in``
 lists of varying length, no lookups that read the active time zone or
 language.  Compiling checks that every argument reached the parameters.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import inspect
 import uuid
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.db import connections, router
@@ -30,7 +31,10 @@ from django.db.models import Model, QuerySet
 # Far outside any primary key; one per argument.
 _MARKER_BASE = -(10**15)
 
-Compiled = tuple[str, list[Any], list[int], int, list[Any]]
+# SQL, parameters, the argument in each parameter (-1: none), the width of a
+# row, the converters, and the arguments the backend takes as text (dates on
+# SQLite).
+Compiled = tuple[str, list[Any], list[int], int, list[Any], frozenset[int]]
 
 
 class CompiledQuery:
@@ -65,7 +69,11 @@ class CompiledQuery:
 
     def _markers(self) -> list[Any]:
         return [
-            uuid.UUID(int=index + 1) if kind is uuid.UUID else _MARKER_BASE - index
+            uuid.UUID(int=index + 1)
+            if kind is uuid.UUID
+            else date(1, 1, index + 1)  # the first days of year 1: no real date
+            if kind is date
+            else _MARKER_BASE - index
             for index, kind in enumerate(self._kinds)
         ]
 
@@ -75,13 +83,25 @@ class CompiledQuery:
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
-        # Where each argument goes: the parameter positions holding a marker.
-        slots = [
-            markers.index(value)
-            if isinstance(value, int | uuid.UUID) and value in markers
-            else -1
-            for value in params
-        ]
+
+        # Where each argument goes: the parameter positions holding a marker
+        # (a date either as it is or, where the backend adapts dates to text
+        # as SQLite does, as that text).
+        def slot(value: Any) -> int:
+            if isinstance(value, int | uuid.UUID | date) and value in markers:
+                return markers.index(value)
+            if isinstance(value, str):
+                for index, marker in enumerate(markers):
+                    if isinstance(marker, date) and value == marker.isoformat():
+                        return index
+            return -1
+
+        slots = [slot(value) for value in params]
+        as_text = frozenset(
+            index
+            for index, value in zip(slots, params, strict=True)
+            if index >= 0 and isinstance(value, str)
+        )
         missing = set(range(len(markers))) - set(slots)
         if missing:
             raise ValueError(f"arguments {sorted(missing)} did not reach the SQL")
@@ -92,7 +112,7 @@ class CompiledQuery:
         # FilteredRelation aliases and the relation each one narrows.
         filtered = queryset.query._filtered_relations  # type: ignore[attr-defined]
         self._filtered = {name: f.relation_name for name, f in filtered.items()}
-        compiled = (sql, params, slots, compiler.col_count, converters)
+        compiled = (sql, params, slots, compiler.col_count, converters, as_text)
         self._by_alias[alias] = compiled
         return compiled
 
@@ -110,11 +130,15 @@ class CompiledQuery:
             type(arg) is kind for arg, kind in zip(args, self._kinds, strict=True)
         ):
             raise TypeError(f"expected arguments of types {self._kinds}, got {args!r}")
-        sql, params, slots, width, converters = self._by_alias.get(
+        sql, params, slots, width, converters, as_text = self._by_alias.get(
             alias
         ) or self._compile(alias)
         values = [
-            params[position] if slot < 0 else args[slot]
+            params[position]
+            if slot < 0
+            else args[slot].isoformat()
+            if slot in as_text
+            else args[slot]
             for position, slot in enumerate(slots)
         ]
         connection = connections[alias]

@@ -14,6 +14,7 @@ the filters and the rows' types and statuses from caches.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -35,13 +37,14 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.models import OfficerRole
 from applications.forms.fields import localized_name
 from applications.models import Application, ApplicationType, StatusOfResidence
-from applications.selectors import reference_maps
+from applications.selectors import reference_generation, reference_maps
 from applications.workflow import OPEN_STATUSES, STATUS_COLOURS, Status
 from portal.lib.countries import country_name
 from portal.lib.db import replica_reads
 from portal.lib.errors import show_error
 from portal.lib.i18n import page_language
 from portal.lib.jinja import render_fragment
+from portal.lib.rowcache import RowCache
 from portal.lib.urls import code_url
 from review import selectors
 from review.forms import AssignForm, QueueFilterForm
@@ -116,7 +119,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         language=language,
     )
     today = timezone.localdate()
-    rows: list[QueueRow] = []
+    rows: list[dict[str, Any]] = []
     next_url = prev_url = ""
     valid = form.is_bound is False or form.is_valid()
     data: dict[str, Any] = form.cleaned_data if form.is_bound and valid else {}
@@ -160,7 +163,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 prev_url = _page_url(
                     request, before=selectors.encode_cursor(page[0], sort)
                 )
-        rows = _rows(user, page, today=today, language=language)
+        rows = page
     counts = selectors.case_queue_counts(office_ids=office_ids, today=today)
     status_counts = [
         {
@@ -179,7 +182,10 @@ def queue(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "table": render_fragment(
                 "review/queue_rows.html",
-                {"rows": rows, "paged": bool(prev_url or next_url)},
+                {
+                    "rows": _table_rows(request, user, rows, today=today),
+                    "paged": bool(prev_url or next_url),
+                },
                 request,
             )
             if rows
@@ -233,21 +239,22 @@ class QueueRow:
     claim_url: str | None
 
 
-def _rows(
-    user: Any, page: list[dict[str, Any]], *, today: date, language: str
-) -> list[QueueRow]:
-    """The page's rows ready to print (``case_queue`` rows are plain values)."""
-    en = language == "en"
+# The queue's rows, printed once per process for each distinct row
+# (portal/lib/rowcache.py).
+QUEUE_ROWS = RowCache("review/_queue_row.html")
+
+
+def _table_rows(
+    request: HttpRequest, user: Any, page: list[dict[str, Any]], *, today: date
+) -> SafeString:
+    """The HTML of the page's rows (``case_queue`` rows are plain values).
+
+    A row shows its values as the query returned them, plus what the moment
+    and the officer decide: days since receipt, overdue, and whether the
+    officer may claim it — all part of the row's key."""
     now = timezone.now()
-    case_url = code_url("review:case")
+    generation = reference_generation()
     claim_url = code_url("review:case_claim")
-    types, statuses = reference_maps(
-        (r["application_type_id"] for r in page),
-        (
-            r["target_status_id"] or r["foreign_national__current_status_id"]
-            for r in page
-        ),
-    )
     # Whether an unassigned case may be claimed depends on its office and
     # status only: ask the rule once per pair, not once per row.
     claimable: dict[tuple[int, str], bool] = {}
@@ -262,14 +269,48 @@ def _rows(
             claimable[key] = case_refusal(user, facts, CaseAction.CLAIM) is None
         return claimable[key]
 
+    def moment(r: dict[str, Any]) -> tuple[int | None, bool, bool]:
+        submitted, due = r["submitted_at"], r["documents_due"]
+        return (
+            (now - submitted).days if submitted else None,
+            due is not None and due < today,
+            r["assignment__id"] is None and may_claim(r["office_id"], r["status"]),
+        )
+
+    def prepare(rows: list[dict[str, Any]]) -> list[QueueRow]:
+        return _rows(rows, [moment(r) for r in rows], claim_url=claim_url)
+
+    return QUEUE_ROWS.body(
+        page,
+        key_parts=lambda r: (generation, tuple(r.values()), moment(r)),
+        prepare=prepare,
+        request=request,
+    )
+
+
+def _rows(
+    page: list[dict[str, Any]],
+    moments: list[tuple[int | None, bool, bool]],
+    *,
+    claim_url: Callable[[Any], str],
+) -> list[QueueRow]:
+    """The rows ready to print, in the active language."""
+    en = page_language() == "en"
+    language = "en" if en else "ja"
+    case_url = code_url("review:case")
+    types, statuses = reference_maps(
+        (r["application_type_id"] for r in page),
+        (
+            r["target_status_id"] or r["foreign_national__current_status_id"]
+            for r in page
+        ),
+    )
     rows = []
-    for r in page:
-        due = r["documents_due"]
+    for r, (days, overdue, claim) in zip(page, moments, strict=True):
         residence = statuses.get(
             r["target_status_id"] or r["foreign_national__current_status_id"]
         )
         companions = r["companion_count"]
-        assigned = r["assignment__id"] is not None
         submitted = r["submitted_at"]
         rows.append(
             QueueRow(
@@ -291,22 +332,20 @@ def _rows(
                 organization=(en and r["organization__name_en"])
                 or r["organization__name_ja"],
                 submitted_at=timezone.localtime(submitted) if submitted else None,
-                days=(now - submitted).days if submitted else None,
+                days=days,
                 # Status(...).label, not get_status_display(): the model
                 # method hashes the field's choices on every call.
                 status_label=str(Status(r["status"]).label),
                 status_colour=STATUS_COLOURS.get(r["status"], "blue"),
-                documents_due=due,
-                overdue=due is not None and due < today,
+                documents_due=r["documents_due"],
+                overdue=overdue,
                 examiner=(
                     r["assignment__examiner__full_name"]
                     or r["assignment__examiner__username"]
                 )
-                if assigned
+                if r["assignment__id"] is not None
                 else "",
-                claim_url=claim_url(r["code"])
-                if not assigned and may_claim(r["office_id"], r["status"])
-                else None,
+                claim_url=claim_url(r["code"]) if claim else None,
             )
         )
     return rows

@@ -750,3 +750,36 @@ def test_requests_for_documents_and_their_files_keep_to_the_scope(limited):
     assert document_response_file_access(attorney, files["case_in"]) == "view"
     fresh = User.objects.get(pk=attorney.pk)
     assert document_response_file_access(fresh, files["case_other_person"]) == "none"
+
+
+def test_the_compiled_read_of_a_users_organisations_follows_the_dates(org, org_staff):
+    """``ORGANIZATIONS_OF_USER`` (compiled once, the date as an argument)
+    answers as the ORM does: from valid_from to valid_until, not after."""
+    attorney = scrivener()
+    appoint(attorney, org, valid_from=in_days(-5), valid_until=in_days(10))
+    other = OrganizationFactory(name_ja="あいうえお商事")
+    appoint(attorney, other, valid_from=in_days(2))
+
+    def compiled(user: User, day: Any) -> list[int]:
+        rows = account_selectors.ORGANIZATIONS_OF_USER.rows(user.pk, day)
+        return [row[0] for row in rows]
+
+    def orm(user: User, day: Any) -> list[int]:
+        return sorted(
+            account_selectors._organizations_of(user.pk, day).values_list(
+                "pk", flat=True
+            )
+        )
+
+    by_name = sorted([org, other], key=lambda o: (o.name_ja, o.pk))
+    expected = {
+        -6: [],
+        0: [org.pk],
+        2: [o.pk for o in by_name],
+        10: [o.pk for o in by_name],
+        11: [other.pk],
+    }
+    for days, pks in expected.items():
+        assert compiled(attorney, in_days(days)) == pks
+        assert sorted(pks) == orm(attorney, in_days(days))
+    assert compiled(org_staff, in_days(-6)) == [org.pk]  # a member, any day

@@ -304,7 +304,13 @@ queue = review_selectors.case_queue(
     filters=review_selectors.QueueFilters(text="DVORAK JOSE"),
 )
 cases = selectors.cases_for_user(user=case.created_by, text="DVORAK")
-print([row["id"] for row in queue] == [case.pk], [c.pk for c in cases] == [case.pk])
+# The user's organisations: a query compiled once, with today's date as text.
+organizations = selectors.case_list_organizations(user=case.created_by)
+print(
+    [row["id"] for row in queue] == [case.pk],
+    [c.pk for c in cases] == [case.pk],
+    [o.pk for o in organizations] == [case.organization_id],
+)
 """
 
 
@@ -312,7 +318,8 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
     tmp_path: Any,
 ) -> None:
     """``make run`` (scripts/run.sh): migrations on SQLite, then a name
-    search of the queue and of the case list."""
+    search of the queue and of the case list, and the case list's
+    organisations."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -329,4 +336,4 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
             timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.split()[-2:] == ["True", "True"], result.stdout
+    assert result.stdout.split()[-3:] == ["True", "True", "True"], result.stdout

@@ -22,6 +22,7 @@ LITERAL = re.compile(r"""_\((["'])(.+?)\1\)""")
 
 def test_there_are_jinja_templates_to_check():
     assert JINJA_TEMPLATES
+    assert any(LITERAL.search(path.read_text()) for path in JINJA_TEMPLATES)
 
 
 @pytest.mark.parametrize("path", JINJA_TEMPLATES, ids=lambda p: p.name)
@@ -29,8 +30,7 @@ def test_every_text_reaches_the_catalogue_and_has_japanese(path):
     """makemessages reads these files as Django templates: each ``_("…")``
     must survive that reading, and be translated."""
     source = path.read_text()
-    texts = {m[2] for m in LITERAL.finditer(source)}
-    assert texts
+    texts = {m[2] for m in LITERAL.finditer(source)}  # none: a row of values only
     extracted = templatize(source, origin=str(path))
     with translation.override("ja"):
         for text in texts:

@@ -4,13 +4,15 @@ claim from the list, and a query budget that does not grow with the rows."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 import pytest
 
@@ -36,7 +38,7 @@ QUEUE = "/office/cases/"
 
 
 def receipt_numbers(response: Any) -> list[str]:
-    return [row.receipt_number for row in response.context["rows"]]
+    return [row["receipt_number"] for row in response.context["rows"]]
 
 
 def test_queue_url_is_the_office_queue():
@@ -417,3 +419,46 @@ def test_queue_reads_the_examiners_only_to_render_the_filter_form(
     assert again == 0  # cached fragment: no examiner query
     chosen, response = examiner_queries(assignee=str(other_examiner.code))
     assert chosen == 1 and not response.context["form"].errors
+
+
+def _claim_token(page: str, claim_url: str) -> str:
+    form = re.search(
+        rf'action="{re.escape(claim_url)}" novalidate><input type="hidden" '
+        r'name="csrfmiddlewaretoken" value="([^"]+)"',
+        page,
+    )
+    assert form, "no claim form with a CSRF field"
+    return form[1]
+
+
+def test_rows_printed_once_show_changes_language_and_each_officers_own_token(
+    settings, org, org_staff, examiner
+):
+    """The queue's rows are remembered per process (portal/lib/rowcache.py):
+    a changed case prints anew, each language prints its own, and the claim
+    form carries the CSRF field of the officer who asked, not of the one
+    whose request printed the row first."""
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
+    person = application.foreign_national
+    first = login(Client(enforce_csrf_checks=True), examiner, settings)
+    assert person.family_name in first.get(QUEUE).content.decode()
+    person.family_name = "RENAMEDPERSON"
+    person.save()
+    page = first.get(QUEUE).content.decode()
+    assert "RENAMEDPERSON" in page
+    first.cookies[settings.LANGUAGE_COOKIE_NAME] = "ja"
+    with translation.override("ja"):
+        japanese = str(Status.SUBMITTED.label)
+    assert japanese != "Application received"
+    assert f">{japanese}</strong>" in first.get(QUEUE).content.decode()
+    assert f">{japanese}</strong>" not in page
+
+    claim_url = reverse("review:case_claim", args=[application.code])
+    second = login(Client(enforce_csrf_checks=True), officer(Role.EXAMINER), settings)
+    token = _claim_token(second.get(QUEUE).content.decode(), claim_url)
+    assert token != _claim_token(page, claim_url)
+    assert second.post(claim_url, {"csrfmiddlewaretoken": token}).status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.EXAMINING
