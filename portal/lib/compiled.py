@@ -37,6 +37,15 @@ _MARKER_BASE = -(10**15)
 Compiled = tuple[str, list[Any], list[int], int, list[Any], frozenset[int]]
 
 
+def _as_text(value: Any) -> str | None:
+    """A date or UUID as a backend without the native type stores it."""
+    if isinstance(value, uuid.UUID):
+        return value.hex
+    if isinstance(value, date):
+        return value.isoformat()
+    return None
+
+
 class CompiledQuery:
     """``build(*args)`` returns the queryset; ``rows(*args)`` its rows,
     ``objects(*args)`` its rows as model instances.
@@ -84,16 +93,16 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         params = list(params)
 
-        # Where each argument goes: the parameter positions holding a marker
-        # (a date either as it is or, where the backend adapts dates to text
-        # as SQLite does, as that text).
+        # Where each argument goes: the parameter positions holding a marker,
+        # as it is or as the text the backend adapted it to (SQLite takes
+        # dates as ISO text and UUIDs as hex).
+        texts = [_as_text(marker) for marker in markers]
+
         def slot(value: Any) -> int:
             if isinstance(value, int | uuid.UUID | date) and value in markers:
                 return markers.index(value)
-            if isinstance(value, str):
-                for index, marker in enumerate(markers):
-                    if isinstance(marker, date) and value == marker.isoformat():
-                        return index
+            if isinstance(value, str) and value in texts:
+                return texts.index(value)
             return -1
 
         slots = [slot(value) for value in params]
@@ -136,7 +145,7 @@ class CompiledQuery:
         values = [
             params[position]
             if slot < 0
-            else args[slot].isoformat()
+            else _as_text(args[slot])
             if slot in as_text
             else args[slot]
             for position, slot in enumerate(slots)
