@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import (
     CharField,
@@ -491,7 +492,14 @@ def case_queue_counts(
     """For each open status, how many main applications of the offices are in
     it and how many of those have an overdue request for documents: from the
     worker's summary (computed here, in one grouped query, only for offices
-    without a summary for ``today``)."""
+    without a summary for ``today``).
+
+    Without a worker (the embedded default, ``make run``: tasks run in the
+    request) nothing would refresh the summary, so the counts are computed
+    on every page: that data set is small, and counts that disagree with
+    the list below them until the next day would mislead."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return _total(_compute_queue_counts(set(office_ids), today))
     keys = {pk: COUNTS_KEY.format(office_id=pk) for pk in office_ids}
     found = summaries.get_many(keys.values(), cache_seconds=COUNTS_SECONDS)
     per_office = {
@@ -504,6 +512,12 @@ def case_queue_counts(
         computed = _compute_queue_counts(missing, today)
         _store_queue_counts(computed, today)
         per_office.update(computed)
+    return _total(per_office)
+
+
+def _total(
+    per_office: dict[int, dict[str, dict[str, int]]],
+) -> dict[str, dict[str, int]]:
     total: dict[str, dict[str, int]] = {}
     for counts in per_office.values():
         for status, value in counts.items():

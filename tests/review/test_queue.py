@@ -255,6 +255,27 @@ def test_counts_come_from_the_summary_when_the_cache_is_cold(
     assert any("summaries_summary" in q["sql"] for q in queries.captured_queries)
 
 
+def test_without_a_worker_the_counts_follow_the_list_at_once(
+    client, settings, org, org_staff, examiner
+):
+    """``make run`` has no worker to refresh the summary: a claimed case
+    moves between the counts on the next page, as it moves in the list."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
+    login(client, examiner, settings)
+
+    def counts() -> dict[str, int]:
+        response = client.get(QUEUE)
+        return {i["status"]: i["count"] for i in response.context["status_counts"]}
+
+    assert counts()[Status.SUBMITTED] == 1
+    client.post(reverse("review:case_claim", args=[application.code]))
+    assert counts()[Status.SUBMITTED] == 0
+    assert counts()[Status.EXAMINING] == 1
+
+
 def test_keyset_pages_without_offset(client, settings, org, org_staff, examiner):
     start = timezone.now() - timedelta(days=200)
     numbers = [
