@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django.utils import translation
+
 from applications.application_forms import engine
 from applications.application_forms.codes import code_label
 from applications.application_forms.engine import SectionStatus
 from applications.application_forms.messages import row_label
 from applications.application_forms.schema import FormEdition, Item, Kind
+from applications.validators import period_label
 
 _YES_NO = {"ja": ("有", "無"), "en": ("Yes", "No")}
 
@@ -62,6 +65,11 @@ def display_value(
         if language == "en":
             return f"{day.day} {day:%B} {day.year}"  # as portal/formats/en
         return f"{day.year}年{day.month}月{day.day}日"
+    if item.key.endswith("_period"):
+        # A period of stay: a catalogue period ("3y", prefilled from the
+        # person's record) in words, any other text as written.
+        with translation.override(language):
+            return period_label(str(value))
     return str(value)
 
 

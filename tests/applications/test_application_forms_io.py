@@ -143,3 +143,21 @@ def test_summary_shows_sections_rows_and_differences_in_each_language():
     assert employment["salary_yen"] == "¥300,000"
     assert english[0].title == "About the applicant"
     assert english[0].status == engine.SectionStatus.COMPLETE
+
+
+@pytest.mark.parametrize(
+    ("stored", "ja", "en"),
+    [
+        ("3y", "3年", "3 years"),
+        ("1y3m", "1年3か月", "1 year 3 months"),
+        ("3年", "3年", "3年"),  # typed text is shown as written
+    ],
+)
+def test_a_period_of_stay_reads_in_words_not_as_its_code(stored, ja, en):
+    """The person's period (prefilled as the catalogue's "3y") showed as
+    "3y" on both case pages."""
+    from applications.application_forms.presenters import display_value
+    from applications.application_forms.sections import CURRENT_PERIOD
+
+    assert display_value(CURRENT_PERIOD, stored, "ja") == ja
+    assert display_value(CURRENT_PERIOD, stored, "en") == en
