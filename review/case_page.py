@@ -16,12 +16,13 @@ from typing import Any
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.templatetags.accounts_format import bracketed
 from applications.models import Application, ForeignNational
 from applications.presenters import (
+    printed_companions,
     printed_form_sections,
     summary_application_rows,
     summary_person_rows,
@@ -35,6 +36,13 @@ from portal.lib.jinja import display_date, iso_date
 from portal.lib.urls import code_url
 from review.models import Assignment, Decision, DocumentRequest
 from review.selectors import CaseRequest, HistoryRow
+
+# The examiner's names for the kinds of permission, shorter than the
+# organisation's page's (``applications.presenters.OTHER_ACTIVITY_KINDS``).
+ACTIVITY_KINDS = {
+    "comprehensive": gettext_lazy("Comprehensive"),
+    "individual": gettext_lazy("Individual"),
+}
 
 
 def moment_text(value: datetime | None) -> str:
@@ -166,19 +174,7 @@ def sections(
         "received": moment_text(application.submitted_at),
         "office": localized(application.office),
         "form_sections": printed_form_sections(form["sections"]),
-        "companions": [
-            {
-                "type_name": localized(c.application_type),
-                "receipt_number": c.receipt_number,
-                "reentry_variant": c.reentry_variant,
-                "reentry_until": c.reentry_until,
-                "other_activity_kind": c.other_activity_kind,
-                "other_activity_details": linebreaksbr(c.other_activity_details)
-                if c.other_activity_details
-                else "",
-            }
-            for c in companions
-        ],
+        "companions": printed_companions(companions, activity_kinds=ACTIVITY_KINDS),
         "person_rows": summary_person_rows(person),
         "passport_number": person.passport_number or "—",
         "passport_expiry": translated(
