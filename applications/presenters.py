@@ -374,9 +374,11 @@ def moment_text(value: datetime | None) -> str:
 def document_groups(
     documents: list[tuple[Any, ...]], download: Any
 ) -> list[dict[str, Any]]:
-    """The documents sent (``selectors.case_page_documents`` rows), grouped
-    by slot in the order given, ready to print: the slot's name, each
-    file's link, name, type and size."""
+    """The documents sent (``selectors.case_page_documents`` rows; the
+    officer's page passes the same rows with the companions' documents),
+    grouped by slot in the order given, ready to print (the macro
+    ``documents`` of ``applications/_case_summary.html``): the slot's name,
+    each file's link, name, type and size."""
     english = page_language() == "en"
     groups: dict[int, dict[str, Any]] = {}
     for slot_id, name_ja, name_en, code, name, kind, size in documents:

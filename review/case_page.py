@@ -9,7 +9,6 @@ the page read as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +21,7 @@ from accounts.models import User
 from accounts.templatetags.accounts_format import bracketed
 from applications.models import Application, ForeignNational
 from applications.presenters import (
+    document_groups,
     printed_companions,
     printed_form_sections,
     summary_application_rows,
@@ -30,8 +30,6 @@ from applications.presenters import (
 )
 from applications.templatetags.cases_tags import localized, period
 from applications.workflow import STATUS_COLOURS, Action, Status
-from portal.lib.files import Kind as FileKind
-from portal.lib.i18n import page_language
 from portal.lib.jinja import display_date, iso_date
 from portal.lib.urls import code_url
 from review.models import Assignment, Decision, DocumentRequest
@@ -200,34 +198,10 @@ def sections(
         if person.period_expiry
         else "",
         "address": person.address_in_japan,
-        "document_groups": _document_groups(documents, download),
+        "document_groups": document_groups(documents, download),
         "requests": [_request(r, download) for r in requests],
         "decisions": [_decision(d) for d in decisions],
     }
-
-
-def _document_groups(
-    documents: Iterable[tuple[Any, ...]], download: Any
-) -> list[dict[str, Any]]:
-    """The documents grouped by their slot, in the order given."""
-    english = page_language() == "en"
-    groups: dict[int, dict[str, Any]] = {}
-    for slot_id, name_ja, name_en, code, name, kind, size in documents:
-        group = groups.get(slot_id)
-        if group is None:
-            group = groups[slot_id] = {
-                "slot": name_en if english and name_en else name_ja,
-                "files": [],
-            }
-        group["files"].append(
-            {
-                "url": download(code),
-                "name": name,
-                "kind": _label(FileKind, kind),
-                "size": filesizeformat(size),
-            }
-        )
-    return list(groups.values())
 
 
 def _request(request: CaseRequest, download: Any) -> dict[str, Any]:
