@@ -5,6 +5,7 @@ testable without a client."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -85,6 +86,34 @@ def printed_form_sections(sections: Any) -> list[dict[str, Any]]:
             ],
         }
         for block in sections
+    ]
+
+
+def printed_companions(
+    companions: list[Application],
+    *,
+    activity_kinds: Mapping[str, Any] = OTHER_ACTIVITY_KINDS,
+) -> list[dict[str, Any]]:
+    """The applications filed with a case as the case pages print them (the
+    macro ``companions`` of ``applications/_case_summary.html``, user's and
+    officer's): the re-entry permit and the kind of permission by name
+    (``activity_kinds``: the officer's page has shorter names)."""
+    return [
+        {
+            "type_name": localized(c.application_type),
+            "receipt_number": c.receipt_number,
+            "reentry_variant": REENTRY_VARIANTS.get(
+                c.reentry_variant, c.reentry_variant
+            ),
+            "reentry_until": c.reentry_until,
+            "other_activity_kind": activity_kinds.get(
+                c.other_activity_kind, c.other_activity_kind
+            ),
+            "other_activity_details": linebreaksbr(c.other_activity_details)
+            if c.other_activity_details
+            else "",
+        }
+        for c in companions
     ]
 
 
@@ -345,9 +374,11 @@ def moment_text(value: datetime | None) -> str:
 def document_groups(
     documents: list[tuple[Any, ...]], download: Any
 ) -> list[dict[str, Any]]:
-    """The documents sent (``selectors.case_page_documents`` rows), grouped
-    by slot in the order given, ready to print: the slot's name, each
-    file's link, name, type and size."""
+    """The documents sent (``selectors.case_page_documents`` rows; the
+    officer's page passes the same rows with the companions' documents),
+    grouped by slot in the order given, ready to print (the macro
+    ``documents`` of ``applications/_case_summary.html``): the slot's name,
+    each file's link, name, type and size."""
     english = page_language() == "en"
     groups: dict[int, dict[str, Any]] = {}
     for slot_id, name_ja, name_en, code, name, kind, size in documents:
@@ -463,23 +494,7 @@ def case_page(
         "office_postal_code": office.postal_code if office else "",
         "office_phone": office.phone if office else "",
         "submitted": moment_text(application.submitted_at),
-        "companions": [
-            {
-                "type_name": localized(c.application_type),
-                "receipt_number": c.receipt_number,
-                "reentry_variant": REENTRY_VARIANTS.get(
-                    c.reentry_variant, c.reentry_variant
-                ),
-                "reentry_until": c.reentry_until,
-                "other_activity_kind": OTHER_ACTIVITY_KINDS.get(
-                    c.other_activity_kind, c.other_activity_kind
-                ),
-                "other_activity_details": linebreaksbr(c.other_activity_details)
-                if c.other_activity_details
-                else "",
-            }
-            for c in companions
-        ],
+        "companions": printed_companions(companions),
         "person_rows": summary_person_rows(person),
         "passport_number": person.passport_number,
         "card_number": person.residence_card_number,

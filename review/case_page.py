@@ -9,19 +9,20 @@ the page read as before."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from django.template.defaultfilters import filesizeformat, linebreaksbr
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from accounts.templatetags.accounts_format import bracketed
 from applications.models import Application, ForeignNational
 from applications.presenters import (
+    document_groups,
+    printed_companions,
     printed_form_sections,
     summary_application_rows,
     summary_person_rows,
@@ -29,12 +30,17 @@ from applications.presenters import (
 )
 from applications.templatetags.cases_tags import localized, period
 from applications.workflow import STATUS_COLOURS, Action, Status
-from portal.lib.files import Kind as FileKind
-from portal.lib.i18n import page_language
 from portal.lib.jinja import display_date, iso_date
 from portal.lib.urls import code_url
 from review.models import Assignment, Decision, DocumentRequest
 from review.selectors import CaseRequest, HistoryRow
+
+# The examiner's names for the kinds of permission, shorter than the
+# organisation's page's (``applications.presenters.OTHER_ACTIVITY_KINDS``).
+ACTIVITY_KINDS = {
+    "comprehensive": gettext_lazy("Comprehensive"),
+    "individual": gettext_lazy("Individual"),
+}
 
 
 def moment_text(value: datetime | None) -> str:
@@ -166,19 +172,7 @@ def sections(
         "received": moment_text(application.submitted_at),
         "office": localized(application.office),
         "form_sections": printed_form_sections(form["sections"]),
-        "companions": [
-            {
-                "type_name": localized(c.application_type),
-                "receipt_number": c.receipt_number,
-                "reentry_variant": c.reentry_variant,
-                "reentry_until": c.reentry_until,
-                "other_activity_kind": c.other_activity_kind,
-                "other_activity_details": linebreaksbr(c.other_activity_details)
-                if c.other_activity_details
-                else "",
-            }
-            for c in companions
-        ],
+        "companions": printed_companions(companions, activity_kinds=ACTIVITY_KINDS),
         "person_rows": summary_person_rows(person),
         "passport_number": person.passport_number or "—",
         "passport_expiry": translated(
@@ -204,34 +198,10 @@ def sections(
         if person.period_expiry
         else "",
         "address": person.address_in_japan,
-        "document_groups": _document_groups(documents, download),
+        "document_groups": document_groups(documents, download),
         "requests": [_request(r, download) for r in requests],
         "decisions": [_decision(d) for d in decisions],
     }
-
-
-def _document_groups(
-    documents: Iterable[tuple[Any, ...]], download: Any
-) -> list[dict[str, Any]]:
-    """The documents grouped by their slot, in the order given."""
-    english = page_language() == "en"
-    groups: dict[int, dict[str, Any]] = {}
-    for slot_id, name_ja, name_en, code, name, kind, size in documents:
-        group = groups.get(slot_id)
-        if group is None:
-            group = groups[slot_id] = {
-                "slot": name_en if english and name_en else name_ja,
-                "files": [],
-            }
-        group["files"].append(
-            {
-                "url": download(code),
-                "name": name,
-                "kind": _label(FileKind, kind),
-                "size": filesizeformat(size),
-            }
-        )
-    return list(groups.values())
 
 
 def _request(request: CaseRequest, download: Any) -> dict[str, Any]:

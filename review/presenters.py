@@ -1,8 +1,7 @@
 """What the review pages show, built outside the views (testable without a
 client): the issuance panel (fee, payment, card, certificates, dispatch and
 the actions open to the user, from ``review.rules``), the case page's
-buttons (from the same rules), its deadlines and its documents grouped by
-slot."""
+buttons (from the same rules) and its deadlines."""
 
 from __future__ import annotations
 
@@ -217,17 +216,6 @@ def issuance_checklist(issuance: dict[str, Any]) -> list[dict[str, Any]]:
         },
     ]
     return steps
-
-
-def documents_by_slot(documents: list[Any]) -> list[dict[str, Any]]:
-    """The case's documents grouped by their slot, in the order given."""
-    groups: dict[int, dict[str, Any]] = {}
-    for document in documents:
-        group = groups.setdefault(
-            document.slot_id, {"slot": document.slot, "files": []}
-        )
-        group["files"].append(document.file)
-    return list(groups.values())
 
 
 def deadlines(application: Application, open_request: Any) -> list[dict[str, Any]]:
