@@ -425,7 +425,11 @@ def _field(
     elif item.kind is Kind.CHOICE:
         choices = _choices(item, language, reference)
         widget = "radio" if prefers_radios(option_count(choices)) else "select"
-    elif item.kind is Kind.ADDRESS or (item.max_length or 0) > 200:
+    elif item.kind is Kind.ADDRESS or (
+        # Long free text wraps in a box; an e-mail address (up to 254
+        # characters by RFC 5321) stays one line.
+        item.kind is not Kind.EMAIL and (item.max_length or 0) > 200
+    ):
         widget = "textarea"
     else:
         widget = "text"
@@ -449,7 +453,13 @@ def _field(
         if widget in ("radio", "select")
         else [],
         autocomplete=_AUTOCOMPLETE.get(item.key, ""),
-        input_mode="numeric" if numeric else "tel" if item.kind is Kind.PHONE else "",
+        input_mode="numeric"
+        if numeric
+        else "tel"
+        if item.kind is Kind.PHONE
+        else "email"
+        if item.kind is Kind.EMAIL
+        else "",
         reveal=reveal,
         width="short"
         if item.kind in (Kind.DATE, Kind.POSTAL_CODE, Kind.MONEY_YEN, Kind.INTEGER)

@@ -219,8 +219,9 @@ class AssignForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(
+        # No hint: the notes section above the form already says that only
+        # officers see notes (the tester found the sentence twice).
         label=_("Add an internal note"),
-        help_text=_("Only officers see notes. The applicant never does."),
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         error_messages={"required": messages.NOTE_REQUIRED},

@@ -579,3 +579,19 @@ def test_check_answers_sends_record_items_to_the_person_page(client, org, alice,
     section = section[: section.index("<h2", 10)]
     assert f'href="{form_url}?from=check"' in section
     assert "Answer “About the applicant”" in section
+
+
+def test_an_email_address_is_one_line_and_long_free_text_a_box():
+    """The tester saw メールアドレス as a multi-line box: its 254 characters
+    (RFC 5321) passed the 200-character rule for free text."""
+    from applications.application_forms.schema import Item
+    from applications.application_forms.sections import EMAIL
+
+    email = draft_form._field(EMAIL, "email", "", "ja", {}, {})
+    assert (email.widget, email.input_mode, email.autocomplete) == (
+        "text",
+        "email",
+        "email",
+    )
+    long_text = Item("notes", "備考", "Notes", max_length=1000)
+    assert draft_form._field(long_text, "notes", "", "ja", {}, {}).widget == "textarea"
