@@ -117,9 +117,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
     """The submitted cases of the user's organisations, newest first, 50 a page.
 
     Queries do not grow with the number of cases: the organisations (which
-    also scope the list), the application types, one page of rows (+1 to
-    know whether there is a next page) and their companions.  No COUNT, no
-    OFFSET."""
+    also scope the list) and one page of rows (+1 to know whether there is
+    a next page) with their companions' types; application types come from
+    the process cache.  No COUNT, no OFFSET."""
     language = page_language()
     organizations = selectors.case_list_organizations(user=request.user)
     types = selectors.application_types_cached()
@@ -220,24 +220,22 @@ CASE_ROWS = RowCache("applications/_case_row.html")
 
 def _table_rows(request: HttpRequest, rows: list[dict[str, Any]]) -> SafeString:
     """The HTML of the page's rows: each shows its values as the query
-    returned them and its companions' types — together the row's key."""
-    companions = selectors.companion_type_ids([r["id"] for r in rows])
+    returned them (its companions' types among them) — the row's key."""
     generation = selectors.reference_generation()
     return CASE_ROWS.body(
         rows,
-        key_parts=lambda r: (generation, tuple(r.values()), tuple(companions[r["id"]])),
-        prepare=lambda missing: _case_rows(missing, companions),
+        key_parts=lambda r: (generation, tuple(r.values())),
+        prepare=_case_rows,
         request=request,
     )
 
 
-def _case_rows(
-    rows: list[dict[str, Any]], companions: dict[int, list[int]]
-) -> list[CaseRow]:
+def _case_rows(rows: list[dict[str, Any]]) -> list[CaseRow]:
     """The rows ready to print, in the active language."""
+    companions = {r["id"]: selectors.companion_type_ids(r) for r in rows}
     types, _statuses = selectors.reference_maps(
         [r["application_type_id"] for r in rows]
-        + [pk for r in rows for pk in companions[r["id"]]],
+        + [pk for ids in companions.values() for pk in ids],
         (),
     )
     case_url = code_url("applications:case")

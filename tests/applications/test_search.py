@@ -295,7 +295,7 @@ from review import selectors as review_selectors
 from tests.factories import ApplicationFactory, ForeignNationalFactory, officer
 
 case = ApplicationFactory(
-    shortcut=True, status="examining",
+    shortcut=True, status="examining", companions=("reentry", "other_activity"),
     foreign_national=ForeignNationalFactory(family_name="Dvořák", given_name="JOSÉ"),
 )
 examiner = officer("examiner")
@@ -304,13 +304,16 @@ queue = review_selectors.case_queue(
     filters=review_selectors.QueueFilters(text="DVORAK JOSE"),
 )
 cases = selectors.cases_for_user(user=case.created_by, text="DVORAK")
+rows = list(selectors.case_list_values(cases))  # companions as one string
 # Queries compiled once (portal/lib/compiled.py) take dates and UUIDs as
 # text on SQLite: the user's organisations (today) and the officer's case page.
 organizations = selectors.case_list_organizations(user=case.created_by)
 page = review_selectors.case_page_get_for_officer(user=examiner, code=case.code)
 print(
     [row["id"] for row in queue] == [case.pk],
-    [c.pk for c in cases] == [case.pk],
+    [c.pk for c in cases] == [case.pk] == [r["id"] for r in rows],
+    sorted(selectors.companion_type_ids(rows[0]))
+    == sorted(case.companions.values_list("application_type_id", flat=True)),
     [o.pk for o in organizations] == [case.organization_id],
     page.pk == case.pk,
 )
@@ -339,4 +342,4 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
             timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.split()[-4:] == ["True"] * 4, result.stdout
+    assert result.stdout.split()[-5:] == ["True"] * 5, result.stdout
