@@ -22,7 +22,8 @@ Rules for a row macro:
   produce that mark (it starts with ``<``).
 
 The cache is per process (no network round trip, a dict lookup a row) and
-bounded: when it holds ``size`` rows it starts again.
+bounded: when it holds ``size`` rows (a row and its key take 2–4 KB) it
+starts again.  With DEBUG on nothing is kept, so an edited template shows.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.template import engines
 from django.template.backends.utils import csrf_input
@@ -45,14 +47,14 @@ class RowCache:
     the rows of a table with the macro ``row`` of ``macro_template`` (a
     Jinja2 template holding only macros)."""
 
-    def __init__(self, macro_template: str, *, size: int = 20_000) -> None:
+    def __init__(self, macro_template: str, *, size: int = 5_000) -> None:
         self.macro_template = macro_template
         self.size = size
         self._html: dict[Hashable, str] = {}
         self._macro: Callable[..., str] | None = None
 
     def _row_macro(self) -> Callable[..., str]:
-        if self._macro is None:
+        if self._macro is None or settings.DEBUG:
             env = engines["jinja2"].env  # type: ignore[attr-defined]
             self._macro = env.get_template(self.macro_template).module.row
         return self._macro
@@ -70,7 +72,8 @@ class RowCache:
         yet, returning what the macro takes for each) and the macro."""
         language = page_language()
         keys = [(language, key_parts(r)) for r in page_rows]
-        html = self._html
+        # While developing (DEBUG) an edited template shows at once.
+        html = {} if settings.DEBUG else self._html
         missing = [i for i, key in enumerate(keys) if key not in html]
         if missing:
             if len(html) + len(missing) > self.size:
@@ -83,7 +86,3 @@ class RowCache:
         if CSRF_MARK in text:
             text = text.replace(CSRF_MARK, str(csrf_input(request)))
         return mark_safe(text)  # noqa: S308 - every value was escaped by Jinja2
-
-    def clear(self) -> None:
-        self._html.clear()
-        self._macro = None
