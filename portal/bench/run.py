@@ -459,6 +459,37 @@ def _post_once(client: Client, page: Page) -> HttpResponse:
     )
 
 
+def cpu_ticks() -> dict[str, int]:
+    """CPU time used so far (clock ticks, user + system) by the portal's web
+    workers (gunicorn serving ``portal.wsgi``) and by PostgreSQL's processes
+    on this machine, read from ``/proc``: the difference over a ``wrk`` run,
+    divided by its requests, says which of the two a page spends its time
+    in.  Zeros where there is no ``/proc``."""
+    totals = {"web": 0, "db": 0}
+    try:
+        entries = list(os.scandir("/proc"))
+    except OSError:
+        return totals
+    for entry in entries:
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = Path(entry.path, "cmdline").read_bytes()
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:  # the process ended meanwhile
+            continue
+        if b"gunicorn" in cmdline and b"portal.wsgi" in cmdline:
+            group = "web"
+        elif cmdline.startswith(b"postgres"):
+            group = "db"
+        else:
+            continue
+        # Fields after the command name: state is 3rd, utime 14th, stime 15th.
+        fields = stat.rsplit(")", 1)[1].split()
+        totals[group] += int(fields[11]) + int(fields[12])
+    return totals
+
+
 def wrk(
     base: str, page: Page, cookie: str, duration: int, lua: str
 ) -> dict[str, float]:
@@ -479,6 +510,7 @@ def wrk(
         )
         lua = lua.replace(".lua", ".post.lua")
     threads = "-t8" if page.post_drafts else "-t2"
+    ticks_before = cpu_ticks()
     completed = subprocess.run(
         [
             "wrk",
@@ -497,10 +529,16 @@ def wrk(
         env=env,
         check=False,
     )
+    ticks_after = cpu_ticks()
     for line in completed.stdout.splitlines():
         if line.startswith("BENCHJSON "):
             data = json.loads(line[len("BENCHJSON ") :])
             data["rps"] = data["requests"] / data["seconds"] if data["seconds"] else 0
+            # CPU per request in the web workers and in PostgreSQL (ms).
+            per_tick = 1000 / os.sysconf("SC_CLK_TCK") / max(1, data["requests"])
+            for group in ("web", "db"):
+                used = ticks_after[group] - ticks_before[group]
+                data[f"{group}_ms"] = used * per_tick
             if page.post_drafts:
                 # Every answer must have been a save (302, version + 1): a
                 # form error would answer 200 and save nothing.
@@ -749,13 +787,15 @@ def run(*, base: str, rounds: int, duration: int, only: list[str] | None) -> int
     )
     print(
         f"hello: median {hello_rps:.0f} req/s (n={len(hello.runs)}), p50 "
-        f"{statistics.median(r['p50'] for r in hello.runs):.1f} ms"
+        f"{statistics.median(r['p50'] for r in hello.runs):.1f} ms, CPU per request "
+        f"{statistics.median(r['web_ms'] for r in hello.runs):.2f} ms in the web workers"
     )
     print()
     print(
-        "| Page | req/s | vs bare | bar | p50 ms | p95 ms | queries | budget | result |"
+        "| Page | req/s | vs bare | bar | p50 ms | p95 ms | web / db CPU ms | "
+        "queries | budget | result |"
     )
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     failed = False
     summary = []
     for page in targets:
@@ -771,12 +811,24 @@ def run(*, base: str, rounds: int, duration: int, only: list[str] | None) -> int
         verdict = "PASS" if ok else "FAIL"
         if errors:
             verdict += f" ({errors} errors)"
+        web_ms = statistics.median(r["web_ms"] for r in page.runs)
+        db_ms = statistics.median(r["db_ms"] for r in page.runs)
         print(
             f"| {page.name} ({page.what}) | {rps:.1f} | 1/{ratio:.0f} | "
             f"{'1/' + str(page.bar) if page.bar else '—'} | {p50:.0f} | {p95:.0f} | "
+            f"{web_ms:.1f} / {db_ms:.1f} | "
             f"{page.queries} | ≤{page.query_budget} | {verdict} |"
         )
-        summary.append({**asdict(page), "rps": rps, "ratio": ratio, "ok": ok})
+        summary.append(
+            {
+                **asdict(page),
+                "rps": rps,
+                "ratio": ratio,
+                "web_ms": web_ms,
+                "db_ms": db_ms,
+                "ok": ok,
+            }
+        )
     if submissions:
         ordered = sorted(submissions)
         median = statistics.median(ordered)
@@ -786,7 +838,7 @@ def run(*, base: str, rounds: int, duration: int, only: list[str] | None) -> int
         print(
             f"| submission (complete draft, check page POST, n={len(ordered)}) "
             f"| — | — | median < {SUBMISSION_BAR_SECONDS:.0f} s | {median * 1000:.0f} "
-            f"| {p95 * 1000:.0f} | — | — | {verdict} |"
+            f"| {p95 * 1000:.0f} | — | — | — | {verdict} |"
         )
         summary.append({"name": "submission", "median": median, "p95": p95})
     print()

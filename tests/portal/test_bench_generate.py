@@ -3,6 +3,7 @@ set that passes every database constraint (FK checks included)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 
 from django.db import connection
@@ -156,6 +157,22 @@ def test_the_benchmark_refreshes_the_summaries_beat_keeps(reference_data: None) 
     assert [entry for entry, _ in refresh_summaries()] == list(BEAT_SUMMARIES)
     assert Summary.objects.filter(key=SUMMARY_KEY).exists()
     assert Summary.objects.filter(key__startswith="review:queue-counts:").exists()
+
+
+def test_the_benchmark_reads_cpu_time_of_web_workers_and_database() -> None:
+    """Each wrk run is followed by the CPU its requests cost in the web
+    workers and in PostgreSQL (from /proc): the database of this test run
+    is a local PostgreSQL, whose processes have used some CPU by now."""
+    from portal.bench.run import cpu_ticks
+
+    ticks = cpu_ticks()
+    assert set(ticks) == {"web", "db"}
+    assert all(isinstance(v, int) and v >= 0 for v in ticks.values())
+    if os.path.isdir("/proc") and connection.settings_dict["HOST"] in (
+        "127.0.0.1",
+        "localhost",
+    ):
+        assert ticks["db"] > 0
 
 
 def _wrong_search_names() -> int:
