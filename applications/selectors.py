@@ -376,14 +376,32 @@ def _reference_maps(
         _reference["subcategories"] = {s.pk: s for s in StatusSubCategory.objects.all()}
         _reference["offices"] = {o.pk: o for o in Office.objects.all()}
         _reference["until"] = now + REFERENCE_SECONDS
-        _reference["generation"] = _reference.get("generation", 0) + 1
+        _reference["generation"] = _content_hash(
+            [*_reference["types"].values(), *_reference["statuses"].values()]
+        )
     return _reference["types"], _reference["statuses"]
 
 
+def _content_hash(rows: Iterable[Any]) -> int:
+    return hash(
+        repr(
+            [
+                (
+                    type(row).__name__,
+                    [getattr(row, f.attname) for f in row._meta.concrete_fields],
+                )
+                for row in rows
+            ]
+        )
+    )
+
+
 def reference_generation() -> int:
-    """Which reading of the reference rows the process cache holds: part of
+    """What the reference rows (types, statuses of residence) in the process
+    cache say, as a number that changes when any of them changes: part of
     the key of anything printed from them (``portal.lib.rowcache``), so a
-    renamed type or status prints anew after the next reading."""
+    renamed type or status prints anew after the next reading, and a reading
+    that found nothing new keeps what was printed."""
     _reference_maps()
     return int(_reference["generation"])
 

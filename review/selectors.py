@@ -494,11 +494,12 @@ def case_queue_counts(
     worker's summary (computed here, in one grouped query, only for offices
     without a summary for ``today``).
 
-    Without a worker (the embedded default, ``make run``: tasks run in the
-    request) nothing would refresh the summary, so the counts are computed
+    On the embedded default (``make run``: DEBUG, no Redis, so no worker and
+    no beat) nothing would refresh the summary, so the counts are computed
     on every page: that data set is small, and counts that disagree with
-    the list below them until the next day would mislead."""
-    if settings.CELERY_TASK_ALWAYS_EAGER:
+    the list below them until the next day would mislead.  Never with DEBUG
+    off, whatever runs the tasks."""
+    if settings.DEBUG and settings.CELERY_TASK_ALWAYS_EAGER:
         return _total(_compute_queue_counts(set(office_ids), today))
     keys = {pk: COUNTS_KEY.format(office_id=pk) for pk in office_ids}
     found = summaries.get_many(keys.values(), cache_seconds=COUNTS_SECONDS)

@@ -41,6 +41,13 @@ class SummarySection:
     status: SectionStatus | None = None
 
 
+# Items that hold a period of stay (the others named *_period — of
+# employment, of an activity — are free text shown as written).
+PERIOD_OF_STAY_ITEMS = frozenset(
+    {"current_period", "desired_period", "supporter_period"}
+)
+
+
 def display_value(
     item: Item,
     value: Any,
@@ -65,9 +72,9 @@ def display_value(
         if language == "en":
             return f"{day.day} {day:%B} {day.year}"  # as portal/formats/en
         return f"{day.year}年{day.month}月{day.day}日"
-    if item.key.endswith("_period"):
-        # A period of stay: a catalogue period ("3y", prefilled from the
-        # person's record) in words, any other text as written.
+    if item.key in PERIOD_OF_STAY_ITEMS:
+        # A catalogue period ("3y", prefilled from the person's record) in
+        # words, any other text as written.
         with translation.override(language):
             return period_label(str(value))
     return str(value)

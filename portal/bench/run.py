@@ -461,11 +461,12 @@ def _post_once(client: Client, page: Page) -> HttpResponse:
 
 def cpu_ticks() -> dict[str, int]:
     """CPU time used so far (clock ticks, user + system) by the portal's web
-    workers (gunicorn serving ``portal.wsgi``) and by PostgreSQL's processes
-    on this machine, read from ``/proc``: the difference over a ``wrk`` run,
+    workers (gunicorn serving ``portal.wsgi``) and by the PostgreSQL backends
+    serving the benchmark's database on this machine, read from ``/proc``: the difference over a ``wrk`` run,
     divided by its requests, says which of the two a page spends its time
     in.  Zeros where there is no ``/proc``."""
     totals = {"web": 0, "db": 0}
+    database = f" {connection.settings_dict['NAME']} ".encode()
     try:
         entries = list(os.scandir("/proc"))
     except OSError:
@@ -480,8 +481,8 @@ def cpu_ticks() -> dict[str, int]:
             continue
         if b"gunicorn" in cmdline and b"portal.wsgi" in cmdline:
             group = "web"
-        elif cmdline.startswith(b"postgres"):
-            group = "db"
+        elif cmdline.startswith(b"postgres:") and database in cmdline:
+            group = "db"  # a backend serving the benchmark's database
         else:
             continue
         # Fields after the command name: state is 3rd, utime 14th, stime 15th.

@@ -80,7 +80,9 @@ class CompiledQuery:
         return [
             uuid.UUID(int=index + 1)
             if kind is uuid.UUID
-            else date(1, 1, index + 1)  # the first days of year 1: no real date
+            # Days of February in year 1: no real date, and not date.min (a
+            # plausible constant in a query).
+            else date(1, 2, index + 1)
             if kind is date
             else _MARKER_BASE - index
             for index, kind in enumerate(self._kinds)

@@ -6,8 +6,8 @@ printing it cost about 60 µs each, two to four milliseconds a page — the
 largest part of the page's own work (README, "Performance").  A row's HTML is
 a pure function of the row's values as the query returned them, of the few
 values derived from the moment (days since receipt, overdue), of the page's
-language and of the reference rows (application types, statuses of
-residence) they name.  ``RowCache`` keys the HTML on exactly that: an
+language, of the script prefix its links start with and of the reference
+rows (application types, statuses of residence) they name.  ``RowCache`` keys the HTML on exactly that: an
 unchanged case prints from memory, a changed one (any column of its row
 differs) is a different key and is printed afresh.  Nothing has to be
 invalidated, so nothing can go stale.
@@ -35,6 +35,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.template import engines
 from django.template.backends.utils import csrf_input
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.lib.i18n import page_language
@@ -70,19 +71,23 @@ class RowCache:
         """The HTML of the rows, in order, for this request: each from memory
         where its key is known, else ``prepare`` (given the rows not printed
         yet, returning what the macro takes for each) and the macro."""
-        language = page_language()
-        keys = [(language, key_parts(r)) for r in page_rows]
+        # The URLs in a row depend on the script prefix as well.
+        context = (page_language(), get_script_prefix())
+        keys = [(context, key_parts(r)) for r in page_rows]
         # While developing (DEBUG) an edited template shows at once.
-        html = {} if settings.DEBUG else self._html
-        missing = [i for i, key in enumerate(keys) if key not in html]
+        memory: dict[Hashable, str] = {} if settings.DEBUG else self._html
+        # This page's rows are taken out of the memory first: making room
+        # for the missing ones below must not lose the ones found.
+        found: dict[Hashable, str | None] = {key: memory.get(key) for key in keys}
+        missing = [i for i, key in enumerate(keys) if found[key] is None]
         if missing:
-            if len(html) + len(missing) > self.size:
-                html.clear()
+            if len(memory) + len(missing) > self.size:
+                memory.clear()
             macro = self._row_macro()
             prepared = prepare([page_rows[i] for i in missing])
             for i, row in zip(missing, prepared, strict=True):
-                html[keys[i]] = str(macro(row))
-        text = "".join([html[key] for key in keys])
+                found[keys[i]] = memory[keys[i]] = str(macro(row))
+        text = "".join([found[key] or "" for key in keys])
         if CSRF_MARK in text:
             text = text.replace(CSRF_MARK, str(csrf_input(request)))
         return mark_safe(text)  # noqa: S308 - every value was escaped by Jinja2

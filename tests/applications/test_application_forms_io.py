@@ -161,3 +161,14 @@ def test_a_period_of_stay_reads_in_words_not_as_its_code(stored, ja, en):
 
     assert display_value(CURRENT_PERIOD, stored, "ja") == ja
     assert display_value(CURRENT_PERIOD, stored, "en") == en
+
+
+def test_other_periods_are_shown_as_written():
+    """Only periods of stay are catalogue periods: "activity" typed as a
+    period of employment is not "For as long as the activity lasts"."""
+    from applications.application_forms.presenters import display_value
+    from applications.application_forms.schema import Item
+
+    employment = Item("employment_period", "雇用期間", "Period of employment")
+    assert display_value(employment, "activity", "en") == "activity"
+    assert display_value(employment, "3y", "ja") == "3y"

@@ -20,7 +20,12 @@ from dateutil.relativedelta import relativedelta
 
 from accounts.models import OfficerRole, User
 from applications import services
-from applications.models import Application, GeneratedDocument, StatusEvent
+from applications.models import (
+    Application,
+    ApplicationType,
+    GeneratedDocument,
+    StatusEvent,
+)
 from applications.workflow import Action, Status
 from portal.audit.models import AuditEvent
 from portal.notifications.models import Notification
@@ -30,6 +35,7 @@ from tests.factories import (
     OrganizationFactory,
     Role,
     UserFactory,
+    _companion_fields,
     appoint,
     appointee,
     attach_required_documents,
@@ -145,6 +151,38 @@ def test_list_row_shows_type_companions_person_stage_date_and_organisation(
     assert org.name_en in html
     submitted = timezone.localtime(application.submitted_at)
     assert f'<time datetime="{submitted.isoformat()}">' in html
+
+
+def test_a_listed_row_follows_its_case(alice_client, org, alice):
+    """Rows are printed once per process and remembered by their values
+    (portal/lib/rowcache.py): a case that moves on, whose person is renamed
+    or that gains a companion prints anew."""
+    application = ApplicationFactory(
+        shortcut=True,
+        organization=org,
+        created_by=alice,
+        status=Status.SUBMITTED,
+        companions=(),
+    )
+    html = text_of(alice_client.get(list_url()))
+    assert ">Application received</strong>" in html
+    assert "+ Re-entry Permit" not in html
+    Application.objects.filter(pk=application.pk).update(status=Status.EXAMINING)
+    person = application.foreign_national
+    person.family_name = "RENAMEDLISTED"
+    person.save()
+    Application.objects.create(
+        application_type=ApplicationType.objects.get(code="reentry"),
+        main=application,
+        organization=org,
+        foreign_national=person,
+        created_by=alice,
+        **_companion_fields("reentry", person),
+    )
+    html = text_of(alice_client.get(list_url()))
+    assert ">Application received</strong>" not in html
+    assert ">Under examination</strong>" in html
+    assert "RENAMEDLISTED" in html and "+ Re-entry Permit" in html
 
 
 def test_list_newest_submission_first(alice_client, org, alice):

@@ -56,3 +56,14 @@ def test_the_memory_is_bounded_and_debug_keeps_nothing(rows_cache, settings):
     _print(rows_cache, [{"n": 4}], prepared)
     _print(rows_cache, [{"n": 4}], prepared)
     assert prepared == [4, 4]
+
+
+def test_a_full_memory_keeps_the_rows_the_page_found(rows_cache, settings):
+    """Making room for new rows must not lose the page's known ones (found
+    by the review: a KeyError, a 500, each time a worker's memory filled)."""
+    settings.DEBUG = False
+    prepared: list[Any] = []
+    _print(rows_cache, [{"n": 1}, {"n": 2}, {"n": 3}], prepared)
+    html = _print(rows_cache, [{"n": 3}, {"n": 4}], prepared)
+    assert html.startswith("<tr>3") and "<tr>4" in html
+    assert prepared == [1, 2, 3, 4]

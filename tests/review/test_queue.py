@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 import pytest
+import time_machine
 
 from applications.models import Application, StatusOfResidence
 from applications.workflow import Status
@@ -258,9 +259,10 @@ def test_counts_come_from_the_summary_when_the_cache_is_cold(
 def test_without_a_worker_the_counts_follow_the_list_at_once(
     client, settings, org, org_staff, examiner
 ):
-    """``make run`` has no worker to refresh the summary: a claimed case
-    moves between the counts on the next page, as it moves in the list."""
-    settings.CELERY_TASK_ALWAYS_EAGER = True
+    """``make run`` (DEBUG, tasks in-process) has no worker to refresh the
+    summary: a claimed case moves between the counts on the next page, as it
+    moves in the list.  With DEBUG off the summary is read, never recounted."""
+    settings.CELERY_TASK_ALWAYS_EAGER = settings.DEBUG = True
     application = ApplicationFactory(
         shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
     )
@@ -274,6 +276,11 @@ def test_without_a_worker_the_counts_follow_the_list_at_once(
     client.post(reverse("review:case_claim", args=[application.code]))
     assert counts()[Status.SUBMITTED] == 0
     assert counts()[Status.EXAMINING] == 1
+    settings.DEBUG = False  # production: the stored summary, not a recount
+    counts()  # the first page of the day stores it
+    with CaptureQueriesContext(connection) as queries:
+        counts()
+    assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
 
 
 def test_keyset_pages_without_offset(client, settings, org, org_staff, examiner):
@@ -483,3 +490,35 @@ def test_rows_printed_once_show_changes_language_and_each_officers_own_token(
     assert second.post(claim_url, {"csrfmiddlewaretoken": token}).status_code == 302
     application.refresh_from_db()
     assert application.status == Status.EXAMINING
+
+
+def test_a_remembered_row_still_says_who_may_claim_and_what_day_it_is(
+    client, settings, org, org_staff, examiner, clerk
+):
+    """What a row shows besides its values is part of its key: the claim
+    button (an examiner's, not a clerk's), the days since receipt and the
+    overdue tag (they move on with the date, not with the row)."""
+    application = ApplicationFactory(
+        shortcut=True, organization=org, created_by=org_staff, status=Status.SUBMITTED
+    )
+    claim_url = reverse("review:case_claim", args=[application.code])
+    login(client, examiner, settings)
+    assert claim_url in client.get(QUEUE).content.decode()
+    login(client, clerk, settings)
+    assert claim_url not in client.get(QUEUE).content.decode()
+
+    claimed(application, examiner)
+    open_request(application, examiner, due_in=1)
+    login(client, examiner, settings)
+
+    def row() -> str:
+        page = client.get(QUEUE).content.decode()
+        start = page.index(application.receipt_number)
+        return page[start : page.index("</tr>", start)]
+
+    days_now = (timezone.now() - application.submitted_at).days
+    assert f'<td class="num">{days_now}</td>' in row() and "Overdue" not in row()
+    with time_machine.travel(timezone.now() + timedelta(days=3)):
+        login(client, examiner, settings)  # the session would have expired
+        later = row()
+    assert f'<td class="num">{days_now + 3}</td>' in later and "Overdue" in later
