@@ -9,11 +9,9 @@ the page read as before."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from django.template.defaultfilters import filesizeformat, linebreaksbr
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -22,6 +20,7 @@ from accounts.templatetags.accounts_format import bracketed
 from applications.models import Application, ForeignNational
 from applications.presenters import (
     document_groups,
+    moment_text,
     printed_companions,
     printed_form_sections,
     summary_application_rows,
@@ -41,14 +40,6 @@ ACTIVITY_KINDS = {
     "comprehensive": gettext_lazy("Comprehensive"),
     "individual": gettext_lazy("Individual"),
 }
-
-
-def moment_text(value: datetime | None) -> str:
-    """A moment as ``{{ value|date:"DATETIME_FORMAT" }}`` prints it (local
-    time); "" for None."""
-    if value is None:
-        return ""
-    return formats.date_format(timezone.localtime(value), "DATETIME_FORMAT")
 
 
 def _label(choices: Any, value: str | None) -> str:
