@@ -774,7 +774,13 @@ def case_page_companions(*, application: Application) -> list[Application]:
     types from the process cache)."""
     companions: list[Application] = _PAGE_COMPANIONS.objects(application.pk)
     attach_case_reference(companions)
-    return sorted(companions, key=lambda c: (c.application_type.sort_order, c.pk))
+    return in_catalogue_order(companions)
+
+
+def in_catalogue_order(applications: Iterable[Application]) -> list[Application]:
+    """Applications (companions) in the order a case lists them: by their
+    type's place in the catalogue (types attached), then as filed."""
+    return sorted(applications, key=lambda a: (a.application_type.sort_order, a.pk))
 
 
 def case_page_documents(*, application: Application) -> list[tuple[Any, ...]]:

@@ -41,10 +41,12 @@ from applications.models import (
     StatusEvent,
 )
 from applications.selectors import (
+    COMPANION_FIELDS,
     application_get_for_user,
     application_in_scope,
     applications_for_user,
     attach_case_reference,
+    in_catalogue_order,
     reference_maps,
 )
 from applications.workflow import AFTER_DECISION, Action, Status
@@ -688,23 +690,9 @@ def document_requests_for_case(*, application: Application) -> list[RequestView]
 
 
 # What the case page reads of the companions and of the person's other
-# applications; their types and offices come from the process cache.
-RELATED_FIELDS = (
-    "id",
-    "code",
-    "receipt_number",
-    "status",
-    "main_id",
-    "office_id",
-    "application_type_id",
-    "target_status_id",
-    "target_subcategory_id",
-    "submitted_at",
-    "reentry_variant",
-    "reentry_until",
-    "other_activity_kind",
-    "other_activity_details",
-)
+# applications (the user's case page's companion columns, and when each was
+# sent); their types and offices come from the process cache.
+RELATED_FIELDS = (*COMPANION_FIELDS, "submitted_at")
 
 
 # The companions of a case and the person's other submitted applications,
@@ -732,10 +720,7 @@ def case_related_applications(
         application.pk, application.foreign_national_id
     )
     attach_case_reference(rows)
-    companions = sorted(
-        (a for a in rows if a.main_id == application.pk),
-        key=lambda a: (a.application_type.sort_order, a.pk),
-    )
+    companions = in_catalogue_order(a for a in rows if a.main_id == application.pk)
     earlier = [a for a in rows if a.main_id is None]
     return companions, earlier
 

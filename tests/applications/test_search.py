@@ -13,7 +13,6 @@ import threading
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
 from django.db.models import Value
 from django.db.models.sql import Query
 from django.utils import timezone
@@ -23,7 +22,6 @@ import pytest
 from applications import search, selectors
 from applications.models import Application, ApplicationType, ForeignNational
 from applications.workflow import Status
-from portal.lib.env import Env
 from review import selectors as review_selectors
 from tests.api.conftest import ApiClient, make_key
 from tests.conftest import ROOT
@@ -33,6 +31,7 @@ from tests.factories import (
     OrganizationFactory,
     staff,
 )
+from tests.sqlite_connections import sqlite_connection
 
 
 def _stored(application: Application) -> str:
@@ -241,21 +240,6 @@ def test_on_sqlite_a_case_is_matched_on_its_persons_name(monkeypatch: Any) -> No
     assert "search_name" not in sql
 
 
-def _sqlite_memory() -> DatabaseWrapper:
-    settings = Env({}).database("DATABASE_URL", "sqlite:///:memory:")
-    settings.update(
-        {
-            "ATOMIC_REQUESTS": False,
-            "AUTOCOMMIT": True,
-            "TIME_ZONE": None,
-            "CONN_MAX_AGE": 0,
-            "CONN_HEALTH_CHECKS": False,
-            "TEST": {},
-        }
-    )
-    return DatabaseWrapper(settings, alias="search-sqlite")
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "name",
@@ -274,7 +258,7 @@ def test_sqlite_folds_names_as_postgresql_does(name: tuple[str, str, str]) -> No
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {postgres_sql}", params)
         on_postgres = cursor.fetchone()[0]
-    sqlite = _sqlite_memory()
+    sqlite = sqlite_connection()
     try:
         sqlite_sql, params = expression.as_sqlite(
             Query(None).get_compiler(connection=sqlite), sqlite

@@ -8,26 +8,11 @@ import threading
 import time
 
 from django.db import OperationalError
-from django.db.backends.sqlite3.base import DatabaseWrapper
 
 import pytest
 
 from portal.lib.env import Env
-
-
-def _sqlite(path) -> DatabaseWrapper:
-    settings = Env({}).database("DATABASE_URL", f"sqlite:///{path}")
-    settings.update(
-        {
-            "ATOMIC_REQUESTS": False,
-            "AUTOCOMMIT": True,
-            "TIME_ZONE": None,
-            "CONN_MAX_AGE": 0,
-            "CONN_HEALTH_CHECKS": False,
-            "TEST": {},
-        }
-    )
-    return DatabaseWrapper(settings, alias=f"sqlite-{id(settings)}")
+from tests.sqlite_connections import sqlite_connection
 
 
 @pytest.fixture(autouse=True)
@@ -48,7 +33,7 @@ def test_the_embedded_database_uses_wal_immediate_transactions_and_a_busy_timeou
     ]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 10
-    db = _sqlite(tmp_path / "x.db")
+    db = sqlite_connection(tmp_path / "x.db")
     with db.cursor() as cursor:
         cursor.execute("PRAGMA journal_mode")
         assert cursor.fetchone()[0] == "wal"
@@ -60,7 +45,7 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(tmp_path):
     deferred transactions one of them failed at once with "database is
     locked"; now the second waits for the first."""
     path = tmp_path / "clicks.db"
-    setup = _sqlite(path)
+    setup = sqlite_connection(path)
     with setup.cursor() as cursor:
         cursor.execute("CREATE TABLE clicks (n INTEGER)")
     setup.close()
@@ -68,7 +53,7 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(tmp_path):
     errors: list[Exception] = []
 
     def click() -> None:
-        db = _sqlite(path)
+        db = sqlite_connection(path)
         try:
             barrier.wait()
             # What transaction.atomic() does on SQLite: BEGIN in the configured mode.
@@ -92,7 +77,7 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(tmp_path):
     for t in threads:
         t.join()
     assert errors == []
-    check = _sqlite(path)
+    check = sqlite_connection(path)
     with check.cursor() as cursor:
         cursor.execute("SELECT n FROM clicks ORDER BY n")
         assert [row[0] for row in cursor.fetchall()] == [0, 1]  # serialised

@@ -288,20 +288,7 @@ def test_case_page_queries_do_not_grow_with_documents_and_history(
     with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
     # More of everything: requests with files, notes, transitions, decisions.
-    for n in range(3):
-        document_request = open_request(application, examiner)
-        services.document_request_attach(
-            document_request=document_request,
-            item=first_item(document_request),
-            uploads=[_upload(f"answer-{n}.pdf")],
-            actor=org_staff,
-        )
-        services.document_request_answer(
-            document_request=document_request, actor=org_staff
-        )
-        services.internal_note_add(
-            application=application, actor=examiner, text=f"Note {n}"
-        )
+    _answered_requests_and_notes(application, examiner, org_staff)
     with django_assert_max_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
@@ -333,18 +320,7 @@ def test_case_page_queries_are_the_same_for_a_bare_case_and_a_full_one(
     attach_required_documents(full, extra=12)
     for _ in range(3):
         new_case(org, org_staff, foreign_national=full.foreign_national)
-    for n in range(3):
-        document_request = open_request(full, examiner)
-        services.document_request_attach(
-            document_request=document_request,
-            item=first_item(document_request),
-            uploads=[_upload(f"answer-{n}.pdf")],
-            actor=org_staff,
-        )
-        services.document_request_answer(
-            document_request=document_request, actor=org_staff
-        )
-        services.internal_note_add(application=full, actor=examiner, text=f"N{n}")
+    _answered_requests_and_notes(full, examiner, org_staff)
     proposal(full, examiner)
     login(client, supervisor, settings)
 
@@ -398,6 +374,27 @@ def test_an_empty_note_is_refused(client, settings, org, org_staff, examiner):
 
 
 # --- Requests for documents -------------------------------------------------------------------
+
+
+def _answered_requests_and_notes(
+    application: Application, examiner: Any, org_staff: Any, count: int = 3
+) -> None:
+    """``count`` requests for documents, each answered with a file
+    (answer-<n>.pdf), and as many internal notes."""
+    for n in range(count):
+        document_request = open_request(application, examiner)
+        services.document_request_attach(
+            document_request=document_request,
+            item=first_item(document_request),
+            uploads=[_upload(f"answer-{n}.pdf")],
+            actor=org_staff,
+        )
+        services.document_request_answer(
+            document_request=document_request, actor=org_staff
+        )
+        services.internal_note_add(
+            application=application, actor=examiner, text=f"Note {n}"
+        )
 
 
 def _upload(name: str = "answer.pdf") -> Any:
