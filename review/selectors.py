@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -53,7 +54,7 @@ from applications.workflow import AFTER_DECISION, Action, Status
 from portal.files.access import Access
 from portal.lib import keyset
 from portal.lib.compiled import CompiledQuery
-from portal.lib.db import replica_reads
+from portal.lib.db import joins_as_written, replica_reads
 from portal.summaries import store as summaries
 from review.models import (
     Assignment,
@@ -126,6 +127,7 @@ _CASE_PAGE = CompiledQuery(
         )
     ),
     kinds=(uuid.UUID,),
+    joins_as_written=True,
 )
 
 
@@ -399,6 +401,25 @@ def decode_cursor(text: str | None) -> tuple[datetime, int] | None:
     return decoded[1] if decoded else None
 
 
+def plans_as_written(filters: QueueFilters) -> bool:
+    """Whether the queue's row query may be planned in written join order
+    (``portal.lib.db.joins_as_written``: it joins seven tables and planned
+    longer than it ran): only when every filter is on the case's own columns,
+    so that the walk of the open-queue or search index drives the plan.  A
+    filter on a joined table or an EXISTS is left to the planner, which may
+    start elsewhere (tests/portal/test_query_plans.py checks both)."""
+    return not (
+        filters.application_type
+        or filters.residence_status
+        or filters.nationality
+        or filters.organization
+        or filters.documents_due_by
+        or filters.overdue
+        or filters.answered
+        or filters.assignee
+    )
+
+
 def case_queue_page(
     cases: QuerySet[Any, dict[str, Any]],
     *,
@@ -406,6 +427,7 @@ def case_queue_page(
     after: tuple[datetime, int] | None = None,
     before: tuple[datetime, int] | None = None,
     size: int = 50,
+    written_order: bool = False,
 ) -> tuple[list[dict[str, Any]], bool]:
     """One page of ``cases`` (ordered by ``case_queue``): the rows after the
     key ``after`` (next page), before ``before`` (previous page), or the
@@ -418,15 +440,13 @@ def case_queue_page(
     backward_lookup = TupleGreaterThan if descending else TupleLessThan
     if before is not None:
         reverse_order = [c if descending else f"-{c}" for c in columns]
-        rows = list(
-            cases.filter(backward_lookup(key, before)).order_by(*reverse_order)[
-                : size + 1
-            ]
-        )
-        return list(reversed(rows[:size])), len(rows) > size
-    if after is not None:
+        cases = cases.filter(backward_lookup(key, before)).order_by(*reverse_order)
+    elif after is not None:
         cases = cases.filter(forward_lookup(key, after))
-    rows = list(cases[: size + 1])
+    with joins_as_written(cases.db) if written_order else nullcontext():
+        rows = list(cases[: size + 1])
+    if before is not None:
+        return list(reversed(rows[:size])), len(rows) > size
     return rows[:size], len(rows) > size
 
 
@@ -810,7 +830,8 @@ _REQUESTS = CompiledQuery(
             "files__file__original_name",
             "files__file__size",
         )
-    )
+    ),
+    joins_as_written=True,
 )
 
 

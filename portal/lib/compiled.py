@@ -22,11 +22,14 @@ from __future__ import annotations
 import inspect
 import uuid
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
 from django.db import connections, router
 from django.db.models import Model, QuerySet
+
+from portal.lib import db
 
 # Far outside any primary key; one per argument.
 _MARKER_BASE = -(10**15)
@@ -55,7 +58,8 @@ class CompiledQuery:
     ... )
     >>> DECISIONS.rows(application.pk)
 
-    ``kinds`` gives the type of each argument (``int`` unless told).
+    ``kinds`` gives the type of each argument (``int`` unless told);
+    ``joins_as_written`` plans a many-join read in its written join order.
     """
 
     def __init__(
@@ -63,12 +67,15 @@ class CompiledQuery:
         build: Callable[..., QuerySet[Any, Any]],
         *,
         kinds: tuple[type, ...] | None = None,
+        joins_as_written: bool = False,
     ) -> None:
         arity = len(inspect.signature(build).parameters)
         self._build = build
         self._kinds = kinds or (int,) * arity
         if len(self._kinds) != arity:
             raise ValueError("one kind per argument")
+        # Plan the joins in written order (portal.lib.db.joins_as_written).
+        self._joins_as_written = joins_as_written
         self._by_alias: dict[str, Compiled] = {}
         self._names: list[str] = []
         self._filtered: dict[str, str] = {}
@@ -132,6 +139,10 @@ class CompiledQuery:
             self._model = self._build(*self._markers()).model
         return router.db_for_read(self._model) or "default"
 
+    def queryset(self, *args: Any) -> QuerySet[Any, Any]:
+        """The queryset for ``args``, as the ORM would run it (for EXPLAIN)."""
+        return self._build(*args)
+
     def rows(self, *args: Any) -> list[tuple[Any, ...]]:
         """The queryset's rows for ``args`` (tuples in ``values_list`` order)."""
         return self._rows(self._alias(), args)
@@ -153,7 +164,10 @@ class CompiledQuery:
             for position, slot in enumerate(slots)
         ]
         connection = connections[alias]
-        with connection.cursor() as cursor:
+        with (
+            db.joins_as_written(alias) if self._joins_as_written else nullcontext(),
+            connection.cursor() as cursor,
+        ):
             cursor.execute(sql, values)
             fetched = cursor.fetchall()
         if not converters:

@@ -152,6 +152,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 after=after,
                 before=None if after else before,
                 size=PAGE_SIZE,
+                written_order=selectors.plans_as_written(filters),
             )
         backwards = before is not None and after is None
         if page:
