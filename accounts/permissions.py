@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import Office, OfficerRole, Organization, User, UseRequest
@@ -57,6 +59,8 @@ def officer_offices_by_role(user: Any) -> dict[str, set[int]]:
     if not user.is_authenticated:
         return {}
     cached = getattr(user, _ROLES_CACHE, None)
+    if cached is None and officer_roles_loaded(user) is not None:
+        cached = getattr(user, _ROLES_CACHE)
     if cached is None:
         cached = {}
         for role, office_id in OfficerRole.objects.filter(user=user).values_list(
@@ -65,6 +69,63 @@ def officer_offices_by_role(user: Any) -> dict[str, set[int]]:
             cached.setdefault(role, set()).add(office_id)
         setattr(user, _ROLES_CACHE, cached)
     return cached
+
+
+# The user's own roles as the request's user query read them
+# (``officer_roles_text``), and the rows made from them.
+OFFICER_ROLES_TEXT = "_zairyu_officer_roles_text"
+_ROLES_ROWS = "_zairyu_officer_roles"
+
+
+def officer_roles_text() -> Subquery:
+    """For the query that reads the request's user (an ``OuterRef("pk")``
+    subquery): the user's officer roles as ``id:role:office_id`` joined by
+    commas (NULL for none), so that the roles cost no second query on every
+    officer page.  Read afresh with the user on each request, like the user:
+    a role withdrawn is gone on the next one."""
+    return Subquery(
+        OfficerRole.objects.filter(user=OuterRef("pk"))
+        .order_by()
+        .values("user")
+        .annotate(
+            text=StringAgg(
+                Concat(
+                    Cast("pk", CharField()),
+                    Value(":"),
+                    "role",
+                    Value(":"),
+                    Cast("office_id", CharField()),
+                    output_field=CharField(),
+                ),
+                Value(","),
+            )
+        )
+        .values("text"),
+        output_field=CharField(),
+    )
+
+
+def officer_roles_loaded(user: Any) -> list[OfficerRole] | None:
+    """The user's roles as read with the user (``officer_roles_text``), in
+    id order, ``role.user`` being ``user``; None when they were not read."""
+    rows = getattr(user, _ROLES_ROWS, None)
+    if rows is not None:
+        return list(rows)
+    if not hasattr(user, OFFICER_ROLES_TEXT):
+        return None
+    text = getattr(user, OFFICER_ROLES_TEXT) or ""
+    rows = []
+    for item in text.split(",") if text else ():
+        pk, role, office_id = item.split(":")
+        officer_role = OfficerRole(
+            pk=int(pk), user_id=user.pk, role=role, office_id=int(office_id)
+        )
+        officer_role.user = user
+        rows.append(officer_role)
+    rows.sort(key=lambda r: r.pk)
+    setattr(user, _ROLES_ROWS, rows)
+    prime_officer_offices(user, rows)
+    return list(rows)
 
 
 def prime_officer_offices(user: Any, roles: Any) -> None:

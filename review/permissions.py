@@ -11,6 +11,7 @@ from accounts.permissions import (
     CASE_ROLES,
     case_office_ids,
     officer_office_ids,
+    officer_roles_loaded,
     prime_officer_offices,
 )
 
@@ -51,8 +52,13 @@ def officer_roles_preload(
             .order_by("user__username", "pk")
         )
     else:
-        # The common case (every queue page): four narrow columns, where
-        # selecting the user again would read the whole user row per role.
+        # The common case (every officer page): read with the request's user
+        # (accounts.permissions.officer_roles_text); else four narrow
+        # columns, where selecting the user again would read the whole user
+        # row per role.
+        loaded = officer_roles_loaded(user)
+        if loaded is not None:
+            return loaded
         roles = list(OfficerRole.objects.filter(user=user).order_by("pk"))
     for role in roles:
         if role.user_id == user.pk:

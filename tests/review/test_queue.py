@@ -202,6 +202,12 @@ def test_overdue_requests_surface_in_the_queue(
     assert "Overdue" in response.content.decode()
 
 
+def _counts(sql: str) -> bool:
+    """The queue's counts query (the request's user query groups too: its
+    officer roles)."""
+    return "GROUP BY" in sql and "applications_application" in sql
+
+
 def test_counts_per_status_in_one_grouped_query(
     client, settings, org, org_staff, examiner
 ):
@@ -223,7 +229,7 @@ def test_counts_per_status_in_one_grouped_query(
     }
     assert counts[Status.SUBMITTED] == 3 and counts[Status.EXAMINING] == 2
     assert counts[Status.GRANTED] == 1 and Status.COMPLETED not in counts
-    grouped = [q["sql"] for q in queries.captured_queries if "GROUP BY" in q["sql"]]
+    grouped = [q["sql"] for q in queries.captured_queries if _counts(q["sql"])]
     assert len(grouped) == 1
     # Nothing counts the list itself (no unfiltered COUNT(*), no paginator).
     assert not any(
@@ -252,7 +258,7 @@ def test_counts_come_from_the_summary_when_the_cache_is_cold(
         item["status"]: item["count"] for item in response.context["status_counts"]
     }
     assert counts[Status.SUBMITTED] == 1
-    assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+    assert not any(_counts(q["sql"]) for q in queries.captured_queries)
     assert any("summaries_summary" in q["sql"] for q in queries.captured_queries)
 
 
@@ -280,7 +286,7 @@ def test_without_a_worker_the_counts_follow_the_list_at_once(
     counts()  # the first page of the day stores it
     with CaptureQueriesContext(connection) as queries:
         counts()
-    assert not any("GROUP BY" in q["sql"] for q in queries.captured_queries)
+    assert not any(_counts(q["sql"]) for q in queries.captured_queries)
 
 
 def test_keyset_pages_without_offset(client, settings, org, org_staff, examiner):
@@ -522,3 +528,29 @@ def test_a_remembered_row_still_says_who_may_claim_and_what_day_it_is(
         login(client, examiner, settings)  # the session would have expired
         later = row()
     assert f'<td class="num">{days_now + 3}</td>' in later and "Overdue" in later
+
+
+def test_the_officers_roles_come_with_the_user_and_are_read_afresh(
+    client, settings, examiner
+):
+    """The request's user query brings the officer's roles (no second query
+    on an officer page), and reads them on every request: a role withdrawn
+    is refused on the very next page."""
+    from accounts.models import Office, OfficerRole
+
+    other = Office.objects.exclude(pk=examiner.officer_roles.get().office_id).first()
+    OfficerRole.objects.create(user=examiner, office=other, role="clerk")
+    login(client, examiner, settings)
+    client.get(QUEUE)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    assert response.status_code == 200
+    assert not any(
+        q["sql"].startswith('SELECT "accounts_officerrole"')
+        for q in queries.captured_queries
+    )
+    # Both offices' cases: the roles at both offices were read.
+    assert response.context["several_offices"]
+
+    OfficerRole.objects.filter(user=examiner).delete()
+    assert client.get(QUEUE).status_code == 403
