@@ -189,6 +189,15 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "portal.lib.cache.LocalCache"}}
+# The {% cache %} fragments (the queue's and the case list's filter forms):
+# kept in each process's memory, not in Redis — a round trip and unpickling
+# cost more than the lookup saves (README, "Performance"); like the fragment
+# itself, a process's copy lives at most its timeout.
+CACHES["template_fragments"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "zairyu-template-fragments",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 
 # --- Celery (QUALITY.md item 21) --------------------------------------------
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -108,7 +108,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     from portal.lib import breaker
     from portal.lib.cache import local_throttles
@@ -116,6 +116,7 @@ def _fresh_cache() -> Iterator[None]:
     breaker.reset_all()
     local_throttles().clear()
     cache.clear()
+    caches["template_fragments"].clear()
     yield
     breaker.reset_all()
 

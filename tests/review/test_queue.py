@@ -455,6 +455,24 @@ def test_queue_reads_the_examiners_only_to_render_the_filter_form(
     assert chosen == 1 and not response.context["form"].errors
 
 
+def test_the_filter_form_is_kept_in_the_process_not_in_the_shared_cache(
+    client, settings, examiner
+):
+    """The fragment lives in the process's memory (a Redis round trip cost
+    more than rendering from it saved), never in the shared cache."""
+    from django.core.cache import cache, caches
+
+    login(client, examiner, settings)
+    cache.clear()
+    client.get(QUEUE)
+    kept = caches["template_fragments"]
+    assert kept.__class__.__name__ == "LocMemCache"
+    assert any("review_queue_filters" in key for key in kept._cache)  # type: ignore[attr-defined]
+    if hasattr(cache, "_cache") and hasattr(cache._cache, "get_client"):
+        shared = cache._cache.get_client()  # type: ignore[attr-defined]
+        assert not shared.keys("*template.cache*")
+
+
 def _claim_token(page: str, claim_url: str) -> str:
     form = re.search(
         rf'action="{re.escape(claim_url)}" novalidate><input type="hidden" '
