@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -54,7 +55,7 @@ from applications.models import (
 )
 from applications.workflow import Status
 from portal.lib.access import get_or_404
-from portal.lib.compiled import CompiledQuery
+from portal.lib.compiled import CompiledQuery, fetched_together
 
 
 def fee_for(
@@ -803,6 +804,20 @@ def case_page_generated_languages(*, application: Application) -> dict[str, set[
     for kind, language in _PAGE_GENERATED.rows(application.pk):
         found.setdefault(kind, set()).add(language)
     return found
+
+
+def case_page_reads(*, application: Application) -> AbstractContextManager[None]:
+    """The user's case page reads the case's companions, documents, history
+    and generated documents in one round trip: inside this block the four
+    ``case_page_*`` selectors take their rows from it
+    (``portal.lib.compiled.fetched_together``)."""
+    key = (application.pk,)
+    return fetched_together(
+        (_PAGE_COMPANIONS, key),
+        (_PAGE_DOCUMENTS, key),
+        (_PAGE_EVENTS, key),
+        (_PAGE_GENERATED, key),
+    )
 
 
 def case_receipt_languages(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -31,7 +31,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import OfficerRole, Organization, User
-from accounts.permissions import prime_officer_offices
+from accounts.permissions import officer_roles_loaded, prime_officer_offices
 from applications import search
 from applications.models import OPEN_STATUSES as MODEL_OPEN_STATUSES
 from applications.models import (
@@ -53,7 +53,7 @@ from applications.selectors import (
 from applications.workflow import AFTER_DECISION, Action, Status
 from portal.files.access import Access
 from portal.lib import keyset
-from portal.lib.compiled import CompiledQuery
+from portal.lib.compiled import CompiledQuery, fetched_together
 from portal.lib.db import joins_as_written, replica_reads
 from portal.summaries import store as summaries
 from review.models import (
@@ -180,6 +180,13 @@ def officer_roles_with_examiners(*, user: Any) -> list[User]:
     the request cost no query; returns the examiners (code, username, full
     name and ``examiner_office_id`` read), by username."""
     if not getattr(user, "is_authenticated", False):
+        return []
+    loaded = officer_roles_loaded(user)
+    if loaded is not None and not any(
+        r.role == OfficerRole.Role.SUPERVISOR for r in loaded
+    ):
+        # Roles came with the request's user and nobody is supervised here:
+        # no examiner to choose, no query.
         return []
     mine: list[OfficerRole] = []
     examiners: list[User] = []
@@ -999,6 +1006,21 @@ def case_decisions(*, application: Application) -> list[Decision]:
         names.proposer_name = names.proposer_full_name or names.proposer_username
         names.approver_name = names.approver_full_name or names.approver_username or ""
     return decisions
+
+
+def case_page_reads(*, application: Application) -> AbstractContextManager[None]:
+    """The officer's case page reads the case's companions and earlier
+    applications, documents, history and notes, requests and decisions in
+    one round trip: inside this block the five selectors take their rows
+    from it (``portal.lib.compiled.fetched_together``)."""
+    pk = application.pk
+    return fetched_together(
+        (_RELATED, (pk, application.foreign_national_id)),
+        (_DOCUMENTS, (pk,)),
+        (_HISTORY_AND_NOTES, (pk,)),
+        (_REQUESTS, (pk,)),
+        (_DECISIONS, (pk,)),
+    )
 
 
 def active_decision(*, application: Application) -> Decision | None:

@@ -277,10 +277,11 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         return redirect("applications:draft", code=application.code)
     # Type, statuses and office from the process cache.
     selectors.attach_case_reference([application])
-    companions = selectors.case_page_companions(application=application)
-    documents = selectors.case_page_documents(application=application)
-    events = selectors.case_page_events(application=application)
-    generated = selectors.case_page_generated_languages(application=application)
+    with selectors.case_page_reads(application=application):
+        companions = selectors.case_page_companions(application=application)
+        documents = selectors.case_page_documents(application=application)
+        events = selectors.case_page_events(application=application)
+        generated = selectors.case_page_generated_languages(application=application)
     audit_record(
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from collections.abc import Callable
-from contextlib import nullcontext
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
@@ -147,12 +148,13 @@ class CompiledQuery:
         """The queryset's rows for ``args`` (tuples in ``values_list`` order)."""
         return self._rows(self._alias(), args)
 
-    def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+    def _statement(self, alias: str, args: tuple[Any, ...]) -> tuple[str, list[Any]]:
+        """The SQL and parameter values for ``args``."""
         if len(args) != len(self._kinds) or not all(
             type(arg) is kind for arg, kind in zip(args, self._kinds, strict=True)
         ):
             raise TypeError(f"expected arguments of types {self._kinds}, got {args!r}")
-        sql, params, slots, width, converters, as_text = self._by_alias.get(
+        sql, params, slots, _width, _converters, as_text = self._by_alias.get(
             alias
         ) or self._compile(alias)
         values = [
@@ -163,13 +165,23 @@ class CompiledQuery:
             else args[slot]
             for position, slot in enumerate(slots)
         ]
+        return sql, values
+
+    def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
+        sql, values = self._statement(alias, args)
+        _sql, _params, _slots, width, converters, _as_text = self._by_alias[alias]
         connection = connections[alias]
-        with (
-            db.joins_as_written(alias) if self._joins_as_written else nullcontext(),
-            connection.cursor() as cursor,
-        ):
-            cursor.execute(sql, values)
-            fetched = cursor.fetchall()
+        fetched_before = _fetched.get()
+        key = (id(self), alias, args)
+        if fetched_before is not None and key in fetched_before:
+            fetched = fetched_before.pop(key)
+        else:
+            with (
+                db.joins_as_written(alias) if self._joins_as_written else nullcontext(),
+                connection.cursor() as cursor,
+            ):
+                cursor.execute(sql, values)
+                fetched = cursor.fetchall()
         if not converters:
             return [tuple(row[:width]) for row in fetched]
         result = []
@@ -217,6 +229,58 @@ class CompiledQuery:
                 setattr(main, name, row[position])
             result.append(main)
         return result
+
+
+# Rows that ``fetched_together`` read ahead, by (query, database, arguments).
+_fetched: ContextVar[dict[tuple[int, str, tuple[Any, ...]], list[Any]] | None] = (
+    ContextVar("zairyu_compiled_fetched", default=None)
+)
+
+
+@contextmanager
+def fetched_together(*reads: tuple[CompiledQuery, tuple[Any, ...]]) -> Iterator[None]:
+    """Run ``reads`` (compiled queries and their arguments) in one round
+    trip; inside the block each one's ``rows`` / ``objects`` for those
+    arguments takes its rows from there instead of asking the database.
+
+    A case page makes five or six such reads, each tiny; on the benchmark
+    machine every round trip — a blocking wait and a wake-up in the web
+    worker, a statement cycle in PostgreSQL — cost more CPU than the read
+    itself (README, "Performance").  The statements are sent as one string
+    (PostgreSQL's simple query protocol runs them in order, as one implicit
+    transaction, or inside the caller's); elsewhere (SQLite on ``make run``)
+    nothing is read ahead and each read runs on its own."""
+    aliases = {query._alias() for query, _args in reads}
+    alias = aliases.pop() if len(aliases) == 1 else ""
+    if not reads or not alias or not db.statements_together(alias):
+        yield
+        return
+    parts: list[str] = []
+    values: list[Any] = []
+    keys: list[tuple[int, str, tuple[Any, ...]] | None] = []  # None: no rows
+    for query, args in reads:
+        sql, params = query._statement(alias, args)
+        key = (id(query), alias, args)
+        if query._joins_as_written:
+            parts.append(db.written_order(sql))
+            keys += [None, key, None]
+        else:
+            parts.append(sql)
+            keys.append(key)
+        values += params
+    found: dict[tuple[int, str, tuple[Any, ...]], list[Any]] = {}
+    with connections[alias].cursor() as cursor:
+        cursor.execute("; ".join(parts), values)
+        for position, key in enumerate(keys):
+            if key is not None:
+                found[key] = cursor.fetchall()
+            if position < len(keys) - 1:
+                cursor.nextset()
+    token = _fetched.set(found)
+    try:
+        yield
+    finally:
+        _fetched.reset(token)
 
 
 def _plan(model: type[Model], names: list[str], filtered: dict[str, str]) -> list[Any]:

@@ -78,27 +78,35 @@ class ReplicaRouter:
 JOINS_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1"
 
 
+def written_order(sql: str) -> str:
+    """``sql`` planned in written join order: three statements, one round
+    trip (``SET LOCAL``'s empty result, the rows, ``RESET``'s)."""
+    return f"{JOINS_AS_WRITTEN}; {sql}; RESET join_collapse_limit"
+
+
+def statements_together(using: str) -> bool:
+    """Whether several statements may travel in one ``execute`` on
+    ``using``: PostgreSQL through Django's client-side binding cursor (the
+    simple query protocol), not SQLite's driver nor server-side binding."""
+    connection = connections[using]
+    return connection.vendor == "postgresql" and not connection.settings_dict.get(
+        "OPTIONS", {}
+    ).get("server_side_binding")
+
+
 @contextmanager
 def joins_as_written(using: str = "default") -> Iterator[None]:
     """SELECTs run in this block on ``using`` are planned in the join order
     their SQL is written in (PostgreSQL; elsewhere nothing changes)."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or connection.settings_dict.get(
-        "OPTIONS", {}
-    ).get("server_side_binding"):
-        # Server-side binding sends one statement per message.
+    if not statements_together(using):
         yield
         return
 
     def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if many or not sql.startswith("SELECT"):
             return execute(sql, params, many, context)
-        result = execute(
-            f"{JOINS_AS_WRITTEN}; {sql}; RESET join_collapse_limit",
-            params,
-            many,
-            context,
-        )
+        result = execute(written_order(sql), params, many, context)
         context["cursor"].nextset()  # past SET's empty result, to the rows
         return result
 

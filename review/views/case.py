@@ -153,11 +153,14 @@ def _facts(application: Application, **facts: Any) -> CaseFacts:
 def case_detail(request: HttpRequest, *, application: Application) -> HttpResponse:
     user: Any = request.user
     office_id = application.office_id
-    companions, earlier = selectors.case_related_applications(application=application)
-    documents = selectors.case_documents_with_companions(application=application)
-    events, notes = selectors.case_history_and_notes(application=application)
-    requests = selectors.case_document_requests(application=application)
-    decisions = selectors.case_decisions(application=application)
+    with selectors.case_page_reads(application=application):
+        companions, earlier = selectors.case_related_applications(
+            application=application
+        )
+        documents = selectors.case_documents_with_companions(application=application)
+        events, notes = selectors.case_history_and_notes(application=application)
+        requests = selectors.case_document_requests(application=application)
+        decisions = selectors.case_decisions(application=application)
     audit_record(
         actor=user,
         action=AuditAction.APPLICATION_VIEW,

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from applications.models import Application
-from portal.lib.compiled import CompiledQuery
+from portal.lib.compiled import CompiledQuery, fetched_together
 from review.models import Assignment, Decision
 from tests.factories import ApplicationFactory, OrganizationFactory
 
@@ -119,3 +119,47 @@ def test_a_filtered_relation_is_kept_under_its_name(reference_data):
     assert found.approved.outcome == Decision.Outcome.GRANT
     (found,) = APPROVED.objects(waiting.pk)
     assert found.approved is None
+
+
+CASE_AS_WRITTEN = CompiledQuery(
+    lambda code: (
+        Application.objects.filter(code=code).values_list(
+            "id", "foreign_national__family_name", "assignment__examiner_id"
+        )
+    ),
+    kinds=(uuid.UUID,),
+    joins_as_written=True,
+)
+
+
+@pytest.mark.postgres
+def test_reads_fetched_together_cost_one_round_trip(case):
+    """Several compiled reads in one ``execute`` (PostgreSQL): inside the
+    block each takes its own rows (converted as usual), a read planned in
+    written join order included; other arguments still ask the database."""
+    other = ApplicationFactory(organization=case.organization, companions=())
+    expected = (
+        COMPANIONS.rows(case.pk),
+        CASE.objects(case.code)[0],
+        CASE_AS_WRITTEN.rows(case.code),
+    )
+    with CaptureQueriesContext(connection) as queries:
+        with fetched_together(
+            (COMPANIONS, (case.pk,)),
+            (CASE, (case.code,)),
+            (CASE_AS_WRITTEN, (case.code,)),
+        ):
+            companions = COMPANIONS.rows(case.pk)
+            (found,) = CASE.objects(case.code)
+            as_written = CASE_AS_WRITTEN.rows(case.code)
+            assert len(queries) == 1
+            assert COMPANIONS.rows(other.pk) == []  # not read ahead: asked
+            assert len(queries) == 2
+    assert companions == expected[0] and len(companions) == 2
+    assert found.pk == expected[1].pk and found.answers == expected[1].answers
+    assert found.foreign_national.family_name == case.foreign_national.family_name
+    assert as_written == expected[2]
+    # Each row set is taken once; after the block every read asks again.
+    with CaptureQueriesContext(connection) as queries:
+        assert COMPANIONS.rows(case.pk) == expected[0]
+    assert len(queries) == 1
