@@ -112,11 +112,13 @@ def _fresh_cache() -> Iterator[None]:
 
     from portal.lib import breaker
     from portal.lib.cache import local_throttles
+    from portal.summaries import store as summaries
 
     breaker.reset_all()
     local_throttles().clear()
     cache.clear()
     caches["template_fragments"].clear()
+    summaries.forget_local()
     yield
     breaker.reset_all()
 

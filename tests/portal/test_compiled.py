@@ -122,10 +122,8 @@ def test_a_filtered_relation_is_kept_under_its_name(reference_data):
 
 
 CASE_AS_WRITTEN = CompiledQuery(
-    lambda code: (
-        Application.objects.filter(code=code).values_list(
-            "id", "foreign_national__family_name", "assignment__examiner_id"
-        )
+    lambda code: Application.objects.filter(code=code).values_list(
+        "id", "foreign_national__family_name", "assignment__examiner_id"
     ),
     kinds=(uuid.UUID,),
     joins_as_written=True,
@@ -143,18 +141,20 @@ def test_reads_fetched_together_cost_one_round_trip(case):
         CASE.objects(case.code)[0],
         CASE_AS_WRITTEN.rows(case.code),
     )
-    with CaptureQueriesContext(connection) as queries:
-        with fetched_together(
+    with (
+        CaptureQueriesContext(connection) as queries,
+        fetched_together(
             (COMPANIONS, (case.pk,)),
             (CASE, (case.code,)),
             (CASE_AS_WRITTEN, (case.code,)),
-        ):
-            companions = COMPANIONS.rows(case.pk)
-            (found,) = CASE.objects(case.code)
-            as_written = CASE_AS_WRITTEN.rows(case.code)
-            assert len(queries) == 1
-            assert COMPANIONS.rows(other.pk) == []  # not read ahead: asked
-            assert len(queries) == 2
+        ),
+    ):
+        companions = COMPANIONS.rows(case.pk)
+        (found,) = CASE.objects(case.code)
+        as_written = CASE_AS_WRITTEN.rows(case.code)
+        assert len(queries) == 1
+        assert COMPANIONS.rows(other.pk) == []  # not read ahead: asked
+        assert len(queries) == 2
     assert companions == expected[0] and len(companions) == 2
     assert found.pk == expected[1].pk and found.answers == expected[1].answers
     assert found.foreign_national.family_name == case.foreign_national.family_name
