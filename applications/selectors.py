@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -806,17 +806,20 @@ def case_page_generated_languages(*, application: Application) -> dict[str, set[
     return found
 
 
-def case_page_reads(*, application: Application) -> AbstractContextManager[None]:
+def case_page_reads(
+    *, application: Application, writes: Sequence[tuple[str, list[Any]]] = ()
+) -> AbstractContextManager[None]:
     """The user's case page reads the case's companions, documents, history
     and generated documents in one round trip: inside this block the four
     ``case_page_*`` selectors take their rows from it
-    (``portal.lib.compiled.fetched_together``)."""
+    (``portal.lib.compiled.fetched_together``; ``writes`` go with them)."""
     key = (application.pk,)
     return fetched_together(
         (_PAGE_COMPANIONS, key),
         (_PAGE_DOCUMENTS, key),
         (_PAGE_EVENTS, key),
         (_PAGE_GENERATED, key),
+        writes=writes,
     )
 
 

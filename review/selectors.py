@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -1008,11 +1009,14 @@ def case_decisions(*, application: Application) -> list[Decision]:
     return decisions
 
 
-def case_page_reads(*, application: Application) -> AbstractContextManager[None]:
+def case_page_reads(
+    *, application: Application, writes: Sequence[tuple[str, list[Any]]] = ()
+) -> AbstractContextManager[None]:
     """The officer's case page reads the case's companions and earlier
     applications, documents, history and notes, requests and decisions in
     one round trip: inside this block the five selectors take their rows
-    from it (``portal.lib.compiled.fetched_together``)."""
+    from it (``portal.lib.compiled.fetched_together``; ``writes`` go with
+    them)."""
     pk = application.pk
     return fetched_together(
         (_RELATED, (pk, application.foreign_national_id)),
@@ -1020,6 +1024,7 @@ def case_page_reads(*, application: Application) -> AbstractContextManager[None]
         (_HISTORY_AND_NOTES, (pk,)),
         (_REQUESTS, (pk,)),
         (_DECISIONS, (pk,)),
+        writes=writes,
     )
 
 

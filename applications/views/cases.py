@@ -58,7 +58,7 @@ from applications.workflow import (
     Status,
 )
 from portal.audit.events import AuditAction
-from portal.audit.services import audit_record
+from portal.audit.services import audit_record, audit_record_statement
 from portal.lib import keyset
 from portal.lib.errors import IllegalTransition
 from portal.lib.i18n import page_language
@@ -277,17 +277,18 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         return redirect("applications:draft", code=application.code)
     # Type, statuses and office from the process cache.
     selectors.attach_case_reference([application])
-    with selectors.case_page_reads(application=application):
-        companions = selectors.case_page_companions(application=application)
-        documents = selectors.case_page_documents(application=application)
-        events = selectors.case_page_events(application=application)
-        generated = selectors.case_page_generated_languages(application=application)
-    audit_record(
+    # The view's audit record travels with the page's reads (one round trip).
+    viewed = audit_record_statement(
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,
         obj=application,
         organization_code=application.organization.code,
     )
+    with selectors.case_page_reads(application=application, writes=[viewed]):
+        companions = selectors.case_page_companions(application=application)
+        documents = selectors.case_page_documents(application=application)
+        events = selectors.case_page_events(application=application)
+        generated = selectors.case_page_generated_languages(application=application)
     may_withdraw = rules.may_withdraw(request.user, application)
     panels = case_panels.render(request, application)
     person = selectors.sent_person(application=application)

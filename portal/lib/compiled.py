@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from datetime import date
@@ -238,7 +238,10 @@ _fetched: ContextVar[dict[tuple[int, str, tuple[Any, ...]], list[Any]] | None] =
 
 
 @contextmanager
-def fetched_together(*reads: tuple[CompiledQuery, tuple[Any, ...]]) -> Iterator[None]:
+def fetched_together(
+    *reads: tuple[CompiledQuery, tuple[Any, ...]],
+    writes: Sequence[tuple[str, list[Any]]] = (),
+) -> Iterator[None]:
     """Run ``reads`` (compiled queries and their arguments) in one round
     trip; inside the block each one's ``rows`` / ``objects`` for those
     arguments takes its rows from there instead of asking the database.
@@ -249,10 +252,22 @@ def fetched_together(*reads: tuple[CompiledQuery, tuple[Any, ...]]) -> Iterator[
     itself (README, "Performance").  The statements are sent as one string
     (PostgreSQL's simple query protocol runs them in order, as one implicit
     transaction, or inside the caller's); elsewhere (SQLite on ``make run``)
-    nothing is read ahead and each read runs on its own."""
+    nothing is read ahead and each read runs on its own.
+
+    ``writes`` (SQL and parameters, for ``default``) are sent after the
+    reads in the same round trip — the case pages' audit record of the
+    view; without statements together they are run here, one by one."""
     aliases = {query._alias() for query, _args in reads}
     alias = aliases.pop() if len(aliases) == 1 else ""
-    if not reads or not alias or not db.statements_together(alias):
+    if (
+        not reads
+        or not alias
+        or (writes and alias != "default")  # writes go to the primary only
+        or not db.statements_together(alias)
+    ):
+        with connections["default"].cursor() as cursor:
+            for sql, params in writes:
+                cursor.execute(sql, params)
         yield
         return
     parts: list[str] = []
@@ -267,6 +282,10 @@ def fetched_together(*reads: tuple[CompiledQuery, tuple[Any, ...]]) -> Iterator[
         else:
             parts.append(sql)
             keys.append(key)
+        values += params
+    for sql, params in writes:
+        parts.append(sql)
+        keys.append(None)
         values += params
     found: dict[tuple[int, str, tuple[Any, ...]], list[Any]] = {}
     with connections[alias].cursor() as cursor:

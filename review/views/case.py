@@ -41,7 +41,7 @@ from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, DocumentSlot
 from applications.selectors import sent_person
 from portal.audit.events import AuditAction
-from portal.audit.services import audit_record
+from portal.audit.services import audit_record_statement
 from portal.lib.errors import message_for, show_error
 from portal.lib.i18n import page_language
 from portal.lib.jinja import render_fragment
@@ -153,7 +153,14 @@ def _facts(application: Application, **facts: Any) -> CaseFacts:
 def case_detail(request: HttpRequest, *, application: Application) -> HttpResponse:
     user: Any = request.user
     office_id = application.office_id
-    with selectors.case_page_reads(application=application):
+    # The view's audit record travels with the page's reads (one round trip).
+    viewed = audit_record_statement(
+        actor=user,
+        action=AuditAction.APPLICATION_VIEW,
+        obj=application,
+        organization_code=application.organization.code,
+    )
+    with selectors.case_page_reads(application=application, writes=[viewed]):
         companions, earlier = selectors.case_related_applications(
             application=application
         )
@@ -161,12 +168,6 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
         events, notes = selectors.case_history_and_notes(application=application)
         requests = selectors.case_document_requests(application=application)
         decisions = selectors.case_decisions(application=application)
-    audit_record(
-        actor=user,
-        action=AuditAction.APPLICATION_VIEW,
-        obj=application,
-        organization_code=application.organization.code,
-    )
     assignment = selectors.assignment_of(application)
     is_supervisor = has_role(user, Role.SUPERVISOR, office_id)
     open_request = next(

@@ -163,3 +163,43 @@ def test_reads_fetched_together_cost_one_round_trip(case):
     with CaptureQueriesContext(connection) as queries:
         assert COMPANIONS.rows(case.pk) == expected[0]
     assert len(queries) == 1
+
+
+@pytest.mark.parametrize("together", [True, False], ids=["postgresql", "one-by-one"])
+def test_a_write_sent_with_the_reads_is_the_audit_record_audit_record_writes(
+    case, monkeypatch, together
+):
+    """The case pages send their view's audit record with their reads: the
+    row is the one ``audit_record`` would write, whether the statements
+    travel together (PostgreSQL) or one by one (elsewhere)."""
+    from portal.audit.models import AuditEvent
+    from portal.audit.services import audit_record, audit_record_statement
+    from portal.lib import db
+
+    if not together:
+        monkeypatch.setattr(db, "statements_together", lambda using: False)
+    elif connection.vendor != "postgresql":
+        pytest.skip("statements travel together on PostgreSQL only")
+    facts = {
+        "actor": case.created_by,
+        "action": "application.view",
+        "obj": case,
+        "organization_code": case.organization.code,
+    }
+    with (
+        CaptureQueriesContext(connection) as queries,
+        fetched_together(
+            (COMPANIONS, (case.pk,)), writes=[audit_record_statement(**facts)]
+        ),
+    ):
+        assert len(COMPANIONS.rows(case.pk)) == 2
+    assert len(queries) == (1 if together else 2)
+    audit_record(**facts)
+    sent, recorded = AuditEvent.objects.order_by("pk")
+    fields = ("actor_id", "actor_username", "organization_code", "action")
+    assert [getattr(sent, f) for f in fields] == [getattr(recorded, f) for f in fields]
+    assert (sent.object_type, sent.object_code) == (
+        "applications.application",
+        str(case.code),
+    )
+    assert sent.at is not None and sent.at <= recorded.at
