@@ -6,19 +6,39 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
+
 from allauth.account.auth_backends import AuthenticationBackend as AllauthBackend
 from asgiref.sync import sync_to_async
+
+from accounts.selectors import ORGANIZATIONS_OF_USER, keep_organizations
+from portal.lib.compiled import fetched_together
 
 
 class AuthenticationBackend(AllauthBackend):
     def get_user(self, user_id: Any) -> Any:
         # The user of a session is read from the database on every request
         # (never cached across requests: a deactivated or revoked account is
-        # refused on its next one), with the layout's unread badge counted in
-        # the same query.
-        from portal.notifications.selectors import user_with_unread_count
+        # refused on its next one), with the layout's unread badge and the
+        # officer's roles in the same query, and — in the same round trip —
+        # the organisations the user works for today, which every
+        # organisation-side page reads (``organizations_today``).
+        from portal.notifications.selectors import (
+            USER_WITH_UNREAD_COUNT,
+            user_with_unread_count,
+        )
 
-        user = user_with_unread_count(pk=user_id)
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        today = timezone.localdate()
+        with fetched_together(
+            (USER_WITH_UNREAD_COUNT, (pk,)), (ORGANIZATIONS_OF_USER, (pk, today))
+        ):
+            user = user_with_unread_count(pk=pk)
+            if user is not None and user.user_category:
+                keep_organizations(user, ORGANIZATIONS_OF_USER.objects(pk, today))
         return user if user is not None and self.user_can_authenticate(user) else None
 
     async def aget_user(self, user_id: Any) -> Any:

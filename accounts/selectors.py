@@ -166,6 +166,28 @@ ORGANIZATIONS_OF_USER = CompiledQuery(
 )
 
 
+_KEPT = "_zairyu_organizations"
+
+
+def keep_organizations(user: Any, organizations: list[Organization]) -> None:
+    """Keep the user's organisations of today (``ORGANIZATIONS_OF_USER``
+    objects, read with the user by the authentication backend) on the user
+    object for the rest of the request."""
+    setattr(user, _KEPT, organizations)
+
+
+def organizations_today(*, user: Any) -> list[Organization]:
+    """The organisations the user works for today (pk, code and names read),
+    by Japanese name: as read with the user, or read now (once a request)."""
+    if not user.is_authenticated:
+        return []
+    kept = getattr(user, _KEPT, None)
+    if kept is None:
+        kept = ORGANIZATIONS_OF_USER.objects(user.pk, timezone.localdate())
+        keep_organizations(user, kept)
+    return list(kept)
+
+
 def organization_get_for_user(*, user: Any, code: Any) -> Organization:
     """The organisation if the user belongs to or is appointed by it; else 404."""
     return get_or_404(

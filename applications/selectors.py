@@ -34,8 +34,8 @@ from django.utils import timezone
 from accounts.models import Membership, Office, Organization, RosterEntry, User
 from accounts.permissions import can_file
 from accounts.selectors import (
-    ORGANIZATIONS_OF_USER,
     current_appointments,
+    organizations_today,
 )
 from accounts.validators import normalize_text
 from applications import eligibility, search
@@ -98,14 +98,7 @@ def user_organization_ids(*, user: Any) -> set[int]:
     some types and people: lists and objects go through ``scope_applications``
     / ``scope_people`` as well."""
     if not hasattr(user, "_zairyu_org_ids"):
-        user._zairyu_org_ids = (
-            {
-                row[0]
-                for row in ORGANIZATIONS_OF_USER.rows(user.pk, timezone.localdate())
-            }
-            if user.is_authenticated
-            else set()
-        )
+        user._zairyu_org_ids = {o.pk for o in organizations_today(user=user)}
     return set(user._zairyu_org_ids)
 
 
@@ -517,11 +510,7 @@ def case_list_organizations(*, user: Any) -> list[Organization]:
     """The user's organisations for the case list's filter, by name; one
     query, which also fills the per-request cache of
     ``user_organization_ids`` (so the list itself costs no second one)."""
-    organizations: list[Organization] = (
-        ORGANIZATIONS_OF_USER.objects(user.pk, timezone.localdate())
-        if user.is_authenticated
-        else []
-    )
+    organizations = organizations_today(user=user)
     user._zairyu_org_ids = {o.pk for o in organizations}
     return organizations
 

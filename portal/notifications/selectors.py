@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -8,6 +7,7 @@ from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subqu
 from django.http import Http404
 
 from accounts.permissions import OFFICER_ROLES_TEXT, officer_roles_text
+from portal.lib.compiled import CompiledQuery
 from portal.notifications.models import Notification
 
 UNREAD = Q(read_at__isnull=True)
@@ -53,33 +53,30 @@ def _users_with_unread_count() -> QuerySet[Any]:
     )
 
 
-_PK = -1  # stands for the user's pk while the query is compiled
+# The request's user with the unread count and the officer roles, compiled
+# to SQL once per process: this query runs on every signed-in request, and
+# compiling it each time cost more CPU (0.3 ms) than the database spent on
+# it.  ``accounts.backends`` may send it with the organisations' read.
+USER_WITH_UNREAD_COUNT = CompiledQuery(
+    lambda pk: (
+        _users_with_unread_count()
+        .filter(pk=pk)
+        .values_list(
+            *(f.attname for f in get_user_model()._meta.concrete_fields),
+            _UNREAD_COUNT,
+            OFFICER_ROLES_TEXT,
+        )
+    )
+)
 
 
-@functools.cache
-def _user_with_unread_count_sql() -> tuple[str, list[Any], int]:
-    # Compiled once per process, then run through ``Manager.raw`` (which
-    # builds the same model instances, the count as an attribute): this query
-    # runs on every signed-in request, and compiling it each time cost more
-    # CPU (0.3 ms) than the database spent on it.  Returns the SQL, its
-    # parameters (constants but for the pk) and where the pk goes.
-    sql, params = _users_with_unread_count().filter(pk=_PK).query.sql_with_params()
-    if list(params).count(_PK) != 1:
-        raise RuntimeError(f"expected the pk once in the parameters, got {params}")
-    return sql, list(params), list(params).index(_PK)
-
-
-def user_with_unread_count(*, pk: Any) -> Any | None:
+def user_with_unread_count(*, pk: int) -> Any | None:
     """The user ``pk`` (None if there is none), read from the database, with
     the number of their unread notifications counted in the same query: the
     unread badge that every page with the layout shows (``unread_count``).
     The count walks the partial index ``notif_unread``."""
     version = _inbox_version
-    user_model = get_user_model()
-    sql, params, position = _user_with_unread_count_sql()
-    params = params.copy()
-    params[position] = user_model._meta.pk.get_prep_value(pk)
-    found = list(user_model._default_manager.raw(sql, params))
+    found = USER_WITH_UNREAD_COUNT.objects(pk)
     if not found:
         return None
     user = found[0]

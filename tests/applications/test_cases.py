@@ -1140,3 +1140,30 @@ def test_dashboard_panel_is_for_portal_users_only(client):
 
 
 # --- In the browser -----------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_the_organisations_come_with_the_user_and_are_read_afresh(
+    alice_client, org, alice
+):
+    """The user and the organisations they work for today travel in one
+    round trip (the authentication backend reads both); both are read on
+    every request, so a membership ended is gone on the very next page."""
+    from accounts.models import Membership
+
+    case = ApplicationFactory(
+        shortcut=True, organization=org, created_by=alice, status=Status.SUBMITTED
+    )
+    alice_client.get(list_url())
+    with CaptureQueriesContext(connection) as queries:
+        response = alice_client.get(list_url())
+    assert receipt_numbers(response) == [case.receipt_number]
+    first = queries.captured_queries[0]["sql"]
+    assert '"accounts_user"' in first and '"accounts_membership"' in first
+    assert (
+        sum('"accounts_membership"' in q["sql"] for q in queries.captured_queries) == 1
+    )
+
+    Membership.objects.filter(user=alice, organization=org).delete()
+    response = alice_client.get(list_url())
+    assert case.receipt_number not in response.content.decode()
