@@ -161,6 +161,7 @@ def test_calendar_queries_do_not_grow_with_items(
     def count() -> int:
         # A new request: no per-request caches (organisations, scope limits).
         lawyer.__dict__.pop("_zairyu_org_ids", None)
+        lawyer.__dict__.pop("_zairyu_organizations", None)
         lawyer.__dict__.pop("_zairyu_scope_limits", None)
         with django_assert_max_num_queries(8) as captured:
             selectors.calendar_items(user=lawyer)
