@@ -25,6 +25,7 @@ class AuthenticationBackend(AllauthBackend):
         # organisation-side page reads (``organizations_today``).
         from portal.notifications.selectors import (
             USER_WITH_UNREAD_COUNT,
+            inbox_version,
             user_with_unread_count,
         )
 
@@ -33,10 +34,11 @@ class AuthenticationBackend(AllauthBackend):
         except (TypeError, ValueError):
             return None
         today = timezone.localdate()
+        version = inbox_version()
         with fetched_together(
             (USER_WITH_UNREAD_COUNT, (pk,)), (ORGANIZATIONS_OF_USER, (pk, today))
         ):
-            user = user_with_unread_count(pk=pk)
+            user = user_with_unread_count(pk=pk, version=version)
             if user is not None and user.user_category:
                 keep_organizations(user, ORGANIZATIONS_OF_USER.objects(pk, today))
         return user if user is not None and self.user_can_authenticate(user) else None

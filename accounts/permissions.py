@@ -11,8 +11,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, OuterRef, StringAgg, Subquery, Value
-from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from accounts.models import Office, OfficerRole, Organization, User, UseRequest
@@ -72,41 +70,13 @@ def officer_offices_by_role(user: Any) -> dict[str, set[int]]:
 
 
 # The user's own roles as the request's user query read them
-# (``officer_roles_text``), and the rows made from them.
+# (``accounts.selectors.officer_roles_text``), and the rows made from them.
 OFFICER_ROLES_TEXT = "_zairyu_officer_roles_text"
 _ROLES_ROWS = "_zairyu_officer_roles"
 
 
-def officer_roles_text() -> Subquery:
-    """For the query that reads the request's user (an ``OuterRef("pk")``
-    subquery): the user's officer roles as ``id:role:office_id`` joined by
-    commas (NULL for none), so that the roles cost no second query on every
-    officer page.  Read afresh with the user on each request, like the user:
-    a role withdrawn is gone on the next one."""
-    return Subquery(
-        OfficerRole.objects.filter(user=OuterRef("pk"))
-        .order_by()
-        .values("user")
-        .annotate(
-            text=StringAgg(
-                Concat(
-                    Cast("pk", CharField()),
-                    Value(":"),
-                    "role",
-                    Value(":"),
-                    Cast("office_id", CharField()),
-                    output_field=CharField(),
-                ),
-                Value(","),
-            )
-        )
-        .values("text"),
-        output_field=CharField(),
-    )
-
-
 def officer_roles_loaded(user: Any) -> list[OfficerRole] | None:
-    """The user's roles as read with the user (``officer_roles_text``), in
+    """The user's roles as read with the user (``OFFICER_ROLES_TEXT``), in
     id order, ``role.user`` being ``user``; None when they were not read."""
     rows = getattr(user, _ROLES_ROWS, None)
     if rows is not None:
@@ -117,8 +87,11 @@ def officer_roles_loaded(user: Any) -> list[OfficerRole] | None:
     rows = []
     for item in text.split(",") if text else ():
         pk, role, office_id = item.split(":")
-        officer_role = OfficerRole(
-            pk=int(pk), user_id=user.pk, role=role, office_id=int(office_id)
+        # As loaded from the database (a save would update, not insert).
+        officer_role = OfficerRole.from_db(
+            user._state.db,
+            ["id", "user_id", "office_id", "role"],
+            [int(pk), user.pk, int(office_id), role],
         )
         officer_role.user = user
         rows.append(officer_role)

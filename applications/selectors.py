@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable, Sequence
-from contextlib import AbstractContextManager
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -55,7 +54,7 @@ from applications.models import (
 )
 from applications.workflow import Status
 from portal.lib.access import get_or_404
-from portal.lib.compiled import CompiledQuery, fetched_together
+from portal.lib.compiled import CompiledQuery
 
 
 def fee_for(
@@ -507,12 +506,9 @@ def attach_reference(applications: Iterable[Application]) -> None:
 
 
 def case_list_organizations(*, user: Any) -> list[Organization]:
-    """The user's organisations for the case list's filter, by name; one
-    query, which also fills the per-request cache of
-    ``user_organization_ids`` (so the list itself costs no second one)."""
-    organizations = organizations_today(user=user)
-    user._zairyu_org_ids = {o.pk for o in organizations}
-    return organizations
+    """The user's organisations for the case list's filter, by name (read
+    with the user: ``accounts.selectors.organizations_today``)."""
+    return organizations_today(user=user)
 
 
 def cases_for_user(
@@ -796,20 +792,19 @@ def case_page_generated_languages(*, application: Application) -> dict[str, set[
 
 
 def case_page_reads(
-    *, application: Application, writes: Sequence[tuple[str, list[Any]]] = ()
-) -> AbstractContextManager[None]:
-    """The user's case page reads the case's companions, documents, history
-    and generated documents in one round trip: inside this block the four
-    ``case_page_*`` selectors take their rows from it
-    (``portal.lib.compiled.fetched_together``; ``writes`` go with them)."""
+    *, application: Application
+) -> list[tuple[CompiledQuery, tuple[Any, ...]]]:
+    """The compiled reads behind the user's case page's four ``case_page_*``
+    selectors (companions, documents, history, generated documents), for
+    ``fetched_together`` to send in one round trip: inside that block the
+    selectors take their rows from it."""
     key = (application.pk,)
-    return fetched_together(
+    return [
         (_PAGE_COMPANIONS, key),
         (_PAGE_DOCUMENTS, key),
         (_PAGE_EVENTS, key),
         (_PAGE_GENERATED, key),
-        writes=writes,
-    )
+    ]
 
 
 def case_receipt_languages(

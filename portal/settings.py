@@ -196,7 +196,8 @@ else:
 CACHES["template_fragments"] = {
     "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
     "LOCATION": "zairyu-template-fragments",
-    "OPTIONS": {"MAX_ENTRIES": 2000},
+    # ~25 KB each (the nationality list); the key holds the query string.
+    "OPTIONS": {"MAX_ENTRIES": 200},
 }
 
 # --- Celery (QUALITY.md item 21) --------------------------------------------

@@ -58,7 +58,7 @@ from applications.workflow import (
     Status,
 )
 from portal.audit.events import AuditAction
-from portal.audit.services import audit_record, audit_record_statement
+from portal.audit.services import audit_record, audit_recorded_with
 from portal.lib import keyset
 from portal.lib.errors import IllegalTransition
 from portal.lib.i18n import page_language
@@ -277,14 +277,14 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         return redirect("applications:draft", code=application.code)
     # Type, statuses and office from the process cache.
     selectors.attach_case_reference([application])
-    # The view's audit record travels with the page's reads (one round trip).
-    viewed = audit_record_statement(
+    # The page's reads and its audit record of the view: one round trip.
+    with audit_recorded_with(
+        selectors.case_page_reads(application=application),
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,
         obj=application,
         organization_code=application.organization.code,
-    )
-    with selectors.case_page_reads(application=application, writes=[viewed]):
+    ):
         companions = selectors.case_page_companions(application=application)
         documents = selectors.case_page_documents(application=application)
         events = selectors.case_page_events(application=application)

@@ -1,7 +1,10 @@
-"""The one way to write an audit record."""
+"""The one way to write an audit record: ``audit_record`` at once, or
+``audit_recorded_with`` in the round trip of a page's reads."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 from django.db import models
@@ -9,6 +12,7 @@ from django.db.models.sql import InsertQuery
 
 from portal.audit.events import AuditAction
 from portal.audit.models import AuditEvent
+from portal.lib.compiled import CompiledQuery, fetched_together
 from portal.lib.middleware import current_client_address, current_request_id
 
 
@@ -32,6 +36,28 @@ def audit_record(
     return event
 
 
+def audit_recorded_with(
+    reads: Sequence[tuple[CompiledQuery, tuple[Any, ...]]],
+    *,
+    actor: Any | None,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    organization_code: Any | None = None,
+    data: dict[str, str | int | bool | None] | None = None,
+) -> AbstractContextManager[None]:
+    """Run a page's compiled ``reads`` and append the event ``audit_record``
+    would write, in one round trip (``portal.lib.compiled.fetched_together``:
+    the case pages record every view and are the busiest pages that do)."""
+    statement = audit_record_statement(
+        actor=actor,
+        action=action,
+        obj=obj,
+        organization_code=organization_code,
+        data=data,
+    )
+    return fetched_together(*reads, writes=[statement])
+
+
 def audit_record_statement(
     *,
     actor: Any | None,
@@ -42,9 +68,7 @@ def audit_record_statement(
     using: str = "default",
 ) -> tuple[str, list[Any]]:
     """The same event as ``audit_record`` writes, as the INSERT statement
-    (SQL and parameters) for the caller to send with its reads in one round
-    trip (``portal.lib.compiled.fetched_together``: the case pages, which
-    record every view).  Sending it is the caller's duty."""
+    (SQL and parameters) for ``audit_recorded_with`` to send."""
     event = _event(actor, action, obj, organization_code, data)
     fields = [
         f

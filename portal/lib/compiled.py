@@ -256,7 +256,8 @@ def fetched_together(
 
     ``writes`` (SQL and parameters, for ``default``) are sent after the
     reads in the same round trip — the case pages' audit record of the
-    view; without statements together they are run here, one by one."""
+    view (``portal.audit.services.audit_recorded_with``); without statements
+    together they run one by one when the block ends without an error."""
     aliases = {query._alias() for query, _args in reads}
     alias = aliases.pop() if len(aliases) == 1 else ""
     if (
@@ -265,10 +266,11 @@ def fetched_together(
         or (writes and alias != "default")  # writes go to the primary only
         or not db.statements_together(alias)
     ):
+        yield
+        # After the reads, as on PostgreSQL (not when the block raised).
         with connections["default"].cursor() as cursor:
             for sql, params in writes:
                 cursor.execute(sql, params)
-        yield
         return
     parts: list[str] = []
     values: list[Any] = []
@@ -290,9 +292,9 @@ def fetched_together(
     found: dict[tuple[int, str, tuple[Any, ...]], list[Any]] = {}
     with connections[alias].cursor() as cursor:
         cursor.execute("; ".join(parts), values)
-        for position, key in enumerate(keys):
-            if key is not None:
-                found[key] = cursor.fetchall()
+        for position, wanted in enumerate(keys):
+            if wanted is not None:
+                found[wanted] = cursor.fetchall()
             if position < len(keys) - 1:
                 cursor.nextset()
     token = _fetched.set(found)

@@ -1,4 +1,5 @@
-"""Reads that may lag: the read replica router.
+"""Where and how reads go: the read replica router for reads that may lag,
+and the planning of many-join reads in written join order.
 
 With ``DATABASE_REPLICA_URL`` set, settings define a ``replica`` database and
 install ``ReplicaRouter``.  Code that can live with data a second or so old
@@ -74,14 +75,15 @@ class ReplicaRouter:
 #
 # ``SET LOCAL`` and the query travel in one round trip (the simple query
 # protocol of Django's client-side binding cursor runs them as one implicit
-# transaction); ``RESET`` ends it inside an ``atomic`` block too.
+# transaction); a second ``SET LOCAL … TO DEFAULT`` ends it inside an
+# ``atomic`` block too.
 JOINS_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1"
 
 
 def written_order(sql: str) -> str:
     """``sql`` planned in written join order: three statements, one round
-    trip (``SET LOCAL``'s empty result, the rows, ``RESET``'s)."""
-    return f"{JOINS_AS_WRITTEN}; {sql}; RESET join_collapse_limit"
+    trip (the first ``SET LOCAL``'s empty result, the rows, the second's)."""
+    return f"{JOINS_AS_WRITTEN}; {sql}; SET LOCAL join_collapse_limit TO DEFAULT"
 
 
 def statements_together(using: str) -> bool:
@@ -89,9 +91,14 @@ def statements_together(using: str) -> bool:
     ``using``: PostgreSQL through Django's client-side binding cursor (the
     simple query protocol), not SQLite's driver nor server-side binding."""
     connection = connections[using]
-    return connection.vendor == "postgresql" and not connection.settings_dict.get(
-        "OPTIONS", {}
-    ).get("server_side_binding")
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    # psycopg2 has no nextset(); server-side binding one statement a message.
+    return is_psycopg3 and not connection.settings_dict.get("OPTIONS", {}).get(
+        "server_side_binding"
+    )
 
 
 @contextmanager

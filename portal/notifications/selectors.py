@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
-from accounts.permissions import OFFICER_ROLES_TEXT, officer_roles_text
+from accounts.permissions import OFFICER_ROLES_TEXT
+from accounts.selectors import officer_roles_text
 from portal.lib.compiled import CompiledQuery
 from portal.notifications.models import Notification
 
@@ -70,12 +71,20 @@ USER_WITH_UNREAD_COUNT = CompiledQuery(
 )
 
 
-def user_with_unread_count(*, pk: int) -> Any | None:
+def inbox_version() -> int:
+    """Read before the user is: a count read with the user is shown only if
+    no notification was written since (``unread_count``)."""
+    return _inbox_version
+
+
+def user_with_unread_count(*, pk: int, version: int | None = None) -> Any | None:
     """The user ``pk`` (None if there is none), read from the database, with
     the number of their unread notifications counted in the same query: the
     unread badge that every page with the layout shows (``unread_count``).
-    The count walks the partial index ``notif_unread``."""
-    version = _inbox_version
+    The count walks the partial index ``notif_unread``.  ``version``: the
+    ``inbox_version()`` taken before the query was sent, if it was sent
+    earlier (with other reads)."""
+    version = _inbox_version if version is None else version
     found = USER_WITH_UNREAD_COUNT.objects(pk)
     if not found:
         return None

@@ -4,7 +4,8 @@ A read tries the process's own memory first (summaries are refreshed every
 minute at most often, so a copy up to ``LOCAL_SECONDS`` old adds little to
 their lag and saves the busiest pages a Redis round trip — on the benchmark
 machine each round trip cost ~0.3 ms of worker CPU), then the shared cache
-(one round trip for many keys), then the ``Summary`` table (one indexed query for what the cache lacked), and puts what
+(one round trip for many keys), then the ``Summary`` table (one indexed
+query for what the cache lacked), and puts what
 it found back into the cache.  A page never recomputes a summary over
 history: when Redis is down or was flushed, the table still answers, so a
 cold cache costs one small query instead of a grouped scan per request
@@ -28,7 +29,7 @@ LOCAL_SECONDS = 10
 LOCAL_LIMIT = 1_000
 
 # key -> (monotonic time it was read, data): the process's copies.  The data
-# is shared between the requests of the process: callers only read it.
+# is shared between the requests of the process: callers must not change it.
 _local: dict[str, tuple[float, Any]] = {}
 
 
@@ -69,7 +70,8 @@ def put(key: str, data: Any, *, cache_seconds: int = CACHE_SECONDS) -> None:
 def get_many(
     keys: Iterable[str], *, cache_seconds: int = CACHE_SECONDS
 ) -> dict[str, Any]:
-    """The stored data of those keys that have any (a missing key is absent)."""
+    """The stored data of those keys that have any (a missing key is absent);
+    shared with other requests of the process: read it, never change it."""
     keys = list(keys)
     if not keys:
         return {}

@@ -41,7 +41,7 @@ from applications.eligibility import OTHER_ACTIVITY, REENTRY
 from applications.models import Application, DocumentSlot
 from applications.selectors import sent_person
 from portal.audit.events import AuditAction
-from portal.audit.services import audit_record_statement
+from portal.audit.services import audit_recorded_with
 from portal.lib.errors import message_for, show_error
 from portal.lib.i18n import page_language
 from portal.lib.jinja import render_fragment
@@ -153,14 +153,14 @@ def _facts(application: Application, **facts: Any) -> CaseFacts:
 def case_detail(request: HttpRequest, *, application: Application) -> HttpResponse:
     user: Any = request.user
     office_id = application.office_id
-    # The view's audit record travels with the page's reads (one round trip).
-    viewed = audit_record_statement(
+    # The page's reads and its audit record of the view: one round trip.
+    with audit_recorded_with(
+        selectors.case_page_reads(application=application),
         actor=user,
         action=AuditAction.APPLICATION_VIEW,
         obj=application,
         organization_code=application.organization.code,
-    )
-    with selectors.case_page_reads(application=application, writes=[viewed]):
+    ):
         companions, earlier = selectors.case_related_applications(
             application=application
         )

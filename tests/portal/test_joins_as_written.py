@@ -40,7 +40,8 @@ def test_inside_a_transaction_the_setting_ends_with_the_query() -> None:
     with transaction.atomic():
         with joins_as_written():
             assert _setting() == "1"
-        # SET LOCAL would last to the end of the transaction: RESET ends it.
+        # SET LOCAL would last to the end of the transaction: the second
+        # SET LOCAL (to the default) ends it.
         assert _setting() == default
 
 

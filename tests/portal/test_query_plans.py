@@ -148,6 +148,8 @@ def _queue(officer: Any, **filters: Any) -> QuerySet[Any]:
         {"sort": "updated"},
         {"status": "awaiting_documents"},
         {"status": "completed"},
+        {"older_than_days": 30},
+        {"status": "examining", "older_than_days": 10, "sort": "newest"},
         {"assignee": "none"},
         {"overdue": True},
     ],
