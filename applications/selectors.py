@@ -505,12 +505,6 @@ def attach_reference(applications: Iterable[Application]) -> None:
 # --- The user's cases (after submission) -------------------------------------------
 
 
-def case_list_organizations(*, user: Any) -> list[Organization]:
-    """The user's organisations for the case list's filter, by name (read
-    with the user: ``accounts.selectors.organizations_today``)."""
-    return organizations_today(user=user)
-
-
 def cases_for_user(
     *,
     user: Any,

@@ -30,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest
 from accounts.models import Organization
 from accounts.permissions import can_file, is_portal_user
+from accounts.selectors import organizations_today
 from applications import rules, selectors, services
 from applications.forms import CaseFilterForm, ClientFilterForm, WithdrawForm
 from applications.forms.fields import localized_name
@@ -121,7 +122,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     a next page) with their companions' types; application types come from
     the process cache.  No COUNT, no OFFSET."""
     language = page_language()
-    organizations = selectors.case_list_organizations(user=request.user)
+    organizations = organizations_today(user=request.user)
     types = selectors.application_types_cached()
     form = CaseFilterForm(
         request.GET or None,
@@ -460,7 +461,7 @@ def dashboard_client(request: HttpRequest) -> Organization | None:
         return None
     form = ClientFilterForm(
         request.GET,
-        organizations=selectors.case_list_organizations(user=request.user),
+        organizations=organizations_today(user=request.user),
         language=page_language(),
     )
     return form.chosen()

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.permissions import can_file
+from accounts.selectors import organizations_today
 from applications import draft_form, eligibility, rules, selectors, services
 from applications.check_answers import person_summary_rows
 from applications.errors import DuplicatePerson, NotDraft
@@ -78,7 +79,7 @@ from portal.lib.upload_results import (
 def drafts(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The drafts of the user's organisations, whoever started them; a user
     who serves several can show one client's (``?organization=<code>``)."""
-    organizations = selectors.case_list_organizations(user=request.user)
+    organizations = organizations_today(user=request.user)
     form = ClientFilterForm(
         request.GET if "organization" in request.GET else None,
         organizations=organizations,

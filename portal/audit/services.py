@@ -48,28 +48,12 @@ def audit_recorded_with(
     """Run a page's compiled ``reads`` and append the event ``audit_record``
     would write, in one round trip (``portal.lib.compiled.fetched_together``:
     the case pages record every view and are the busiest pages that do)."""
-    statement = audit_record_statement(
-        actor=actor,
-        action=action,
-        obj=obj,
-        organization_code=organization_code,
-        data=data,
-    )
-    return fetched_together(*reads, writes=[statement])
-
-
-def audit_record_statement(
-    *,
-    actor: Any | None,
-    action: AuditAction | str,
-    obj: models.Model | None = None,
-    organization_code: Any | None = None,
-    data: dict[str, str | int | bool | None] | None = None,
-    using: str = "default",
-) -> tuple[str, list[Any]]:
-    """The same event as ``audit_record`` writes, as the INSERT statement
-    (SQL and parameters) for ``audit_recorded_with`` to send."""
     event = _event(actor, action, obj, organization_code, data)
+    return fetched_together(*reads, writes=[_insert_statement(event)])
+
+
+def _insert_statement(event: AuditEvent) -> tuple[str, list[Any]]:
+    """``event``'s INSERT (SQL and parameters), as ``save`` would send it."""
     fields = [
         f
         for f in AuditEvent._meta.local_concrete_fields
@@ -77,7 +61,7 @@ def audit_record_statement(
     ]
     query = InsertQuery(AuditEvent)
     query.insert_values(fields, [event])
-    ((sql, params),) = query.get_compiler(using=using).as_sql()
+    ((sql, params),) = query.get_compiler(using="default").as_sql()
     return sql, list(params)
 
 

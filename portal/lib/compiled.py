@@ -168,20 +168,20 @@ class CompiledQuery:
         return sql, values
 
     def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-        sql, values = self._statement(alias, args)
-        _sql, _params, _slots, width, converters, _as_text = self._by_alias[alias]
         connection = connections[alias]
         fetched_before = _fetched.get()
         key = (id(self), alias, args)
         if fetched_before is not None and key in fetched_before:
-            fetched = fetched_before.pop(key)
+            fetched = fetched_before.pop(key)  # its statement was made there
         else:
+            sql, values = self._statement(alias, args)
             with (
                 db.joins_as_written(alias) if self._joins_as_written else nullcontext(),
                 connection.cursor() as cursor,
             ):
                 cursor.execute(sql, values)
                 fetched = cursor.fetchall()
+        _sql, _params, _slots, width, converters, _as_text = self._by_alias[alias]
         if not converters:
             return [tuple(row[:width]) for row in fetched]
         result = []

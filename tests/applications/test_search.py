@@ -274,6 +274,7 @@ def test_sqlite_folds_names_as_postgresql_does(name: tuple[str, str, str]) -> No
 
 _ON_SQLITE = """
 from django.utils import timezone
+from accounts.selectors import organizations_today
 from applications import selectors
 from review import selectors as review_selectors
 from tests.factories import ApplicationFactory, ForeignNationalFactory, officer
@@ -291,7 +292,7 @@ cases = selectors.cases_for_user(user=case.created_by, text="DVORAK")
 rows = list(selectors.case_list_values(cases))  # companions as one string
 # Queries compiled once (portal/lib/compiled.py) take dates and UUIDs as
 # text on SQLite: the user's organisations (today) and the officer's case page.
-organizations = selectors.case_list_organizations(user=case.created_by)
+organizations = organizations_today(user=case.created_by)
 page = review_selectors.case_page_get_for_officer(user=examiner, code=case.code)
 print(
     [row["id"] for row in queue] == [case.pk],

@@ -173,7 +173,7 @@ def test_a_write_sent_with_the_reads_is_the_audit_record_audit_record_writes(
     row is the one ``audit_record`` would write, whether the statements
     travel together (PostgreSQL) or one by one (elsewhere)."""
     from portal.audit.models import AuditEvent
-    from portal.audit.services import audit_record, audit_record_statement
+    from portal.audit.services import audit_record, audit_recorded_with
     from portal.lib import db
 
     if not together:
@@ -188,9 +188,7 @@ def test_a_write_sent_with_the_reads_is_the_audit_record_audit_record_writes(
     }
     with (
         CaptureQueriesContext(connection) as queries,
-        fetched_together(
-            (COMPANIONS, (case.pk,)), writes=[audit_record_statement(**facts)]
-        ),
+        audit_recorded_with([(COMPANIONS, (case.pk,))], **facts),
     ):
         assert len(COMPANIONS.rows(case.pk)) == 2
     assert len(queries) == (1 if together else 2)
