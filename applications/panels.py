@@ -28,3 +28,20 @@ def timeline_details(application: Any) -> dict[str, Any]:
     for func in _timeline_details:
         details.update(func(application))
     return details
+
+
+# The compiled reads the registered panels and timeline details will make,
+# so that the case page sends them in its one round trip
+# (``portal.lib.compiled.fetched_together``): ``func(application)`` returns
+# ``[(CompiledQuery, arguments), ...]``.
+_case_reads: list[Any] = []
+
+
+def register_case_reads(func: Any) -> None:
+    if func not in _case_reads:
+        _case_reads.append(func)
+
+
+def case_reads(application: Any) -> list[Any]:
+    """What the other apps' parts of the case page will read."""
+    return [read for func in _case_reads for read in func(application)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from django.db.models.fields.tuple_lookups import (
     TupleLessThan,
 )
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Membership, Office, Organization, RosterEntry, User
@@ -223,6 +225,23 @@ def in_scope(
     return not (type_outside or person_outside)
 
 
+def application_row_in_scope(*, user: Any, application: Application) -> bool:
+    """``scope_applications`` for one application already read: its
+    organisation is one of the user's, and an appointee's limit there covers
+    its type and its person (a draft without a person is outside a limit to
+    some people, as NULL is in SQL).  Tested against the queryset rule."""
+    if application.organization_id not in user_organization_ids(user=user):
+        return False
+    limit = scope_limit_for(user=user, organization_id=application.organization_id)
+    return limit is None or (
+        (limit.type_ids is None or application.application_type_id in limit.type_ids)
+        and (
+            limit.person_ids is None
+            or application.foreign_national_id in limit.person_ids
+        )
+    )
+
+
 def may_see_every_person(*, user: Any, organization_id: int) -> bool:
     """The user's scope covers every person of the organisation (so they may
     add people and bring people in from the roster)."""
@@ -280,18 +299,15 @@ def application_get_for_user(
     user: Any,
     code: Any,
     for_write: bool = False,
-    related: tuple[str, ...] = APPLICATION_RELATED,
 ) -> Application:
     """The application if it belongs to one of the user's organisations and
     is within an appointee's scope, else 404 (also for companions addressed
     directly: they are reached through their main application).
     ``for_write`` additionally requires an active account (403 for suspended
-    or expired users, who may only read).  ``related`` names the relations
-    selected in the same query (the case page takes its reference rows from
-    ``attach_case_reference`` instead)."""
+    or expired users, who may only read)."""
     application = get_or_404(
         scope_applications(
-            Application.objects.select_related(*related),
+            Application.objects.select_related(*APPLICATION_RELATED),
             user=user,
         ),
         code=code,
@@ -397,6 +413,26 @@ def reference_generation() -> int:
     that found nothing new keeps what was printed."""
     _reference_maps()
     return int(_reference["generation"])
+
+
+def reference_lists() -> tuple[list[ApplicationType], list[StatusOfResidence]]:
+    """The main application types and the statuses of residence in the
+    catalogue's order, from the process cache (a filter form's choices:
+    no query or cache round trip on the page)."""
+    types, statuses = _reference_maps()
+    return (
+        sorted(
+            (t for t in types.values() if not t.is_companion),
+            key=lambda t: (t.sort_order, t.number),
+        ),
+        sorted(statuses.values(), key=lambda s: (s.sort_order, s.code)),
+    )
+
+
+def forget_reference() -> None:
+    """Empty the process cache of reference rows (tests: rows change between
+    them)."""
+    _reference.clear()
 
 
 def reference_maps(
@@ -700,6 +736,34 @@ def case_generated_languages(*, application: Application) -> dict[str, set[str]]
 # --- The user's case page: reads compiled once ----------------------------------------
 # Each is a small indexed read by the case's key; building and compiling the
 # queryset cost more than PostgreSQL's answer (portal/lib/compiled.py).
+
+# The case (or a draft: the view sends it back to the filing flow) with its
+# person and organisation, by ``code``.  Whether the user may see it is
+# decided on the row (``application_row_in_scope``): an
+# ``__in`` list of organisations would change the SQL per user.
+_USER_CASE = CompiledQuery(
+    lambda code: Application.objects.filter(code=code, main__isnull=True).values_list(
+        *(f.attname for f in Application._meta.concrete_fields),
+        *(
+            "foreign_national__" + f.attname
+            for f in ForeignNational._meta.concrete_fields
+        ),
+        *("organization__" + f.attname for f in Organization._meta.concrete_fields),
+    ),
+    kinds=(uuid.UUID,),
+)
+
+
+def case_page_get_for_user(*, user: Any, code: uuid.UUID) -> Application:
+    """``application_get_for_user`` for the case page (the same 404), read
+    with a query compiled once; the person and the organisation selected,
+    the reference rows from the process cache (``attach_case_reference``)."""
+    found: list[Application] = _USER_CASE.objects(code)
+    if not found or not application_row_in_scope(user=user, application=found[0]):
+        raise Http404
+    attach_case_reference(found)
+    return found[0]
+
 
 # What the case page reads of the companions (their types from the cache).
 COMPANION_FIELDS = (

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from celery.schedules import crontab
 
 from portal.lib.encryption import keys_from
-from portal.lib.env import Env
+from portal.lib.env import POSTGRESQL_ENGINE, Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = Env()
@@ -137,7 +137,7 @@ _PG_OPTIONS = "-c jit=off"
 
 
 def _pg_tuned(config: dict[str, object]) -> dict[str, object]:
-    if config["ENGINE"] == "django.db.backends.postgresql":
+    if config["ENGINE"] == POSTGRESQL_ENGINE:
         options = dict(config.get("OPTIONS") or {})  # type: ignore[call-overload]
         if _PG_OPTIONS not in str(options.get("options", "")):
             options["options"] = f"{options.get('options', '')} {_PG_OPTIONS}".strip()

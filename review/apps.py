@@ -48,3 +48,9 @@ class ReviewConfig(AppConfig):
         from review.selectors import timeline_details
 
         register_timeline_details(timeline_details)
+
+        # What those panels and details read, sent with the page's own reads.
+        from applications.panels import register_case_reads
+        from review.selectors import user_case_page_reads
+
+        register_case_reads(user_case_page_reads)

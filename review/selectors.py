@@ -1330,10 +1330,36 @@ def dispatch_once(application: Application) -> Dispatch | None:
     return _decided_records(application)["dispatch"]
 
 
+# The case's open request for documents (the newest, as ``.first()`` would).
+_OPEN_REQUEST = CompiledQuery(
+    lambda pk: (
+        DocumentRequest.objects.filter(
+            application_id=pk, state=DocumentRequest.State.OPEN
+        )
+        .order_by("-created_at")
+        .values_list(*_fields(DocumentRequest))[:1]
+    )
+)
+
+
 def open_request_once(application: Application) -> DocumentRequest | None:
     """The case's open request for documents, read once per page."""
     if not hasattr(application, "_open_document_request"):
-        application._open_document_request = DocumentRequest.objects.filter(  # type: ignore[attr-defined]
-            application=application, state=DocumentRequest.State.OPEN
-        ).first()
+        found = _OPEN_REQUEST.objects(application.pk)
+        application._open_document_request = found[0] if found else None  # type: ignore[attr-defined]
     return application._open_document_request  # type: ignore[attr-defined]
+
+
+def user_case_page_reads(
+    application: Application,
+) -> list[tuple[CompiledQuery, tuple[Any, ...]]]:
+    """The reads the review side of the user's case page will make
+    (``user_case_panel``, ``outcome_panel``, ``timeline_details``), for the
+    page to send with its own in one round trip
+    (``applications.panels.register_case_reads``)."""
+    key = (application.pk,)
+    if application.status == Status.AWAITING_DOCUMENTS:
+        return [(_OPEN_REQUEST, key)]
+    if application.status in AFTER_DECISION:
+        return [(_DECIDED, key)]
+    return []

@@ -110,6 +110,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def _fresh_cache() -> Iterator[None]:
     from django.core.cache import cache, caches
 
+    from applications.selectors import forget_reference
     from portal.lib import breaker
     from portal.lib.cache import local_throttles
     from portal.summaries import store as summaries
@@ -119,6 +120,7 @@ def _fresh_cache() -> Iterator[None]:
     cache.clear()
     caches["template_fragments"].clear()
     summaries.forget_local()
+    forget_reference()
     yield
     breaker.reset_all()
 

@@ -40,7 +40,7 @@ from applications.messages import (
     WITHDRAWAL_RACED,
 )
 from applications.models import Application, GeneratedDocument
-from applications.panels import case_panels, timeline_details
+from applications.panels import case_panels, case_reads, timeline_details
 from applications.presenters import (
     CaseState,
     case_page,
@@ -70,7 +70,6 @@ from portal.lib.urls import code_url
 PAGE_SIZE = 50
 # What the case page selects with the case (its reference rows come from the
 # process cache: every join costs planning time).
-CASE_PAGE_RELATED = ("foreign_national", "organization")
 DASHBOARD_RECENT = 5
 
 
@@ -270,17 +269,17 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
     """One case: timeline, notices, downloads and what was sent (read-only).
     Viewing is audited.  Queries are constant in the number of companions,
     documents and events (one each)."""
-    application = selectors.application_get_for_user(
-        user=request.user, code=code, related=CASE_PAGE_RELATED
-    )
+    application = selectors.case_page_get_for_user(user=request.user, code=code)
     if application.status == Status.DRAFT:
         # Not a case yet: drafts live in the filing flow.
         return redirect("applications:draft", code=application.code)
-    # Type, statuses and office from the process cache.
-    selectors.attach_case_reference([application])
-    # The page's reads and its audit record of the view: one round trip.
+    # The page's reads, the other apps' (panels, timeline) and the audit
+    # record of the view: one round trip.
     with audit_recorded_with(
-        selectors.case_page_reads(application=application),
+        [
+            *selectors.case_page_reads(application=application),
+            *case_reads(application),
+        ],
         actor=request.user,
         action=AuditAction.APPLICATION_VIEW,
         obj=application,
@@ -290,11 +289,12 @@ def case_detail(request: AuthenticatedHttpRequest, code: uuid.UUID) -> HttpRespo
         documents = selectors.case_page_documents(application=application)
         events = selectors.case_page_events(application=application)
         generated = selectors.case_page_generated_languages(application=application)
+        panels = case_panels.render(request, application)
+        details = timeline_details(application)
     may_withdraw = rules.may_withdraw(request.user, application)
-    panels = case_panels.render(request, application)
     person = selectors.sent_person(application=application)
     state = case_state(application.status)
-    timeline_items = timeline(application, events, timeline_details(application))
+    timeline_items = timeline(application, events, details)
     return render(
         request,
         "applications/cases/detail.html",

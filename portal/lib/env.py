@@ -13,6 +13,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
+# Django's PostgreSQL backend with a health check that needs no round trip
+# (portal/lib/postgresql/base.py).
+POSTGRESQL_ENGINE = "portal.lib.postgresql"
+
 # The methods below are named after the types they return, so annotations
 # use these aliases (inside the class, ``str`` would name the method).
 Text = str
@@ -108,6 +112,9 @@ class Env:
             raise ImproperlyConfigured(
                 f"{name} must be a postgres:// or sqlite:// URL (got {engine or url!r})."
             )
+        if engine == "django.db.backends.postgresql":
+            # Django's backend with a health check that needs no round trip.
+            config["ENGINE"] = POSTGRESQL_ENGINE
         if engine == "django.db.backends.sqlite3":
             options: Any = config.get("OPTIONS") or {}
             config["OPTIONS"] = {**options, **SQLITE_OPTIONS}

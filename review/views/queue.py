@@ -23,7 +23,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,8 +35,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import OfficerRole
 from applications.forms.fields import localized_name
-from applications.models import Application, ApplicationType, StatusOfResidence
-from applications.selectors import reference_generation, reference_maps
+from applications.models import Application
+from applications.selectors import (
+    reference_generation,
+    reference_lists,
+    reference_maps,
+)
 from applications.workflow import OPEN_STATUSES, STATUS_COLOURS, Status
 from portal.lib.countries import country_name
 from portal.lib.db import replica_reads
@@ -59,32 +62,20 @@ from review.services.examination import (
 from review.views.common import changed
 
 PAGE_SIZE = 50
-REFERENCE_CACHE_SECONDS = 300
 
 
 def reference_choices(
     language: str,
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(application types, statuses of residence) as choices in
-    ``language``; reference data changes rarely, so it is cached for a few
-    minutes instead of costing two queries on every queue page."""
-    key = f"review:queue-choices:{language}"
-    cached = cache.get(key)
-    if cached is None:
-        en = language == "en"
-        types = [
-            (t.code, t.name_en if en else t.name_ja)
-            for t in ApplicationType.objects.filter(is_companion=False).order_by(
-                "sort_order", "number"
-            )
-        ]
-        statuses = [
-            (s.code, s.name_en if en else s.name_ja)
-            for s in StatusOfResidence.objects.order_by("sort_order", "code")
-        ]
-        cached = (types, statuses)
-        cache.set(key, cached, REFERENCE_CACHE_SECONDS)
-    return cached
+    ``language``, from the process cache of reference rows (no query and no
+    cache round trip on a queue page)."""
+    types, statuses = reference_lists()
+    en = language == "en"
+    return (
+        [(t.code, t.name_en if en else t.name_ja) for t in types],
+        [(s.code, s.name_en if en else s.name_ja) for s in statuses],
+    )
 
 
 def _page_url(request: HttpRequest, **cursor: str) -> str:

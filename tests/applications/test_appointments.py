@@ -783,3 +783,60 @@ def test_the_compiled_read_of_a_users_organisations_follows_the_dates(org, org_s
         assert compiled(attorney, in_days(days)) == pks
         assert sorted(pks) == orm(attorney, in_days(days))
     assert compiled(org_staff, in_days(-6)) == [org.pk]  # a member, any day
+
+
+def test_the_case_pages_scope_check_on_the_row_is_the_queryset_rule(
+    client, settings, org, org_staff, limited
+):
+    """``application_row_in_scope`` (the case page decides on the row it read)
+    says what ``scope_applications`` says, for limits to some types, to
+    some people, to both, none, and for another organisation's case."""
+    extension = ApplicationType.objects.get(code="extension")
+    types_only = scrivener()
+    account_services.appointment_accept(
+        appointment=offer(org, org_staff, types_only, application_types=[extension]),
+        actor=types_only,
+    )
+    people_only = scrivener()
+    account_services.appointment_accept(
+        appointment=offer(org, org_staff, people_only, people=[limited["outside"]]),
+        actor=people_only,
+    )
+    stranger = scrivener()
+    elsewhere = ApplicationFactory(submitted=True, companions=())
+    users = [limited["attorney"], types_only, people_only, org_staff, stranger]
+    applications = [*Application.objects.filter(main__isnull=True), elsewhere]
+    seen = 0
+    for fresh in users:
+        user = User.objects.get(pk=fresh.pk)
+        for application in applications:
+            rule = (
+                selectors.scope_applications(
+                    Application.objects.filter(
+                        pk=application.pk,
+                        organization_id__in=selectors.user_organization_ids(user=user),
+                    ),
+                    user=user,
+                )
+                .only("pk")
+                .exists()
+            )
+            row = Application.objects.get(pk=application.pk)
+            assert selectors.application_row_in_scope(user=user, application=row) is (
+                rule
+            ), (user.username, application.receipt_number, application.status)
+            seen += rule
+    assert 0 < seen < len(users) * len(applications)
+    # And the page answers by it: the attorney's own case, not the others.
+    login(client, User.objects.get(pk=limited["attorney"].pk), settings)
+    for name, status in (
+        ("case_in", 200),
+        ("case_other_person", 404),
+        ("case_other_type", 404),
+        ("draft_in", 302),
+        ("draft_other_person", 404),
+    ):
+        url = reverse("applications:case", args=[limited[name].code])
+        assert client.get(url).status_code == status, name
+    url = reverse("applications:case", args=[elsewhere.code])
+    assert client.get(url).status_code == 404

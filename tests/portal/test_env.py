@@ -49,7 +49,7 @@ def test_list_splits_and_trims():
 def test_database_url_parsing():
     env = Env({"DATABASE_URL": "postgres://app:pw@db.internal:5433/zairyu"})
     config = env.database("DATABASE_URL", "sqlite:///x.sqlite3")
-    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["ENGINE"] == "portal.lib.postgresql"
     assert (config["HOST"], config["PORT"], config["NAME"]) == (
         "db.internal",
         5433,

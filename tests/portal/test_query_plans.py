@@ -314,3 +314,18 @@ def test_the_case_pages_many_join_reads_use_indexes_in_written_order(
     assert "applications_application_code_key" in plan
     plan = assert_indexed(_REQUESTS.queryset(request.application_id), as_written=True)
     assert "review_documentrequest_application_id" in plan
+
+
+def test_the_users_case_page_reads_are_index_lookups(officer: Any) -> None:
+    """The user's case page reads its case by code and the review side's
+    records by the case's key (``_USER_CASE``, ``_OPEN_REQUEST``,
+    ``_DECIDED``)."""
+    from applications.selectors import _USER_CASE
+    from review.models import DocumentRequest
+    from review.selectors import _DECIDED, _OPEN_REQUEST
+
+    request = DocumentRequest.objects.select_related("application").first()
+    plan = assert_indexed(_USER_CASE.queryset(request.application.code))
+    assert "applications_application_code_key" in plan
+    assert_indexed(_OPEN_REQUEST.queryset(request.application_id))
+    assert_indexed(_DECIDED.queryset(request.application_id))
