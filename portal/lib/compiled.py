@@ -11,10 +11,13 @@ cursor (query counting, logging and the database router still apply) with
 the real values where the markers were, converting each column as Django
 would.
 
-Only for ``values_list`` querysets whose arguments are primary keys
-(``int``), UUIDs or dates, and whose SQL depends on nothing else: no ``__in``
-lists of varying length, no lookups that read the active time zone or
-language.  Compiling checks that every argument reached the parameters.
+Only for ``values_list`` (``rows``, ``objects``) or ``values`` (``dicts``)
+querysets whose arguments are primary keys (``int``), UUIDs, dates,
+datetimes or strings compared as they are, and whose SQL depends on nothing
+else: no ``__in`` lists of varying length (a caller that has them compiles
+one query per length), no lookups that rewrite a string (``icontains``) or
+read the active time zone or language.  Compiling checks that every argument
+reached the parameters.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connections, router
@@ -42,9 +45,12 @@ Compiled = tuple[str, list[Any], list[int], int, list[Any], frozenset[int]]
 
 
 def _as_text(value: Any) -> str | None:
-    """A date or UUID as a backend without the native type stores it."""
+    """A datetime, date or UUID as a backend without the native type stores
+    it (SQLite: naive UTC text, ISO dates, hex UUIDs)."""
     if isinstance(value, uuid.UUID):
         return value.hex
+    if isinstance(value, datetime):
+        return str(value.astimezone(UTC).replace(tzinfo=None))
     if isinstance(value, date):
         return value.isoformat()
     return None
@@ -70,15 +76,20 @@ class CompiledQuery:
         kinds: tuple[type, ...] | None = None,
         joins_as_written: bool = False,
     ) -> None:
-        arity = len(inspect.signature(build).parameters)
+        parameters = inspect.signature(build).parameters.values()
+        arity = len(parameters)
         self._build = build
         self._kinds = kinds or (int,) * arity
-        if len(self._kinds) != arity:
+        # ``build(*args)`` takes as many arguments as ``kinds`` names.
+        variadic = any(p.kind is p.VAR_POSITIONAL for p in parameters)
+        if len(self._kinds) != arity and not (variadic and kinds is not None):
             raise ValueError("one kind per argument")
         # Plan the joins in written order (portal.lib.db.joins_as_written).
         self._joins_as_written = joins_as_written
         self._by_alias: dict[str, Compiled] = {}
         self._names: list[str] = []
+        # The SQL's columns by name, as ``values()`` names them.
+        self._columns: list[str] = []
         self._filtered: dict[str, str] = {}
         self._plan: list[Any] | None = None
         # The model whose router decides the database (known once built).
@@ -88,10 +99,15 @@ class CompiledQuery:
         return [
             uuid.UUID(int=index + 1)
             if kind is uuid.UUID
-            # Days of February in year 1: no real date, and not date.min (a
-            # plausible constant in a query).
+            # Days of February (March) in year 1: no real date, and not
+            # date.min (a plausible constant in a query).
             else date(1, 2, index + 1)
             if kind is date
+            else datetime(1, 3, index + 1, tzinfo=UTC)
+            if kind is datetime
+            # A noncharacter no form lets through.
+            else f"\ufdd0{index}"
+            if kind is str
             else _MARKER_BASE - index
             for index, kind in enumerate(self._kinds)
         ]
@@ -109,7 +125,7 @@ class CompiledQuery:
         texts = [_as_text(marker) for marker in markers]
 
         def slot(value: Any) -> int:
-            if isinstance(value, int | uuid.UUID | date) and value in markers:
+            if isinstance(value, int | uuid.UUID | date | str) and value in markers:
                 return markers.index(value)
             if isinstance(value, str) and value in texts:
                 return texts.index(value)
@@ -119,7 +135,7 @@ class CompiledQuery:
         as_text = frozenset(
             index
             for index, value in zip(slots, params, strict=True)
-            if index >= 0 and isinstance(value, str)
+            if index >= 0 and isinstance(value, str) and self._kinds[index] is not str
         )
         missing = set(range(len(markers))) - set(slots)
         if missing:
@@ -128,6 +144,13 @@ class CompiledQuery:
         converters = list(compiler.get_converters(fields).items())
         # The names of a values_list (the order of the row's columns).
         self._names = list(queryset._fields)  # type: ignore[attr-defined]
+        # As Django's ValuesIterable names them.
+        query = queryset.query
+        self._columns = (
+            list(query.selected)
+            if query.selected
+            else [*query.extra_select, *query.values_select, *query.annotation_select]
+        )
         # FilteredRelation aliases and the relation each one narrows.
         filtered = queryset.query._filtered_relations  # type: ignore[attr-defined]
         self._filtered = {name: f.relation_name for name, f in filtered.items()}
@@ -194,6 +217,12 @@ class CompiledQuery:
                 items[position] = value
             result.append(tuple(items))
         return result
+
+    def dicts(self, *args: Any) -> list[dict[str, Any]]:
+        """The rows of a ``values()`` queryset, as ``values()`` returns them."""
+        rows = self._rows(self._alias(), args)
+        columns = self._columns
+        return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def objects(self, *args: Any) -> list[Any]:
         """The rows as instances of the queryset's model, as ``.only()`` of

@@ -130,21 +130,31 @@ def queue(request: HttpRequest) -> HttpResponse:
             text=data.get("q") or None,
             sort=sort,
         )
-        cases = selectors.case_queue(
-            user=user, office_ids=office_ids, filters=filters, today=today
-        )
         after = selectors.decode_cursor(request.GET.get("after"))
         before = selectors.decode_cursor(request.GET.get("before"))
-        # A search may read from the replica (README, "Performance").
-        with replica_reads() if filters.text else nullcontext():
-            page, more = selectors.case_queue_page(
-                cases,
-                sort=sort,
-                after=after,
-                before=None if after else before,
-                size=PAGE_SIZE,
-                written_order=selectors.plans_as_written(filters),
+        # The usual shapes through a query compiled once; others built.
+        found = selectors.compiled_queue_page(
+            office_ids=office_ids,
+            filters=filters,
+            after=after,
+            before=None if after else before,
+            size=PAGE_SIZE,
+        )
+        if found is None:
+            cases = selectors.case_queue(
+                user=user, office_ids=office_ids, filters=filters, today=today
             )
+            # A search may read from the replica (README, "Performance").
+            with replica_reads() if filters.text else nullcontext():
+                found = selectors.case_queue_page(
+                    cases,
+                    sort=sort,
+                    after=after,
+                    before=None if after else before,
+                    size=PAGE_SIZE,
+                    written_order=selectors.plans_as_written(filters),
+                )
+        page, more = found
         backwards = before is not None and after is None
         if page:
             if more or backwards:

@@ -273,6 +273,8 @@ def test_sqlite_folds_names_as_postgresql_does(name: tuple[str, str, str]) -> No
 
 
 _ON_SQLITE = """
+from datetime import timedelta
+
 from django.utils import timezone
 from accounts.selectors import organizations_today
 from applications import selectors
@@ -294,7 +296,25 @@ rows = list(selectors.case_list_values(cases))  # companions as one string
 # text on SQLite: the user's organisations (today) and the officer's case page.
 organizations = organizations_today(user=case.created_by)
 page = review_selectors.case_page_get_for_officer(user=examiner, code=case.code)
+# ... and datetimes and strings: the queue's compiled pages, and the user's
+# case page.
+examining = review_selectors.QueueFilters(status="examining")
+first, _more = review_selectors.compiled_queue_page(
+    office_ids={case.office_id}, filters=examining
+)
+earlier, _more = review_selectors.compiled_queue_page(
+    office_ids={case.office_id}, filters=examining,
+    before=(case.submitted_at + timedelta(hours=1), case.pk + 1),
+)
+later, _more = review_selectors.compiled_queue_page(
+    office_ids={case.office_id}, filters=examining,
+    after=(case.submitted_at, case.pk),
+)
+users_page = selectors.case_page_get_for_user(user=case.created_by, code=case.code)
 print(
+    [r["id"] for r in first] == [case.pk] == [r["id"] for r in earlier],
+    later == [],
+    users_page.pk == case.pk,
     [row["id"] for row in queue] == [case.pk],
     [c.pk for c in cases] == [case.pk] == [r["id"] for r in rows],
     sorted(selectors.companion_type_ids(rows[0]))
@@ -309,8 +329,8 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
     tmp_path: Any,
 ) -> None:
     """``make run`` (scripts/run.sh): migrations on SQLite, then a name
-    search of the queue and of the case list, the case list's organisations
-    and the officer's case page."""
+    search of the queue and of the case list, the case list's organisations,
+    the queue's compiled pages and both case pages."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -327,4 +347,4 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
             timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.split()[-5:] == ["True"] * 5, result.stdout
+    assert result.stdout.split()[-8:] == ["True"] * 8, result.stdout

@@ -4,6 +4,7 @@ instances as the ORM gives, one query, no lazy loads afterwards."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.db.models import F, FilteredRelation, Q
@@ -96,6 +97,46 @@ def test_an_argument_that_misses_the_sql_is_refused(db):
     unused = CompiledQuery(lambda pk: Application.objects.values_list("id"))
     with pytest.raises(ValueError, match="did not reach"):
         unused.rows(1)
+
+
+def test_strings_and_datetimes_as_arguments_and_values_rows(reference_data):
+    """A variadic build with its kinds; ``dicts`` gives ``values()`` rows,
+    annotations where ``values()`` puts them."""
+    by_status = CompiledQuery(
+        lambda *args: (
+            Application.objects.filter(status=args[0], submitted_at__lt=args[1])
+            .annotate(type_code=F("application_type__code"))
+            .order_by("id")
+            .values("type_code", "id", "status", "submitted_at")
+        ),
+        kinds=(str, datetime),
+    )
+    case = ApplicationFactory(submitted=True, organization=OrganizationFactory())
+    moment = case.submitted_at + timedelta(seconds=1)
+    expected = list(
+        Application.objects.filter(status=case.status, submitted_at__lt=moment)
+        .annotate(type_code=F("application_type__code"))
+        .order_by("id")
+        .values("type_code", "id", "status", "submitted_at")
+    )
+    assert expected and by_status.dicts(case.status, moment) == expected
+    assert by_status.dicts(case.status, case.submitted_at) == [
+        row for row in expected if row["submitted_at"] < case.submitted_at
+    ]
+    assert by_status.dicts("no-such-status", moment) == []
+    with pytest.raises(TypeError):
+        by_status.dicts(case.status, moment.date())
+
+
+def test_a_string_the_orm_rewrites_is_refused(db):
+    rewritten = CompiledQuery(
+        lambda text: Application.objects.filter(
+            receipt_number__icontains=text
+        ).values_list("id"),
+        kinds=(str,),
+    )
+    with pytest.raises(ValueError, match="did not reach"):
+        rewritten.rows("TKY")
 
 
 APPROVED = CompiledQuery(

@@ -596,3 +596,83 @@ def test_only_filters_on_the_cases_own_columns_plan_in_written_order():
             else next(v for k, v in samples.items() if k.__name__ in kind)
         )
         assert not plans_as_written(QueueFilters(**{field.name: value})), field.name
+
+
+def test_compiled_queue_pages_are_the_built_query_row_for_row(org, org_staff):
+    """Every shape ``compiled_queue_page`` takes (offices, status, sort,
+    cursor either way) gives the rows and the SQL of the query the ORM
+    builds; a shape it does not take is left to the ORM."""
+    from review import selectors
+
+    start = timezone.now() - timedelta(days=30)
+    nagoya_org = OrganizationFactory(office=office("NGY"))
+    for i in range(14):
+        ApplicationFactory(
+            shortcut=True,
+            organization=org if i % 3 else nagoya_org,
+            created_by=org_staff,
+            submitted_at=start + timedelta(hours=i),
+            companions=() if i % 2 else ("reentry",),
+            status=(Status.SUBMITTED, Status.EXAMINING, Status.AWAITING_DOCUMENTS)[
+                i % 3
+            ],
+        )
+    offices = [
+        {org.office_id},
+        {org.office_id, nagoya_org.office_id},
+    ]
+    shapes = 0
+    for office_ids in offices:
+        for status in (None, Status.EXAMINING):
+            for sort in selectors.SORTS:
+                filters = selectors.QueueFilters(status=status, sort=sort)
+                first, _more = selectors.compiled_queue_page(
+                    office_ids=office_ids, filters=filters, size=3
+                )
+                middle = first[-1]
+                key = (middle[selectors.SORTS[sort][0][0]], middle["id"])
+                for after, before in ((None, None), (key, None), (None, key)):
+                    with CaptureQueriesContext(connection) as compiled_sql:
+                        compiled = selectors.compiled_queue_page(
+                            office_ids=office_ids,
+                            filters=filters,
+                            after=after,
+                            before=before,
+                            size=3,
+                        )
+                    with CaptureQueriesContext(connection) as built_sql:
+                        built = selectors.case_queue_page(
+                            selectors.case_queue(
+                                user=None,
+                                office_ids=office_ids,
+                                filters=filters,
+                                today=timezone.localdate(),
+                            ),
+                            sort=sort,
+                            after=after,
+                            before=before,
+                            size=3,
+                            written_order=True,
+                        )
+                    assert compiled == built, (office_ids, status, sort, after, before)
+                    assert compiled[0], "a page with rows"
+                    assert [q["sql"] for q in compiled_sql.captured_queries] == [
+                        q["sql"] for q in built_sql.captured_queries
+                    ]
+                    shapes += 1
+    assert shapes == 2 * 2 * len(selectors.SORTS) * 3
+    # Any other filter: the ORM builds the query.
+    for other in (
+        selectors.QueueFilters(text="NGUYEN"),
+        selectors.QueueFilters(overdue=True),
+        selectors.QueueFilters(application_type="extension"),
+    ):
+        assert (
+            selectors.compiled_queue_page(office_ids=offices[0], filters=other) is None
+        )
+
+
+def test_compiled_queue_shapes_are_planned_as_written():
+    from review.selectors import COMPILED_FILTERS, WRITTEN_ORDER_FILTERS
+
+    assert COMPILED_FILTERS <= WRITTEN_ORDER_FILTERS
