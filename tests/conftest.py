@@ -113,6 +113,7 @@ def _fresh_cache() -> Iterator[None]:
     from applications.selectors import forget_reference
     from portal.lib import breaker
     from portal.lib.cache import local_throttles
+    from portal.pages.templatetags.fragments import forget_remembered
     from portal.summaries import store as summaries
 
     breaker.reset_all()
@@ -121,6 +122,7 @@ def _fresh_cache() -> Iterator[None]:
     caches["template_fragments"].clear()
     summaries.forget_local()
     forget_reference()
+    forget_remembered()
     yield
     breaker.reset_all()
 

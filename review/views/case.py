@@ -42,6 +42,7 @@ from applications.models import Application, DocumentSlot
 from applications.selectors import sent_person
 from portal.audit.events import AuditAction
 from portal.audit.services import audit_recorded_with
+from portal.lib.blank_fields import blank_field
 from portal.lib.errors import message_for, show_error
 from portal.lib.i18n import page_language
 from portal.lib.jinja import render_fragment
@@ -249,7 +250,8 @@ def case_detail(request: HttpRequest, *, application: Application) -> HttpRespon
             "form": form,  # the examined 申請書 (the fragments print it)
             "issuance": issuance,
             "assignment": assignment,
-            "note_form": NoteForm(),
+            # Always empty here (a note with errors comes back as a message).
+            "note_field": blank_field(NoteForm, "text"),
             "assign_form": AssignForm(
                 examiners=[
                     examiner

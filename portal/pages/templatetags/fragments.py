@@ -19,7 +19,9 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.template.backends.utils import csrf_input
 from django.template.base import UNKNOWN_SOURCE
+from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -63,3 +65,62 @@ def per_language(parser: Any, token: Any) -> PerLanguageNode:
     nodelist = parser.parse(("endper_language",))
     parser.delete_first_token()
     return PerLanguageNode(nodelist, token.lineno)
+
+
+# --- {% remember a b c %}…{% endremember %} ------------------------------------
+# A piece that depends on a few values only (the account menu: the user's
+# name, the unread count, the current path) is rendered once per process for
+# each combination of them and then reused.  The key is the values listed in
+# the tag, the language, the script prefix and the template line; the body
+# must print nothing else that varies, except its ``{% csrf_token %}``, which
+# is put in per request.  Bounded; nothing is kept with DEBUG on.
+REMEMBER_SIZE = 5_000
+_remembered: dict[tuple[Any, ...], str] = {}
+_CSRF_MARK = "csrf-mark-of-a-remembered-piece"
+_CSRF_INPUT = f'<input type="hidden" name="csrfmiddlewaretoken" value="{_CSRF_MARK}">'
+
+
+@receiver(setting_changed)
+def forget_remembered(**kwargs: Any) -> None:
+    """Empty the memory (a setting changed; tests start afresh)."""
+    _remembered.clear()
+
+
+class RememberNode(template.Node):
+    def __init__(
+        self, nodelist: template.NodeList, parts: list[Any], lineno: int
+    ) -> None:
+        self.nodelist = nodelist
+        self.parts = parts
+        self.lineno = lineno
+
+    def render(self, context: template.Context) -> SafeString:
+        key = (
+            self.origin.name,
+            self.lineno,
+            get_language(),
+            get_script_prefix(),
+            *(part.resolve(context) for part in self.parts),
+        )
+        html = _remembered.get(key)
+        if html is None:
+            with context.push(csrf_token=_CSRF_MARK):
+                html = self.nodelist.render(context)
+            if not settings.DEBUG and self.origin.name != UNKNOWN_SOURCE:
+                if len(_remembered) >= REMEMBER_SIZE:
+                    _remembered.clear()
+                _remembered[key] = html
+        if _CSRF_INPUT in html:
+            html = html.replace(_CSRF_INPUT, str(csrf_input(context.get("request"))))
+        return mark_safe(html)  # noqa: S308 - the body escaped what it printed
+
+
+@register.tag
+def remember(parser: Any, token: Any) -> RememberNode:
+    """``{% remember value … %}…{% endremember %}``: see above."""
+    parts = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    if not parts:
+        raise template.TemplateSyntaxError("remember needs the values it depends on")
+    nodelist = parser.parse(("endremember",))
+    parser.delete_first_token()
+    return RememberNode(nodelist, parts, token.lineno)
