@@ -25,6 +25,7 @@ import select
 
 from django.db.backends.postgresql import base
 
+import psycopg
 from psycopg import pq
 
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
@@ -51,5 +52,5 @@ class DatabaseWrapper(base.DatabaseWrapper):
             poller = select.poll()
             poller.register(pgconn.socket, _READABLE)
             return not poller.poll(0)
-        except (OSError, ValueError, base.Database.Error):
+        except (OSError, ValueError, psycopg.Error):
             return False

@@ -19,6 +19,7 @@ from django import template
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.template.backends.utils import csrf_input
 from django.template.base import UNKNOWN_SOURCE
 from django.urls import get_script_prefix
@@ -111,7 +112,8 @@ class RememberNode(template.Node):
                     _remembered.clear()
                 _remembered[key] = html
         if _CSRF_INPUT in html:
-            html = html.replace(_CSRF_INPUT, str(csrf_input(context.get("request"))))
+            request: HttpRequest = context["request"]
+            html = html.replace(_CSRF_INPUT, str(csrf_input(request)))
         return mark_safe(html)  # noqa: S308 - the body escaped what it printed
 
 
