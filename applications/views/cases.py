@@ -145,22 +145,30 @@ def case_list(request: HttpRequest) -> HttpResponse:
     rows: list[dict[str, Any]] = []
     prev_url = next_url = ""
     if valid:
-        cases = selectors.case_list_values(
-            selectors.cases_for_user(user=request.user, **filters)
-        )
         cursor = decode_cursor(request.GET.get("cursor", ""))
-        if cursor and cursor[0] == "p":
-            rows, more = selectors.cases_keyset_page(
-                cases, before=cursor[1], size=PAGE_SIZE
+        before = cursor[1] if cursor and cursor[0] == "p" else None
+        after = cursor[1] if cursor and cursor[0] != "p" else None
+        # Without filters through a query compiled once; else built.
+        found = (
+            None
+            if filtered
+            else selectors.compiled_case_list_page(
+                user=request.user, after=after, before=before, size=PAGE_SIZE
             )
+        )
+        if found is None:
+            cases = selectors.case_list_values(
+                selectors.cases_for_user(user=request.user, **filters)
+            )
+            found = selectors.cases_keyset_page(
+                cases, after=after, before=before, size=PAGE_SIZE
+            )
+        rows, more = found
+        if before is not None:
             has_prev, has_next = more, True
-        elif cursor:
-            rows, more = selectors.cases_keyset_page(
-                cases, after=cursor[1], size=PAGE_SIZE
-            )
+        elif after is not None:
             has_prev, has_next = True, more
         else:
-            rows, more = selectors.cases_keyset_page(cases, size=PAGE_SIZE)
             has_prev, has_next = False, more
         if rows and has_prev:
             prev_url = _page_url(request, encode_cursor("p", rows[0]))

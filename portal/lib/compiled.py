@@ -79,7 +79,7 @@ class CompiledQuery:
         parameters = inspect.signature(build).parameters.values()
         arity = len(parameters)
         self._build = build
-        self._kinds = kinds or (int,) * arity
+        self._kinds = kinds if kinds is not None else (int,) * arity
         # ``build(*args)`` takes as many arguments as ``kinds`` names.
         variadic = any(p.kind is p.VAR_POSITIONAL for p in parameters)
         if len(self._kinds) != arity and not (variadic and kinds is not None):

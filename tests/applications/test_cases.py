@@ -1167,3 +1167,61 @@ def test_the_organisations_come_with_the_user_and_are_read_afresh(
     Membership.objects.filter(user=alice, organization=org).delete()
     response = alice_client.get(list_url())
     assert case.receipt_number not in response.content.decode()
+
+
+def test_the_compiled_case_list_is_the_built_query_row_for_row(org, alice):
+    """``compiled_case_list_page`` (no filter; one or more organisations;
+    first, next and previous pages) gives the rows and the SQL of the query
+    the ORM builds; a limited appointee and a user without organisations are
+    answered too."""
+    from applications import selectors
+
+    other_org = OrganizationFactory()
+    appointed = appointee(other_org)
+    appoint(appointed, org)
+    other_staff = staff(other_org)
+    start = timezone.now() - timedelta(days=10)
+    for i in range(9):
+        ApplicationFactory(
+            submitted=True,
+            organization=org if i % 2 else other_org,
+            created_by=alice if i % 2 else other_staff,
+            submitted_at=start + timedelta(hours=i),
+            companions=() if i % 3 else ("reentry",),
+        )
+    shapes = 0
+    for fresh in (alice, appointed):
+        user = User.objects.get(pk=fresh.pk)
+        first, _more = selectors.compiled_case_list_page(user=user, size=2)
+        key = (first[-1]["submitted_at"], first[-1]["id"])
+        for after, before in ((None, None), (key, None), (None, key)):
+            user = User.objects.get(pk=fresh.pk)  # a request's fresh user
+            with CaptureQueriesContext(connection) as compiled_sql:
+                compiled = selectors.compiled_case_list_page(
+                    user=user, after=after, before=before, size=2
+                )
+            user = User.objects.get(pk=fresh.pk)
+            selectors.user_scope_limits(user=user)
+            selectors.user_organization_ids(user=user)
+            with CaptureQueriesContext(connection) as built_sql:
+                built = selectors.cases_keyset_page(
+                    selectors.case_list_values(selectors.cases_for_user(user=user)),
+                    after=after,
+                    before=before,
+                    size=2,
+                )
+            assert compiled == built, (user.username, after, before)
+            assert compiled[0]
+            assert [q["sql"] for q in compiled_sql.captured_queries][-1:] == [
+                q["sql"] for q in built_sql.captured_queries
+            ]
+            shapes += 1
+    assert shapes == 6
+    # Limited to some types: the ORM builds it.
+    limited = appointee(OrganizationFactory())
+    appoint(limited, org, scope_all_types=False)
+    assert (
+        selectors.compiled_case_list_page(user=User.objects.get(pk=limited.pk)) is None
+    )
+    nobody = UserFactory()
+    assert selectors.compiled_case_list_page(user=nobody) == ([], False)

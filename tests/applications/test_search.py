@@ -311,7 +311,12 @@ later, _more = review_selectors.compiled_queue_page(
     after=(case.submitted_at, case.pk),
 )
 users_page = selectors.case_page_get_for_user(user=case.created_by, code=case.code)
+listed, _more = selectors.compiled_case_list_page(user=case.created_by)
+older, _more = selectors.compiled_case_list_page(
+    user=case.created_by, before=(case.submitted_at - timedelta(hours=1), case.pk)
+)
 print(
+    [r["id"] for r in listed] == [case.pk] == [r["id"] for r in older],
     [r["id"] for r in first] == [case.pk] == [r["id"] for r in earlier],
     later == [],
     users_page.pk == case.pk,
@@ -330,7 +335,7 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
 ) -> None:
     """``make run`` (scripts/run.sh): migrations on SQLite, then a name
     search of the queue and of the case list, the case list's organisations,
-    the queue's compiled pages and both case pages."""
+    the queue's and the case list's compiled pages and both case pages."""
     env = {
         k: v
         for k, v in os.environ.items()
@@ -347,4 +352,4 @@ def test_make_runs_sqlite_database_migrates_and_finds_cases_by_name(
             timeout=300,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.split()[-8:] == ["True"] * 8, result.stdout
+    assert result.stdout.split()[-9:] == ["True"] * 9, result.stdout
