@@ -856,10 +856,15 @@ def case_related_applications(
 
 
 # The documents of a case and its companions, by slot.
+# The case's and its companions' documents.  The OR is on the applications'
+# keys inside the subquery (their primary key and main_id indexes): an OR
+# across the join scanned every document.
 _DOCUMENTS = CompiledQuery(
     lambda pk: (
         ApplicationDocument.objects.filter(
-            Q(application_id=pk) | Q(application__main_id=pk)
+            application_id__in=Application.objects.filter(
+                Q(pk=pk) | Q(main_id=pk)
+            ).values("id")
         )
         .order_by("slot__sort_order", "slot__code", "uploaded_at", "id")
         .values_list(
