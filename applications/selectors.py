@@ -14,7 +14,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -22,11 +21,6 @@ from django.db.models import (
     StringAgg,
     Subquery,
     Value,
-)
-from django.db.models.fields.tuple_lookups import (
-    Tuple,
-    TupleGreaterThan,
-    TupleLessThan,
 )
 from django.db.models.functions import Cast
 from django.http import Http404
@@ -55,6 +49,7 @@ from applications.models import (
     StatusSubCategory,
 )
 from applications.workflow import Status
+from portal.lib import keyset
 from portal.lib.access import get_or_404
 from portal.lib.compiled import CompiledQuery
 
@@ -624,7 +619,7 @@ def cases_keyset_page(
     which PostgreSQL answers from the ``app_case_list`` index without
     OFFSET — the cost of a page does not grow with its depth."""
     rows = list(_keyset_page_of(cases, after=after, before=before, size=size))
-    return _cases_in_list_order(rows, before=before, size=size)
+    return keyset.in_list_order(rows, backwards=before is not None, size=size)
 
 
 def _keyset_page_of(
@@ -634,22 +629,14 @@ def _keyset_page_of(
     before: tuple[datetime, int] | None,
     size: int,
 ) -> QuerySet[Any, Any]:
-    key = Tuple(F("submitted_at"), F("id"))
-    if before is not None:
-        return cases.filter(TupleGreaterThan(key, before)).order_by(
-            "submitted_at", "id"
-        )[: size + 1]
-    if after is not None:
-        cases = cases.filter(TupleLessThan(key, after))
-    return cases[: size + 1]
-
-
-def _cases_in_list_order(
-    rows: list[Any], *, before: Any, size: int
-) -> tuple[list[Any], bool]:
-    if before is not None:
-        return list(reversed(rows[:size])), len(rows) > size
-    return rows[:size], len(rows) > size
+    return keyset.page_of(
+        cases,
+        columns=("submitted_at", "id"),
+        descending=True,
+        after=after,
+        before=before,
+        size=size,
+    )
 
 
 # The case list as every organisation opens it — no filter, first or later
@@ -684,7 +671,7 @@ def compiled_case_list_page(
         shape, _compile_case_list_page(*shape)
     )
     rows = query.dicts(*organizations, *(after or before or ()))
-    return _cases_in_list_order(rows, before=before, size=size)
+    return keyset.in_list_order(rows, backwards=before is not None, size=size)
 
 
 def _compile_case_list_page(

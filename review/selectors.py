@@ -27,7 +27,6 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.http import Http404
 from django.utils import timezone
 
@@ -437,19 +436,15 @@ def _page_of(
     before: tuple[datetime, int] | None,
     size: int,
 ) -> QuerySet[Any, dict[str, Any]]:
-    """``cases`` narrowed to one page (plus one row, to know whether there
-    are more): after the key ``after``, before ``before`` (in reverse
-    order), or the first rows."""
     columns, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    key = Tuple(*(F(c) for c in columns))
-    forward_lookup = TupleLessThan if descending else TupleGreaterThan
-    backward_lookup = TupleGreaterThan if descending else TupleLessThan
-    if before is not None:
-        reverse_order = [c if descending else f"-{c}" for c in columns]
-        cases = cases.filter(backward_lookup(key, before)).order_by(*reverse_order)
-    elif after is not None:
-        cases = cases.filter(forward_lookup(key, after))
-    return cases[: size + 1]
+    return keyset.page_of(
+        cases,
+        columns=columns,
+        descending=descending,
+        after=after,
+        before=before,
+        size=size,
+    )
 
 
 def case_queue_page(
@@ -469,15 +464,7 @@ def case_queue_page(
     page = _page_of(cases, sort=sort, after=after, before=before, size=size)
     with joins_as_written(cases.db) if written_order else nullcontext():
         rows = list(page)
-    return _in_list_order(rows, before=before, size=size)
-
-
-def _in_list_order(
-    rows: list[dict[str, Any]], *, before: Any, size: int
-) -> tuple[list[dict[str, Any]], bool]:
-    if before is not None:
-        return list(reversed(rows[:size])), len(rows) > size
-    return rows[:size], len(rows) > size
+    return keyset.in_list_order(rows, backwards=before is not None, size=size)
 
 
 # The queue pages every officer opens — all open cases or one status, in any
@@ -528,7 +515,9 @@ def compiled_queue_page(
         *((str(filters.status),) if filters.status else ()),
         *(cursor or ()),
     )
-    return _in_list_order(query.dicts(*args), before=before, size=size)
+    return keyset.in_list_order(
+        query.dicts(*args), backwards=before is not None, size=size
+    )
 
 
 def _compile_queue_page(

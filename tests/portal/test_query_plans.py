@@ -169,12 +169,13 @@ def test_a_later_queue_page_walks_the_index(officer: Any) -> None:
 
     cases = _queue(officer)
     row = cases[300]
-    page = cases.filter(
-        selectors.TupleGreaterThan(
-            selectors.Tuple(selectors.F("submitted_at"), selectors.F("id")),
-            (row["submitted_at"], row["id"]),
-        )
-    )[:51]
+    page = selectors._page_of(
+        cases,
+        sort=selectors.DEFAULT_SORT,
+        after=(row["submitted_at"], row["id"]),
+        before=None,
+        size=50,
+    )
     plan = assert_indexed(page, as_written=True)
     assert "app_open_queue" in plan
 
