@@ -174,6 +174,7 @@ ORGANIZATIONS_OF_USER = CompiledQuery(
         .values_list("pk", "code", "name_ja", "name_en")
     ),
     kinds=(int, date),
+    prepared=True,
 )
 
 

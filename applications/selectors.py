@@ -827,6 +827,7 @@ _USER_CASE = CompiledQuery(
         *("organization__" + f.attname for f in Organization._meta.concrete_fields),
     ),
     kinds=(uuid.UUID,),
+    prepared=True,
 )
 
 
@@ -858,7 +859,8 @@ COMPANION_FIELDS = (
     "other_activity_details",
 )
 _PAGE_COMPANIONS = CompiledQuery(
-    lambda pk: Application.objects.filter(main_id=pk).values_list(*COMPANION_FIELDS)
+    lambda pk: Application.objects.filter(main_id=pk).values_list(*COMPANION_FIELDS),
+    prepared=True,
 )
 _PAGE_DOCUMENTS = CompiledQuery(
     lambda pk: (
@@ -873,19 +875,22 @@ _PAGE_DOCUMENTS = CompiledQuery(
             "file__kind",
             "file__size",
         )
-    )
+    ),
+    prepared=True,
 )
 _PAGE_EVENTS = CompiledQuery(
     lambda pk: (
         StatusEvent.objects.filter(application_id=pk)
         .order_by("at", "id")
         .values_list(*(f.attname for f in StatusEvent._meta.concrete_fields))
-    )
+    ),
+    prepared=True,
 )
 _PAGE_GENERATED = CompiledQuery(
     lambda pk: GeneratedDocument.objects.filter(application_id=pk).values_list(
         "kind", "language"
-    )
+    ),
+    prepared=True,
 )
 
 

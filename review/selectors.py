@@ -127,7 +127,7 @@ _CASE_PAGE = CompiledQuery(
         )
     ),
     kinds=(uuid.UUID,),
-    joins_as_written=True,
+    prepared=True,
 )
 
 
@@ -168,7 +168,7 @@ _ROLES_AND_EXAMINERS = CompiledQuery(
             "user__username",
             "user__full_name",
         )
-    )
+    ),
 )
 
 
@@ -825,7 +825,8 @@ _RELATED = CompiledQuery(
         .exclude(status=Status.DRAFT)
         .order_by("-submitted_at", "-id")
         .values_list(*RELATED_FIELDS)
-    )
+    ),
+    prepared=True,
 )
 
 
@@ -865,7 +866,8 @@ _DOCUMENTS = CompiledQuery(
             "file__kind",
             "file__size",
         )
-    )
+    ),
+    prepared=True,
 )
 
 
@@ -935,7 +937,7 @@ _REQUESTS = CompiledQuery(
             "files__file__size",
         )
     ),
-    joins_as_written=True,
+    prepared=True,
 )
 
 
@@ -1052,7 +1054,7 @@ def _history_and_notes(pk: int) -> QuerySet[Any, Any]:
     return events.order_by().union(notes.order_by(), all=True).order_by("at")
 
 
-_HISTORY_AND_NOTES = CompiledQuery(_history_and_notes)
+_HISTORY_AND_NOTES = CompiledQuery(_history_and_notes, prepared=True)
 
 
 def case_history_and_notes(
@@ -1085,7 +1087,8 @@ _DECISIONS = CompiledQuery(
             "approver_full_name",
             "approver_username",
         )
-    )
+    ),
+    prepared=True,
 )
 
 
@@ -1358,7 +1361,8 @@ _DECIDED = CompiledQuery(
             *_fields(Dispatch, "dispatch__"),
             "earlier_expiry",
         )
-    )
+    ),
+    prepared=True,
 )
 
 
@@ -1433,7 +1437,8 @@ _OPEN_REQUEST = CompiledQuery(
         )
         .order_by("-created_at")
         .values_list(*_fields(DocumentRequest))[:1]
-    )
+    ),
+    prepared=True,
 )
 
 

@@ -56,6 +56,10 @@ def _as_text(value: Any) -> str | None:
     return None
 
 
+# Every ``prepared`` read, for the plan tests (each one's generic plan).
+PREPARED: list[CompiledQuery] = []
+
+
 class CompiledQuery:
     """``build(*args)`` returns the queryset; ``rows(*args)`` its rows,
     ``objects(*args)`` its rows as model instances.
@@ -66,7 +70,12 @@ class CompiledQuery:
     >>> DECISIONS.rows(application.pk)
 
     ``kinds`` gives the type of each argument (``int`` unless told);
-    ``joins_as_written`` plans a many-join read in its written join order.
+    ``joins_as_written`` plans a many-join read in its written join order;
+    ``prepared`` runs it as a prepared statement where the backend can
+    (``portal.lib.postgresql``): parsed and planned once per connection.
+    Only for reads whose best plan does not depend on the values — lookups
+    by a key — since PostgreSQL may then keep one generic plan for all of
+    them (the plan tests check that plan).
     """
 
     def __init__(
@@ -75,6 +84,7 @@ class CompiledQuery:
         *,
         kinds: tuple[type, ...] | None = None,
         joins_as_written: bool = False,
+        prepared: bool = False,
     ) -> None:
         parameters = inspect.signature(build).parameters.values()
         arity = len(parameters)
@@ -86,6 +96,9 @@ class CompiledQuery:
             raise ValueError("one kind per argument")
         # Plan the joins in written order (portal.lib.db.joins_as_written).
         self._joins_as_written = joins_as_written
+        self._prepared = prepared
+        if prepared:
+            PREPARED.append(self)
         self._by_alias: dict[str, Compiled] = {}
         self._names: list[str] = []
         # The SQL's columns by name, as ``values()`` names them.
@@ -190,12 +203,29 @@ class CompiledQuery:
         ]
         return sql, values
 
+    def _pipelined(
+        self, alias: str, args: tuple[Any, ...]
+    ) -> list[tuple[str, list[Any], bool]]:
+        """Its statements for ``Pipelined``: prepared, or planned each time
+        (in written join order when asked: ``SET LOCAL`` before and after,
+        in the pipeline's transaction)."""
+        sql, values = self._statement(alias, args)
+        if self._prepared or not self._joins_as_written:
+            return [(sql, values, self._prepared)]
+        return [
+            (db.JOINS_AS_WRITTEN, [], False),
+            (sql, values, False),
+            (db.JOINS_AS_DEFAULT, [], False),
+        ]
+
     def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         connection = connections[alias]
         fetched_before = _fetched.get()
         key = (id(self), alias, args)
         if fetched_before is not None and key in fetched_before:
             fetched = fetched_before.pop(key)  # its statement was made there
+        elif self._prepared and db.pipelines(alias):
+            (fetched,) = _run_pipelined(alias, self._pipelined(alias, args))
         else:
             sql, values = self._statement(alias, args)
             with (
@@ -278,22 +308,24 @@ def fetched_together(
     A case page makes five or six such reads, each tiny; on the benchmark
     machine every round trip — a blocking wait and a wake-up in the web
     worker, a statement cycle in PostgreSQL — cost more CPU than the read
-    itself (README, "Performance").  The statements are sent as one string
-    (PostgreSQL's simple query protocol runs them in order, as one implicit
-    transaction, or inside the caller's); elsewhere (SQLite on ``make run``)
-    nothing is read ahead and each read runs on its own.
+    itself (README, "Performance").  On PostgreSQL the statements travel
+    through its pipeline mode (``portal.lib.postgresql.Pipelined``: run in
+    order, as one implicit transaction or inside the caller's), the
+    ``prepared`` ones as prepared statements; elsewhere (SQLite on
+    ``make run``) nothing is read ahead and each read runs on its own.
 
     ``writes`` (SQL and parameters, for ``default``) are sent after the
-    reads in the same round trip — the case pages' audit record of the
-    view (``portal.audit.services.audit_recorded_with``); without statements
-    together they run one by one when the block ends without an error."""
+    reads in the same round trip, prepared (their SQL does not change) —
+    the case pages' audit record of the view
+    (``portal.audit.services.audit_recorded_with``); elsewhere they run one
+    by one when the block ends without an error."""
     aliases = {query._alias() for query, _args in reads}
     alias = aliases.pop() if len(aliases) == 1 else ""
     if (
         not reads
         or not alias
         or (writes and alias != "default")  # writes go to the primary only
-        or not db.statements_together(alias)
+        or not db.pipelines(alias)
     ):
         yield
         # After the reads, as on PostgreSQL (not when the block raised).
@@ -301,36 +333,37 @@ def fetched_together(
             for sql, params in writes:
                 cursor.execute(sql, params)
         return
-    parts: list[str] = []
-    values: list[Any] = []
-    keys: list[tuple[int, str, tuple[Any, ...]] | None] = []  # None: no rows
+    statements: list[tuple[str, list[Any], bool]] = []
+    keys: list[tuple[tuple[int, str, tuple[Any, ...]], int]] = []
     for query, args in reads:
-        sql, params = query._statement(alias, args)
-        key = (id(query), alias, args)
-        if query._joins_as_written:
-            parts.append(db.written_order(sql))
-            keys += [None, key, None]
-        else:
-            parts.append(sql)
-            keys.append(key)
-        values += params
-    for sql, params in writes:
-        parts.append(sql)
-        keys.append(None)
-        values += params
-    found: dict[tuple[int, str, tuple[Any, ...]], list[Any]] = {}
-    with connections[alias].cursor() as cursor:
-        cursor.execute("; ".join(parts), values)
-        for position, wanted in enumerate(keys):
-            if wanted is not None:
-                found[wanted] = cursor.fetchall()
-            if position < len(keys) - 1:
-                cursor.nextset()
+        mine = query._pipelined(alias, args)
+        # Its rows: the statement between the SET LOCALs, if any.
+        keys.append(((id(query), alias, args), len(statements) + len(mine) // 2))
+        statements += mine
+    statements += [(sql, list(params), True) for sql, params in writes]
+    results = _run_pipelined(alias, statements)
+    found = {key: results[position] or [] for key, position in keys}
     token = _fetched.set(found)
     try:
         yield
     finally:
         _fetched.reset(token)
+
+
+def _run_pipelined(
+    alias: str, statements: list[tuple[str, list[Any], bool]]
+) -> list[list[Any] | None]:
+    """``statements`` in one round trip, through Django's cursor (so logs,
+    query counts and execute wrappers see one query)."""
+    from portal.lib.postgresql.base import Pipelined
+
+    pipelined = Pipelined(statements)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(
+            pipelined, [v for _sql, values, _p in statements for v in values]
+        )
+    assert pipelined.results is not None
+    return pipelined.results
 
 
 def _plan(model: type[Model], names: list[str], filtered: dict[str, str]) -> list[Any]:

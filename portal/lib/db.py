@@ -78,12 +78,13 @@ class ReplicaRouter:
 # transaction); a second ``SET LOCAL … TO DEFAULT`` ends it inside an
 # ``atomic`` block too.
 JOINS_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1"
+JOINS_AS_DEFAULT = "SET LOCAL join_collapse_limit TO DEFAULT"
 
 
 def written_order(sql: str) -> str:
     """``sql`` planned in written join order: three statements, one round
     trip (the first ``SET LOCAL``'s empty result, the rows, the second's)."""
-    return f"{JOINS_AS_WRITTEN}; {sql}; SET LOCAL join_collapse_limit TO DEFAULT"
+    return f"{JOINS_AS_WRITTEN}; {sql}; {JOINS_AS_DEFAULT}"
 
 
 def statements_together(using: str) -> bool:
@@ -99,6 +100,12 @@ def statements_together(using: str) -> bool:
     return is_psycopg3 and not connection.settings_dict.get("OPTIONS", {}).get(
         "server_side_binding"
     )
+
+
+def pipelines(using: str) -> bool:
+    """Whether ``using`` runs ``Pipelined`` statements: several statements
+    in one round trip, prepared where asked (``portal.lib.postgresql``)."""
+    return bool(getattr(connections[using], "runs_pipelined", False))
 
 
 @contextmanager

@@ -67,7 +67,8 @@ USER_WITH_UNREAD_COUNT = CompiledQuery(
             _UNREAD_COUNT,
             OFFICER_ROLES_TEXT,
         )
-    )
+    ),
+    prepared=True,
 )
 
 

@@ -171,6 +171,82 @@ CASE_AS_WRITTEN = CompiledQuery(
 )
 
 
+PREPARED_CASE = CompiledQuery(CASE.queryset, kinds=(uuid.UUID,), prepared=True)
+
+
+def _prepared_runs(sql_part: str) -> tuple[int, int]:
+    """How many statements this connection has prepared whose SQL holds
+    ``sql_part``, and how often they ran."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), coalesce(sum(generic_plans + custom_plans), 0) "
+            "FROM pg_prepared_statements WHERE strpos(statement, %s) > 0",
+            [sql_part],
+        )
+        count, runs = cursor.fetchone()
+    return count, runs
+
+
+@pytest.mark.postgres
+def test_a_prepared_read_is_prepared_once_per_connection(case):
+    """A ``prepared`` read gives the rows the plain one gives, one query a
+    read, and PostgreSQL parses it once: one prepared statement that ran as
+    often as it was read."""
+    other = ApplicationFactory(organization=case.organization, companions=())
+    marker = 'AS "type_code"'
+    before = _prepared_runs(marker)
+    for _ in range(4):
+        for application in (case, other):
+            with CaptureQueriesContext(connection) as queries:
+                rows = PREPARED_CASE.rows(application.code)
+            assert len(queries) == 1
+            assert rows == CASE.rows(application.code) and len(rows) == 1
+    assert _prepared_runs(marker) == (before[0] + 1, before[1] + 8)
+    assert PREPARED_CASE.rows(uuid.uuid4()) == []
+
+
+def test_prepared_statements_can_be_switched_off():
+    """Behind a pooler that cannot keep prepared statements,
+    ``?prepared_statements=off`` in the URL: nothing is prepared."""
+    from portal.lib.postgresql.base import Cursor, DatabaseWrapper
+
+    settings = {**connection.settings_dict, "ENGINE": "portal.lib.postgresql"}
+    settings.setdefault("NAME", "x")
+    on = DatabaseWrapper({**settings, "OPTIONS": {}}).get_connection_params()
+    off = DatabaseWrapper(
+        {**settings, "OPTIONS": {"prepared_statements": "off"}}
+    ).get_connection_params()
+    assert on["prepare_threshold"] == 5 and on["cursor_factory"] is Cursor
+    assert off["prepare_threshold"] is None and "prepared_statements" not in off
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_statement_in_the_pipeline_undoes_the_rest(reference_data):
+    """The statements of one round trip are one implicit transaction: when
+    one fails, Django's error is raised, the write before it is undone, and
+    the connection serves the next request."""
+    from django.db import IntegrityError
+
+    from portal.audit.models import AuditEvent
+    from portal.audit.services import _event, _insert_statement
+
+    case = ApplicationFactory(organization=OrganizationFactory(), companions=())
+    good = _insert_statement(
+        _event(None, "application.view", case, case.organization.code, None)
+    )
+    bad = ("INSERT INTO audit_auditevent (action) VALUES (%s)", [None])
+    with pytest.raises(IntegrityError), fetched_together(
+        (PREPARED_CASE, (case.code,)), (COMPANIONS, (case.pk,)), writes=[good, bad]
+    ):
+        pass  # pragma: no cover - the block never runs
+    assert not AuditEvent.objects.exists()
+    assert PREPARED_CASE.rows(case.code) == CASE.rows(case.code)
+    with fetched_together((PREPARED_CASE, (case.code,)), writes=[good]):
+        assert PREPARED_CASE.rows(case.code) == CASE.rows(case.code)
+    assert AuditEvent.objects.count() == 1
+
+
 @pytest.mark.postgres
 def test_reads_fetched_together_cost_one_round_trip(case):
     """Several compiled reads in one ``execute`` (PostgreSQL): inside the
@@ -188,14 +264,19 @@ def test_reads_fetched_together_cost_one_round_trip(case):
             (COMPANIONS, (case.pk,)),
             (CASE, (case.code,)),
             (CASE_AS_WRITTEN, (case.code,)),
+            (PREPARED_CASE, (case.code,)),
         ),
     ):
         companions = COMPANIONS.rows(case.pk)
         (found,) = CASE.objects(case.code)
         as_written = CASE_AS_WRITTEN.rows(case.code)
-        assert len(queries) == 1
+        assert PREPARED_CASE.rows(case.code) == CASE.rows(case.code)
+        assert len(queries) == 2  # the batch, and CASE.rows just now
+        with connection.cursor() as cursor:  # the SET LOCAL went with it
+            cursor.execute("SHOW join_collapse_limit")
+            assert cursor.fetchone() == ("8",)
         assert COMPANIONS.rows(other.pk) == []  # not read ahead: asked
-        assert len(queries) == 2
+        assert len(queries) == 4
     assert companions == expected[0] and len(companions) == 2
     assert found.pk == expected[1].pk and found.answers == expected[1].answers
     assert found.foreign_national.family_name == case.foreign_national.family_name
@@ -218,7 +299,7 @@ def test_a_write_sent_with_the_reads_is_the_audit_record_audit_record_writes(
     from portal.lib import db
 
     if not together:
-        monkeypatch.setattr(db, "statements_together", lambda using: False)
+        monkeypatch.setattr(db, "pipelines", lambda using: False)
     elif connection.vendor != "postgresql":
         pytest.skip("statements travel together on PostgreSQL only")
     facts = {

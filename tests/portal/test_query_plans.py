@@ -10,6 +10,7 @@ transactions) and truncated again at the end; the reference data stays."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -351,3 +352,83 @@ def test_the_officer_case_pages_documents_are_found_by_the_cases_keys(
     assert 'INNER JOIN "applications_application"' not in sql
     assert '"applications_applicationdocument"."application_id" IN (SELECT' in sql
     assert_indexed(_DOCUMENTS.queryset(request.application_id))
+
+
+def _numbered(sql: str) -> str:
+    """Django's ``%s`` placeholders as PREPARE's ``$1, $2…`` (``%%``: %)."""
+    count = 0
+
+    def number(match: re.Match[str]) -> str:
+        nonlocal count
+        if match.group() == "%%":
+            return "%"
+        count += 1
+        return f"${count}"
+
+    return re.sub(r"%s|%%", number, sql)
+
+
+def _prepared_reads() -> list[Any]:
+    import accounts.selectors
+    import applications.selectors
+    import portal.notifications.selectors
+    import review.selectors
+    from portal.lib.compiled import PREPARED
+
+    del accounts, applications, portal, review  # imported for their reads
+    return list(PREPARED)
+
+
+def test_every_prepared_read_has_an_indexed_generic_plan(plans_data: None) -> None:
+    """A ``prepared`` compiled read may be run with one generic plan for
+    every value (PostgreSQL keeps it once it costs no more than the custom
+    ones): that plan, forced, must use indexes like the custom ones."""
+    reads = _prepared_reads()
+    assert len(reads) >= 15  # the case pages' and every request's reads
+    for number, query in enumerate(reads):
+        sql, params = query.queryset(*query._markers()).query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+            cur.execute(f"PREPARE generic_{number} AS {_numbered(sql)}")
+            try:
+                holes = ", ".join(["%s"] * len(params))
+                cur.execute(
+                    f"EXPLAIN (FORMAT JSON) EXECUTE generic_{number}({holes})",
+                    list(params),
+                )
+                raw = cur.fetchone()[0]
+                cur.execute(f"EXPLAIN EXECUTE generic_{number}({holes})", list(params))
+                text = "\n".join(row[0] for row in cur.fetchall())
+            finally:
+                cur.execute(f"DEALLOCATE generic_{number}")
+        assert re.search(r"\$\d", text), text  # the generic plan indeed
+        plan = (json.loads(raw) if isinstance(raw, str) else raw)[0]["Plan"]
+        for node in _nodes(plan):
+            if node["Node Type"] == "Seq Scan":
+                assert node["Relation Name"] not in BIG_TABLES, text
+            if node["Node Type"] in ("Sort", "Incremental Sort"):
+                assert node["Plan Rows"] <= BIG_SORT, text
+
+
+def test_the_case_pages_reads_settle_on_their_generic_plans(officer: Any) -> None:
+    """What the prepared reads are for: after five runs PostgreSQL plans
+    the officer's case page's reads no more — it keeps their generic plans
+    (cheaper than its custom ones), here on the analysed plans data set."""
+    from portal.lib.compiled import fetched_together
+    from review.models import DocumentRequest
+    from review.selectors import _CASE_PAGE, case_page_reads
+
+    request = DocumentRequest.objects.select_related("application").first()
+    application = request.application
+    reads = [(_CASE_PAGE, (application.code,)), *case_page_reads(application=application)]
+    with connection.cursor() as cur:
+        cur.execute("DEALLOCATE ALL")  # psycopg prepares them again
+    connection.connection._prepared.clear()  # noqa: SLF001 - psycopg's own memory
+    for _ in range(8):
+        with fetched_together(*reads):
+            pass
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement, generic_plans FROM pg_prepared_statements")
+        plans = cur.fetchall()
+    assert len(plans) == len(reads)
+    assert all(generic >= 2 for _statement, generic in plans), plans

@@ -17,21 +17,95 @@ the connection is in any state but idle and healthy, or the request before
 had a database error) does it send Django's ``SELECT 1``.  A connection that
 died without a word (a host gone without closing its sockets) passes both
 checks alike and fails on its first query.
+
+It also runs ``Pipelined`` statements: several statements, each with its
+own parameters and prepared or not, sent in one round trip through
+PostgreSQL's pipeline mode (``portal.lib.compiled.fetched_together``).  A
+prepared statement is parsed and planned once per connection: PostgreSQL
+keeps its generic plan after five runs when that plan costs no more than
+the custom ones, and the case pages' reads by key planned for longer than
+they ran (README, "Performance").
 """
 
 from __future__ import annotations
 
 import select
+from typing import Any
 
 from django.db.backends.postgresql import base
 
 import psycopg
 from psycopg import pq
 
+_OFF = {"off", "false", "0", "no"}
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
 
 
+class Pipelined(str):
+    """Statements for one round trip: ``(sql, params, prepare)`` each.
+
+    Passed to ``cursor.execute`` of this backend in place of the SQL (with
+    all the parameters, for logs); the text — the statements joined — is
+    what query logs and counts see, as one query.  After the call
+    ``results`` holds each statement's rows (None for one that returns
+    none).  Placeholders are ``%s``; the values are bound by the server,
+    not spliced into the text."""
+
+    statements: list[tuple[str, list[Any], bool]]
+    results: list[list[tuple[Any, ...]] | None] | None
+
+    def __new__(cls, statements: list[tuple[str, list[Any], bool]]) -> Pipelined:
+        text = super().__new__(cls, "; ".join(sql for sql, _p, _prep in statements))
+        text.statements = statements
+        text.results = None
+        return text
+
+    def run(self, connection: psycopg.Connection[Any]) -> None:
+        cursors = []
+        try:
+            with connection.pipeline():
+                for sql, params, prepare in self.statements:
+                    # Server-side binding: the only cursor that prepares.
+                    cursor = psycopg.Cursor(connection)
+                    cursors.append(cursor)
+                    cursor.execute(sql, params, prepare=prepare)
+            self.results = [
+                cursor.fetchall() if cursor.description is not None else None
+                for cursor in cursors
+            ]
+        finally:
+            for cursor in cursors:
+                cursor.close()
+
+
+class Cursor(base.Cursor):
+    """Django's client-side binding cursor, which also runs ``Pipelined``."""
+
+    def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
+        if isinstance(query, Pipelined):
+            query.run(self.connection)
+            return self
+        return super().execute(query, params, **kwargs)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    # ``Pipelined`` statements run here (``portal.lib.db.pipelines``).
+    runs_pipelined = True
+
+    def get_connection_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = super().get_connection_params()
+        if params.get("cursor_factory") is base.Cursor:
+            params["cursor_factory"] = Cursor
+        # ``?prepared_statements=off`` in the URL: behind a pooler that
+        # cannot keep them (PgBouncer before 1.21 in transaction mode).
+        wanted = str(params.pop("prepared_statements", "on")).lower()
+        # psycopg prepares nothing, even when asked, with no threshold.  Only
+        # ``Pipelined`` statements can be prepared (client-side binding
+        # cursors never are), and they say each time whether to.
+        if params.get("prepare_threshold") is None and wanted not in _OFF:
+            params["prepare_threshold"] = 5
+        return params
+
     def is_usable(self) -> bool:
         if self.connection is None or self.connection.closed:
             return False
