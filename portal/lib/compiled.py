@@ -342,7 +342,7 @@ def fetched_together(
         statements += mine
     statements += [(sql, list(params), True) for sql, params in writes]
     results = _run_pipelined(alias, statements)
-    found = {key: results[position] or [] for key, position in keys}
+    found = {key: results[position] for key, position in keys}
     token = _fetched.set(found)
     try:
         yield
@@ -352,7 +352,7 @@ def fetched_together(
 
 def _run_pipelined(
     alias: str, statements: list[tuple[str, list[Any], bool]]
-) -> list[list[Any] | None]:
+) -> list[list[Any]]:
     """``statements`` in one round trip, through Django's cursor (so logs,
     query counts and execute wrappers see one query)."""
     from portal.lib.postgresql.base import Pipelined
@@ -362,7 +362,6 @@ def _run_pipelined(
         cursor.execute(
             pipelined, [v for _sql, values, _p in statements for v in values]
         )
-    assert pipelined.results is not None
     return pipelined.results
 
 

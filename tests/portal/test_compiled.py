@@ -236,8 +236,11 @@ def test_a_failing_statement_in_the_pipeline_undoes_the_rest(reference_data):
         _event(None, "application.view", case, case.organization.code, None)
     )
     bad = ("INSERT INTO audit_auditevent (action) VALUES (%s)", [None])
-    with pytest.raises(IntegrityError), fetched_together(
-        (PREPARED_CASE, (case.code,)), (COMPANIONS, (case.pk,)), writes=[good, bad]
+    with (
+        pytest.raises(IntegrityError),
+        fetched_together(
+            (PREPARED_CASE, (case.code,)), (COMPANIONS, (case.pk,)), writes=[good, bad]
+        ),
     ):
         pass  # pragma: no cover - the block never runs
     assert not AuditEvent.objects.exists()

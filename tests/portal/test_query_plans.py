@@ -301,20 +301,17 @@ def test_your_organisations_and_the_unread_badge_are_index_lookups(
     assert "notif_unread" in plan
 
 
-def test_the_case_pages_many_join_reads_use_indexes_in_written_order(
-    officer: Any,
-) -> None:
-    """The officer case page's two widest reads are planned with their joins
-    as written (``joins_as_written``): each starts from its key's index."""
+def test_the_case_pages_many_join_reads_use_indexes(officer: Any) -> None:
+    """The officer case page's two widest reads start from their key's
+    index (their first five runs on a connection are planned for their
+    values; later ones keep the generic plan, checked below)."""
     from review.models import DocumentRequest
     from review.selectors import _CASE_PAGE, _REQUESTS
 
     request = DocumentRequest.objects.select_related("application").first()
-    plan = assert_indexed(
-        _CASE_PAGE.queryset(request.application.code), as_written=True
-    )
+    plan = assert_indexed(_CASE_PAGE.queryset(request.application.code))
     assert "applications_application_code_key" in plan
-    plan = assert_indexed(_REQUESTS.queryset(request.application_id), as_written=True)
+    plan = assert_indexed(_REQUESTS.queryset(request.application_id))
     assert "review_documentrequest_application_id" in plan
 
 
@@ -420,10 +417,13 @@ def test_the_case_pages_reads_settle_on_their_generic_plans(officer: Any) -> Non
 
     request = DocumentRequest.objects.select_related("application").first()
     application = request.application
-    reads = [(_CASE_PAGE, (application.code,)), *case_page_reads(application=application)]
+    reads = [
+        (_CASE_PAGE, (application.code,)),
+        *case_page_reads(application=application),
+    ]
     with connection.cursor() as cur:
         cur.execute("DEALLOCATE ALL")  # psycopg prepares them again
-    connection.connection._prepared.clear()  # noqa: SLF001 - psycopg's own memory
+    connection.connection._prepared.clear()  # psycopg's memory of them
     for _ in range(8):
         with fetched_together(*reads):
             pass

@@ -47,17 +47,17 @@ class Pipelined(str):
     Passed to ``cursor.execute`` of this backend in place of the SQL (with
     all the parameters, for logs); the text — the statements joined — is
     what query logs and counts see, as one query.  After the call
-    ``results`` holds each statement's rows (None for one that returns
+    ``results`` holds each statement's rows (none for one that returns
     none).  Placeholders are ``%s``; the values are bound by the server,
     not spliced into the text."""
 
     statements: list[tuple[str, list[Any], bool]]
-    results: list[list[tuple[Any, ...]] | None] | None
+    results: list[list[tuple[Any, ...]]]
 
     def __new__(cls, statements: list[tuple[str, list[Any], bool]]) -> Pipelined:
         text = super().__new__(cls, "; ".join(sql for sql, _p, _prep in statements))
         text.statements = statements
-        text.results = None
+        text.results = []
         return text
 
     def run(self, connection: psycopg.Connection[Any]) -> None:
@@ -70,7 +70,7 @@ class Pipelined(str):
                     cursors.append(cursor)
                     cursor.execute(sql, params, prepare=prepare)
             self.results = [
-                cursor.fetchall() if cursor.description is not None else None
+                cursor.fetchall() if cursor.description is not None else []
                 for cursor in cursors
             ]
         finally:
@@ -81,11 +81,14 @@ class Pipelined(str):
 class Cursor(base.Cursor):
     """Django's client-side binding cursor, which also runs ``Pipelined``."""
 
+    # (Django's stubs describe the psycopg2 cursor, without these.)
+    connection: psycopg.Connection[Any]
+
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         if isinstance(query, Pipelined):
             query.run(self.connection)
             return self
-        return super().execute(query, params, **kwargs)
+        return super().execute(query, params, **kwargs)  # type: ignore[misc]
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
