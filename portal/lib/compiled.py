@@ -23,6 +23,7 @@ reached the parameters.
 from __future__ import annotations
 
 import inspect
+import re
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -58,6 +59,9 @@ def _as_text(value: Any) -> str | None:
 
 # Every ``prepared`` read, for the plan tests (each one's generic plan).
 PREPARED: list[CompiledQuery] = []
+# Around a ``generic`` read: PostgreSQL keeps one plan for all values.
+GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
+CUSTOM_PLANS = "SET LOCAL plan_cache_mode TO DEFAULT"
 
 
 class CompiledQuery:
@@ -75,7 +79,12 @@ class CompiledQuery:
     (``portal.lib.postgresql``): parsed and planned once per connection.
     Only for reads whose best plan does not depend on the values — lookups
     by a key — since PostgreSQL may then keep one generic plan for all of
-    them (the plan tests check that plan).
+    them (the plan tests check that plan).  ``generic`` (prepared too)
+    forces that one plan from the first run, for a read whose generic plan
+    PostgreSQL misjudges as dearer than the custom ones (a walk of a partial
+    index that stops after a page); its constants (the open statuses) are
+    written into the SQL, so that the plan can prove a partial index's
+    condition.
     """
 
     def __init__(
@@ -85,6 +94,7 @@ class CompiledQuery:
         kinds: tuple[type, ...] | None = None,
         joins_as_written: bool = False,
         prepared: bool = False,
+        generic: bool = False,
     ) -> None:
         parameters = inspect.signature(build).parameters.values()
         arity = len(parameters)
@@ -96,10 +106,13 @@ class CompiledQuery:
             raise ValueError("one kind per argument")
         # Plan the joins in written order (portal.lib.db.joins_as_written).
         self._joins_as_written = joins_as_written
-        self._prepared = prepared
-        if prepared:
+        self._prepared = prepared or generic
+        self._generic = generic
+        if self._prepared:
             PREPARED.append(self)
         self._by_alias: dict[str, Compiled] = {}
+        # The SQL with its constants written in (``generic``), by database.
+        self._inlined: dict[str, str] = {}
         self._names: list[str] = []
         # The SQL's columns by name, as ``values()`` names them.
         self._columns: list[str] = []
@@ -203,12 +216,53 @@ class CompiledQuery:
         ]
         return sql, values
 
+    def prepared_statement(self, *args: Any) -> tuple[str, list[Any]]:
+        """The SQL and values a pipelining backend runs prepared for
+        ``args`` (for the plan tests)."""
+        alias = self._alias()
+        if not self._generic:
+            return self._statement(alias, args)
+        self._statement(alias, args)  # compiled, its arguments checked
+        inlined = self._inlined.get(alias)
+        if inlined is None:
+            inlined = self._inlined[alias] = self._inline(alias)
+        _sql, _params, slots, *_rest = self._by_alias[alias]
+        return inlined, [args[slot] for slot in slots if slot >= 0]
+
+    def _inline(self, alias: str) -> str:
+        """The SQL with each constant parameter written in as a literal."""
+        from psycopg import sql as psycopg_sql
+
+        compiled_sql, params, slots, *_rest = self._by_alias[alias]
+        connection = connections[alias]
+        connection.ensure_connection()
+        values = iter(zip(params, slots, strict=True))
+
+        def literal(match: Any) -> str:
+            if match.group() == "%%":
+                return "%%"
+            value, slot = next(values)
+            if slot >= 0:
+                return "%s"
+            text = psycopg_sql.Literal(value).as_string(connection.connection)
+            return text.replace("%", "%%")
+
+        return re.sub(r"%s|%%", literal, compiled_sql)
+
     def _pipelined(
         self, alias: str, args: tuple[Any, ...]
     ) -> list[tuple[str, list[Any], bool]]:
-        """Its statements for ``Pipelined``: prepared, or planned each time
-        (in written join order when asked: ``SET LOCAL`` before and after,
-        in the pipeline's transaction)."""
+        """Its statements for ``Pipelined``, its rows the middle one's:
+        prepared (with one generic plan forced, if asked), or planned each
+        time (in written join order when asked); ``SET LOCAL`` before and
+        after, in the pipeline's transaction."""
+        if self._generic:
+            sql, values = self.prepared_statement(*args)
+            return [
+                (GENERIC_PLAN, [], False),
+                (sql, values, True),
+                (CUSTOM_PLANS, [], False),
+            ]
         sql, values = self._statement(alias, args)
         if self._prepared or not self._joins_as_written:
             return [(sql, values, self._prepared)]
@@ -225,7 +279,8 @@ class CompiledQuery:
         if fetched_before is not None and key in fetched_before:
             fetched = fetched_before.pop(key)  # its statement was made there
         elif self._prepared and db.pipelines(alias):
-            (fetched,) = _run_pipelined(alias, self._pipelined(alias, args))
+            statements = self._pipelined(alias, args)
+            fetched = _run_pipelined(alias, statements)[len(statements) // 2]
         else:
             sql, values = self._statement(alias, args)
             with (

@@ -205,6 +205,48 @@ def test_a_prepared_read_is_prepared_once_per_connection(case):
     assert PREPARED_CASE.rows(uuid.uuid4()) == []
 
 
+def _with_a_dash(pk: int):  # type: ignore[no-untyped-def]
+    return (
+        Application.objects.filter(
+            organization_id=pk,
+            receipt_number__contains="-",
+            status__in=["submitted", "examining"],
+        )
+        .order_by("id")
+        .values_list("id", "receipt_number")
+    )
+
+
+WITH_A_DASH = CompiledQuery(_with_a_dash, generic=True)
+
+
+@pytest.mark.postgres
+def test_a_generic_read_writes_its_constants_in_and_keeps_one_plan(case):
+    """``generic``: the constants are literals in the SQL (a ``%`` in one
+    kept as it is), only the arguments are parameters, and PostgreSQL runs
+    one generic plan from the first run."""
+    ApplicationFactory(organization=case.organization, submitted=True)
+    pk = case.organization_id
+    sql, values = WITH_A_DASH.prepared_statement(pk)
+    assert values == [pk]
+    assert "'%%-%%'" in sql and "'submitted'" in sql and "'examining'" in sql
+    expected = list(_with_a_dash(pk))
+    assert expected
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as queries:
+            assert WITH_A_DASH.rows(pk) == expected
+        assert len(queries) == 1
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE strpos(statement, %s) > 0",
+            ["'%-%'"],
+        )
+        assert cursor.fetchall() == [(3, 0)]
+        cursor.execute("SHOW plan_cache_mode")  # only for that statement
+        assert cursor.fetchone() == ("auto",)
+
+
 def test_prepared_statements_can_be_switched_off():
     """Behind a pooler that cannot keep prepared statements,
     ``?prepared_statements=off`` in the URL: nothing is prepared."""

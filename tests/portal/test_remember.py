@@ -59,8 +59,14 @@ def test_the_sign_out_form_carries_this_requests_token(client):
     client.force_login(user)
     client.get("/inbox/")
     client.handler.enforce_csrf_checks = True
-    token = _token(_menu(client.get("/inbox/")))  # printed from memory
+    page = client.get("/inbox/")
+    token = _token(_menu(page))  # printed from memory
     assert token != fragments._CSRF_MARK
+    # The page's one token (masked once), as the language switch prints it.
+    tokens = set(
+        re.findall(r'csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
+    )
+    assert tokens == {token}
     response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert client.get("/inbox/").status_code == 302  # signed out
