@@ -489,7 +489,7 @@ def compiled_queue_page(
     ``COMPILED_FILTERS`` — the same SQL, the same rows (tested) — or None
     for any other shape (the caller builds the query)."""
     if before is not None and after is not None:
-        before = None
+        before = None  # as the built query does
     compiled = compiled_queue_query(
         office_ids=office_ids, filters=filters, after=after, before=before, size=size
     )
@@ -509,7 +509,8 @@ def compiled_queue_query(
     before: tuple[datetime, int] | None,
     size: int,
 ) -> tuple[CompiledQuery, tuple[Any, ...]] | None:
-    """The compiled query of a queue page's shape and its arguments."""
+    """The compiled query of a queue page's shape and its arguments (not
+    both ``after`` and ``before``)."""
     if any(
         getattr(filters, field.name)
         for field in dataclasses.fields(filters)
@@ -565,10 +566,11 @@ def _compile_queue_page(
     )
     # One office's open cases, in any order and from any cursor: one plan
     # for all, a walk of the open cases' partial index in the page's order
-    # (custom plans planned for longer than they ran).  With a status or
-    # several offices the generic plan is not that walk (the plan tests
-    # check every shape): planned each time, in written join order (only
-    # the case's own columns are filtered).
+    # (custom plans planned for longer than they ran; the plan tests check
+    # these shapes' generic plans).  With a status or several offices the
+    # generic plan is not that walk (forced on the plans data set, it
+    # scanned people or sorted): planned each time, in written join order
+    # (only the case's own columns are filtered).
     if offices == 1 and not status:
         return CompiledQuery(build, kinds=kinds, generic=True)
     return CompiledQuery(build, kinds=kinds, joins_as_written=True)

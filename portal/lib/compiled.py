@@ -34,6 +34,8 @@ from typing import Any
 from django.db import connections, router
 from django.db.models import Model, QuerySet
 
+from psycopg.types.numeric import Int8
+
 from portal.lib import db
 
 # Far outside any primary key; one per argument.
@@ -59,9 +61,15 @@ def _as_text(value: Any) -> str | None:
 
 # Every ``prepared`` read, for the plan tests (each one's generic plan).
 PREPARED: list[CompiledQuery] = []
-# Around a ``generic`` read: PostgreSQL keeps one plan for all values.
-GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan"
-CUSTOM_PLANS = "SET LOCAL plan_cache_mode TO DEFAULT"
+# Around a read in a pipeline, for it alone: one plan for all values
+# (``generic``), or its joins planned as written.  ``set_config(…, true)``
+# rather than ``SET LOCAL``: a pipeline outside a transaction block is an
+# implicit transaction that SET LOCAL warns about (the setting still ends
+# with it; NULL puts the default back).
+GENERIC_PLAN = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
+CUSTOM_PLANS = "SELECT set_config('plan_cache_mode', NULL, true)"
+JOINS_AS_WRITTEN = "SELECT set_config('join_collapse_limit', '1', true)"
+JOINS_AS_DEFAULT = "SELECT set_config('join_collapse_limit', NULL, true)"
 
 
 class CompiledQuery:
@@ -104,6 +112,9 @@ class CompiledQuery:
         variadic = any(p.kind is p.VAR_POSITIONAL for p in parameters)
         if len(self._kinds) != arity and not (variadic and kinds is not None):
             raise ValueError("one kind per argument")
+        if joins_as_written and (prepared or generic):
+            # A prepared read is planned once; its join order would be lost.
+            raise ValueError("a prepared read is not planned as written")
         # Plan the joins in written order (portal.lib.db.joins_as_written).
         self._joins_as_written = joins_as_written
         self._prepared = prepared or generic
@@ -219,15 +230,22 @@ class CompiledQuery:
     def prepared_statement(self, *args: Any) -> tuple[str, list[Any]]:
         """The SQL and values a pipelining backend runs prepared for
         ``args`` (for the plan tests)."""
-        alias = self._alias()
-        if not self._generic:
-            return self._statement(alias, args)
-        self._statement(alias, args)  # compiled, its arguments checked
-        inlined = self._inlined.get(alias)
-        if inlined is None:
-            inlined = self._inlined[alias] = self._inline(alias)
-        _sql, _params, slots, *_rest = self._by_alias[alias]
-        return inlined, [args[slot] for slot in slots if slot >= 0]
+        return self._prepared_statement(self._alias(), args)
+
+    def _prepared_statement(
+        self, alias: str, args: tuple[Any, ...]
+    ) -> tuple[str, list[Any]]:
+        sql, values = self._statement(alias, args)  # compiled, arguments checked
+        if self._generic:
+            inlined = self._inlined.get(alias)
+            if inlined is None:
+                inlined = self._inlined[alias] = self._inline(alias)
+            _sql, _params, slots, *_rest = self._by_alias[alias]
+            sql, values = inlined, [args[slot] for slot in slots if slot >= 0]
+        # Integers as bigint whatever their size (psycopg would send a small
+        # one as smallint): one prepared statement per query, not one per
+        # size of its values.
+        return sql, [Int8(v) if type(v) is int else v for v in values]
 
     def _inline(self, alias: str) -> str:
         """The SQL with each constant parameter written in as a literal."""
@@ -256,20 +274,22 @@ class CompiledQuery:
         prepared (with one generic plan forced, if asked), or planned each
         time (in written join order when asked); ``SET LOCAL`` before and
         after, in the pipeline's transaction."""
-        if self._generic:
-            sql, values = self.prepared_statement(*args)
+        if self._prepared:
+            sql, values = self._prepared_statement(alias, args)
+            if not self._generic:
+                return [(sql, values, True)]
             return [
                 (GENERIC_PLAN, [], False),
                 (sql, values, True),
                 (CUSTOM_PLANS, [], False),
             ]
         sql, values = self._statement(alias, args)
-        if self._prepared or not self._joins_as_written:
-            return [(sql, values, self._prepared)]
+        if not self._joins_as_written:
+            return [(sql, values, False)]
         return [
-            (db.JOINS_AS_WRITTEN, [], False),
+            (JOINS_AS_WRITTEN, [], False),
             (sql, values, False),
-            (db.JOINS_AS_DEFAULT, [], False),
+            (JOINS_AS_DEFAULT, [], False),
         ]
 
     def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:

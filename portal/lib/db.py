@@ -118,7 +118,8 @@ def joins_as_written(using: str = "default") -> Iterator[None]:
         return
 
     def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        if many or not sql.startswith("SELECT"):
+        # (Not statements in a pipeline: each says its own plan settings.)
+        if many or type(sql) is not str or not sql.startswith("SELECT"):
             return execute(sql, params, many, context)
         result = execute(written_order(sql), params, many, context)
         context["cursor"].nextset()  # past SET's empty result, to the rows

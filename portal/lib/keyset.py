@@ -33,9 +33,11 @@ def decode(token: str | None) -> tuple[str, tuple[datetime, int]] | None:
     try:
         raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
         direction, micros, pk = raw.split(".")
-        if direction not in (AFTER, BEFORE):
+        key = int(pk)
+        # A key no row has (out of bigint's range) is a forged cursor.
+        if direction not in (AFTER, BEFORE) or not 0 < key < 2**63:
             return None
-        return direction, (_EPOCH + timedelta(microseconds=int(micros)), int(pk))
+        return direction, (_EPOCH + timedelta(microseconds=int(micros)), key)
     except (ValueError, UnicodeDecodeError, binascii.Error, OverflowError):
         return None
 

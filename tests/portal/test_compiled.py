@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import F, FilteredRelation, Q
@@ -249,17 +250,97 @@ def test_a_generic_read_writes_its_constants_in_and_keeps_one_plan(case):
 
 def test_prepared_statements_can_be_switched_off():
     """Behind a pooler that cannot keep prepared statements,
-    ``?prepared_statements=off`` in the URL: nothing is prepared."""
+    ``?prepared_statements=off`` in the URL; anything but on or off is a
+    configuration error.  psycopg's own threshold stays off (Django's
+    default): the backend asks for preparing statement by statement."""
+    from django.core.exceptions import ImproperlyConfigured
+
     from portal.lib.postgresql.base import Cursor, DatabaseWrapper
 
     settings = {**connection.settings_dict, "ENGINE": "portal.lib.postgresql"}
-    settings.setdefault("NAME", "x")
-    on = DatabaseWrapper({**settings, "OPTIONS": {}}).get_connection_params()
-    off = DatabaseWrapper(
-        {**settings, "OPTIONS": {"prepared_statements": "off"}}
-    ).get_connection_params()
-    assert on["prepare_threshold"] == 5 and on["cursor_factory"] is Cursor
-    assert off["prepare_threshold"] is None and "prepared_statements" not in off
+
+    def wrapper(**options: str) -> DatabaseWrapper:
+        made = DatabaseWrapper({**settings, "OPTIONS": options})
+        params = made.get_connection_params()
+        assert params["cursor_factory"] is Cursor
+        assert params["prepare_threshold"] is None
+        assert "prepared_statements" not in params
+        return made
+
+    assert wrapper().prepares and wrapper(prepared_statements="on").prepares
+    assert not wrapper(prepared_statements="OFF").prepares
+    with pytest.raises(ImproperlyConfigured, match="prepared_statements"):
+        wrapper(prepared_statements="disable")
+
+
+@pytest.mark.postgres
+def test_with_prepared_statements_off_nothing_is_prepared(case, monkeypatch):
+    monkeypatch.setattr(connection, "prepares", False)
+    before = _prepared_runs('AS "type_code"')
+    assert PREPARED_CASE.rows(case.code) == CASE.rows(case.code)
+    assert _prepared_runs('AS "type_code"') == before
+
+
+@pytest.mark.postgres
+def test_a_rollback_keeps_the_prepared_statements(case):
+    """psycopg forgets (and deallocates) everything it prepared when it
+    sees a ROLLBACK while it is preparing; the backend lets it prepare only
+    inside its pipelines, so a failed ``atomic`` block costs nothing."""
+    from django.db import IntegrityError, transaction
+
+    PREPARED_CASE.rows(case.code)
+    prepared = _prepared_runs('AS "type_code"')
+    assert prepared[0] == 1
+    with (
+        pytest.raises(IntegrityError),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("INSERT INTO audit_auditevent (action) VALUES (NULL)")
+    assert _prepared_runs('AS "type_code"') == prepared
+    assert PREPARED_CASE.rows(case.code) == CASE.rows(case.code)
+    assert _prepared_runs('AS "type_code"') == (1, prepared[1] + 1)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_reads_in_a_pipeline_outside_a_transaction_say_nothing(reference_data):
+    """The plan settings around a read are ``set_config(…, true)``: no
+    "SET LOCAL can only be used in transaction blocks" warning in the
+    server's log for every queue page, and nothing left set afterwards."""
+    case = ApplicationFactory(organization=OrganizationFactory(), submitted=True)
+    notices: list[str] = []
+    connection.ensure_connection()
+    raw = connection.connection
+
+    def handler(notice: Any) -> None:
+        notices.append(notice.message_primary)
+
+    raw.add_notice_handler(handler)
+    try:
+        WITH_A_DASH.rows(case.organization_id)
+        with fetched_together(
+            (CASE_AS_WRITTEN, (case.code,)), (WITH_A_DASH, (case.organization_id,))
+        ):
+            pass
+    finally:
+        raw.remove_notice_handler(handler)
+    assert notices == []
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone() == ("auto",)
+        cursor.execute("SHOW join_collapse_limit")
+        assert cursor.fetchone() == ("8",)
+
+
+@pytest.mark.postgres
+def test_a_pipeline_is_logged_with_its_values(case):
+    """Query logs (DEBUG, the tests' query capture) show the statements as
+    PostgreSQL ran them, values written in."""
+    with CaptureQueriesContext(connection) as queries:
+        PREPARED_CASE.rows(case.code)
+    (logged,) = [q["sql"] for q in queries.captured_queries]
+    assert logged.startswith("SELECT") and f"'{case.code.hex}'::uuid" in logged
 
 
 @pytest.mark.postgres

@@ -61,6 +61,10 @@ def test_keyset_round_trip_and_tampering():
     for bad in ("", None, "%%%", "bm90LmEuY3Vyc29y", token[:-3] + "A"):
         decoded = keyset.decode(bad)
         assert decoded is None or decoded != ("p", (moment, 42))
+    # A key no row can have (beyond bigint, or not positive) is refused too.
+    for key in (2**63, 10**30, 0, -5):
+        assert keyset.decode(keyset.encode(moment, key)) is None
+    assert keyset.decode(keyset.encode(moment, 2**63 - 1)) is not None
 
 
 @pytest.mark.django_db

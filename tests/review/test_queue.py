@@ -657,10 +657,9 @@ def test_compiled_queue_pages_are_the_built_query_row_for_row(org, org_staff):
                     assert compiled == built, (office_ids, status, sort, after, before)
                     assert compiled[0], "a page with rows"
                     assert len(compiled_sql) == len(built_sql) == 1
-                    assert (
-                        _sent(office_ids, filters, after, before)
-                        == (built_sql.captured_queries[0]["sql"])
-                    )
+                    sent, same_sql = _sent(office_ids, filters, after, before)
+                    assert same_sql == built_sql.captured_queries[0]["sql"]
+                    assert compiled_sql.captured_queries[0]["sql"] == sent
                     shapes += 1
     assert shapes == 2 * 2 * len(selectors.SORTS) * 3
     # Any other filter: the ORM builds the query.
@@ -674,19 +673,29 @@ def test_compiled_queue_pages_are_the_built_query_row_for_row(org, org_staff):
         )
 
 
-def _sent(office_ids, filters, after, before) -> str:  # type: ignore[no-untyped-def]
-    """The compiled page's SQL as PostgreSQL runs it, values written in, as
-    the built query's is logged (in written join order)."""
+def _sent(office_ids, filters, after, before) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """What the compiled page sends, values written in, and its SQL as the
+    built query is logged (in written join order): the same SQL, and for a
+    ``generic`` shape the same with its constants written in, run as one
+    prepared statement with one plan forced."""
     from psycopg import ClientCursor
 
+    from portal.lib.compiled import CUSTOM_PLANS, GENERIC_PLAN
     from portal.lib.db import written_order
     from review import selectors
 
     query, args = selectors.compiled_queue_query(
         office_ids=office_ids, filters=filters, after=after, before=before, size=3
     )
-    sql, values = query.prepared_statement(*args)
-    return written_order(ClientCursor(connection.connection).mogrify(sql, values))
+    writer = ClientCursor(connection.connection)
+    sql, values = query._statement("default", args)
+    same_sql = written_order(writer.mogrify(sql, values))
+    if not query._generic:
+        return same_sql, same_sql
+    inlined, bound = query.prepared_statement(*args)
+    as_ints = [int(v) if isinstance(v, int) else v for v in bound]
+    assert written_order(writer.mogrify(inlined, as_ints)) == same_sql
+    return f"{GENERIC_PLAN}; {writer.mogrify(inlined, bound)}; {CUSTOM_PLANS}", same_sql
 
 
 def test_compiled_queue_shapes_are_planned_as_written():

@@ -32,12 +32,16 @@ from __future__ import annotations
 import select
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.backends.postgresql import base
+from django.db.backends.postgresql.operations import (
+    DatabaseOperations as BaseOperations,
+)
 
 import psycopg
 from psycopg import pq
 
-_OFF = {"off", "false", "0", "no"}
+_SWITCH = {"on": True, "off": False}
 _READABLE = select.POLLIN | select.POLLPRI | select.POLLERR | select.POLLHUP
 
 
@@ -45,11 +49,11 @@ class Pipelined(str):
     """Statements for one round trip: ``(sql, params, prepare)`` each.
 
     Passed to ``cursor.execute`` of this backend in place of the SQL (with
-    all the parameters, for logs); the text — the statements joined — is
-    what query logs and counts see, as one query.  After the call
-    ``results`` holds each statement's rows (none for one that returns
-    none).  Placeholders are ``%s``; the values are bound by the server,
-    not spliced into the text."""
+    all the parameters, for logs); query counts see one query, and logs the
+    statements with their values written in.  After the call ``results``
+    holds each statement's rows (none for one that returns none).
+    Placeholders are ``%s``; the values are bound by the server, not
+    spliced into the text."""
 
     statements: list[tuple[str, list[Any], bool]]
     results: list[list[tuple[Any, ...]]]
@@ -60,8 +64,14 @@ class Pipelined(str):
         text.results = []
         return text
 
-    def run(self, connection: psycopg.Connection[Any]) -> None:
+    def run(self, connection: psycopg.Connection[Any], *, prepares: bool) -> None:
         cursors = []
+        # psycopg prepares nothing, even when asked, without a threshold; it
+        # is set only here, since with one psycopg also follows every other
+        # statement and forgets all it prepared at any ROLLBACK (a failed
+        # ``atomic`` block) — a DEALLOCATE ALL round trip each time.
+        if prepares:
+            connection.prepare_threshold = _ASKED_ONLY
         try:
             with connection.pipeline():
                 for sql, params, prepare in self.statements:
@@ -74,8 +84,20 @@ class Pipelined(str):
                 for cursor in cursors
             ]
         finally:
+            connection.prepare_threshold = None
             for cursor in cursors:
                 cursor.close()
+
+    def logged(self, connection: psycopg.Connection[Any]) -> str:
+        """The statements as PostgreSQL ran them, values written in."""
+        writer = psycopg.ClientCursor(connection)
+        return "; ".join(
+            writer.mogrify(sql, params) for sql, params, _prep in self.statements
+        )
+
+
+# Every Pipelined statement says whether to prepare it (``prepare=``).
+_ASKED_ONLY = 1_000_000
 
 
 class Cursor(base.Cursor):
@@ -83,31 +105,55 @@ class Cursor(base.Cursor):
 
     # (Django's stubs describe the psycopg2 cursor, without these.)
     connection: psycopg.Connection[Any]
+    prepares = True
 
     def execute(self, query: Any, params: Any = None, **kwargs: Any) -> Any:
         if isinstance(query, Pipelined):
-            query.run(self.connection)
+            query.run(self.connection, prepares=self.prepares)
             return self
         return super().execute(query, params, **kwargs)  # type: ignore[misc]
 
 
+class DatabaseOperations(BaseOperations):
+    def last_executed_query(self, cursor: Any, sql: Any, params: Any) -> str:
+        if isinstance(sql, Pipelined):
+            return sql.logged(cursor.connection)
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
-    # ``Pipelined`` statements run here (``portal.lib.db.pipelines``).
-    runs_pipelined = True
+    ops_class = DatabaseOperations
+    prepares = True  # ``?prepared_statements=off`` turns it off
+
+    @property
+    def runs_pipelined(self) -> bool:
+        """Whether ``Pipelined`` statements run here (``portal.lib.db.pipelines``):
+        not when the settings chose another cursor."""
+        options = self.settings_dict["OPTIONS"]
+        return (
+            not options.get("server_side_binding") and "cursor_factory" not in options
+        )
 
     def get_connection_params(self) -> dict[str, Any]:
         params: dict[str, Any] = super().get_connection_params()
         if params.get("cursor_factory") is base.Cursor:
             params["cursor_factory"] = Cursor
         # ``?prepared_statements=off`` in the URL: behind a pooler that
-        # cannot keep them (PgBouncer before 1.21 in transaction mode).
-        wanted = str(params.pop("prepared_statements", "on")).lower()
-        # psycopg prepares nothing, even when asked, with no threshold.  Only
-        # ``Pipelined`` statements can be prepared (client-side binding
-        # cursors never are), and they say each time whether to.
-        if params.get("prepare_threshold") is None and wanted not in _OFF:
-            params["prepare_threshold"] = 5
+        # cannot keep them (PgBouncer in transaction mode without its
+        # ``max_prepared_statements``, which came in 1.21).
+        switch = str(params.pop("prepared_statements", "on")).lower()
+        if switch not in _SWITCH:
+            raise ImproperlyConfigured(
+                f"prepared_statements={switch!r} in the database URL: use on or off."
+            )
+        self.prepares = _SWITCH[switch]
         return params
+
+    def create_cursor(self, name: Any = None) -> Any:
+        cursor = super().create_cursor(name)
+        if isinstance(cursor, Cursor):
+            cursor.prepares = self.prepares
+        return cursor
 
     def is_usable(self) -> bool:
         if self.connection is None or self.connection.closed:
