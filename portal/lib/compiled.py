@@ -61,15 +61,10 @@ def _as_text(value: Any) -> str | None:
 
 # Every ``prepared`` read, for the plan tests (each one's generic plan).
 PREPARED: list[CompiledQuery] = []
-# Around a read in a pipeline, for it alone: one plan for all values
-# (``generic``), or its joins planned as written.  ``set_config(…, true)``
-# rather than ``SET LOCAL``: a pipeline outside a transaction block is an
-# implicit transaction that SET LOCAL warns about (the setting still ends
-# with it; NULL puts the default back).
+# Around a ``generic`` read in a pipeline, for it alone: one plan for all
+# values (set as ``portal.lib.db.JOINS_AS_WRITTEN`` is).
 GENERIC_PLAN = "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)"
 CUSTOM_PLANS = "SELECT set_config('plan_cache_mode', NULL, true)"
-JOINS_AS_WRITTEN = "SELECT set_config('join_collapse_limit', '1', true)"
-JOINS_AS_DEFAULT = "SELECT set_config('join_collapse_limit', NULL, true)"
 
 
 class CompiledQuery:
@@ -272,25 +267,23 @@ class CompiledQuery:
     ) -> list[tuple[str, list[Any], bool]]:
         """Its statements for ``Pipelined``, its rows the middle one's:
         prepared (with one generic plan forced, if asked), or planned each
-        time (in written join order when asked); ``SET LOCAL`` before and
-        after, in the pipeline's transaction."""
+        time (in written join order, if asked); a plan setting is set
+        before and put back after, in the pipeline's transaction."""
         if self._prepared:
             sql, values = self._prepared_statement(alias, args)
-            if not self._generic:
-                return [(sql, values, True)]
-            return [
-                (GENERIC_PLAN, [], False),
-                (sql, values, True),
-                (CUSTOM_PLANS, [], False),
-            ]
-        sql, values = self._statement(alias, args)
-        if not self._joins_as_written:
-            return [(sql, values, False)]
-        return [
-            (JOINS_AS_WRITTEN, [], False),
-            (sql, values, False),
-            (JOINS_AS_DEFAULT, [], False),
-        ]
+            around = (GENERIC_PLAN, CUSTOM_PLANS) if self._generic else None
+        else:
+            sql, values = self._statement(alias, args)
+            around = (
+                (db.JOINS_AS_WRITTEN, db.JOINS_AS_DEFAULT)
+                if self._joins_as_written
+                else None
+            )
+        read = (sql, values, self._prepared)
+        if around is None:
+            return [read]
+        before, after = around
+        return [(before, [], False), read, (after, [], False)]
 
     def _rows(self, alias: str, args: tuple[Any, ...]) -> list[tuple[Any, ...]]:
         connection = connections[alias]
@@ -412,7 +405,7 @@ def fetched_together(
     keys: list[tuple[tuple[int, str, tuple[Any, ...]], int]] = []
     for query, args in reads:
         mine = query._pipelined(alias, args)
-        # Its rows: the statement between the SET LOCALs, if any.
+        # Its rows: the statement between the plan settings, if any.
         keys.append(((id(query), alias, args), len(statements) + len(mine) // 2))
         statements += mine
     statements += [(sql, list(params), True) for sql, params in writes]

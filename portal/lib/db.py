@@ -73,17 +73,19 @@ class ReplicaRouter:
 # planned badly (tests/portal/test_query_plans.py checks every list and
 # search both ways).
 #
-# ``SET LOCAL`` and the query travel in one round trip (the simple query
+# The setting and the query travel in one round trip (the simple query
 # protocol of Django's client-side binding cursor runs them as one implicit
-# transaction); a second ``SET LOCAL … TO DEFAULT`` ends it inside an
-# ``atomic`` block too.
-JOINS_AS_WRITTEN = "SET LOCAL join_collapse_limit = 1"
-JOINS_AS_DEFAULT = "SET LOCAL join_collapse_limit TO DEFAULT"
+# transaction; so does a pipeline, ``portal.lib.compiled``); a second
+# statement puts the default back inside an ``atomic`` block too.
+# ``set_config(…, true)`` is ``SET LOCAL`` without its warning in a
+# pipeline outside a transaction block (NULL: the default).
+JOINS_AS_WRITTEN = "SELECT set_config('join_collapse_limit', '1', true)"
+JOINS_AS_DEFAULT = "SELECT set_config('join_collapse_limit', NULL, true)"
 
 
 def written_order(sql: str) -> str:
     """``sql`` planned in written join order: three statements, one round
-    trip (the first ``SET LOCAL``'s empty result, the rows, the second's)."""
+    trip (the first setting's result, the rows, the second's)."""
     return f"{JOINS_AS_WRITTEN}; {sql}; {JOINS_AS_DEFAULT}"
 
 

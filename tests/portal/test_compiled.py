@@ -398,7 +398,7 @@ def test_reads_fetched_together_cost_one_round_trip(case):
         as_written = CASE_AS_WRITTEN.rows(case.code)
         assert PREPARED_CASE.rows(case.code) == CASE.rows(case.code)
         assert len(queries) == 2  # the batch, and CASE.rows just now
-        with connection.cursor() as cursor:  # the SET LOCAL went with it
+        with connection.cursor() as cursor:  # the setting went with it
             cursor.execute("SHOW join_collapse_limit")
             assert cursor.fetchone() == ("8",)
         assert COMPANIONS.rows(other.pk) == []  # not read ahead: asked

@@ -28,7 +28,7 @@ def test_a_select_in_the_block_keeps_its_written_join_order() -> None:
     assert default != "1"
     with CaptureQueriesContext(connection) as queries, joins_as_written():
         assert _setting() == "1"
-        # ORM rows arrive as usual: the cursor is past SET's empty result.
+        # ORM rows arrive as usual: the cursor is past the setting's result.
         codes = list(Office.objects.order_by("code").values_list("code", flat=True))
     assert codes and codes == sorted(codes)
     assert len(queries) == 2  # one round trip each, counted once
@@ -40,8 +40,8 @@ def test_inside_a_transaction_the_setting_ends_with_the_query() -> None:
     with transaction.atomic():
         with joins_as_written():
             assert _setting() == "1"
-        # SET LOCAL would last to the end of the transaction: the second
-        # SET LOCAL (to the default) ends it.
+        # A local setting would last to the end of the transaction: the
+        # second statement (the default) ends it.
         assert _setting() == default
 
 
